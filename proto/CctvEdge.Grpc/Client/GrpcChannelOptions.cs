@@ -1,0 +1,26 @@
+namespace CctvEdge.Grpc.Client;
+
+/// <summary>Options for a <see cref="GrpcChannel"/>.</summary>
+public sealed class GrpcChannelOptions
+{
+    /// <summary>A handler to use instead of the channel's own <see cref="SocketsHttpHandler"/>.</summary>
+    public HttpMessageHandler? HttpHandler { get; set; }
+
+    /// <summary>Whether disposing the channel disposes <see cref="HttpHandler"/>.</summary>
+    public bool DisposeHttpHandler { get; set; }
+
+    /// <summary>The largest response message accepted; null for no limit. Default 4 MiB, as in gRPC.</summary>
+    public int? MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>The largest request message sent; null for no limit.</summary>
+    public int? MaxSendMessageSize { get; set; }
+
+    /// <summary>How long the connection may be idle before an HTTP/2 PING checks it (own handler only).</summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long to wait for a PING answer before the connection is declared dead (own handler only).</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a TCP connect may take (own handler only).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
