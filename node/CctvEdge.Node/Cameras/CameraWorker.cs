@@ -1,0 +1,193 @@
+using CctvEdge.Node.Configuration;
+using CctvEdge.Plugins.Sdk;
+using Microsoft.Extensions.Logging;
+
+namespace CctvEdge.Node.Cameras;
+
+/// <summary>
+/// Keeps one camera running: starts ffmpeg, reads gray frames from its stdout and hands them to the fan-out, picks
+/// up snapshots, and when ffmpeg is missing or dies reports why and tries again with backoff. It never throws out.
+/// </summary>
+internal sealed partial class CameraWorker(
+    CameraOptions camera,
+    FfmpegOptions ffmpeg,
+    string cameraDirectory,
+    IProcessRunner runner,
+    TimeProvider clock,
+    ILogger logger)
+{
+    private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(60);
+    private IRunningProcess? _process;
+
+    public CameraOptions Camera => camera;
+
+    public CameraStatusBoard Status { get; } = new();
+
+    public SnapshotSlot Snapshots { get; } = new();
+
+    public FrameFanOut Frames { get; } = CreateFanOut(camera.Id, logger);
+
+    /// <summary>The ffmpeg process now running, for CPU and memory accounting.</summary>
+    public IRunningProcess? Process => Volatile.Read(ref _process);
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var backoff = new Backoff(TimeSpan.FromSeconds(ffmpeg.RestartMinSeconds), TimeSpan.FromSeconds(ffmpeg.RestartMaxSeconds));
+        while (!stop.IsCancellationRequested)
+        {
+            Status.Set(CameraRunState.Starting);
+            var started = clock.GetUtcNow();
+            string error;
+            try
+            {
+                error = await RunOnceAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (ProcessStartException ex)
+            {
+                error = $"{ex.Message} Install ffmpeg (Debian: apt install ffmpeg) or set Ffmpeg:Path.";
+            }
+            catch (Exception ex)
+            {
+                error = $"{ex.GetType().Name}: {ex.Message}";
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (clock.GetUtcNow() - started > StableRun)
+            {
+                backoff.Reset();
+            }
+
+            var delay = backoff.Next();
+            Status.Set(CameraRunState.Failed, error);
+            LogCameraFailed(logger, camera.Id, error, delay.TotalSeconds);
+            try
+            {
+                await Task.Delay(delay, clock, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        Status.Set(CameraRunState.Stopped);
+    }
+
+    /// <summary>Runs ffmpeg until it ends; returns why it ended.</summary>
+    private async Task<string> RunOnceAsync(CancellationToken stop)
+    {
+        Directory.CreateDirectory(cameraDirectory);
+        var snapshotPath = Path.Combine(cameraDirectory, "snapshot.jpg");
+        var process = runner.Start(ffmpeg.Path, FfmpegArguments.Build(camera, snapshotPath));
+        Volatile.Write(ref _process, process);
+        LogCameraStarted(logger, camera.Id, camera.Source.Kind);
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var snapshots = WatchSnapshotsAsync(snapshotPath, watch.Token);
+        try
+        {
+            await ReadFramesAsync(process.Output, stop).ConfigureAwait(false);
+            var exitCode = await process.Exited.WaitAsync(TimeSpan.FromSeconds(5), stop).ConfigureAwait(false);
+            var stderr = process.RecentErrors;
+            return $"ffmpeg exited with code {exitCode}" + (stderr.Length > 0 ? ": " + stderr : ".");
+        }
+        catch (TimeoutException)
+        {
+            return "ffmpeg closed its output but did not exit: " + process.RecentErrors;
+        }
+        finally
+        {
+            await watch.CancelAsync().ConfigureAwait(false);
+            await snapshots.ConfigureAwait(false);
+            await process.StopAsync(TimeSpan.FromSeconds(ffmpeg.StopTimeoutSeconds)).ConfigureAwait(false);
+            await process.DisposeAsync().ConfigureAwait(false);
+            Volatile.Write(ref _process, null);
+        }
+    }
+
+    private async Task ReadFramesAsync(Stream output, CancellationToken stop)
+    {
+        var (width, height) = (camera.Detect.Width, camera.Detect.Height);
+        var frameSize = width * height;
+        long number = 0;
+        while (true)
+        {
+            var buffer = SharedFrame.Rent(width, height);
+            var read = await output.ReadAtLeastAsync(buffer.AsMemory(0, frameSize), frameSize, throwOnEndOfStream: false, stop).ConfigureAwait(false);
+            if (read < frameSize)
+            {
+                // End of stream; a partial frame at the end is a torn write, not a picture.
+                SharedFrame.Return(buffer);
+                return;
+            }
+
+            var now = clock.GetUtcNow();
+            Status.FrameArrived(now);
+            var frame = SharedFrame.Wrap(buffer, width, height, ++number, now);
+            Frames.Dispatch(frame);
+            frame.Release();
+        }
+    }
+
+    private async Task WatchSnapshotsAsync(string path, CancellationToken stop)
+    {
+        var lastWrite = DateTime.MinValue;
+        var period = TimeSpan.FromSeconds(Math.Clamp(camera.SnapshotSeconds / 4, 0.25, 2));
+        using var timer = new PeriodicTimer(period, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                try
+                {
+                    var info = new FileInfo(path);
+                    if (!info.Exists || info.LastWriteTimeUtc == lastWrite)
+                    {
+                        continue;
+                    }
+
+                    // ffmpeg replaces the file by rename (atomic_writing), so a read sees one whole picture.
+                    var bytes = await File.ReadAllBytesAsync(path, stop).ConfigureAwait(false);
+                    if (SnapshotSlot.LooksComplete(bytes))
+                    {
+                        lastWrite = info.LastWriteTimeUtc;
+                        Snapshots.Publish(new JpegSnapshot(bytes, clock.GetUtcNow()));
+                    }
+                }
+                catch (IOException ex)
+                {
+                    LogSnapshotFailed(logger, camera.Id, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static FrameFanOut CreateFanOut(string cameraId, ILogger logger)
+    {
+        var fanOut = new FrameFanOut();
+        fanOut.ConsumerFailed += (consumer, ex) => LogConsumerFailed(logger, cameraId, consumer.GetType().Name, ex);
+        return fanOut;
+    }
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Camera {CameraId}: frame consumer {Consumer} threw; the camera goes on.")]
+    private static partial void LogConsumerFailed(ILogger logger, string cameraId, string consumer, Exception exception);
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Camera {CameraId}: ffmpeg started ({SourceKind}).")]
+    private static partial void LogCameraStarted(ILogger logger, string cameraId, string sourceKind);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Camera {CameraId} failed: {Error} Retrying in {DelaySeconds:0.0}s.")]
+    private static partial void LogCameraFailed(ILogger logger, string cameraId, string error, double delaySeconds);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Camera {CameraId}: could not read the snapshot: {Error}")]
+    private static partial void LogSnapshotFailed(ILogger logger, string cameraId, string error);
+}

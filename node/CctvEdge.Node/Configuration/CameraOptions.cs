@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Configuration;
+
+namespace CctvEdge.Node.Configuration;
+
+/// <summary>The <c>Cameras</c> section: a list of cameras.</summary>
+internal sealed class CamerasOptions
+{
+    public const string Section = "Cameras";
+
+    public List<CameraOptions> Items { get; } = [];
+}
+
+/// <summary>One camera: where its video comes from, how detection sees it, and the plugins that watch it.</summary>
+internal sealed class CameraOptions
+{
+    /// <summary>Unique on the node: lower-case letters, digits and '-'.</summary>
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public CameraSourceOptions Source { get; set; } = new();
+
+    public DetectOptions Detect { get; set; } = new();
+
+    /// <summary>Seconds between JPEG snapshots.</summary>
+    public double SnapshotSeconds { get; set; } = 5;
+
+    /// <summary>Widest snapshot, in pixels; larger pictures are scaled down.</summary>
+    public int SnapshotMaxWidth { get; set; } = 1280;
+
+    /// <summary>Plugin id to that plugin's settings; <c>Enabled: false</c> turns a plugin off.</summary>
+    public Dictionary<string, IConfigurationSection> Plugins { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Where this camera sits in the config, e.g. <c>Cameras:0</c>, for error messages.</summary>
+    public string Path { get; set; } = "";
+
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
+}
+
+/// <summary>Where a camera's video comes from.</summary>
+internal sealed class CameraSourceOptions
+{
+    /// <summary>synthetic (a generated test picture), file (a video file played in a loop) or rtsp (an IP camera).</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>rtsp: the stream URL, e.g. rtsp://user:pass@192.168.1.20:554/Streaming/Channels/101.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>file: the video file.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>synthetic: picture width.</summary>
+    public int Width { get; set; } = 1280;
+
+    /// <summary>synthetic: picture height.</summary>
+    public int Height { get; set; } = 720;
+
+    /// <summary>synthetic: frame rate.</summary>
+    public double Fps { get; set; } = 15;
+}
+
+/// <summary>The gray frames the detection plugins see.</summary>
+internal sealed class DetectOptions
+{
+    public int Width { get; set; } = 320;
+
+    public int Height { get; set; } = 180;
+
+    public double Fps { get; set; } = 5;
+}
+
+/// <summary>The source kinds the node knows.</summary>
+internal static class CameraSourceKinds
+{
+    public const string Synthetic = "synthetic";
+    public const string File = "file";
+    public const string Rtsp = "rtsp";
+
+    public static readonly string[] All = [Synthetic, File, Rtsp];
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Node.Configuration;
+
+/// <summary>Binds and validates the node's config sections; any mistake stops the agent at start with its key.</summary>
+internal static class NodeConfiguration
+{
+    public static IServiceCollection AddNodeConfiguration(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddSection<NodeOptions>(services, configuration, NodeOptions.Section);
+        AddSection<ServerConnectionOptions>(services, configuration, ServerConnectionOptions.Section);
+        AddSection<FfmpegOptions>(services, configuration, FfmpegOptions.Section);
+        services.AddOptions<CamerasOptions>()
+            .Configure(options => BindCameras(options, configuration.GetSection(CamerasOptions.Section)))
+            .ValidateOnStart();
+        services.AddSingleton<NodeConfigurationValidator>();
+        services.AddSingleton<IValidateOptions<NodeOptions>>(sp => sp.GetRequiredService<NodeConfigurationValidator>());
+        services.AddSingleton<IValidateOptions<ServerConnectionOptions>>(sp => sp.GetRequiredService<NodeConfigurationValidator>());
+        services.AddSingleton<IValidateOptions<FfmpegOptions>>(sp => sp.GetRequiredService<NodeConfigurationValidator>());
+        services.AddSingleton<IValidateOptions<CamerasOptions>>(sp => sp.GetRequiredService<NodeConfigurationValidator>());
+        return services;
+    }
+
+    private static void AddSection<T>(IServiceCollection services, IConfiguration configuration, string section)
+        where T : class =>
+        services.AddOptions<T>()
+            .Configure(options => BindStrict(configuration.GetSection(section), options, section))
+            .ValidateOnStart();
+
+    private static void BindCameras(CamerasOptions options, IConfigurationSection cameras)
+    {
+        foreach (var child in cameras.GetChildren())
+        {
+            var camera = new CameraOptions { Path = child.Path };
+            BindStrict(child, camera, child.Path);
+            options.Items.Add(camera);
+        }
+    }
+
+    /// <summary>Binds with unknown keys as errors (a typo must not silently fall back to a default).</summary>
+    private static void BindStrict<T>(IConfiguration section, T options, string path)
+        where T : class
+    {
+        try
+        {
+            section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key and the value; report it like any other validation failure.
+            throw new OptionsValidationException(path, typeof(T), [$"{path}: {ex.Message}"]);
+        }
+    }
+}

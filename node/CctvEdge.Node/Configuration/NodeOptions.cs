@@ -1,0 +1,65 @@
+namespace CctvEdge.Node.Configuration;
+
+/// <summary>The <c>Node</c> section: who this node is and where it keeps its files.</summary>
+internal sealed class NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <summary>Stable identity, unique among the server's nodes: lower-case letters, digits and '-'.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>What people call it; defaults to the id.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Where the node keeps its state and camera files; relative paths are under the working directory.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>One folder per plugin; empty means the <c>plugins</c> folder next to the agent.</summary>
+    public string PluginsDirectory { get; set; } = "";
+
+    public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
+
+    public string ResolvedPluginsDirectory =>
+        string.IsNullOrWhiteSpace(PluginsDirectory) ? Path.Combine(AppContext.BaseDirectory, "plugins") : Path.GetFullPath(PluginsDirectory);
+
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
+}
+
+/// <summary>The <c>Server</c> section: how to reach the central server.</summary>
+internal sealed class ServerConnectionOptions
+{
+    public const string Section = "Server";
+
+    /// <summary>The server's gRPC address: http:// for h2c, https:// for TLS.</summary>
+    public string Address { get; set; } = "http://127.0.0.1:5081";
+
+    /// <summary>The node's secret, when the server requires one.</summary>
+    public string Credential { get; set; } = "";
+
+    /// <summary>First wait before reconnecting, in seconds; doubles up to the maximum, with jitter.</summary>
+    public double ReconnectMinSeconds { get; set; } = 1;
+
+    /// <summary>Longest wait between reconnect attempts, in seconds.</summary>
+    public double ReconnectMaxSeconds { get; set; } = 30;
+
+    /// <summary>Results kept in memory while the server is away; beyond it the oldest are dropped and reported.</summary>
+    public int MaxPendingResults { get; set; } = 100_000;
+}
+
+/// <summary>The <c>Ffmpeg</c> section.</summary>
+internal sealed class FfmpegOptions
+{
+    public const string Section = "Ffmpeg";
+
+    /// <summary>The ffmpeg executable: a name on PATH or a full path.</summary>
+    public string Path { get; set; } = "ffmpeg";
+
+    /// <summary>How long ffmpeg gets to quit after 'q' before it is killed.</summary>
+    public double StopTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>First wait before restarting a failed camera, in seconds; doubles up to the maximum.</summary>
+    public double RestartMinSeconds { get; set; } = 1;
+
+    /// <summary>Longest wait before restarting a failed camera, in seconds.</summary>
+    public double RestartMaxSeconds { get; set; } = 30;
+}

@@ -1,0 +1,100 @@
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Uplink;
+using CctvEdge.Plugins.Sdk;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Node;
+
+/// <summary>
+/// The node's moving parts: loads the plugins, builds one worker per camera and one plugin instance per enabled
+/// camera-plugin pair, and runs them until the host stops. The uplink reads its state for hello and heartbeats.
+/// </summary>
+internal sealed partial class NodeRuntime(
+    IOptions<NodeOptions> node,
+    IOptions<FfmpegOptions> ffmpeg,
+    IOptions<CamerasOptions> cameras,
+    PluginCatalog catalog,
+    IProcessRunner processes,
+    IResultOutbox outbox,
+    TimeProvider clock,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger = loggers.CreateLogger<NodeRuntime>();
+
+    /// <summary>Completes once plugins are loaded and instances started, before frames flow.</summary>
+    public Task Ready => _ready.Task;
+
+    public IReadOnlyList<CameraWorker> Cameras { get; private set; } = [];
+
+    public IReadOnlyList<PluginInstance> Instances { get; private set; } = [];
+
+    public PluginCatalog Catalog => catalog;
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = node.Value;
+        Directory.CreateDirectory(options.ResolvedDataDirectory);
+        catalog.LoadAll(options.ResolvedPluginsDirectory);
+
+        Cameras = cameras.Value.Items
+            .Select(c => new CameraWorker(c, ffmpeg.Value, Path.Combine(options.ResolvedDataDirectory, "cameras", c.Id), processes, clock, loggers.CreateLogger("CctvEdge.Node.Camera." + c.Id)))
+            .ToList();
+        var instances = new List<PluginInstance>();
+        foreach (var camera in Cameras)
+        {
+            foreach (var (pluginId, settings) in camera.Camera.Plugins)
+            {
+                if (!PluginContext.IsEnabled(settings))
+                {
+                    continue;
+                }
+
+                var instance = CreateInstance(camera, pluginId.ToLowerInvariant(), settings);
+                await instance.StartAsync(stoppingToken).ConfigureAwait(false);
+                instances.Add(instance);
+            }
+        }
+
+        Instances = instances;
+        _ready.TrySetResult();
+        LogRunning(_logger, options.Id, Cameras.Count, instances.Count(i => i.State == PluginInstanceState.Running), instances.Count);
+
+        try
+        {
+            await Task.WhenAll(Cameras.Select(c => c.RunAsync(stoppingToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private PluginInstance CreateInstance(CameraWorker camera, string pluginId, Microsoft.Extensions.Configuration.IConfigurationSection settings)
+    {
+        var logger = loggers.CreateLogger($"Plugin.{pluginId}.{camera.Camera.Id}");
+        var detect = camera.Camera.Detect;
+        var descriptor = new CameraDescriptor(camera.Camera.Id, camera.Camera.DisplayName, detect.Width, detect.Height, detect.Fps);
+        return new PluginInstance(pluginId, catalog.Find(pluginId), camera, () => new PluginContext(
+            pluginId,
+            descriptor,
+            PluginContext.PluginSettings(settings),
+            $"{camera.Camera.Path}:Plugins:{pluginId}",
+            new OutboxResultPublisher(camera.Camera.Id, pluginId, outbox, clock),
+            camera.Snapshots,
+            logger,
+            clock), logger);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Node {NodeId} running: {Cameras} camera(s), {Running} of {Instances} plugin instance(s) running.")]
+    private static partial void LogRunning(ILogger logger, string nodeId, int cameras, int running, int instances);
+}

@@ -1,0 +1,39 @@
+namespace CctvEdge.Node.Plugins;
+
+/// <summary>
+/// Resizes gray frames for a plugin that asked for another size than the camera's detection size: area averaging
+/// when shrinking (no aliasing from skipped pixels), nearest pixel when growing.
+/// </summary>
+internal static class FrameScaler
+{
+    public static void Scale(ReadOnlySpan<byte> source, int sourceWidth, int sourceHeight, Span<byte> target, int targetWidth, int targetHeight)
+    {
+        if (source.Length < sourceWidth * sourceHeight || target.Length < targetWidth * targetHeight)
+        {
+            throw new ArgumentException("Buffer too small for the given size.");
+        }
+
+        for (var ty = 0; ty < targetHeight; ty++)
+        {
+            var y0 = (int)((long)ty * sourceHeight / targetHeight);
+            var y1 = Math.Max(y0 + 1, (int)((long)(ty + 1) * sourceHeight / targetHeight));
+            for (var tx = 0; tx < targetWidth; tx++)
+            {
+                var x0 = (int)((long)tx * sourceWidth / targetWidth);
+                var x1 = Math.Max(x0 + 1, (int)((long)(tx + 1) * sourceWidth / targetWidth));
+                var sum = 0;
+                for (var y = y0; y < y1; y++)
+                {
+                    var row = source.Slice(y * sourceWidth, sourceWidth);
+                    for (var x = x0; x < x1; x++)
+                    {
+                        sum += row[x];
+                    }
+                }
+
+                var count = (y1 - y0) * (x1 - x0);
+                target[(ty * targetWidth) + tx] = (byte)((sum + (count / 2)) / count);
+            }
+        }
+    }
+}

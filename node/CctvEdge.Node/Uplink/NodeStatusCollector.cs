@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Plugins;
+using CctvEdge.Protocol.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Node.Uplink;
+
+/// <summary>Builds the hello and heartbeat messages from the runtime's state.</summary>
+internal sealed class NodeStatusCollector(NodeRuntime runtime, IOptions<NodeOptions> node, IOptions<ServerConnectionOptions> server, IResultOutbox outbox, TimeProvider clock)
+{
+    public const uint ProtocolVersion = 1;
+    public static readonly string AgentVersion = typeof(NodeStatusCollector).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private TimeSpan _lastCpu;
+    private DateTimeOffset _lastSample = DateTimeOffset.MinValue;
+
+    public Hello BuildHello()
+    {
+        var hello = new Hello
+        {
+            NodeId = node.Value.Id,
+            NodeName = node.Value.DisplayName,
+            Credential = server.Value.Credential,
+            AgentVersion = AgentVersion,
+            Hostname = Environment.MachineName,
+            ProtocolVersion = ProtocolVersion,
+            NodeTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+        };
+        foreach (var camera in runtime.Cameras)
+        {
+            var c = camera.Camera;
+            var info = new CameraInfo
+            {
+                Id = c.Id,
+                Name = c.DisplayName,
+                SourceKind = c.Source.Kind,
+                DetectWidth = (uint)c.Detect.Width,
+                DetectHeight = (uint)c.Detect.Height,
+                DetectFps = c.Detect.Fps,
+            };
+            info.PluginIds.AddRange(runtime.Instances.Where(i => i.CameraId == c.Id).Select(i => i.PluginId));
+            hello.Cameras.Add(info);
+        }
+
+        foreach (var plugin in runtime.Catalog.Plugins)
+        {
+            hello.Plugins.Add(new PluginInfo
+            {
+                Id = plugin.Id,
+                Version = plugin.Version,
+                Description = plugin.Description,
+                State = plugin.IsLoaded ? PluginState.Running : PluginState.Failed,
+                Error = plugin.Error ?? "",
+            });
+        }
+
+        return hello;
+    }
+
+    public Heartbeat BuildHeartbeat()
+    {
+        var now = clock.GetUtcNow();
+        var heartbeat = new Heartbeat
+        {
+            NodeTime = Timestamp.FromDateTimeOffset(now),
+            UptimeSeconds = (ulong)Math.Max(0, (now - runtime.StartedAt).TotalSeconds),
+            PendingResults = (ulong)outbox.PendingCount,
+            LostResults = (ulong)outbox.LostCount,
+        };
+        FillResources(heartbeat, now);
+        foreach (var camera in runtime.Cameras)
+        {
+            var (state, error, frames, lastFrameAt, fps) = camera.Status.Read();
+            var status = new CameraStatus
+            {
+                CameraId = camera.Camera.Id,
+                State = state switch
+                {
+                    CameraRunState.Running => CameraState.Running,
+                    CameraRunState.Failed => CameraState.Failed,
+                    CameraRunState.Stopped => CameraState.Stopped,
+                    _ => CameraState.Starting,
+                },
+                Error = error,
+                FramesTotal = (ulong)frames,
+                FramesPerSecond = Math.Round(fps, 2),
+            };
+            if (lastFrameAt is { } at)
+            {
+                status.LastFrameAt = Timestamp.FromDateTimeOffset(at);
+            }
+
+            heartbeat.Cameras.Add(status);
+        }
+
+        foreach (var instance in runtime.Instances)
+        {
+            var (processed, dropped, errors) = instance.Counters;
+            heartbeat.Plugins.Add(new PluginInfo
+            {
+                Id = instance.PluginId,
+                CameraId = instance.CameraId,
+                Version = instance.Version,
+                State = instance.State == PluginInstanceState.Failed ? PluginState.Failed : instance.State == PluginInstanceState.Disabled ? PluginState.Disabled : PluginState.Running,
+                Error = instance.Error,
+                FramesProcessed = (ulong)processed,
+                FramesDropped = (ulong)dropped,
+                Errors = (ulong)errors,
+            });
+        }
+
+        return heartbeat;
+    }
+
+    /// <summary>CPU and memory of the agent and its ffmpeg processes together: what CctvEdge costs the box.</summary>
+    private void FillResources(Heartbeat heartbeat, DateTimeOffset now)
+    {
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        long memory = self.WorkingSet64;
+        foreach (var camera in runtime.Cameras)
+        {
+            if (camera.Process is { } ffmpeg)
+            {
+                cpu += ffmpeg.TotalProcessorTime;
+                memory += ffmpeg.WorkingSet;
+            }
+        }
+
+        var wall = now - _lastSample;
+        if (_lastSample != DateTimeOffset.MinValue && wall > TimeSpan.Zero && cpu >= _lastCpu)
+        {
+            heartbeat.CpuPercent = Math.Round((cpu - _lastCpu).TotalSeconds / wall.TotalSeconds * 100, 1);
+        }
+
+        _lastCpu = cpu;
+        _lastSample = now;
+        heartbeat.MemoryBytes = (ulong)memory;
+        try
+        {
+            var drive = new DriveInfo(node.Value.ResolvedDataDirectory);
+            heartbeat.DiskFreeBytes = (ulong)drive.AvailableFreeSpace;
+            heartbeat.DiskTotalBytes = (ulong)drive.TotalSize;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Disk figures are informative; a failure to read them must not stop heartbeats.
+        }
+    }
+}

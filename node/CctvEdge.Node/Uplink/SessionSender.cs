@@ -1,0 +1,134 @@
+using CctvEdge.Grpc;
+using CctvEdge.Protocol.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CctvEdge.Node.Uplink;
+
+/// <summary>
+/// The session's only writer. It wakes on new results, acks, snapshots, commands and the heartbeat timer, and sends
+/// in that order of importance: command replies, heartbeats, results (a bounded window ahead of the acks), snapshots.
+/// </summary>
+internal sealed class SessionSender(
+    IClientStreamWriter<NodeMessage> requests,
+    NodeRuntime runtime,
+    NodeStatusCollector status,
+    IResultOutbox outbox,
+    SessionState state,
+    TimeSpan heartbeatInterval)
+{
+    private const int BatchSize = 200;
+    private const ulong MaxInFlight = 2000;
+
+    private readonly AsyncSignal _wake = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<NodeMessage> _replies = new();
+    private readonly Dictionary<string, long> _sentSnapshotVersions = [];
+    private readonly HashSet<string> _requestedSnapshots = [];
+
+    public void Wake() => _wake.Set();
+
+    public void HandleCommand(Command command)
+    {
+        var reply = new CommandReply { CommandId = command.CommandId, Ok = true };
+        switch (command.KindCase)
+        {
+            case Command.KindOneofCase.RequestSnapshot:
+                lock (_requestedSnapshots)
+                {
+                    _requestedSnapshots.Add(command.RequestSnapshot.CameraId);
+                }
+
+                break;
+            default:
+                reply.Ok = false;
+                reply.Error = $"This node does not know the command {command.KindCase}.";
+                break;
+        }
+
+        _replies.Enqueue(new NodeMessage { CommandReply = reply });
+        Wake();
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        outbox.Appended += Wake;
+        foreach (var camera in runtime.Cameras)
+        {
+            camera.Snapshots.Updated += Wake;
+        }
+
+        try
+        {
+            var nextHeartbeat = DateTimeOffset.UtcNow;
+            while (true)
+            {
+                while (_replies.TryDequeue(out var reply))
+                {
+                    await requests.WriteAsync(reply).ConfigureAwait(false);
+                }
+
+                if (DateTimeOffset.UtcNow >= nextHeartbeat)
+                {
+                    await requests.WriteAsync(new NodeMessage { Heartbeat = status.BuildHeartbeat() }).ConfigureAwait(false);
+                    nextHeartbeat = DateTimeOffset.UtcNow + heartbeatInterval;
+                }
+
+                await SendResultsAsync().ConfigureAwait(false);
+                await SendSnapshotsAsync().ConfigureAwait(false);
+
+                var untilHeartbeat = nextHeartbeat - DateTimeOffset.UtcNow;
+                await _wake.WaitAsync(untilHeartbeat > TimeSpan.Zero ? untilHeartbeat : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            outbox.Appended -= Wake;
+            foreach (var camera in runtime.Cameras)
+            {
+                camera.Snapshots.Updated -= Wake;
+            }
+        }
+    }
+
+    private async Task SendResultsAsync()
+    {
+        while (state.LastSent - state.LastAcknowledged < MaxInFlight)
+        {
+            var batch = outbox.ReadAfter(state.LastSent, BatchSize);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var message = new ResultBatch();
+            message.Results.AddRange(batch);
+            await requests.WriteAsync(new NodeMessage { Results = message }).ConfigureAwait(false);
+            state.LastSent = batch[^1].Sequence;
+        }
+    }
+
+    private async Task SendSnapshotsAsync()
+    {
+        foreach (var camera in runtime.Cameras)
+        {
+            var id = camera.Camera.Id;
+            var version = camera.Snapshots.Version;
+            bool requested;
+            lock (_requestedSnapshots)
+            {
+                requested = _requestedSnapshots.Remove(id);
+            }
+
+            if (camera.Snapshots.Latest is not { } latest || (!requested && _sentSnapshotVersions.GetValueOrDefault(id) == version))
+            {
+                continue;
+            }
+
+            _sentSnapshotVersions[id] = version;
+            await requests.WriteAsync(new NodeMessage
+            {
+                Snapshot = new Snapshot { CameraId = id, CapturedAt = Timestamp.FromDateTimeOffset(latest.CapturedAt), Jpeg = ByteString.CopyFrom(latest.Jpeg.Span) },
+            }).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using CctvEdge.Server.Sessions;
+using CctvEdge.Server.Storage;
+using CctvEdge.Web.Services;
+
+namespace CctvEdge.Server.Api;
+
+/// <summary>Builds the overview's view models from the store; "online" comes from the live sessions, not the database.</summary>
+internal sealed class OverviewQuery(NodeStore nodes, EventStore events, SessionRegistry sessions, TimeProvider clock) : IOverviewQuery
+{
+    public async Task<OverviewModel> GetOverviewAsync(int latestEvents, CancellationToken cancellationToken)
+    {
+        var nodeRows = await nodes.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+        var cameraRows = await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false);
+        var eventRows = await events.LatestAsync(latestEvents, null, cancellationToken).ConfigureAwait(false);
+        var camerasByNode = cameraRows.ToLookup(c => c.NodeId);
+        var views = nodeRows.Select(n => ToView(n, camerasByNode[n.Id])).ToList();
+        return new OverviewModel(views, eventRows.Select(ToView).ToList(), clock.GetUtcNow());
+    }
+
+    public static EventView ToView(EventRow e) => new(
+        e.Id,
+        e.NodeId,
+        e.CameraId,
+        e.CameraName,
+        e.Kind,
+        DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs),
+        e.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+        e.Peak,
+        JsonSerializer.Deserialize<List<string>>(e.ZonesJson) ?? []);
+
+    private NodeView ToView(NodeRow n, IEnumerable<CameraRow> cameras)
+    {
+        var plugins = Plugins(n.PluginsJson).Concat(Plugins(n.InstancesJson))
+            .Select(p => new PluginView(p.Id, p.CameraId, p.Version, p.State, p.Error, p.Errors, p.FramesDropped))
+            .ToList();
+        return new NodeView(
+            n.Id,
+            n.Name,
+            sessions.IsConnected(n.Id),
+            DateTimeOffset.FromUnixTimeMilliseconds(n.LastSeenMs),
+            n.AgentVersion,
+            n.CpuPercent,
+            n.MemoryBytes,
+            n.DiskFreeBytes,
+            n.DiskTotalBytes,
+            n.PendingResults,
+            n.LostResults,
+            cameras.Select(ToView).ToList(),
+            plugins);
+    }
+
+    private static CameraView ToView(CameraRow c) => new(
+        c.NodeId,
+        c.Id,
+        c.Name,
+        c.SourceKind,
+        c.State,
+        c.Error,
+        c.Fps,
+        c.SnapshotMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
+        c.SnapshotMs is { } version ? $"/media/snapshots/{c.NodeId}/{c.Id}.jpg?v={version}" : null);
+
+    private static IEnumerable<PluginRecord> Plugins(string json) => JsonSerializer.Deserialize<List<PluginRecord>>(json) ?? [];
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Server.Hosting;
+
+/// <summary>The <c>Server</c> section: where the server listens and keeps its data.</summary>
+internal sealed class ServerOptions
+{
+    public const string Section = "Server";
+
+    /// <summary>The address both ports bind to. 127.0.0.1 until there is authentication; 0.0.0.0 for other machines.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The gRPC port nodes dial (HTTP/2 only); 0 picks a free one.</summary>
+    public int GrpcPort { get; set; } = 5081;
+
+    /// <summary>The web app's port (HTTP/1.1 and HTTP/2); 0 picks a free one.</summary>
+    public int WebPort { get; set; } = 5080;
+
+    /// <summary>Where the database and media files live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>How often nodes send heartbeats, in seconds.</summary>
+    public int HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>When set, nodes must present it as their credential.</summary>
+    public string NodeCredential { get; set; } = "";
+
+    public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
+
+    public IPAddress ResolvedBindAddress => IPAddress.Parse(BindAddress);
+}
+
+internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    {
+        var errors = new List<string>();
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+        {
+            errors.Add($"Server:BindAddress '{options.BindAddress}' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0).");
+        }
+
+        Port(errors, "Server:GrpcPort", options.GrpcPort);
+        Port(errors, "Server:WebPort", options.WebPort);
+        if (options.GrpcPort != 0 && options.GrpcPort == options.WebPort)
+        {
+            errors.Add($"Server:GrpcPort and Server:WebPort are both {options.GrpcPort}; they must differ.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add("Server:DataDirectory is required.");
+        }
+
+        if (options.HeartbeatSeconds is < 1 or > 300)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Server:HeartbeatSeconds must be between 1 and 300 (was {options.HeartbeatSeconds})."));
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Port(List<string> errors, string key, int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key} must be between 0 and 65535 (was {port})."));
+        }
+    }
+}

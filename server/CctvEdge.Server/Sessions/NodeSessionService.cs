@@ -1,0 +1,211 @@
+using CctvEdge.Grpc;
+using CctvEdge.Protocol;
+using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Live;
+using CctvEdge.Server.Storage;
+using CctvEdge.Web.Services;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Server.Sessions;
+
+/// <summary>The server side of <c>cctvedge.v1.NodeService</c>.</summary>
+internal sealed partial class NodeSessionService(
+    NodeStore nodes,
+    ResultIngestor ingestor,
+    MediaStore media,
+    SessionRegistry sessions,
+    ChangeFeed changes,
+    IOptions<ServerOptions> options,
+    TimeProvider clock,
+    ILogger<NodeSessionService> logger) : NodeService.NodeServiceBase
+{
+    public const uint ProtocolVersion = 1;
+    public static readonly string ServerVersion = typeof(NodeSessionService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    private const int MaxSnapshotBytes = 8 * 1024 * 1024;
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(15);
+
+    public override Task<ServerInfo> GetServerInfo(GetServerInfoRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerInfo { ServerVersion = ServerVersion, ProtocolVersion = ProtocolVersion, ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) });
+
+    public override async Task Connect(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<ServerMessage> responseStream, ServerCallContext context)
+    {
+        var hello = await ReadHelloAsync(requestStream, context).ConfigureAwait(false);
+        await using var session = new NodeSession(hello.NodeId, hello.Cameras.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), context.CancellationToken);
+        sessions.Add(session);
+        try
+        {
+            var lastSequence = await nodes.RegisterAsync(hello, session.Token).ConfigureAwait(false);
+            changes.Publish(new LiveChange(LiveChangeKind.Node, hello.NodeId, null));
+            LogConnected(logger, hello.NodeId, hello.AgentVersion, context.Peer, lastSequence);
+            session.StartWriter(responseStream);
+            session.Send(new ServerMessage
+            {
+                Welcome = new Welcome
+                {
+                    ServerVersion = ServerVersion,
+                    ProtocolVersion = ProtocolVersion,
+                    LastSequence = lastSequence,
+                    ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+                    HeartbeatSeconds = (uint)options.Value.HeartbeatSeconds,
+                },
+            });
+
+            var reading = ReadMessagesAsync(requestStream, session);
+            // A failing writer (the node stopped reading) must end the call as surely as a failing reader.
+            await Task.WhenAny(reading, session.Writer).ConfigureAwait(false);
+            await (reading.IsCompleted ? reading : session.Writer).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (session.Superseded)
+        {
+            LogSuperseded(logger, hello.NodeId);
+        }
+        finally
+        {
+            if (sessions.Remove(session))
+            {
+                await nodes.SetDisconnectedAsync(hello.NodeId, CancellationToken.None).ConfigureAwait(false);
+                changes.Publish(new LiveChange(LiveChangeKind.Node, hello.NodeId, null));
+                LogDisconnected(logger, hello.NodeId);
+            }
+        }
+    }
+
+    private async Task<Hello> ReadHelloAsync(IAsyncStreamReader<NodeMessage> requests, ServerCallContext context)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(HelloTimeout);
+        bool any;
+        try
+        {
+            any = await requests.MoveNext(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"No hello within {HelloTimeout.TotalSeconds} s."));
+        }
+
+        if (!any || requests.Current.BodyCase != NodeMessage.BodyOneofCase.Hello)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message of a session must be a hello."));
+        }
+
+        var hello = requests.Current.Hello;
+        if (HelloProblem(hello) is { } problem)
+        {
+            LogRefused(logger, hello.NodeId, context.Peer, problem.Detail);
+            throw new RpcException(problem);
+        }
+
+        return hello;
+    }
+
+    private Status? HelloProblem(Hello hello)
+    {
+        if (hello.ProtocolVersion != ProtocolVersion)
+        {
+            return new Status(StatusCode.FailedPrecondition, $"Protocol version {hello.ProtocolVersion} is not supported; this server speaks {ProtocolVersion}. Upgrade the node or the server.");
+        }
+
+        if (!Identifier.IsValid(hello.NodeId))
+        {
+            return new Status(StatusCode.InvalidArgument, $"Node id '{hello.NodeId}' is invalid: {Identifier.Rule}.");
+        }
+
+        var expected = options.Value.NodeCredential;
+        if (expected.Length > 0 && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(hello.Credential), System.Text.Encoding.UTF8.GetBytes(expected)))
+        {
+            return new Status(StatusCode.Unauthenticated, "The node's credential does not match Server:NodeCredential.");
+        }
+
+        if (hello.NodeName.Length > 100 || hello.Cameras.Count > 256)
+        {
+            return new Status(StatusCode.InvalidArgument, "The node's name is longer than 100 characters or it has more than 256 cameras.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var camera in hello.Cameras)
+        {
+            if (!Identifier.IsValid(camera.Id) || !seen.Add(camera.Id) || camera.Name.Length > 100)
+            {
+                return new Status(StatusCode.InvalidArgument, $"Camera id '{camera.Id}' is invalid or repeated, or its name is too long: {Identifier.Rule}.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(hello.NodeName))
+        {
+            hello.NodeName = hello.NodeId;
+        }
+
+        return null;
+    }
+
+    private async Task ReadMessagesAsync(IAsyncStreamReader<NodeMessage> requests, NodeSession session)
+    {
+        var nodeId = session.NodeId;
+        while (await requests.MoveNext(session.Token).ConfigureAwait(false))
+        {
+            var message = requests.Current;
+            switch (message.BodyCase)
+            {
+                case NodeMessage.BodyOneofCase.Heartbeat:
+                    await nodes.RecordHeartbeatAsync(nodeId, message.Heartbeat, session.Token).ConfigureAwait(false);
+                    changes.Publish(new LiveChange(LiveChangeKind.Node, nodeId, null));
+                    break;
+                case NodeMessage.BodyOneofCase.Results:
+                    var outcome = await ingestor.StoreAsync(nodeId, message.Results.Results, session.Token).ConfigureAwait(false);
+                    session.Send(new ServerMessage { Ack = new Ack { Sequence = outcome.AcknowledgedSequence } });
+                    if (outcome.EventsChanged > 0)
+                    {
+                        changes.Publish(new LiveChange(LiveChangeKind.Event, nodeId, null));
+                    }
+
+                    break;
+                case NodeMessage.BodyOneofCase.Snapshot:
+                    await StoreSnapshotAsync(session, message.Snapshot).ConfigureAwait(false);
+                    break;
+                case NodeMessage.BodyOneofCase.CommandReply:
+                    LogCommandReply(logger, nodeId, message.CommandReply.CommandId, message.CommandReply.Ok, message.CommandReply.Error);
+                    break;
+                default:
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unexpected message {message.BodyCase} in an open session."));
+            }
+        }
+    }
+
+    private async Task StoreSnapshotAsync(NodeSession session, Snapshot snapshot)
+    {
+        var jpeg = snapshot.Jpeg;
+        if (!session.CameraIds.Contains(snapshot.CameraId) || jpeg.Length is < 4 or > MaxSnapshotBytes || jpeg[0] != 0xFF || jpeg[1] != 0xD8)
+        {
+            LogSnapshotRejected(logger, session.NodeId, snapshot.CameraId, jpeg.Length);
+            return;
+        }
+
+        await media.WriteSnapshotAsync(session.NodeId, snapshot.CameraId, jpeg.Memory, session.Token).ConfigureAwait(false);
+        var at = snapshot.CapturedAt?.ToDateTimeOffset() ?? clock.GetUtcNow();
+        await nodes.SetSnapshotTimeAsync(session.NodeId, snapshot.CameraId, at, session.Token).ConfigureAwait(false);
+        changes.Publish(new LiveChange(LiveChangeKind.Snapshot, session.NodeId, snapshot.CameraId));
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Node {NodeId} {Version} connected from {Peer}; it has stored results up to {LastSequence}.")]
+    private static partial void LogConnected(ILogger logger, string nodeId, string version, string peer, ulong lastSequence);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Node {NodeId} disconnected.")]
+    private static partial void LogDisconnected(ILogger logger, string nodeId);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Refused node '{NodeId}' from {Peer}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string nodeId, string peer, string reason);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Node {NodeId}: an older session was replaced by a new connection.")]
+    private static partial void LogSuperseded(ILogger logger, string nodeId);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Warning, Message = "Node {NodeId}: snapshot for camera '{CameraId}' rejected ({Bytes} bytes; unknown camera or not a JPEG).")]
+    private static partial void LogSnapshotRejected(ILogger logger, string nodeId, string cameraId, int bytes);
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "Node {NodeId} answered command {CommandId}: ok={Ok} {Error}")]
+    private static partial void LogCommandReply(ILogger logger, string nodeId, string commandId, bool ok, string error);
+}

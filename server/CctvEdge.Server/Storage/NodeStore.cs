@@ -1,0 +1,167 @@
+using System.Text.Json;
+using CctvEdge.Protocol.V1;
+using Dapper;
+
+namespace CctvEdge.Server.Storage;
+
+/// <summary>Nodes and their cameras: registered by hellos, refreshed by heartbeats.</summary>
+internal sealed class NodeStore(Database database, TimeProvider clock)
+{
+    /// <summary>Registers or refreshes a node and its cameras, marks it connected, returns its last stored sequence.</summary>
+    public Task<ulong> RegisterAsync(Hello hello, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var plugins = hello.Plugins.Select(p => new PluginRecord(p.Id, null, p.Version, StateName(p.State), p.Error, 0, 0)).ToList();
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO nodes (id, name, agent_version, hostname, first_seen_ms, last_seen_ms, connected, plugins_json)
+                VALUES (@Id, @Name, @Version, @Hostname, @Now, @Now, 1, @Plugins)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, agent_version = excluded.agent_version,
+                    hostname = excluded.hostname, last_seen_ms = excluded.last_seen_ms, connected = 1, plugins_json = excluded.plugins_json
+                """,
+                new { Id = hello.NodeId, Name = hello.NodeName, Version = hello.AgentVersion, hello.Hostname, Now = now, Plugins = JsonSerializer.Serialize(plugins) },
+                transaction).ConfigureAwait(false);
+            foreach (var camera in hello.Cameras)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO cameras (node_id, id, name, source_kind, detect_width, detect_height, detect_fps, state)
+                    VALUES (@NodeId, @Id, @Name, @SourceKind, @Width, @Height, @Fps, 'starting')
+                    ON CONFLICT (node_id, id) DO UPDATE SET name = excluded.name, source_kind = excluded.source_kind,
+                        detect_width = excluded.detect_width, detect_height = excluded.detect_height, detect_fps = excluded.detect_fps
+                    """,
+                    new { NodeId = hello.NodeId, camera.Id, camera.Name, camera.SourceKind, Width = (long)camera.DetectWidth, Height = (long)camera.DetectHeight, Fps = camera.DetectFps },
+                    transaction).ConfigureAwait(false);
+            }
+
+            return (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @Id", new { Id = hello.NodeId }, transaction).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task RecordHeartbeatAsync(string nodeId, Heartbeat heartbeat, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var instances = heartbeat.Plugins.Select(p => new PluginRecord(p.Id, p.CameraId, p.Version, StateName(p.State), p.Error, (long)p.Errors, (long)p.FramesDropped)).ToList();
+            await connection.ExecuteAsync(
+                """
+                UPDATE nodes SET last_seen_ms = @Now, cpu_percent = @Cpu, memory_bytes = @Memory, disk_free_bytes = @DiskFree,
+                    disk_total_bytes = @DiskTotal, pending_results = @Pending, lost_results = @Lost, instances_json = @Instances
+                WHERE id = @NodeId
+                """,
+                new
+                {
+                    NodeId = nodeId,
+                    Now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                    Cpu = heartbeat.CpuPercent,
+                    Memory = (long)heartbeat.MemoryBytes,
+                    DiskFree = (long)heartbeat.DiskFreeBytes,
+                    DiskTotal = (long)heartbeat.DiskTotalBytes,
+                    Pending = (long)heartbeat.PendingResults,
+                    Lost = (long)heartbeat.LostResults,
+                    Instances = JsonSerializer.Serialize(instances),
+                },
+                transaction).ConfigureAwait(false);
+            foreach (var camera in heartbeat.Cameras)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    UPDATE cameras SET state = @State, error = @Error, fps = @Fps, frames_total = @Frames, last_frame_ms = @LastFrame
+                    WHERE node_id = @NodeId AND id = @CameraId
+                    """,
+                    new
+                    {
+                        NodeId = nodeId,
+                        camera.CameraId,
+                        State = camera.State.ToString().ToLowerInvariant(),
+                        camera.Error,
+                        Fps = camera.FramesPerSecond,
+                        Frames = (long)camera.FramesTotal,
+                        LastFrame = camera.LastFrameAt?.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                    },
+                    transaction).ConfigureAwait(false);
+            }
+
+            return 0;
+        }, cancellationToken);
+
+    public Task SetDisconnectedAsync(string nodeId, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(
+                "UPDATE nodes SET connected = 0, last_seen_ms = @Now WHERE id = @NodeId",
+                new { NodeId = nodeId, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+                transaction),
+            cancellationToken);
+
+    /// <summary>At start no node is connected, whatever the database says after a crash.</summary>
+    public Task ResetConnectionsAsync(CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync("UPDATE nodes SET connected = 0", transaction: transaction), cancellationToken);
+
+    /// <summary>Records that a camera has a new snapshot; false when the camera is unknown.</summary>
+    public Task<bool> SetSnapshotTimeAsync(string nodeId, string cameraId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) => await connection.ExecuteAsync(
+                "UPDATE cameras SET snapshot_ms = @At WHERE node_id = @NodeId AND id = @CameraId",
+                new { NodeId = nodeId, CameraId = cameraId, At = at.ToUnixTimeMilliseconds() },
+                transaction).ConfigureAwait(false) == 1,
+            cancellationToken);
+
+    public async Task<IReadOnlyList<NodeRow>> ListNodesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<NodeRow>("SELECT * FROM nodes ORDER BY name, id").ConfigureAwait(false)).ToList();
+    }
+
+    public async Task<IReadOnlyList<CameraRow>> ListCamerasAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<CameraRow>("SELECT * FROM cameras ORDER BY node_id, name, id").ConfigureAwait(false)).ToList();
+    }
+
+    private static string StateName(PluginState state) => state switch
+    {
+        PluginState.Running => "running",
+        PluginState.Failed => "failed",
+        PluginState.Disabled => "disabled",
+        _ => "unknown",
+    };
+}
+
+/// <summary>A plugin or plugin instance as stored in a node's JSON columns.</summary>
+internal sealed record PluginRecord(string Id, string? CameraId, string Version, string State, string Error, long Errors, long FramesDropped);
+
+internal sealed record NodeRow
+{
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string AgentVersion { get; init; } = "";
+    public string Hostname { get; init; } = "";
+    public long FirstSeenMs { get; init; }
+    public long LastSeenMs { get; init; }
+    public bool Connected { get; init; }
+    public long LastSequence { get; init; }
+    public double? CpuPercent { get; init; }
+    public long? MemoryBytes { get; init; }
+    public long? DiskFreeBytes { get; init; }
+    public long? DiskTotalBytes { get; init; }
+    public long PendingResults { get; init; }
+    public long LostResults { get; init; }
+    public string PluginsJson { get; init; } = "[]";
+    public string InstancesJson { get; init; } = "[]";
+}
+
+internal sealed record CameraRow
+{
+    public string NodeId { get; init; } = "";
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string SourceKind { get; init; } = "";
+    public long DetectWidth { get; init; }
+    public long DetectHeight { get; init; }
+    public double DetectFps { get; init; }
+    public string State { get; init; } = "";
+    public string Error { get; init; } = "";
+    public double? Fps { get; init; }
+    public long? FramesTotal { get; init; }
+    public long? LastFrameMs { get; init; }
+    public long? SnapshotMs { get; init; }
+}

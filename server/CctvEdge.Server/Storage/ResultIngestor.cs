@@ -1,0 +1,205 @@
+using System.Data;
+using System.Text.Json;
+using CctvEdge.Protocol;
+using CctvEdge.Protocol.V1;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace CctvEdge.Server.Storage;
+
+/// <summary>What one batch changed.</summary>
+/// <param name="AcknowledgedSequence">The highest sequence now stored for the node: the ack to send.</param>
+/// <param name="Stored">Results stored by this batch (duplicates and rejects excluded).</param>
+/// <param name="EventsChanged">Events inserted or updated.</param>
+internal sealed record IngestOutcome(ulong AcknowledgedSequence, int Stored, int EventsChanged);
+
+/// <summary>
+/// Stores result batches exactly once. A batch's new results and the node's last sequence are written in one
+/// transaction, so after a crash either all of it is stored and acknowledged, or none and the node resends. Results
+/// at or below the last sequence are duplicates of a resend and are skipped. A result that breaks the rules is logged
+/// and skipped (its sequence still advances, or the node would resend it forever).
+/// </summary>
+internal sealed partial class ResultIngestor(Database database, MediaStore media, TimeProvider clock, ILogger<ResultIngestor> logger)
+{
+    public async Task<IngestOutcome> StoreAsync(string nodeId, IReadOnlyList<Result> results, CancellationToken cancellationToken)
+    {
+        // Files go to disk (fsynced) before the transaction that names them; a crash in between leaves an orphan file,
+        // never a row without its file.
+        var known = await ReadLastSequenceAsync(nodeId, cancellationToken).ConfigureAwait(false);
+        var filePaths = new Dictionary<ulong, string>();
+        foreach (var result in results.Where(r => r.Sequence > known && r.BodyCase == Result.BodyOneofCase.File))
+        {
+            if (Validate(result) is null)
+            {
+                var at = result.ProducedAt?.ToDateTimeOffset() ?? clock.GetUtcNow();
+                filePaths[result.Sequence] = await media.WriteResultFileAsync(nodeId, result.CameraId, result.Sequence, result.File.ContentType, at, result.File.Data.Memory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await database.WriteAsync(async (connection, transaction) =>
+        {
+            var last = (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }, transaction).ConfigureAwait(false);
+            int stored = 0, events = 0;
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var result in results)
+            {
+                if (result.Sequence <= last)
+                {
+                    continue;
+                }
+
+                last = result.Sequence;
+                if (Validate(result) is { } problem)
+                {
+                    LogRejected(logger, nodeId, result.Sequence, problem);
+                    continue;
+                }
+
+                stored++;
+                switch (result.BodyCase)
+                {
+                    case Result.BodyOneofCase.Event:
+                        events += await UpsertEventAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
+                        break;
+                    case Result.BodyOneofCase.Measurement:
+                        await InsertMeasurementAsync(connection, transaction, nodeId, result).ConfigureAwait(false);
+                        break;
+                    case Result.BodyOneofCase.File when filePaths.TryGetValue(result.Sequence, out var path):
+                        await InsertFileAsync(connection, transaction, nodeId, result, path, now).ConfigureAwait(false);
+                        break;
+                }
+            }
+
+            await connection.ExecuteAsync("UPDATE nodes SET last_sequence = @Last WHERE id = @NodeId AND last_sequence < @Last", new { NodeId = nodeId, Last = (long)last }, transaction).ConfigureAwait(false);
+            return new IngestOutcome(last, stored, events);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why a result cannot be stored, or null when it can.</summary>
+    internal static string? Validate(Result result)
+    {
+        if (!Identifier.IsValid(result.CameraId))
+        {
+            return $"camera id '{result.CameraId}' is invalid";
+        }
+
+        if (!Identifier.IsValid(result.PluginId))
+        {
+            return $"plugin id '{result.PluginId}' is invalid";
+        }
+
+        switch (result.BodyCase)
+        {
+            case Result.BodyOneofCase.Event:
+                var e = result.Event;
+                if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > 64 || string.IsNullOrWhiteSpace(e.Kind) || e.Kind.Length > 32)
+                {
+                    return "event id or kind is missing or too long";
+                }
+
+                if (e.Start is null || (e.End is not null && e.End.ToDateTimeOffset() < e.Start.ToDateTimeOffset()))
+                {
+                    return "event has no start, or ends before it starts";
+                }
+
+                return e.PayloadJson.Length > 0 && !IsJson(e.PayloadJson) ? "event payload is not JSON" : null;
+            case Result.BodyOneofCase.Measurement:
+                var m = result.Measurement;
+                return string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 64 || !double.IsFinite(m.Value) || m.At is null ? "measurement has no name, time or finite value" : null;
+            case Result.BodyOneofCase.File:
+                var f = result.File;
+                return f.Data.Length is 0 or > 4 * 1024 * 1024 || string.IsNullOrWhiteSpace(f.ContentType) ? "file is empty, too large or has no content type" : null;
+            default:
+                return "result has no body";
+        }
+    }
+
+    private async Task<ulong> ReadLastSequenceAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }).ConfigureAwait(false);
+    }
+
+    private static async Task<int> UpsertEventAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, long now)
+    {
+        var e = result.Event;
+        return await connection.ExecuteAsync(
+            """
+            INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, zones_json, boxes_json, payload_json, sequence, received_ms)
+            VALUES (@NodeId, @EventId, @CameraId, @PluginId, @Kind, @Start, @End, @Peak, @Zones, @Boxes, @Payload, @Sequence, @Now)
+            ON CONFLICT (node_id, event_id) DO UPDATE SET end_ms = excluded.end_ms, peak = MAX(events.peak, excluded.peak),
+                zones_json = excluded.zones_json, boxes_json = excluded.boxes_json, payload_json = excluded.payload_json, sequence = excluded.sequence
+            WHERE excluded.sequence > events.sequence
+            """,
+            new
+            {
+                NodeId = nodeId,
+                e.EventId,
+                result.CameraId,
+                result.PluginId,
+                e.Kind,
+                Start = e.Start.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                End = e.End?.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                Peak = double.IsFinite(e.Peak) ? e.Peak : 0,
+                Zones = JsonSerializer.Serialize(e.Zones),
+                Boxes = JsonSerializer.Serialize(e.Boxes.Select(b => new[] { b.X, b.Y, b.Width, b.Height })),
+                Payload = e.PayloadJson,
+                Sequence = (long)result.Sequence,
+                Now = now,
+            },
+            transaction).ConfigureAwait(false);
+    }
+
+    private static Task InsertMeasurementAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result) =>
+        connection.ExecuteAsync(
+            "INSERT INTO measurements (node_id, camera_id, plugin_id, name, at_ms, value, unit) VALUES (@NodeId, @CameraId, @PluginId, @Name, @At, @Value, @Unit)",
+            new
+            {
+                NodeId = nodeId,
+                result.CameraId,
+                result.PluginId,
+                result.Measurement.Name,
+                At = result.Measurement.At.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                result.Measurement.Value,
+                result.Measurement.Unit,
+            },
+            transaction);
+
+    private static Task InsertFileAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, string path, long now) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO files (node_id, camera_id, plugin_id, event_id, kind, name, content_type, size, path, created_ms)
+            VALUES (@NodeId, @CameraId, @PluginId, @EventId, @Kind, @Name, @ContentType, @Size, @Path, @Now)
+            """,
+            new
+            {
+                NodeId = nodeId,
+                result.CameraId,
+                result.PluginId,
+                result.File.EventId,
+                result.File.Kind,
+                result.File.Name,
+                result.File.ContentType,
+                Size = (long)result.File.Data.Length,
+                Path = path,
+                Now = now,
+            },
+            transaction);
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Node {NodeId}: result {Sequence} rejected: {Problem}.")]
+    private static partial void LogRejected(ILogger logger, string nodeId, ulong sequence, string problem);
+}

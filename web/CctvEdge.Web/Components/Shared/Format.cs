@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace CctvEdge.Web.Components.Shared;
+
+/// <summary>How the pages write times and sizes.</summary>
+internal static class Format
+{
+    public static string Ago(DateTimeOffset at, DateTimeOffset now)
+    {
+        var span = now - at;
+        if (span < TimeSpan.FromSeconds(5))
+        {
+            return "just now";
+        }
+
+        if (span < TimeSpan.FromMinutes(1))
+        {
+            return $"{(int)span.TotalSeconds} s ago";
+        }
+
+        if (span < TimeSpan.FromHours(1))
+        {
+            return $"{(int)span.TotalMinutes} min ago";
+        }
+
+        return span < TimeSpan.FromDays(1) ? $"{(int)span.TotalHours} h ago" : at.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string Duration(DateTimeOffset start, DateTimeOffset? end) =>
+        end is { } e ? $"{(e - start).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" : "ongoing";
+
+    public static string Bytes(long? bytes) => bytes switch
+    {
+        null => "–",
+        >= 1L << 30 => (bytes.Value / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GB",
+        >= 1L << 20 => (bytes.Value / (double)(1L << 20)).ToString("0", CultureInfo.InvariantCulture) + " MB",
+        _ => (bytes.Value / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " KB",
+    };
+
+    public static string Percent(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
+}

@@ -1,0 +1,29 @@
+namespace CctvEdge.Web.Services;
+
+/// <summary>Everything the overview page shows, read in one go.</summary>
+public sealed record OverviewModel(IReadOnlyList<NodeView> Nodes, IReadOnlyList<EventView> LatestEvents, DateTimeOffset ServerTime);
+
+/// <summary>A node as the reviewer sees it.</summary>
+public sealed record NodeView(
+    string Id,
+    string Name,
+    bool Online,
+    DateTimeOffset LastSeen,
+    string AgentVersion,
+    double? CpuPercent,
+    long? MemoryBytes,
+    long? DiskFreeBytes,
+    long? DiskTotalBytes,
+    long PendingResults,
+    long LostResults,
+    IReadOnlyList<CameraView> Cameras,
+    IReadOnlyList<PluginView> Plugins);
+
+/// <summary>A camera with its state and latest snapshot.</summary>
+public sealed record CameraView(string NodeId, string Id, string Name, string SourceKind, string State, string Error, double? Fps, DateTimeOffset? SnapshotAt, string? SnapshotUrl);
+
+/// <summary>A plugin, or a plugin instance on one camera when <see cref="CameraId"/> is set.</summary>
+public sealed record PluginView(string Id, string? CameraId, string Version, string State, string Error, long Errors, long FramesDropped);
+
+/// <summary>An event in a list.</summary>
+public sealed record EventView(long Id, string NodeId, string CameraId, string CameraName, string Kind, DateTimeOffset Start, DateTimeOffset? End, double Peak, IReadOnlyList<string> Zones);
