@@ -2,7 +2,6 @@ using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Node.Uplink;
-using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,7 +55,8 @@ internal sealed partial class NodeRuntime(
                     continue;
                 }
 
-                var instance = CreateInstance(camera, pluginId.ToLowerInvariant(), settings);
+                var id = pluginId.ToLowerInvariant();
+                var instance = PluginInstance.Create(camera, id, catalog.Find(id), settings, outbox, clock, loggers);
                 await instance.StartAsync(stoppingToken).ConfigureAwait(false);
                 instances.Add(instance);
             }
@@ -77,22 +77,6 @@ internal sealed partial class NodeRuntime(
                 await instance.DisposeAsync().ConfigureAwait(false);
             }
         }
-    }
-
-    private PluginInstance CreateInstance(CameraWorker camera, string pluginId, Microsoft.Extensions.Configuration.IConfigurationSection settings)
-    {
-        var logger = loggers.CreateLogger($"Plugin.{pluginId}.{camera.Camera.Id}");
-        var detect = camera.Camera.Detect;
-        var descriptor = new CameraDescriptor(camera.Camera.Id, camera.Camera.DisplayName, detect.Width, detect.Height, detect.Fps);
-        return new PluginInstance(pluginId, catalog.Find(pluginId), camera, () => new PluginContext(
-            pluginId,
-            descriptor,
-            PluginContext.PluginSettings(settings),
-            $"{camera.Camera.Path}:Plugins:{pluginId}",
-            new OutboxResultPublisher(camera.Camera.Id, pluginId, outbox, clock),
-            camera.Snapshots,
-            logger,
-            clock), logger);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Node {NodeId} running: {Cameras} camera(s), {Running} of {Instances} plugin instance(s) running.")]

@@ -43,7 +43,8 @@ internal sealed class MotionEventTracker(MotionSettings settings)
             }
             else if (_consecutive >= _settings.MinFrames)
             {
-                _open = new Open(Guid.NewGuid().ToString("N"), _runStart);
+                // The frames of the run that opened the event belong to it.
+                _open = new Open(Guid.NewGuid().ToString("N"), _runStart, _consecutive - 1);
                 _open.Extend(now, motion, frameWidth, frameHeight);
                 changes.Add(_open.ToEvent(null));
             }
@@ -61,10 +62,10 @@ internal sealed class MotionEventTracker(MotionSettings settings)
         return changes;
     }
 
-    private sealed class Open(string id, DateTimeOffset start)
+    private sealed class Open(string id, DateTimeOffset start, int earlierFrames)
     {
         private int _minX = int.MaxValue, _minY = int.MaxValue, _maxX, _maxY, _width = 1, _height = 1;
-        private int _frames;
+        private int _frames = earlierFrames;
         private double _peak;
 
         public DateTimeOffset Start { get; } = start;

@@ -74,7 +74,6 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
         private readonly Process _process;
         private readonly ILogger _logger;
         private readonly Queue<string> _errors = new();
-        private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public RunningProcess(Process process, ILogger logger)
         {
@@ -82,17 +81,14 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
             _logger = logger;
             // stderr is always drained: a full pipe would block ffmpeg and look like a frozen camera.
             process.ErrorDataReceived += (_, e) => OnErrorLine(e.Data);
-            process.Exited += (_, _) => _exited.TrySetResult(SafeExitCode());
             process.BeginErrorReadLine();
-            if (process.HasExited)
-            {
-                _exited.TrySetResult(SafeExitCode());
-            }
+            Exited = WaitForExitAsync();
         }
 
         public Stream Output => _process.StandardOutput.BaseStream;
 
-        public Task<int> Exited => _exited.Task;
+        /// <summary>Completes after the exit and after stderr is drained, so the last error lines are in <see cref="RecentErrors"/>.</summary>
+        public Task<int> Exited { get; }
 
         public string RecentErrors
         {
@@ -115,7 +111,7 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
 
         public async Task StopAsync(TimeSpan grace)
         {
-            if (_exited.Task.IsCompleted)
+            if (Exited.IsCompleted)
             {
                 return;
             }
@@ -130,7 +126,7 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
                 // Already gone or stdin closed: the kill below covers it.
             }
 
-            if (await Task.WhenAny(_exited.Task, Task.Delay(grace)).ConfigureAwait(false) != _exited.Task)
+            if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
             {
                 LogKilled(_logger, _process.Id, grace.TotalSeconds);
                 Safe(() =>
@@ -138,7 +134,7 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
                     _process.Kill(entireProcessTree: true);
                     return 0;
                 });
-                await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+                await Task.WhenAny(Exited, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
             }
         }
 
@@ -167,7 +163,11 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
             LogStderr(_logger, line);
         }
 
-        private int SafeExitCode() => Safe(() => _process.ExitCode);
+        private async Task<int> WaitForExitAsync()
+        {
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+            return Safe(() => _process.ExitCode);
+        }
 
         private static T Safe<T>(Func<T> read)
         {

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Uplink;
 using CctvEdge.Plugins.Sdk;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Plugins;
@@ -35,6 +37,8 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
     private ICameraPlugin? _instance;
     private FrameRequest? _request;
     private TimeSpan _framePeriod;
+    private TimeSpan _frameSlack;
+    private bool _thinFrames;
     private DateTimeOffset _nextFrameDue;
     private byte[]? _scaled;
     private int _consecutiveFailures;
@@ -52,6 +56,30 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
     }
 
     public string PluginId { get; }
+
+    /// <summary>An instance of <paramref name="plugin"/> (null when not installed) on <paramref name="camera"/>, wired to the outbox.</summary>
+    public static PluginInstance Create(
+        CameraWorker camera,
+        string pluginId,
+        InstalledPlugin? plugin,
+        IConfigurationSection? settings,
+        IResultOutbox outbox,
+        TimeProvider clock,
+        ILoggerFactory loggers)
+    {
+        var options = camera.Camera;
+        var logger = loggers.CreateLogger($"Plugin.{pluginId}.{options.Id}");
+        var descriptor = new CameraDescriptor(options.Id, options.DisplayName, options.Detect.Width, options.Detect.Height, options.Detect.Fps);
+        return new PluginInstance(pluginId, plugin, camera, () => new PluginContext(
+            pluginId,
+            descriptor,
+            PluginContext.PluginSettings(settings),
+            $"{options.Path}:Plugins:{pluginId}",
+            new OutboxResultPublisher(options.Id, pluginId, outbox, clock),
+            camera.Snapshots,
+            logger,
+            clock), logger);
+    }
 
     public string CameraId => _camera.Camera.Id;
 
@@ -98,8 +126,12 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
         if (subscription.Frames is { } request)
         {
             _request = request;
-            var fps = Math.Min(request.Fps ?? _camera.Camera.Detect.Fps, _camera.Camera.Detect.Fps);
+            var cameraFps = _camera.Camera.Detect.Fps;
+            var fps = request.Fps ?? cameraFps;
+            _thinFrames = fps < cameraFps;
             _framePeriod = TimeSpan.FromSeconds(1 / Math.Max(fps, 0.001));
+            // Half a camera frame of slack absorbs arrival jitter without ever taking a frame one interval early.
+            _frameSlack = TimeSpan.FromSeconds(0.5 / cameraFps);
             _loops.Add(Task.Run(() => FrameLoopAsync(_stop.Token), CancellationToken.None));
             _camera.Frames.Add(this);
         }
@@ -117,19 +149,30 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
             return;
         }
 
-        // Thin the camera's rate down to the plugin's; a quarter period of slack absorbs arrival jitter.
-        var first = _nextFrameDue == default;
-        if (!first && frame.Timestamp < _nextFrameDue - (_framePeriod / 4))
+        if (_thinFrames && !TakeForRate(frame.Timestamp))
         {
             return;
         }
 
-        _nextFrameDue = first || frame.Timestamp - _nextFrameDue > _framePeriod ? frame.Timestamp + _framePeriod : _nextFrameDue + _framePeriod;
         if (!_frames.Writer.TryWrite(frame.AddReference()))
         {
             frame.Release();
             Interlocked.Increment(ref _dropped);
         }
+    }
+
+    /// <summary>Thins the camera's rate down to the plugin's, keeping the schedule rather than drifting.</summary>
+    private bool TakeForRate(DateTimeOffset timestamp)
+    {
+        var first = _nextFrameDue == default;
+        if (!first && timestamp < _nextFrameDue - _frameSlack)
+        {
+            return false;
+        }
+
+        // After a long pause (camera restart), start a new schedule instead of catching up with a burst.
+        _nextFrameDue = first || timestamp - _nextFrameDue > _framePeriod ? timestamp + _framePeriod : _nextFrameDue + _framePeriod;
+        return true;
     }
 
     public async ValueTask DisposeAsync()

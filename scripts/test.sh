@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, functional tests against real servers on 127.0.0.1, and end-to-end tests with real
+# server, node, ffmpeg and Chromium processes. Installs ffmpeg and Chromium when missing. Ends with one line
+# "N passed, N failed" and exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/packages.sh
+ensure_dotnet || exit 1
+ensure_packages ffmpeg chromium || { echo "0 passed, 1 failed"; exit 1; }
+
+results="$PWD/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+if ! dotnet build CctvEdge.sln -c Release -nologo > "$results/build.log" 2>&1; then
+  grep -E ": error |error [A-Z]+[0-9]+" "$results/build.log" | sort -u || cat "$results/build.log"
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# One test project at a time (the end-to-end tests run ffmpeg and Chromium, and CI machines have two cores), each
+# with its own report name: default report names are timestamps and two quick projects can share a second.
+status=0
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=$?
+done
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+done
+
+# A crashed test host can fail the run without a failed test in any report: never let that pass quietly.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status without a failed test in the reports (crashed test host?)"
+  failed=1
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

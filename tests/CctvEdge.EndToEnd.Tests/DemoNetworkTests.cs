@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CctvEdge.EndToEnd.Tests;
+
+/// <summary>The walking skeleton end to end: real server, real node with ffmpeg, real browser.</summary>
+public sealed class DemoNetworkTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Overview_SyntheticCameraMoves_NodeCameraSnapshotAndEventsShownAndNewEventsArriveLive()
+    {
+        await using var network = await DemoNetwork.StartAsync();
+        var events = await network.WaitForEventsAsync(1, EventTimeout);
+        output.WriteLine($"first event stored {(DateTimeOffset.UtcNow - network.StartedAt).TotalSeconds:0.0} s after the processes started");
+        Assert.Equal("yard", events[0].GetProperty("cameraId").GetString());
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.OpenAsync(network.Server.WebAddress);
+        var node = page.Locator("[data-testid=node][data-node-id=e2e-node]");
+        await Assertions.Expect(node.Locator("[data-testid=node-name]")).ToHaveTextAsync("E2E node");
+        await Assertions.Expect(node.Locator("[data-testid=node-state]")).ToHaveTextAsync("online", new() { IgnoreCase = true });
+        await Assertions.Expect(node.Locator("[data-testid=camera][data-camera-id=yard] [data-testid=camera-name]")).ToHaveTextAsync("Yard");
+        await Assertions.Expect(node.Locator("[data-testid=snapshot]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=event-camera]").First).ToHaveTextAsync("Yard");
+
+        // The broken plugin and its missing instance are reported while motion keeps producing events.
+        await Assertions.Expect(node.Locator("[data-testid=plugin-failed]").First).ToContainTextAsync("broken");
+
+        // A snapshot is a real JPEG of the camera.
+        var snapshot = await node.Locator("[data-testid=snapshot]").GetAttributeAsync("src");
+        var bytes = await network.Http.GetByteArrayAsync(snapshot);
+        Assert.Equal([0xFF, 0xD8], bytes[..2]);
+
+        // New events reach the open page without a reload: the synthetic box crosses the picture every 20 s.
+        var before = await page.Locator("[data-testid=event-time]").AllTextContentsAsync();
+        await Browser.ScreenshotAsync(page, "overview");
+        await Assertions.Expect(page.Locator("[data-testid=event-time]").First).Not.ToHaveTextAsync(before[0], new() { Timeout = 60_000 });
+        var after = await page.Locator("[data-testid=event-time]").AllTextContentsAsync();
+        Assert.True(after.Count > before.Count || after[0] != before[0]);
+        await Browser.ScreenshotAsync(page, "overview-live");
+    }
+
+    [Fact]
+    public async Task Overview_NodeStops_ShownOfflineWithoutReload()
+    {
+        await using var network = await DemoNetwork.StartAsync();
+        await network.WaitForEventsAsync(1, EventTimeout);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.OpenAsync(network.Server.WebAddress);
+        var state = page.Locator("[data-testid=node][data-node-id=e2e-node] [data-testid=node-state]");
+        await Assertions.Expect(state).ToHaveTextAsync("online", new() { IgnoreCase = true });
+
+        network.Node.Kill();
+
+        await Assertions.Expect(state).ToHaveTextAsync("offline", new() { IgnoreCase = true, Timeout = 60_000 });
+        await Browser.ScreenshotAsync(page, "overview-offline");
+    }
+}

@@ -1,0 +1,95 @@
+using CctvEdge.Node.Configuration;
+using CctvEdge.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Node.Tests;
+
+public sealed class ConfigurationTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["Node:Id"] = "barn",
+        ["Server:Address"] = "http://127.0.0.1:5081",
+        ["Cameras:0:Id"] = "yard",
+        ["Cameras:0:Source:Kind"] = "synthetic",
+        ["Cameras:0:Plugins:motion:Threshold"] = "30",
+    };
+
+    [Fact]
+    public void Options_ValidConfig_BindsCamerasAndPluginSections()
+    {
+        var cameras = Resolve<CamerasOptions>(Valid);
+
+        var camera = Assert.Single(cameras.Items);
+        Assert.Equal("yard", camera.Id);
+        Assert.Equal("Cameras:0", camera.Path);
+        Assert.Equal("30", camera.Plugins["motion"]["Threshold"]);
+    }
+
+    [Theory]
+    [InlineData("Node:Id", null, "Node:Id is required")]
+    [InlineData("Node:Id", "Barn Pi", "Node:Id 'Barn Pi' is invalid")]
+    [InlineData("Server:Address", "192.168.1.10:5081", "Server:Address '192.168.1.10:5081' must be an absolute http")]
+    [InlineData("Cameras:0:Source:Kind", "rstp", "Cameras:0:Source:Kind 'rstp' is not one of synthetic, file, rtsp")]
+    [InlineData("Cameras:0:Detect:Fps", "0", "Cameras:0:Detect:Fps must be between")]
+    [InlineData("Cameras:0:Detect:Width", "wide", "Cameras:0:Detect:Width")]
+    [InlineData("Cameras:0:Detct:Width", "320", "Detct")]
+    [InlineData("Cameras:0:Plugins:motion:Enabled", "maybe", "Cameras:0:Plugins:motion:Enabled must be true or false")]
+    public void Options_BadValue_FailsWithMessageNamingTheKey(string key, string? value, string expected)
+    {
+        var settings = new Dictionary<string, string?>(Valid) { [key] = value };
+
+        var ex = Assert.Throws<OptionsValidationException>(() =>
+        {
+            Resolve<NodeOptions>(settings);
+            Resolve<ServerConnectionOptions>(settings);
+            Resolve<CamerasOptions>(settings);
+        });
+
+        Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_TwoCamerasSameId_Fails()
+    {
+        var settings = new Dictionary<string, string?>(Valid) { ["Cameras:1:Id"] = "yard", ["Cameras:1:Source:Kind"] = "synthetic" };
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve<CamerasOptions>(settings));
+
+        Assert.Contains(ex.Failures, f => f.Contains("Cameras:1:Id 'yard' is used by another camera", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Agent_ConfigWithoutNodeId_ExitsWithCode2AndNamesTheKey()
+    {
+        using var temp = new TempDirectory();
+        var config = temp.Combine("node.json");
+        await File.WriteAllTextAsync(config, """{ "Node": { "Name": "no id" }, "Cameras": [ { "Id": "yard", "Source": { "Kind": "synthetic" } } ] }""");
+
+        await using var agent = ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", config], temp.Path);
+
+        Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Node:Id is required", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agent_MissingConfigFile_ExitsWithCode2AndNamesTheFile()
+    {
+        using var temp = new TempDirectory();
+
+        await using var agent = ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", temp.Combine("missing.json")], temp.Path);
+
+        Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("missing.json' does not exist", agent.Output, StringComparison.Ordinal);
+    }
+
+    private static T Resolve<T>(Dictionary<string, string?> settings)
+        where T : class
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var provider = new ServiceCollection().AddNodeConfiguration(configuration).BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<T>>().Value;
+    }
+}

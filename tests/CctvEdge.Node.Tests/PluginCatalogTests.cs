@@ -1,0 +1,99 @@
+using CctvEdge.Node.Plugins;
+using CctvEdge.Plugins.Sdk;
+using CctvEdge.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CctvEdge.Node.Tests;
+
+public sealed class PluginCatalogTests
+{
+    [Fact]
+    public void LoadAll_BuiltInMotionFolder_LoadsAndCreatesInstances()
+    {
+        var catalog = new PluginCatalog(NullLogger<PluginCatalog>.Instance);
+
+        catalog.LoadAll(RepositoryPaths.NodePluginsDirectory);
+
+        var motion = catalog.Find("motion");
+        Assert.NotNull(motion);
+        Assert.True(motion.IsLoaded, motion.Error);
+        Assert.IsAssignableFrom<IFrameAnalyzer>(motion.CreateInstance());
+    }
+
+    [Fact]
+    public void Load_ValidFolder_EntryTypeComesFromItsOwnLoadContextWithSharedSdk()
+    {
+        using var folders = new PluginFolders();
+        var plugin = PluginCatalog.Load(folders.Add("counting", "CountingPlugin"));
+
+        Assert.True(plugin.IsLoaded, plugin.Error);
+        var instance = plugin.CreateInstance();
+        Assert.IsType<PluginLoadContext>(System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(instance.GetType().Assembly));
+        Assert.Same(typeof(ICameraPlugin).Assembly, instance.GetType().GetInterface(nameof(ICameraPlugin))!.Assembly);
+    }
+
+    [Fact]
+    public void Load_AssemblyPathOutsideFolder_FailsWithReason()
+    {
+        using var folders = new PluginFolders();
+
+        var plugin = PluginCatalog.Load(folders.Add("escape", "CountingPlugin", assembly: "../escape/../../etc/passwd"));
+
+        Assert.False(plugin.IsLoaded);
+        Assert.Contains("outside the plugin's folder", plugin.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_OtherSdkAbi_FailsNamingBothVersions()
+    {
+        using var folders = new PluginFolders();
+
+        var plugin = PluginCatalog.Load(folders.Add("future", "CountingPlugin", sdkAbi: PluginAbi.Version + 1));
+
+        Assert.False(plugin.IsLoaded);
+        Assert.Contains($"ABI {PluginAbi.Version + 1}", plugin.Error, StringComparison.Ordinal);
+        Assert.Contains($"ABI {PluginAbi.Version}", plugin.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MissingPlugin", "is not in")]
+    [InlineData("NoDefaultConstructorPlugin", "parameterless constructor")]
+    public void Load_BadEntryType_FailsWithReason(string entryType, string expected)
+    {
+        using var folders = new PluginFolders();
+
+        var plugin = PluginCatalog.Load(folders.Add("bad", entryType));
+
+        Assert.False(plugin.IsLoaded);
+        Assert.Contains(expected, plugin.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not valid")]
+    [InlineData("""{ "id": "x", "version": "1", "sdkAbi": 1, "assembly": "CctvEdge.TestPlugins.dll" }""", "entryType")]
+    [InlineData("""{ "id": "Bad Id", "version": "1", "sdkAbi": 1, "assembly": "a.dll", "entryType": "T" }""", "invalid")]
+    public void Load_BrokenManifest_FailsWithReason(string manifest, string expected)
+    {
+        using var folders = new PluginFolders();
+
+        var plugin = PluginCatalog.Load(folders.Add("broken", "CountingPlugin", manifestOverride: manifest));
+
+        Assert.False(plugin.IsLoaded);
+        Assert.Contains(expected, plugin.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadAll_TwoFoldersSameId_SecondFails()
+    {
+        using var folders = new PluginFolders();
+        folders.Add("a-first", "CountingPlugin", id: "same");
+        folders.Add("b-second", "CountingPlugin", id: "same");
+        var catalog = new PluginCatalog(NullLogger<PluginCatalog>.Instance);
+
+        catalog.LoadAll(folders.Directory);
+
+        Assert.Equal(2, catalog.Plugins.Count);
+        Assert.True(catalog.Plugins[0].IsLoaded);
+        Assert.Contains("already provided", catalog.Plugins[1].Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,31 @@
+using CctvEdge.Plugins.Sdk;
+using CctvEdge.Testing;
+
+namespace CctvEdge.Node.Tests;
+
+/// <summary>Builds plugin folders in a temporary plugins directory, each with the test plugin assembly and a manifest.</summary>
+internal sealed class PluginFolders : IDisposable
+{
+    private static readonly string TestPluginsOutput = Path.Combine(AppContext.BaseDirectory, "test-plugins");
+    private readonly TempDirectory _root = new("cctvedge-plugins");
+
+    public string Directory => _root.Path;
+
+    public string Add(string folder, string entryType, int sdkAbi = PluginAbi.Version, string assembly = "CctvEdge.TestPlugins.dll", string? id = null, string? manifestOverride = null)
+    {
+        var path = _root.Combine(folder);
+        System.IO.Directory.CreateDirectory(path);
+        foreach (var file in System.IO.Directory.GetFiles(TestPluginsOutput))
+        {
+            File.Copy(file, Path.Combine(path, Path.GetFileName(file)), overwrite: true);
+        }
+
+        var manifest = manifestOverride ?? $$"""
+            { "id": "{{id ?? folder}}", "version": "1.0.0", "sdkAbi": {{sdkAbi}}, "assembly": "{{assembly}}", "entryType": "CctvEdge.TestPlugins.{{entryType}}" }
+            """;
+        File.WriteAllText(Path.Combine(path, "plugin.json"), manifest);
+        return path;
+    }
+
+    public void Dispose() => _root.Dispose();
+}

@@ -1,0 +1,39 @@
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CctvEdge.Node.Tests;
+
+/// <summary>A camera worker for tests, plus a way to push frames through its fan-out as ffmpeg would.</summary>
+internal static class TestCamera
+{
+    public static CameraOptions Options(string kind = CameraSourceKinds.Synthetic) => new()
+    {
+        Id = "yard",
+        Name = "Yard",
+        Path = "Cameras:0",
+        Source = new CameraSourceOptions { Kind = kind, Url = "rtsp://192.0.2.10/stream", Path = "/tmp/x.mp4", Width = 640, Height = 360, Fps = 10 },
+        Detect = new DetectOptions { Width = 320, Height = 180, Fps = 5 },
+        SnapshotSeconds = 1,
+    };
+
+    public static CameraWorker Create(string directory, IProcessRunner? runner = null, FfmpegOptions? ffmpeg = null, CameraOptions? options = null) =>
+        new(options ?? Options(), ffmpeg ?? new FfmpegOptions { RestartMinSeconds = 0.1, RestartMaxSeconds = 0.2 }, directory, runner ?? new ProcessRunner(NullLogger<ProcessRunner>.Instance), TimeProvider.System, NullLogger.Instance);
+
+    /// <summary>
+    /// Dispatches <paramref name="count"/> gray frames stamped 0.2 s apart (5 fps) from <paramref name="start"/>, a few
+    /// milliseconds apart in real time so a keeping-up plugin drops none.
+    /// </summary>
+    public static async Task FeedAsync(CameraWorker camera, int count, DateTimeOffset start, int firstNumber = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Task.Delay(5);
+            var buffer = SharedFrame.Rent(320, 180);
+            buffer.AsSpan(0, 320 * 180).Fill((byte)(i % 256));
+            var frame = SharedFrame.Wrap(buffer, 320, 180, firstNumber + i, start.AddSeconds(i * 0.2));
+            camera.Frames.Dispatch(frame);
+            frame.Release();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using CctvEdge.Grpc.Client;
+using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Hosting;
+using CctvEdge.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CctvEdge.Server.Tests;
+
+/// <summary>The real server wiring, hosted in the test process on 127.0.0.1 with ephemeral ports and a temp data folder.</summary>
+internal sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _data;
+
+    private InProcessServer(WebApplication app, TempDirectory data, ServerEndpoints endpoints)
+    {
+        _app = app;
+        _data = data;
+        GrpcAddress = new Uri(endpoints.GrpcAddress);
+        WebAddress = new Uri(endpoints.WebAddress);
+        Channel = GrpcChannel.ForAddress(GrpcAddress);
+        Client = new NodeService.NodeServiceClient(Channel);
+        Http = new HttpClient { BaseAddress = WebAddress, Timeout = TimeSpan.FromSeconds(20) };
+    }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri WebAddress { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public NodeService.NodeServiceClient Client { get; }
+
+    public HttpClient Http { get; }
+
+    public string DataDirectory => _data.Path;
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<InProcessServer> StartAsync(params string[] extraArgs)
+    {
+        var data = new TempDirectory("cctvedge-server");
+        string[] args = ["--bind", "127.0.0.1", "--grpc-port", "0", "--web-port", "0", "--data", data.Path, .. extraArgs];
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.AddCctvEdgeServer(args);
+        var app = builder.Build();
+        app.MapCctvEdgeServer();
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return new InProcessServer(app, data, app.Services.GetRequiredService<ServerEndpoints>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Channel.Dispose();
+        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+}

@@ -1,0 +1,72 @@
+using CctvEdge.Plugins.Sdk;
+
+namespace CctvEdge.TestPlugins;
+
+/// <summary>Publishes one measurement per frame: proof that frames keep arriving.</summary>
+public sealed class CountingPlugin : IFrameAnalyzer
+{
+    private IPluginContext _context = null!;
+    private long _frames;
+
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        _context = context;
+        return ValueTask.FromResult(new PluginSubscription(new FrameRequest()));
+    }
+
+    public ValueTask OnFrameAsync(GrayFrame frame, CancellationToken cancellationToken) =>
+        _context.Results.PublishAsync(new PluginMeasurement("test.frames", ++_frames, "", frame.Timestamp), cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Throws on every frame.</summary>
+public sealed class ThrowingPlugin : IFrameAnalyzer
+{
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new PluginSubscription(new FrameRequest()));
+
+    public ValueTask OnFrameAsync(GrayFrame frame, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("this plugin always fails");
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Never returns from a frame (until cancelled).</summary>
+public sealed class HangingPlugin : IFrameAnalyzer
+{
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new PluginSubscription(new FrameRequest()));
+
+    public async ValueTask OnFrameAsync(GrayFrame frame, CancellationToken cancellationToken) =>
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Asks for a smaller frame at a lower rate and reports what it got.</summary>
+public sealed class SmallFramePlugin : IFrameAnalyzer
+{
+    private IPluginContext _context = null!;
+
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        _context = context;
+        return ValueTask.FromResult(new PluginSubscription(new FrameRequest(Width: 80, Height: 45, Fps: 1)));
+    }
+
+    public ValueTask OnFrameAsync(GrayFrame frame, CancellationToken cancellationToken) =>
+        _context.Results.PublishAsync(new PluginMeasurement("test.width", frame.Width * 1000 + frame.Height, "", frame.Timestamp), cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Has no parameterless constructor, so the node must refuse it.</summary>
+public sealed class NoDefaultConstructorPlugin(int unused) : ICameraPlugin
+{
+    public int Unused => unused;
+
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken) => ValueTask.FromResult(PluginSubscription.None);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
