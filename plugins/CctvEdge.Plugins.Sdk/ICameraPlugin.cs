@@ -76,3 +76,15 @@ public sealed class PluginSettingsException : Exception
     {
     }
 }
+
+/// <summary>
+/// A plugin that can take new settings while it runs, keeping its state (a learned background, counters). When the
+/// settings of a running instance change, the node calls <see cref="ReconfigureAsync"/>; the new values are then what
+/// <see cref="IPluginContext.BindSettings{T}"/> returns. Throw <see cref="PluginSettingsException"/> to refuse them: the
+/// instance keeps its old settings and the refusal is reported. Plugins without this interface are restarted instead.
+/// </summary>
+public interface IReconfigurable
+{
+    /// <summary>Re-reads the settings through the context and applies them; never overlaps other calls.</summary>
+    ValueTask ReconfigureAsync(IPluginContext context, CancellationToken cancellationToken);
+}
