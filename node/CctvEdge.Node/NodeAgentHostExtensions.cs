@@ -1,10 +1,14 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Recording;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Node;
@@ -44,16 +48,34 @@ internal static class NodeAgentHostExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IProcessRunner, ProcessRunner>();
         services.AddSingleton<PluginCatalog>();
-        services.AddSingleton(sp => new SequenceCounter(Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.ResolvedDataDirectory, "state")));
-        services.AddSingleton<IResultOutbox>(sp => new MemoryResultOutbox(
-            sp.GetRequiredService<SequenceCounter>(),
+
+        // The outbox: one SQLite file beside the outbox folder of cut clips. Registered first, so it is ready before
+        // the runtime or the uplink start.
+        services.AddSingleton(sp => new SqliteDatabase(
+            Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.ResolvedDataDirectory, "outbox.db"),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("CctvEdge.Node.Outbox")));
+        services.AddSingleton(sp => new DurableResultOutbox(
+            sp.GetRequiredService<SqliteDatabase>(),
             sp.GetRequiredService<IOptions<ServerConnectionOptions>>().Value.MaxPendingResults,
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MemoryResultOutbox>>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DurableResultOutbox>>()));
+        services.AddSingleton<IResultOutbox>(sp => sp.GetRequiredService<DurableResultOutbox>());
+        services.AddSingleton<ClipQueue>();
+        services.AddHostedService<OutboxStartup>();
+
         services.AddSingleton<NodeRuntime>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeRuntime>());
+        services.AddSingleton<ICameraSet>(sp => sp.GetRequiredService<NodeRuntime>());
+        services.AddHostedService<RecordingService>();
+        services.AddHostedService<DiskGuard>();
+
+        services.AddSingleton<ServerConnection>();
+        services.AddSingleton<ResultDelivery>();
+        services.AddSingleton<UploadStatus>();
         services.AddSingleton<NodeStatusCollector>();
         services.AddSingleton<UplinkService>();
         services.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
+        services.AddHostedService<ClipUploader>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         return builder;
     }

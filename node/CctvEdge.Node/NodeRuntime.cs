@@ -1,7 +1,8 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
-using CctvEdge.Node.Uplink;
+using CctvEdge.Node.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,14 @@ namespace CctvEdge.Node;
 /// The node's moving parts: loads the plugins, builds one worker per camera and one plugin instance per enabled
 /// camera-plugin pair, and runs them until the host stops. The uplink reads its state for hello and heartbeats.
 /// </summary>
+/// <summary>The node's cameras, once they exist; what recording and the disk guard need of the runtime.</summary>
+internal interface ICameraSet
+{
+    Task Ready { get; }
+
+    IReadOnlyList<CameraWorker> Cameras { get; }
+}
+
 internal sealed partial class NodeRuntime(
     IOptions<NodeOptions> node,
     IOptions<FfmpegOptions> ffmpeg,
@@ -19,8 +28,9 @@ internal sealed partial class NodeRuntime(
     PluginCatalog catalog,
     IProcessRunner processes,
     IResultOutbox outbox,
+    ClipQueue clipQueue,
     TimeProvider clock,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers) : BackgroundService, ICameraSet
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger = loggers.CreateLogger<NodeRuntime>();
@@ -48,6 +58,7 @@ internal sealed partial class NodeRuntime(
         var instances = new List<PluginInstance>();
         foreach (var camera in Cameras)
         {
+            var clips = new ClipRecorder(camera.Camera, clipQueue);
             foreach (var (pluginId, settings) in camera.Camera.Plugins)
             {
                 if (!PluginContext.IsEnabled(settings))
@@ -56,7 +67,7 @@ internal sealed partial class NodeRuntime(
                 }
 
                 var id = pluginId.ToLowerInvariant();
-                var instance = PluginInstance.Create(camera, id, catalog.Find(id), settings, outbox, clock, loggers);
+                var instance = PluginInstance.Create(camera, id, catalog.Find(id), settings, outbox, clips, clock, loggers);
                 await instance.StartAsync(stoppingToken).ConfigureAwait(false);
                 instances.Add(instance);
             }

@@ -25,6 +25,9 @@ public interface IPluginContext
     /// <summary>The latest JPEG snapshot of the camera.</summary>
     ISnapshotSource Snapshots { get; }
 
+    /// <summary>Clips of the camera's recorded video.</summary>
+    IClipRecorder Clips { get; }
+
     /// <summary>A logger named after the plugin and camera.</summary>
     ILogger Logger { get; }
 

@@ -1,9 +1,16 @@
 using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Maintenance;
 using Microsoft.Extensions.Options;
 
 // cctvedge-server [--grpc-port N] [--web-port N] [--data DIR] [--bind ADDRESS] [--Section:Key value ...]
+// cctvedge-server check [--hash] [--repair] [--data DIR]
 try
 {
+    if (args is ["check", .. var checkArgs])
+    {
+        return await CheckCommand.RunAsync(checkArgs);
+    }
+
     // Content root next to the binaries, so appsettings.json is found wherever the server is started from.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddCctvEdgeServer(args);

@@ -1,86 +1,119 @@
-using CctvEdge.Node.Uplink;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Node.Tests;
 
 public sealed class OutboxTests : IDisposable
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly TempDirectory _temp = new();
 
     [Fact]
-    public void SequenceCounter_NewProcess_ContinuesAboveEverythingHandedOut()
+    public async Task AppendAsync_ThenReopen_ResultsSurviveAndSequencesKeepGrowing()
     {
-        var first = new SequenceCounter(_temp.Path);
-        var handedOut = Enumerable.Range(0, 1500).Select(_ => first.Next()).ToList();
-
-        var afterRestart = new SequenceCounter(_temp.Path);
-
-        Assert.Equal(Enumerable.Range(1, 1500).Select(i => (ulong)i), handedOut);
-        Assert.True(afterRestart.Next() > handedOut[^1]);
-    }
-
-    [Fact]
-    public void Acknowledge_RemovesUpToSequence_ReadAfterReturnsTheRestInOrder()
-    {
-        var outbox = NewOutbox(100);
-        for (var i = 0; i < 10; i++)
+        var sequences = new List<ulong>();
+        await using (var outbox = await TestOutbox.OpenAsync(_temp.Path))
         {
-            outbox.Append(Measurement(i));
+            for (var i = 0; i < 5; i++)
+            {
+                sequences.Add(await outbox.Results.AppendAsync(Measurement(i), CancellationToken.None).AsTask().WaitAsync(Timeout));
+            }
         }
 
-        outbox.Acknowledge(4);
+        await using var reopened = await TestOutbox.OpenAsync(_temp.Path);
 
-        Assert.Equal(6, outbox.PendingCount);
-        Assert.Equal([5UL, 6, 7], outbox.ReadAfter(4, 3).Select(r => r.Sequence));
-        Assert.Equal([9UL, 10], outbox.ReadAfter(8, 10).Select(r => r.Sequence));
+        Assert.Equal([1UL, 2, 3, 4, 5], sequences);
+        Assert.Equal(5, reopened.Results.PendingCount);
+        Assert.Equal(sequences, (await reopened.Results.ReadAfterAsync(0, 10, CancellationToken.None)).Select(r => r.Sequence));
+        Assert.Equal(6UL, await reopened.Results.AppendAsync(Measurement(6), CancellationToken.None));
     }
 
     [Fact]
-    public void Append_BeyondCapacity_DropsOldestAndCountsTheLoss()
+    public async Task AppendAsync_ManyAtOnce_SharedCommitsKeepEveryResultInOrder()
     {
-        var outbox = NewOutbox(100);
+        await using var outbox = await TestOutbox.OpenAsync();
+
+        var appended = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => outbox.Results.AppendAsync(Measurement(i), CancellationToken.None).AsTask())).WaitAsync(Timeout);
+
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => (ulong)i), appended.Order());
+        var stored = await outbox.Results.ReadAfterAsync(0, 1000, CancellationToken.None);
+        Assert.Equal(500, stored.Count);
+        Assert.All(stored, r => Assert.Equal(r.Measurement.Value, appended.ToList().IndexOf(r.Sequence)));
+    }
+
+    [Fact]
+    public async Task Acknowledge_HidesAcknowledgedAndDeletesThemInTheBackground()
+    {
+        await using var outbox = await TestOutbox.OpenAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await outbox.Results.AppendAsync(Measurement(i), CancellationToken.None);
+        }
+
+        outbox.Results.Acknowledge(4);
+
+        Assert.Equal([5UL, 6, 7], (await outbox.Results.ReadAfterAsync(0, 3, CancellationToken.None)).Select(r => r.Sequence));
+        await Eventually.TrueAsync(() => outbox.Results.PendingCount == 6, Timeout, "acknowledged rows to be deleted");
+    }
+
+    [Fact]
+    public async Task AppendAsync_BeyondCapacity_DropsOldestAndAppendsALossReport()
+    {
+        await using var outbox = await TestOutbox.OpenAsync(capacity: 100);
 
         for (var i = 0; i < 130; i++)
         {
-            outbox.Append(Measurement(i));
+            await outbox.Results.AppendAsync(Measurement(i), CancellationToken.None);
         }
 
-        Assert.Equal(100, outbox.PendingCount);
-        Assert.Equal(30, outbox.LostCount);
-        Assert.Equal(31UL, outbox.ReadAfter(0, 1)[0].Sequence);
+        Assert.True(outbox.Results.LostCount >= 30, $"lost {outbox.Results.LostCount}");
+        var pending = await outbox.Results.ReadAfterAsync(0, 1000, CancellationToken.None);
+        Assert.True(pending.Count <= 101);
+        var reports = pending.Where(r => r.BodyCase == Result.BodyOneofCase.Event && r.Event.Kind == LossReport.Kind).ToList();
+        Assert.NotEmpty(reports);
+        Assert.Contains("\"lost\":\"results\"", reports[^1].Event.PayloadJson, StringComparison.Ordinal);
+        Assert.Equal(129.0, pending.Last(r => r.BodyCase == Result.BodyOneofCase.Measurement).Measurement.Value);
     }
 
     [Fact]
-    public void Rebase_ServerAheadOfCounter_RenumbersPendingAboveServer()
+    public async Task RebaseAsync_ServerAheadOfNode_RenumbersPendingAboveServer()
     {
-        var outbox = NewOutbox(100);
-        outbox.Append(Measurement(1));
-        outbox.Append(Measurement(2));
+        await using var outbox = await TestOutbox.OpenAsync();
+        await outbox.Results.AppendAsync(Measurement(1), CancellationToken.None);
+        await outbox.Results.AppendAsync(Measurement(2), CancellationToken.None);
 
-        outbox.Rebase(5000);
+        await outbox.Results.RebaseAsync(5000, CancellationToken.None);
 
-        Assert.Equal([5001UL, 5002], outbox.ReadAfter(0, 10).Select(r => r.Sequence));
-        Assert.Equal(5003UL, outbox.Append(Measurement(3)));
+        Assert.Equal([5001UL, 5002], (await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None)).Select(r => r.Sequence));
+        Assert.Equal(5003UL, await outbox.Results.AppendAsync(Measurement(3), CancellationToken.None));
     }
 
     [Fact]
-    public void Rebase_ServerBehindCounter_ChangesNothing()
+    public async Task RebaseAsync_ServerAtOrBehindNode_ChangesNothing()
     {
-        var outbox = NewOutbox(100);
-        outbox.Append(Measurement(1));
+        await using var outbox = await TestOutbox.OpenAsync();
+        await outbox.Results.AppendAsync(Measurement(1), CancellationToken.None);
 
-        outbox.Rebase(0);
+        await outbox.Results.RebaseAsync(1, CancellationToken.None);
 
-        Assert.Equal(1UL, outbox.ReadAfter(0, 10).Single().Sequence);
+        Assert.Equal(1UL, (await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None)).Single().Sequence);
+    }
+
+    [Fact]
+    public async Task StartAsync_LegacySequenceFile_ContinuesAboveIt()
+    {
+        Directory.CreateDirectory(_temp.Combine("state"));
+        await File.WriteAllTextAsync(_temp.Combine("state", "sequence"), "7000");
+
+        await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
+
+        Assert.Equal(7001UL, await outbox.Results.AppendAsync(Measurement(1), CancellationToken.None));
     }
 
     public void Dispose() => _temp.Dispose();
 
-    private MemoryResultOutbox NewOutbox(int capacity) => new(new SequenceCounter(_temp.Combine(Guid.NewGuid().ToString("N"))), capacity, NullLogger<MemoryResultOutbox>.Instance);
-
-    private static Result Measurement(int value) => new()
+    internal static Result Measurement(int value) => new()
     {
         CameraId = "yard",
         PluginId = "test",

@@ -1,21 +1,25 @@
 using CctvEdge.Node.Plugins;
-using CctvEdge.Node.Uplink;
+using CctvEdge.Plugins.Sdk;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Node.Tests;
 
-public sealed class PluginInstanceTests : IDisposable
+public sealed class PluginInstanceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _temp = new();
     private readonly PluginFolders _folders = new();
-    private readonly MemoryResultOutbox _outbox;
+    private TestOutbox _outbox = null!;
 
-    public PluginInstanceTests()
+    public async Task InitializeAsync() => _outbox = await TestOutbox.OpenAsync();
+
+    public async Task DisposeAsync()
     {
-        _outbox = new MemoryResultOutbox(new SequenceCounter(_temp.Combine("state")), 10_000, NullLogger<MemoryResultOutbox>.Instance);
+        await _outbox.DisposeAsync();
+        _folders.Dispose();
+        _temp.Dispose();
     }
 
     [Fact]
@@ -66,18 +70,32 @@ public sealed class PluginInstanceTests : IDisposable
 
         await TestCamera.FeedAsync(camera, 25, T0);
 
-        await Eventually.TrueAsync(() => _outbox.PendingCount >= 5, Timeout, "five one-per-second frames");
+        await Eventually.TrueAsync(() => _outbox.Results.PendingCount >= 5, Timeout, "five one-per-second frames");
         await Task.Delay(200);
-        var widths = _outbox.ReadAfter(0, 100).Select(r => r.Measurement.Value).ToList();
+        var widths = (await _outbox.Results.ReadAfterAsync(0, 100, CancellationToken.None)).Select(r => r.Measurement.Value).ToList();
         Assert.Equal(5, widths.Count);
         Assert.All(widths, w => Assert.Equal(80_045, w));
+    }
+
+    [Fact]
+    public async Task Publish_EventOnCamera_ObserversHearItButNotThePublisherItself()
+    {
+        var camera = TestCamera.Create(_temp.Combine("camera"));
+        await using var emitter = await StartAsync(camera, "emitter", "EventEmitterPlugin");
+        await using var observer = await StartAsync(camera, "observer", "EventObserverPlugin");
+
+        await TestCamera.FeedAsync(camera, 3, T0);
+
+        await Eventually.TrueAsync(() => Results().Count(r => r.PluginId == "observer") == 3, Timeout, "the observer to hear three events");
+        Assert.All(Results().Where(r => r.PluginId == "observer"), r => Assert.Equal("observed.emitter", r.Measurement.Name));
+        Assert.Equal(3, Results().Count(r => r.PluginId == "emitter"));
     }
 
     [Fact]
     public async Task Start_PluginNotInstalled_FailsWithoutThrowing()
     {
         var camera = TestCamera.Create(_temp.Combine("camera"));
-        await using var missing = PluginInstance.Create(camera, "nosuch", null, null, _outbox, TimeProvider.System, NullLoggerFactory.Instance);
+        await using var missing = PluginInstance.Create(camera, "nosuch", null, null, _outbox.Results, NoClips, TimeProvider.System, NullLoggerFactory.Instance);
 
         await missing.StartAsync(CancellationToken.None);
 
@@ -85,19 +103,17 @@ public sealed class PluginInstanceTests : IDisposable
         Assert.Contains("not installed", missing.Error, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        _folders.Dispose();
-        _temp.Dispose();
-    }
+    private IClipRecorder NoClips => new Recording.ClipRecorder(TestCamera.Options(), _outbox.Clips);
 
-    private long CountingResults() => _outbox.ReadAfter(0, 100_000).Count(r => r.PluginId == "counting");
+    private IReadOnlyList<Protocol.V1.Result> Results() => _outbox.Results.ReadAfterAsync(0, 100_000, CancellationToken.None).Result;
+
+    private long CountingResults() => Results().Count(r => r.PluginId == "counting");
 
     private async Task<PluginInstance> StartAsync(Cameras.CameraWorker camera, string id, string entryType)
     {
         var plugin = PluginCatalog.Load(_folders.Add(id, entryType));
         Assert.True(plugin.IsLoaded, plugin.Error);
-        var instance = PluginInstance.Create(camera, id, plugin, null, _outbox, TimeProvider.System, NullLoggerFactory.Instance);
+        var instance = PluginInstance.Create(camera, id, plugin, null, _outbox.Results, NoClips, TimeProvider.System, NullLoggerFactory.Instance);
         await instance.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(PluginInstanceState.Running, instance.State);
         return instance;

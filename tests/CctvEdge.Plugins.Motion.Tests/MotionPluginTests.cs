@@ -60,6 +60,8 @@ public sealed class MotionPluginTests
 
         public ISnapshotSource Snapshots => this;
 
+        public IClipRecorder Clips => throw new NotSupportedException("The motion plugin does not cut clips.");
+
         public ILogger Logger => NullLogger.Instance;
 
         public TimeProvider Clock => TimeProvider.System;

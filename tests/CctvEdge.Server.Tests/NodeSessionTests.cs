@@ -1,6 +1,7 @@
 using CctvEdge.Grpc;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage;
+using CctvEdge.Storage;
 using CctvEdge.Web.Services;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -194,7 +195,7 @@ public sealed class NodeSessionTests
 
     private static async Task<long> CountAsync(InProcessServer server, string table)
     {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
     }
 }

@@ -70,3 +70,37 @@ public sealed class NoDefaultConstructorPlugin(int unused) : ICameraPlugin
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
+
+/// <summary>Publishes a closed "test" event on every frame.</summary>
+public sealed class EventEmitterPlugin : IFrameAnalyzer
+{
+    private IPluginContext _context = null!;
+
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        _context = context;
+        return ValueTask.FromResult(new PluginSubscription(new FrameRequest()));
+    }
+
+    public ValueTask OnFrameAsync(GrayFrame frame, CancellationToken cancellationToken) =>
+        _context.Results.PublishAsync(new PluginEvent("frame-" + frame.Number, "test", frame.Timestamp) { End = frame.Timestamp }, cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Reports every event it observes as a measurement named after the publisher.</summary>
+public sealed class EventObserverPlugin : IEventObserver, ICameraPlugin
+{
+    private IPluginContext _context = null!;
+
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        _context = context;
+        return ValueTask.FromResult(PluginSubscription.None);
+    }
+
+    public ValueTask OnEventAsync(PluginEvent pluginEvent, string pluginId, CancellationToken cancellationToken) =>
+        _context.Results.PublishAsync(new PluginMeasurement("observed." + pluginId, 1, "", pluginEvent.Start), cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

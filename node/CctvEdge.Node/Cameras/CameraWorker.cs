@@ -1,4 +1,5 @@
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Recording;
 using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,9 @@ internal sealed partial class CameraWorker(
     ILogger logger)
 {
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(60);
+
+    // Segment names are strftime patterns; UTC keeps them unambiguous across time-zone and daylight-saving changes.
+    private static readonly Dictionary<string, string> FfmpegEnvironment = new() { ["TZ"] = "UTC" };
     private IRunningProcess? _process;
 
     public CameraOptions Camera => camera;
@@ -26,6 +30,12 @@ internal sealed partial class CameraWorker(
     public SnapshotSlot Snapshots { get; } = new();
 
     public FrameFanOut Frames { get; } = CreateFanOut(camera.Id, logger);
+
+    /// <summary>Events published on this camera, for the plugins that observe them.</summary>
+    public CameraEventBus Events { get; } = new();
+
+    /// <summary>The recorded segments clips are cut from.</summary>
+    public SegmentRing Ring { get; } = new(Path.Combine(cameraDirectory, "recording"), camera.Recording, clock, logger);
 
     /// <summary>The ffmpeg process now running, for CPU and memory accounting.</summary>
     public IRunningProcess? Process => Volatile.Read(ref _process);
@@ -86,7 +96,15 @@ internal sealed partial class CameraWorker(
     {
         Directory.CreateDirectory(cameraDirectory);
         var snapshotPath = Path.Combine(cameraDirectory, "snapshot.jpg");
-        var process = runner.Start(ffmpeg.Path, FfmpegArguments.Build(camera, snapshotPath));
+        string? recording = null;
+        if (camera.Recording.Enabled)
+        {
+            recording = Ring.Directory;
+            Directory.CreateDirectory(recording);
+        }
+
+        var arguments = FfmpegArguments.Build(camera, snapshotPath, recording, runId: clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var process = runner.Start(ffmpeg.Path, arguments, FfmpegEnvironment);
         Volatile.Write(ref _process, process);
         LogCameraStarted(logger, camera.Id, camera.Source.Kind);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop);

@@ -10,20 +10,64 @@ namespace CctvEdge.Node.Cameras;
 /// </summary>
 internal static class FfmpegArguments
 {
-    public static IReadOnlyList<string> Build(CameraOptions camera, string snapshotPath)
+    /// <summary>The segment file name pattern (strftime, UTC: the process runs with TZ=UTC).</summary>
+    public static string SegmentPattern(long runId) => $"seg-{runId}-%Y%m%dT%H%M%S.mp4";
+
+    /// <summary>The list ffmpeg appends a line to as each segment completes: name,start,end in stream seconds.</summary>
+    public static string SegmentList(long runId) => $"segments-{runId}.csv";
+
+    /// <param name="camera">The camera.</param>
+    /// <param name="snapshotPath">Where the latest snapshot goes.</param>
+    /// <param name="recordingDirectory">Where segments go; null when the camera does not record.</param>
+    /// <param name="runId">Distinguishes this ffmpeg run's segment files and list from earlier runs'.</param>
+    public static IReadOnlyList<string> Build(CameraOptions camera, string snapshotPath, string? recordingDirectory = null, long runId = 0)
     {
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "warning" };
         AddInput(args, camera.Source);
 
         var detect = camera.Detect;
+        // The synthetic source has no encoded stream to copy, so it feeds a third branch that is encoded like a camera.
+        var encodeMain = recordingDirectory is not null && camera.Source.Kind == CameraSourceKinds.Synthetic;
         var graph = string.Create(CultureInfo.InvariantCulture,
-            $"[0:v]split=2[d][s];" +
+            $"[0:v]split={(encodeMain ? 3 : 2)}[d][s]{(encodeMain ? "[m]" : "")};" +
             $"[d]fps={Rate(detect.Fps)},scale={detect.Width}:{detect.Height}:flags=area,format=gray[gray];" +
             $"[s]fps={Rate(1 / camera.SnapshotSeconds)},scale='min({camera.SnapshotMaxWidth},iw)':-2[snap]");
         args.AddRange(["-filter_complex", graph]);
         args.AddRange(["-map", "[gray]", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]);
         args.AddRange(["-map", "[snap]", "-q:v", "5", "-f", "image2", "-update", "1", "-atomic_writing", "1", "-y", snapshotPath]);
+        if (recordingDirectory is not null)
+        {
+            AddSegments(args, camera, recordingDirectory, runId, encodeMain);
+        }
+
         return args;
+    }
+
+    /// <summary>
+    /// Fragmented MP4 segments (moov first, then self-contained fragments): a segment cut short by a crash still plays,
+    /// unlike a faststart MP4, which is a stub until closed. Video only: camera audio (often G.711) does not fit MP4.
+    /// </summary>
+    private static void AddSegments(List<string> args, CameraOptions camera, string directory, long runId, bool encodeMain)
+    {
+        var seconds = camera.Recording.SegmentSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        if (encodeMain)
+        {
+            // A camera-like stream: capped at 2 Mbit/s (the test picture's noise would otherwise take ~15), no B-frames.
+            args.AddRange(["-map", "[m]", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0", "-pix_fmt", "yuv420p",
+                "-b:v", "2M", "-maxrate", "2M", "-bufsize", "2M", "-force_key_frames", $"expr:gte(t,n_forced*{seconds})"]);
+        }
+        else
+        {
+            args.AddRange(["-map", "0:v:0", "-c:v", "copy"]);
+        }
+
+        args.AddRange([
+            "-f", "segment", "-segment_time", seconds, "-segment_format", "mp4",
+            "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
+            "-reset_timestamps", "1", "-strftime", "1",
+            "-segment_list", Path.Combine(directory, SegmentList(runId)), "-segment_list_type", "csv",
+            Path.Combine(directory, SegmentPattern(runId)),
+        ]);
     }
 
     private static void AddInput(List<string> args, CameraSourceOptions source)

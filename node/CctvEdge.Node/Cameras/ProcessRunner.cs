@@ -8,7 +8,7 @@ namespace CctvEdge.Node.Cameras;
 internal interface IProcessRunner
 {
     /// <summary>Starts <paramref name="fileName"/>; throws <see cref="ProcessStartException"/> when it cannot run.</summary>
-    IRunningProcess Start(string fileName, IReadOnlyList<string> arguments);
+    IRunningProcess Start(string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null);
 }
 
 /// <summary>A started program: its stdout to read, its recent stderr for error messages, a polite stop.</summary>
@@ -36,7 +36,7 @@ internal sealed class ProcessStartException(string message, Exception inner) : E
 
 internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProcessRunner
 {
-    public IRunningProcess Start(string fileName, IReadOnlyList<string> arguments)
+    public IRunningProcess Start(string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -48,6 +48,11 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -28,6 +28,9 @@ internal sealed class CameraOptions
     /// <summary>Widest snapshot, in pixels; larger pictures are scaled down.</summary>
     public int SnapshotMaxWidth { get; set; } = 1280;
 
+    /// <summary>How the camera's main stream is recorded into the ring buffer that clips are cut from.</summary>
+    public RecordingOptions Recording { get; set; } = new();
+
     /// <summary>Plugin id to that plugin's settings; <c>Enabled: false</c> turns a plugin off.</summary>
     public Dictionary<string, IConfigurationSection> Plugins { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -67,6 +70,29 @@ internal sealed class DetectOptions
     public int Height { get; set; } = 180;
 
     public double Fps { get; set; } = 5;
+}
+
+/// <summary>
+/// Recording: ffmpeg copies the camera's main stream (no transcoding; the synthetic source is encoded) into short
+/// fragmented MP4 segments in a ring buffer on the node's disk. Clips are cut from the ring.
+/// </summary>
+internal sealed class RecordingOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Target segment length; ffmpeg cuts on the next keyframe after it.</summary>
+    public double SegmentSeconds { get; set; } = 2;
+
+    /// <summary>How much video the ring keeps; clips can reach back this far.</summary>
+    public double RingSeconds { get; set; } = 300;
+
+    /// <summary>The ring's size limit on disk.</summary>
+    public int RingMegabytes { get; set; } = 512;
+
+    /// <summary>Record everything: cut and upload back-to-back clips of <see cref="ContinuousClipSeconds"/>.</summary>
+    public bool Continuous { get; set; }
+
+    public double ContinuousClipSeconds { get; set; } = 60;
 }
 
 /// <summary>The source kinds the node knows.</summary>

@@ -31,6 +31,8 @@ internal sealed class NodeConfigurationValidator :
             errors.Add("Node:DataDirectory is required.");
         }
 
+        Range(errors, "Node:MinFreeMegabytes", options.MinFreeMegabytes, 0, 1_000_000);
+
         return Result(errors);
     }
 
@@ -44,7 +46,8 @@ internal sealed class NodeConfigurationValidator :
 
         Range(errors, "Server:ReconnectMinSeconds", options.ReconnectMinSeconds, 0.1, 3600);
         Range(errors, "Server:ReconnectMaxSeconds", options.ReconnectMaxSeconds, options.ReconnectMinSeconds, 86400);
-        Range(errors, "Server:MaxPendingResults", options.MaxPendingResults, 100, 10_000_000);
+        Range(errors, "Server:MaxPendingResults", options.MaxPendingResults, 100, 100_000_000);
+        Range(errors, "Server:MaxUploadKilobytesPerSecond", options.MaxUploadKilobytesPerSecond, 0, 10_000_000);
         return Result(errors);
     }
 
@@ -124,6 +127,11 @@ internal sealed class NodeConfigurationValidator :
         Range(errors, $"{at}:Detect:Fps", camera.Detect.Fps, 0.1, 60);
         Range(errors, $"{at}:SnapshotSeconds", camera.SnapshotSeconds, 1, 3600);
         Range(errors, $"{at}:SnapshotMaxWidth", camera.SnapshotMaxWidth, 160, 7680);
+        var recording = camera.Recording;
+        Range(errors, $"{at}:Recording:SegmentSeconds", recording.SegmentSeconds, 1, 60);
+        Range(errors, $"{at}:Recording:RingSeconds", recording.RingSeconds, recording.SegmentSeconds * 5, 7 * 86400);
+        Range(errors, $"{at}:Recording:RingMegabytes", recording.RingMegabytes, 16, 1_000_000);
+        Range(errors, $"{at}:Recording:ContinuousClipSeconds", recording.ContinuousClipSeconds, recording.SegmentSeconds * 2, 3600);
         foreach (var (pluginId, settings) in camera.Plugins)
         {
             if (!Identifier.IsValid(pluginId))

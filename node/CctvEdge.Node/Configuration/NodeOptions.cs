@@ -17,6 +17,9 @@ internal sealed class NodeOptions
     /// <summary>One folder per plugin; empty means the <c>plugins</c> folder next to the agent.</summary>
     public string PluginsDirectory { get; set; } = "";
 
+    /// <summary>Free space the disk guard keeps on the data directory's disk, by dropping the oldest data first.</summary>
+    public int MinFreeMegabytes { get; set; } = 256;
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedPluginsDirectory =>
@@ -42,8 +45,11 @@ internal sealed class ServerConnectionOptions
     /// <summary>Longest wait between reconnect attempts, in seconds.</summary>
     public double ReconnectMaxSeconds { get; set; } = 30;
 
-    /// <summary>Results kept in memory while the server is away; beyond it the oldest are dropped and reported.</summary>
-    public int MaxPendingResults { get; set; } = 100_000;
+    /// <summary>Results kept while the server is away; beyond it the oldest are dropped and the loss reported.</summary>
+    public int MaxPendingResults { get; set; } = 1_000_000;
+
+    /// <summary>Bandwidth cap for clip uploads in KiB/s; 0 for none. Results and snapshots are not capped.</summary>
+    public int MaxUploadKilobytesPerSecond { get; set; }
 }
 
 /// <summary>The <c>Ffmpeg</c> section.</summary>

@@ -12,6 +12,7 @@ internal sealed class PluginContext(
     string settingsPath,
     IResultPublisher results,
     ISnapshotSource snapshots,
+    IClipRecorder clips,
     ILogger logger,
     TimeProvider clock) : IPluginContext
 {
@@ -25,6 +26,8 @@ internal sealed class PluginContext(
     public IResultPublisher Results => results;
 
     public ISnapshotSource Snapshots => snapshots;
+
+    public IClipRecorder Clips => clips;
 
     public ILogger Logger => logger;
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Uplink;
 using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,7 @@ internal enum PluginInstanceState
 /// dropped and counted rather than blocking the camera or other plugins. Exceptions are caught and counted; a plugin
 /// that keeps failing is switched off and reported. Calls into the plugin never overlap.
 /// </summary>
-internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
+internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyncDisposable
 {
     private const int QueueLength = 2;
     private const int FailuresBeforeDisabling = 50;
@@ -31,6 +32,7 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
     private readonly Func<IPluginContext> _createContext;
     private readonly ILogger _logger;
     private readonly Channel<SharedFrame> _frames = Channel.CreateBounded<SharedFrame>(new BoundedChannelOptions(QueueLength) { SingleReader = true });
+    private readonly Channel<(PluginEvent Event, string Publisher)> _events = Channel.CreateBounded<(PluginEvent, string)>(new BoundedChannelOptions(1000) { SingleReader = true });
     private readonly SemaphoreSlim _calls = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
@@ -64,6 +66,7 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
         InstalledPlugin? plugin,
         IConfigurationSection? settings,
         IResultOutbox outbox,
+        IClipRecorder clips,
         TimeProvider clock,
         ILoggerFactory loggers)
     {
@@ -75,8 +78,9 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
             descriptor,
             PluginContext.PluginSettings(settings),
             $"{options.Path}:Plugins:{pluginId}",
-            new OutboxResultPublisher(options.Id, pluginId, outbox, clock),
+            new OutboxResultPublisher(options.Id, pluginId, outbox, camera.Events, clock),
             camera.Snapshots,
+            clips,
             logger,
             clock), logger);
     }
@@ -140,6 +144,21 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
         {
             _loops.Add(Task.Run(() => TickLoopAsync(interval, _stop.Token), CancellationToken.None));
         }
+
+        if (_instance is IEventObserver)
+        {
+            _loops.Add(Task.Run(() => EventLoopAsync(_stop.Token), CancellationToken.None));
+            _camera.Events.Add(this);
+        }
+    }
+
+    /// <summary>Queues an event for an observing plugin; events beyond a thousand waiting are dropped and counted.</summary>
+    public void Offer(PluginEvent pluginEvent, string publisherId)
+    {
+        if (State == PluginInstanceState.Running && !_events.Writer.TryWrite((pluginEvent, publisherId)))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
     }
 
     public void Offer(SharedFrame frame)
@@ -178,7 +197,9 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _camera.Frames.Remove(this);
+        _camera.Events.Remove(this);
         _frames.Writer.TryComplete();
+        _events.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         while (_frames.Reader.TryRead(out var left))
@@ -243,6 +264,24 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
         }
     }
 
+    private async Task EventLoopAsync(CancellationToken stop)
+    {
+        var observer = (IEventObserver)_instance!;
+        try
+        {
+            await foreach (var (pluginEvent, publisher) in _events.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                if (State == PluginInstanceState.Running)
+                {
+                    await CallAsync(() => observer.OnEventAsync(pluginEvent, publisher, stop), stop).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
     private async Task CallAsync(Func<ValueTask> call, CancellationToken stop)
     {
         await _calls.WaitAsync(stop).ConfigureAwait(false);
@@ -263,6 +302,7 @@ internal sealed partial class PluginInstance : IFrameConsumer, IAsyncDisposable
             if (++_consecutiveFailures >= FailuresBeforeDisabling)
             {
                 _camera.Frames.Remove(this);
+                _camera.Events.Remove(this);
                 Fail($"switched off after {FailuresBeforeDisabling} failures in a row; last: {ex.GetType().Name}: {ex.Message}");
             }
         }

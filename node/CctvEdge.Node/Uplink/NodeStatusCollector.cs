@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -9,7 +10,14 @@ using Microsoft.Extensions.Options;
 namespace CctvEdge.Node.Uplink;
 
 /// <summary>Builds the hello and heartbeat messages from the runtime's state.</summary>
-internal sealed class NodeStatusCollector(NodeRuntime runtime, IOptions<NodeOptions> node, IOptions<ServerConnectionOptions> server, IResultOutbox outbox, TimeProvider clock)
+internal sealed class NodeStatusCollector(
+    NodeRuntime runtime,
+    IOptions<NodeOptions> node,
+    IOptions<ServerConnectionOptions> server,
+    IResultOutbox outbox,
+    ClipQueue clips,
+    UploadStatus uploads,
+    TimeProvider clock)
 {
     public const uint ProtocolVersion = 1;
     public static readonly string AgentVersion = typeof(NodeStatusCollector).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -60,15 +68,20 @@ internal sealed class NodeStatusCollector(NodeRuntime runtime, IOptions<NodeOpti
         return hello;
     }
 
-    public Heartbeat BuildHeartbeat()
+    public async Task<Heartbeat> BuildHeartbeatAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var (pendingClips, pendingClipBytes) = await clips.StatsAsync(cancellationToken).ConfigureAwait(false);
         var heartbeat = new Heartbeat
         {
             NodeTime = Timestamp.FromDateTimeOffset(now),
             UptimeSeconds = (ulong)Math.Max(0, (now - runtime.StartedAt).TotalSeconds),
             PendingResults = (ulong)outbox.PendingCount,
             LostResults = (ulong)outbox.LostCount,
+            PendingClips = (ulong)pendingClips,
+            PendingClipBytes = (ulong)pendingClipBytes,
+            UploadError = uploads.Error,
+            LostClips = (ulong)uploads.LostClips,
         };
         FillResources(heartbeat, now);
         foreach (var camera in runtime.Cameras)

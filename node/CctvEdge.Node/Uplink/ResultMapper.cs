@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
@@ -108,21 +110,21 @@ internal static class ResultMapper
     private static float Clamp01(float value) => float.IsFinite(value) ? Math.Clamp(value, 0f, 1f) : 0f;
 }
 
-/// <summary>What one plugin instance publishes goes to the outbox, tagged with its camera and plugin.</summary>
-internal sealed class OutboxResultPublisher(string cameraId, string pluginId, IResultOutbox outbox, TimeProvider clock) : IResultPublisher
+/// <summary>
+/// What one plugin instance publishes goes to the outbox, tagged with its camera and plugin. Each call returns once
+/// the result is on disk; an event then goes to the camera's observers.
+/// </summary>
+internal sealed class OutboxResultPublisher(string cameraId, string pluginId, IResultOutbox outbox, CameraEventBus events, TimeProvider clock) : IResultPublisher
 {
-    public ValueTask PublishAsync(PluginEvent pluginEvent, CancellationToken cancellationToken = default) =>
-        Append(ResultMapper.FromEvent(cameraId, pluginId, pluginEvent, clock.GetUtcNow()));
-
-    public ValueTask PublishAsync(PluginMeasurement measurement, CancellationToken cancellationToken = default) =>
-        Append(ResultMapper.FromMeasurement(cameraId, pluginId, measurement, clock.GetUtcNow()));
-
-    public ValueTask PublishAsync(PluginFile file, CancellationToken cancellationToken = default) =>
-        Append(ResultMapper.FromFile(cameraId, pluginId, file, clock.GetUtcNow()));
-
-    private ValueTask Append(Result result)
+    public async ValueTask PublishAsync(PluginEvent pluginEvent, CancellationToken cancellationToken = default)
     {
-        outbox.Append(result);
-        return ValueTask.CompletedTask;
+        await outbox.AppendAsync(ResultMapper.FromEvent(cameraId, pluginId, pluginEvent, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        events.Publish(pluginEvent, pluginId);
     }
+
+    public async ValueTask PublishAsync(PluginMeasurement measurement, CancellationToken cancellationToken = default) =>
+        await outbox.AppendAsync(ResultMapper.FromMeasurement(cameraId, pluginId, measurement, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask PublishAsync(PluginFile file, CancellationToken cancellationToken = default) =>
+        await outbox.AppendAsync(ResultMapper.FromFile(cameraId, pluginId, file, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 }

@@ -1,4 +1,5 @@
 using CctvEdge.Grpc;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -18,6 +19,8 @@ internal sealed class SessionSender(
     TimeSpan heartbeatInterval)
 {
     private const int BatchSize = 200;
+    // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
+    private const int BatchBytes = 1024 * 1024;
     private const ulong MaxInFlight = 2000;
 
     private readonly AsyncSignal _wake = new();
@@ -69,11 +72,11 @@ internal sealed class SessionSender(
 
                 if (DateTimeOffset.UtcNow >= nextHeartbeat)
                 {
-                    await requests.WriteAsync(new NodeMessage { Heartbeat = status.BuildHeartbeat() }).ConfigureAwait(false);
+                    await requests.WriteAsync(new NodeMessage { Heartbeat = await status.BuildHeartbeatAsync(cancellationToken).ConfigureAwait(false) }).ConfigureAwait(false);
                     nextHeartbeat = DateTimeOffset.UtcNow + heartbeatInterval;
                 }
 
-                await SendResultsAsync().ConfigureAwait(false);
+                await SendResultsAsync(cancellationToken).ConfigureAwait(false);
                 await SendSnapshotsAsync().ConfigureAwait(false);
 
                 var untilHeartbeat = nextHeartbeat - DateTimeOffset.UtcNow;
@@ -90,20 +93,31 @@ internal sealed class SessionSender(
         }
     }
 
-    private async Task SendResultsAsync()
+    private async Task SendResultsAsync(CancellationToken cancellationToken)
     {
         while (state.LastSent - state.LastAcknowledged < MaxInFlight)
         {
-            var batch = outbox.ReadAfter(state.LastSent, BatchSize);
+            var batch = await outbox.ReadAfterAsync(state.LastSent, BatchSize, cancellationToken).ConfigureAwait(false);
             if (batch.Count == 0)
             {
                 return;
             }
 
             var message = new ResultBatch();
-            message.Results.AddRange(batch);
+            var bytes = 0;
+            foreach (var result in batch)
+            {
+                bytes += result.CalculateSize();
+                if (message.Results.Count > 0 && bytes > BatchBytes)
+                {
+                    break;
+                }
+
+                message.Results.Add(result);
+            }
+
             await requests.WriteAsync(new NodeMessage { Results = message }).ConfigureAwait(false);
-            state.LastSent = batch[^1].Sequence;
+            state.LastSent = message.Results[^1].Sequence;
         }
     }
 

@@ -1,6 +1,6 @@
 using CctvEdge.Grpc;
-using CctvEdge.Grpc.Client;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +17,8 @@ internal sealed partial class UplinkService(
     NodeRuntime runtime,
     NodeStatusCollector status,
     IResultOutbox outbox,
+    ServerConnection server,
+    ResultDelivery delivery,
     IOptions<ServerConnectionOptions> options,
     ILogger<UplinkService> logger) : BackgroundService
 {
@@ -31,8 +33,7 @@ internal sealed partial class UplinkService(
     {
         await runtime.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         var settings = options.Value;
-        using var channel = GrpcChannel.ForAddress(settings.Address);
-        var client = new NodeService.NodeServiceClient(channel);
+        var client = new NodeService.NodeServiceClient(server.Channel);
         var backoff = new Backoff(TimeSpan.FromSeconds(settings.ReconnectMinSeconds), TimeSpan.FromSeconds(settings.ReconnectMaxSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -56,6 +57,7 @@ internal sealed partial class UplinkService(
             finally
             {
                 Connected = false;
+                delivery.LastSent = ulong.MaxValue;
             }
 
             if (DateTimeOffset.UtcNow - started > StableSession)
@@ -77,7 +79,7 @@ internal sealed partial class UplinkService(
     private async Task RunSessionAsync(NodeService.NodeServiceClient client, CancellationToken stoppingToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        using var call = client.Connect(cancellationToken: session.Token);
+        using var call = client.Connect(server.Call(session.Token));
         await call.RequestStream.WriteAsync(new NodeMessage { Hello = status.BuildHello() }).ConfigureAwait(false);
         if (!await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(WelcomeTimeout, session.Token).ConfigureAwait(false)
             || call.ResponseStream.Current.BodyCase != ServerMessage.BodyOneofCase.Welcome)
@@ -88,7 +90,7 @@ internal sealed partial class UplinkService(
         var welcome = call.ResponseStream.Current.Welcome;
         if (!_rebased)
         {
-            outbox.Rebase(welcome.LastSequence);
+            await outbox.RebaseAsync(welcome.LastSequence, session.Token).ConfigureAwait(false);
             _rebased = true;
         }
 
@@ -96,7 +98,7 @@ internal sealed partial class UplinkService(
         Connected = true;
         LogConnected(logger, options.Value.Address, welcome.ServerVersion, welcome.LastSequence, outbox.PendingCount);
 
-        var state = new SessionState(welcome.LastSequence);
+        var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
         var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat);
         var sending = sender.RunAsync(session.Token);
@@ -148,11 +150,23 @@ internal sealed partial class UplinkService(
 }
 
 /// <summary>What one session knows about delivery: the last sequence sent and the last acknowledged.</summary>
-internal sealed class SessionState(ulong acknowledged)
+internal sealed class SessionState
 {
-    private ulong _acknowledged = acknowledged;
+    private readonly ResultDelivery _delivery;
+    private ulong _acknowledged;
 
-    public ulong LastSent { get; set; } = acknowledged;
+    public SessionState(ulong acknowledged, ResultDelivery delivery)
+    {
+        _acknowledged = acknowledged;
+        _delivery = delivery;
+        LastSent = acknowledged;
+    }
+
+    public ulong LastSent
+    {
+        get => _delivery.LastSent;
+        set => _delivery.LastSent = value;
+    }
 
     public ulong LastAcknowledged => Interlocked.Read(ref _acknowledged);
 

@@ -27,7 +27,10 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, SessionR
         DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs),
         e.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
         e.Peak,
-        JsonSerializer.Deserialize<List<string>>(e.ZonesJson) ?? []);
+        JsonSerializer.Deserialize<List<string>>(e.ZonesJson) ?? [],
+        e.ClipId is null ? null : $"/media/clips/{e.ClipId}.mp4",
+        e.ClipState,
+        e.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null);
 
     private NodeView ToView(NodeRow n, IEnumerable<CameraRow> cameras)
     {
@@ -46,6 +49,7 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, SessionR
             n.DiskTotalBytes,
             n.PendingResults,
             n.LostResults,
+            new NodeUploads(n.PendingClips, n.PendingClipBytes, n.LostClips, n.UploadError),
             cameras.Select(ToView).ToList(),
             plugins);
     }

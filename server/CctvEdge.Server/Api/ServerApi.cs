@@ -2,6 +2,7 @@ using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
+using CctvEdge.Storage;
 using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,7 @@ internal static class ServerApi
 {
     public static IEndpointRouteBuilder MapServerApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", async (Database database, CancellationToken ct) =>
+        endpoints.MapGet("/healthz", async (SqliteDatabase database, CancellationToken ct) =>
         {
             await using var connection = await database.OpenAsync(ct);
             return Results.Text("ok");
@@ -25,7 +26,34 @@ internal static class ServerApi
         api.MapPost("/nodes/{nodeId}/cameras/{cameraId}/snapshot-request", RequestSnapshot);
 
         endpoints.MapGet("/media/snapshots/{nodeId}/{cameraFile}", Snapshot);
+        endpoints.MapGet("/media/clips/{clipFile}", ClipAsync);
+        endpoints.MapGet("/media/files/{fileId:long}", FileAsync);
         return endpoints;
+    }
+
+    /// <summary>A stored clip, with range requests so browsers can seek without downloading it all.</summary>
+    private static async Task<Results<PhysicalFileHttpResult, NotFound, BadRequest<string>>> ClipAsync(string clipFile, ClipStore clips, CancellationToken ct)
+    {
+        var clipId = clipFile.EndsWith(".mp4", StringComparison.Ordinal) ? clipFile[..^4] : "";
+        if (!ClipIds.IsValid(clipId))
+        {
+            return TypedResults.BadRequest("Not a clip id.");
+        }
+
+        var clip = await clips.FindAsync(clipId, ct);
+        if (clip is not { IsStored: true } || !File.Exists(clips.FullPath(clip)))
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.PhysicalFile(clips.FullPath(clip), clip.ContentType, clipFile, enableRangeProcessing: true);
+    }
+
+    private static async Task<Results<PhysicalFileHttpResult, NotFound>> FileAsync(long fileId, EventStore events, MediaStore media, CancellationToken ct)
+    {
+        var file = await events.FindFileAsync(fileId, ct);
+        var path = file is null ? null : Path.Combine(media.Root, file.Path);
+        return path is not null && File.Exists(path) ? TypedResults.PhysicalFile(path, file!.ContentType, enableRangeProcessing: true) : TypedResults.NotFound();
     }
 
     private static Results<Accepted, NotFound<string>, BadRequest<string>> RequestSnapshot(string nodeId, string cameraId, SessionRegistry sessions)

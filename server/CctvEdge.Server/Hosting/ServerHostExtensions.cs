@@ -4,6 +4,7 @@ using CctvEdge.Server.Api;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
+using CctvEdge.Storage;
 using CctvEdge.Web;
 using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.DataProtection;
@@ -23,16 +24,36 @@ internal static class ServerHostExtensions
         ["--bind"] = "Server:BindAddress",
     };
 
-    public static WebApplicationBuilder AddCctvEdgeServer(this WebApplicationBuilder builder, string[] args)
+    /// <summary>CCTVEDGE_Server__GrpcPort=... and --grpc-port ... on top of appsettings and plain environment variables.</summary>
+    public static IConfigurationBuilder AddServerCommandLine(this IConfigurationBuilder configuration, string[] args) =>
+        configuration.AddEnvironmentVariables("CCTVEDGE_").AddCommandLine(args, SwitchMappings);
+
+    /// <summary>Options, the database and the stores: what the server and its maintenance commands share.</summary>
+    public static IServiceCollection AddServerStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        // CCTVEDGE_Server__GrpcPort=... and --grpc-port ... on top of appsettings and plain environment variables.
-        builder.Configuration.AddEnvironmentVariables("CCTVEDGE_");
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
-        var services = builder.Services;
         services.AddOptions<ServerOptions>()
-            .Configure(o => BindStrict(builder.Configuration.GetSection(ServerOptions.Section), o))
+            .Configure(o => BindStrict(configuration.GetSection(ServerOptions.Section), o, ServerOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddOptions<RetentionOptions>()
+            .Configure(o => BindStrict(configuration.GetSection(RetentionOptions.Section), o, RetentionOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new SqliteDatabase(
+            Path.Combine(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory, "cctvedge.db"),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("CctvEdge.Server.Storage.Database")));
+        services.AddSingleton(sp => new MediaStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory));
+        services.AddSingleton<NodeStore>();
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<ClipStore>();
+        return services;
+    }
+
+    public static WebApplicationBuilder AddCctvEdgeServer(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.Configuration.AddServerCommandLine(args);
+        var services = builder.Services;
 
         var endpoints = new ServerEndpoints();
         services.AddSingleton(endpoints);
@@ -58,23 +79,20 @@ internal static class ServerHostExtensions
         // Serves _content/* (Radzen, our CSS) from the build output too, not only after a publish.
         builder.WebHost.UseStaticWebAssets();
 
-        services.AddSingleton(TimeProvider.System);
         // Keys for antiforgery and (later) sign-in cookies live with the server's data, so they survive restarts and moves.
         services.AddDataProtection().SetApplicationName("CctvEdge").PersistKeysToFileSystem(new DirectoryInfo(
             Path.Combine(Path.GetFullPath(builder.Configuration[$"{ServerOptions.Section}:DataDirectory"] ?? new ServerOptions().DataDirectory), "keys")));
-        services.AddSingleton(sp => new Database(
-            Path.Combine(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory, "cctvedge.db"),
-            sp.GetRequiredService<ILogger<Database>>()));
-        services.AddSingleton(sp => new MediaStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory));
-        services.AddSingleton<NodeStore>();
-        services.AddSingleton<EventStore>();
+        services.AddServerStorage(builder.Configuration);
+        services.AddHostedService<StorageStartup>();
+        services.AddHostedService<RetentionService>();
         services.AddSingleton<ResultIngestor>();
+        services.AddSingleton<NodeAuthenticator>();
+        services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<ILiveUpdates>(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<IOverviewQuery, OverviewQuery>();
         services.AddSingleton<NodeSessionService>();
-        services.AddHostedService<StorageStartup>();
         services.AddGrpcTransport();
         services.AddCctvEdgeWeb();
         return builder;
@@ -85,6 +103,7 @@ internal static class ServerHostExtensions
         app.UseStaticFiles();
         app.UseAntiforgery();
         app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>()));
+        app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>()));
         app.MapServerApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
@@ -99,7 +118,8 @@ internal static class ServerHostExtensions
         Console.WriteLine($"CctvEdge server ready: web {endpoints.WebAddress}/ grpc {endpoints.GrpcAddress} data {options.ResolvedDataDirectory}");
     }
 
-    private static void BindStrict(IConfigurationSection section, ServerOptions options)
+    private static void BindStrict<T>(IConfigurationSection section, T options, string name)
+        where T : class
     {
         try
         {
@@ -107,20 +127,30 @@ internal static class ServerHostExtensions
         }
         catch (InvalidOperationException ex)
         {
-            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), [$"{ServerOptions.Section}: {ex.Message}"]);
+            throw new OptionsValidationException(name, typeof(T), [$"{name}: {ex.Message}"]);
         }
     }
 }
 
-/// <summary>Prepares storage before Kestrel accepts anything: schema, directories, and no stale "connected" flags.</summary>
-internal sealed class StorageStartup(Database database, NodeStore nodes, MediaStore media) : IHostedService
+/// <summary>
+/// Prepares storage before Kestrel accepts anything: schema, directories, no stale "connected" flags, and no clip
+/// files left over from a crash between writing a clip and recording it.
+/// </summary>
+internal sealed partial class StorageStartup(SqliteDatabase database, NodeStore nodes, MediaStore media, ClipStore clips, ILogger<StorageStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(media.Root);
-        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await database.MigrateAsync(typeof(StorageStartup).Assembly, "CctvEdge.Server.Storage.Schema.", cancellationToken).ConfigureAwait(false);
         await nodes.ResetConnectionsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var removed in await clips.SweepOrphansAsync(cancellationToken).ConfigureAwait(false))
+        {
+            LogOrphanRemoved(logger, removed);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Removed orphan clip file {Path} (no stored clip names it; its node uploads it again).")]
+    private static partial void LogOrphanRemoved(ILogger logger, string path);
 }

@@ -27,7 +27,15 @@ internal sealed class ServerOptions
     /// <summary>When set, nodes must present it as their credential.</summary>
     public string NodeCredential { get; set; } = "";
 
+    /// <summary>Where clips are stored; empty means <c>clips</c> under the data directory. May be its own disk.</summary>
+    public string ClipsDirectory { get; set; } = "";
+
+    /// <summary>Uploads are refused (RESOURCE_EXHAUSTED) when they would leave less free space than this on the clip disk.</summary>
+    public int ClipStoreMinFreeMegabytes { get; set; } = 256;
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
+
+    public string ResolvedClipsDirectory => string.IsNullOrWhiteSpace(ClipsDirectory) ? Path.Combine(ResolvedDataDirectory, "clips") : Path.GetFullPath(ClipsDirectory);
 
     public IPAddress ResolvedBindAddress => IPAddress.Parse(BindAddress);
 }
@@ -52,6 +60,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
             errors.Add("Server:DataDirectory is required.");
+        }
+
+        if (options.ClipStoreMinFreeMegabytes is < 0 or > 10_000_000)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Server:ClipStoreMinFreeMegabytes must be between 0 and 10000000 (was {options.ClipStoreMinFreeMegabytes})."));
         }
 
         if (options.HeartbeatSeconds is < 1 or > 300)

@@ -18,6 +18,7 @@ internal sealed partial class NodeSessionService(
     MediaStore media,
     SessionRegistry sessions,
     ChangeFeed changes,
+    NodeAuthenticator authenticator,
     IOptions<ServerOptions> options,
     TimeProvider clock,
     ILogger<NodeSessionService> logger) : NodeService.NodeServiceBase
@@ -109,16 +110,9 @@ internal sealed partial class NodeSessionService(
             return new Status(StatusCode.FailedPrecondition, $"Protocol version {hello.ProtocolVersion} is not supported; this server speaks {ProtocolVersion}. Upgrade the node or the server.");
         }
 
-        if (!Identifier.IsValid(hello.NodeId))
+        if (authenticator.Problem(hello.NodeId, hello.Credential) is { } refused)
         {
-            return new Status(StatusCode.InvalidArgument, $"Node id '{hello.NodeId}' is invalid: {Identifier.Rule}.");
-        }
-
-        var expected = options.Value.NodeCredential;
-        if (expected.Length > 0 && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(hello.Credential), System.Text.Encoding.UTF8.GetBytes(expected)))
-        {
-            return new Status(StatusCode.Unauthenticated, "The node's credential does not match Server:NodeCredential.");
+            return refused;
         }
 
         if (hello.NodeName.Length > 100 || hello.Cameras.Count > 256)

@@ -1,24 +1,41 @@
+using CctvEdge.Storage;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
 
 /// <summary>Reads events for the API and the web app.</summary>
-internal sealed class EventStore(Database database)
+internal sealed class EventStore(SqliteDatabase database)
 {
     public async Task<IReadOnlyList<EventRow>> LatestAsync(int count, string? nodeId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<EventRow>(
             """
-            SELECT e.id, e.node_id, e.event_id, e.camera_id, COALESCE(c.name, e.camera_id) AS camera_name, e.plugin_id, e.kind,
-                   e.start_ms, e.end_ms, e.peak, e.zones_json, e.boxes_json, e.payload_json
-            FROM events e LEFT JOIN cameras c ON c.node_id = e.node_id AND c.id = e.camera_id
+            SELECT e.id, e.node_id, e.event_id, e.camera_id, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.plugin_id, e.kind,
+                   e.start_ms, e.end_ms, e.peak, e.zones_json, e.boxes_json, e.payload_json,
+                   k.id AS clip_id, k.state AS clip_state,
+                   (SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id
+            FROM events e
+            LEFT JOIN cameras c ON c.node_id = e.node_id AND c.id = e.camera_id
+            -- An event's clip is the first of its camera that overlaps it: clips merge close events and split long ones.
+            LEFT JOIN clips k ON k.id = (
+                SELECT k2.id FROM clips k2
+                WHERE k2.node_id = e.node_id AND k2.camera_id = e.camera_id
+                  AND k2.start_ms <= COALESCE(e.end_ms, e.start_ms) AND k2.end_ms >= e.start_ms
+                ORDER BY k2.start_ms LIMIT 1)
             WHERE @NodeId IS NULL OR e.node_id = @NodeId
             ORDER BY e.start_ms DESC, e.id DESC
             LIMIT @Count
             """,
             new { Count = Math.Clamp(count, 1, 1000), NodeId = nodeId }).ConfigureAwait(false);
         return rows.ToList();
+    }
+
+    /// <summary>A stored file's path (relative to the data directory) and type.</summary>
+    public async Task<FileRow?> FindFileAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QueryFirstOrDefaultAsync<FileRow>("SELECT path, content_type FROM files WHERE id = @Id", new { Id = id }).ConfigureAwait(false);
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)
@@ -43,4 +60,13 @@ internal sealed record EventRow
     public string ZonesJson { get; init; } = "[]";
     public string BoxesJson { get; init; } = "[]";
     public string PayloadJson { get; init; } = "";
+    public string? ClipId { get; init; }
+    public string? ClipState { get; init; }
+    public long? ThumbnailId { get; init; }
+}
+
+internal sealed record FileRow
+{
+    public string Path { get; init; } = "";
+    public string ContentType { get; init; } = "";
 }

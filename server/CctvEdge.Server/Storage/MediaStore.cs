@@ -1,4 +1,5 @@
 using CctvEdge.Protocol;
+using CctvEdge.Storage;
 
 namespace CctvEdge.Server.Storage;
 
@@ -14,7 +15,7 @@ internal sealed class MediaStore(string dataDirectory)
         Path.Combine(Root, "snapshots", Checked(nodeId), Checked(cameraId) + ".jpg");
 
     public Task WriteSnapshotAsync(string nodeId, string cameraId, ReadOnlyMemory<byte> jpeg, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(SnapshotPath(nodeId, cameraId), jpeg, cancellationToken);
+        DurableFile.WriteAsync(SnapshotPath(nodeId, cameraId), jpeg, cancellationToken);
 
     /// <summary>Stores a result file; returns its path relative to the data directory.</summary>
     public async Task<string> WriteResultFileAsync(string nodeId, string cameraId, ulong sequence, string contentType, DateTimeOffset at, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
@@ -26,7 +27,7 @@ internal sealed class MediaStore(string dataDirectory)
             _ => ".bin",
         };
         var relative = Path.Combine("files", Checked(nodeId), Checked(cameraId), at.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{sequence}{extension}");
-        await AtomicFile.WriteAsync(Path.Combine(Root, relative), bytes, cancellationToken).ConfigureAwait(false);
+        await DurableFile.WriteAsync(Path.Combine(Root, relative), bytes, cancellationToken).ConfigureAwait(false);
         return relative;
     }
 

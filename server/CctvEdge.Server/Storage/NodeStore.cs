@@ -1,11 +1,12 @@
 using System.Text.Json;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Storage;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
 
 /// <summary>Nodes and their cameras: registered by hellos, refreshed by heartbeats.</summary>
-internal sealed class NodeStore(Database database, TimeProvider clock)
+internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
 {
     /// <summary>Registers or refreshes a node and its cameras, marks it connected, returns its last stored sequence.</summary>
     public Task<ulong> RegisterAsync(Hello hello, CancellationToken cancellationToken) =>
@@ -45,7 +46,8 @@ internal sealed class NodeStore(Database database, TimeProvider clock)
             await connection.ExecuteAsync(
                 """
                 UPDATE nodes SET last_seen_ms = @Now, cpu_percent = @Cpu, memory_bytes = @Memory, disk_free_bytes = @DiskFree,
-                    disk_total_bytes = @DiskTotal, pending_results = @Pending, lost_results = @Lost, instances_json = @Instances
+                    disk_total_bytes = @DiskTotal, pending_results = @Pending, lost_results = @Lost, instances_json = @Instances,
+                    pending_clips = @PendingClips, pending_clip_bytes = @PendingClipBytes, lost_clips = @LostClips, upload_error = @UploadError
                 WHERE id = @NodeId
                 """,
                 new
@@ -59,6 +61,10 @@ internal sealed class NodeStore(Database database, TimeProvider clock)
                     Pending = (long)heartbeat.PendingResults,
                     Lost = (long)heartbeat.LostResults,
                     Instances = JsonSerializer.Serialize(instances),
+                    PendingClips = (long)heartbeat.PendingClips,
+                    PendingClipBytes = (long)heartbeat.PendingClipBytes,
+                    LostClips = (long)heartbeat.LostClips,
+                    heartbeat.UploadError,
                 },
                 transaction).ConfigureAwait(false);
             foreach (var camera in heartbeat.Cameras)
@@ -147,6 +153,10 @@ internal sealed record NodeRow
     public long LostResults { get; init; }
     public string PluginsJson { get; init; } = "[]";
     public string InstancesJson { get; init; } = "[]";
+    public long PendingClips { get; init; }
+    public long PendingClipBytes { get; init; }
+    public long LostClips { get; init; }
+    public string UploadError { get; init; } = "";
 }
 
 internal sealed record CameraRow

@@ -2,6 +2,7 @@ using System.Data;
 using System.Text.Json;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Storage;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace CctvEdge.Server.Storage;
 /// <summary>What one batch changed.</summary>
 /// <param name="AcknowledgedSequence">The highest sequence now stored for the node: the ack to send.</param>
 /// <param name="Stored">Results stored by this batch (duplicates and rejects excluded).</param>
-/// <param name="EventsChanged">Events inserted or updated.</param>
+/// <param name="EventsChanged">Events or clips inserted or updated.</param>
 internal sealed record IngestOutcome(ulong AcknowledgedSequence, int Stored, int EventsChanged);
 
 /// <summary>
@@ -20,7 +21,7 @@ internal sealed record IngestOutcome(ulong AcknowledgedSequence, int Stored, int
 /// at or below the last sequence are duplicates of a resend and are skipped. A result that breaks the rules is logged
 /// and skipped (its sequence still advances, or the node would resend it forever).
 /// </summary>
-internal sealed partial class ResultIngestor(Database database, MediaStore media, TimeProvider clock, ILogger<ResultIngestor> logger)
+internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore media, TimeProvider clock, ILogger<ResultIngestor> logger)
 {
     public async Task<IngestOutcome> StoreAsync(string nodeId, IReadOnlyList<Result> results, CancellationToken cancellationToken)
     {
@@ -40,7 +41,7 @@ internal sealed partial class ResultIngestor(Database database, MediaStore media
         return await database.WriteAsync(async (connection, transaction) =>
         {
             var last = (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }, transaction).ConfigureAwait(false);
-            int stored = 0, events = 0;
+            int stored = 0, events = 0, clips = 0;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var result in results)
             {
@@ -68,18 +69,23 @@ internal sealed partial class ResultIngestor(Database database, MediaStore media
                     case Result.BodyOneofCase.File when filePaths.TryGetValue(result.Sequence, out var path):
                         await InsertFileAsync(connection, transaction, nodeId, result, path, now).ConfigureAwait(false);
                         break;
+                    case Result.BodyOneofCase.Clip:
+                        clips += await InsertClipAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
+                        break;
                 }
             }
 
             await connection.ExecuteAsync("UPDATE nodes SET last_sequence = @Last WHERE id = @NodeId AND last_sequence < @Last", new { NodeId = nodeId, Last = (long)last }, transaction).ConfigureAwait(false);
-            return new IngestOutcome(last, stored, events);
+            return new IngestOutcome(last, stored, events + clips);
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Why a result cannot be stored, or null when it can.</summary>
     internal static string? Validate(Result result)
     {
-        if (!Identifier.IsValid(result.CameraId))
+        // The node itself reports node-wide events (a loss report) without a camera.
+        var nodeWide = result.CameraId.Length == 0 && result.PluginId == "node";
+        if (!nodeWide && !Identifier.IsValid(result.CameraId))
         {
             return $"camera id '{result.CameraId}' is invalid";
         }
@@ -109,7 +115,14 @@ internal sealed partial class ResultIngestor(Database database, MediaStore media
                 return string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 64 || !double.IsFinite(m.Value) || m.At is null ? "measurement has no name, time or finite value" : null;
             case Result.BodyOneofCase.File:
                 var f = result.File;
-                return f.Data.Length is 0 or > 4 * 1024 * 1024 || string.IsNullOrWhiteSpace(f.ContentType) ? "file is empty, too large or has no content type" : null;
+                return f.Data.Length is 0 or > 4 * 1024 * 1024 || string.IsNullOrWhiteSpace(f.ContentType) || (f.ClipId.Length > 0 && !ClipIds.IsValid(f.ClipId))
+                    ? "file is empty, too large, has no content type or names an invalid clip id"
+                    : null;
+            case Result.BodyOneofCase.Clip:
+                var c = result.Clip;
+                return !ClipIds.IsValid(c.ClipId) || c.Size is 0 or > ClipIds.MaxSize || c.Sha256.Length != 32 || c.Start is null || c.End is null || c.End.ToDateTimeOffset() < c.Start.ToDateTimeOffset()
+                    ? "clip has an invalid id, size, sha256 or times"
+                    : null;
             default:
                 return "result has no body";
         }
@@ -169,8 +182,8 @@ internal sealed partial class ResultIngestor(Database database, MediaStore media
     private static Task InsertFileAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, string path, long now) =>
         connection.ExecuteAsync(
             """
-            INSERT INTO files (node_id, camera_id, plugin_id, event_id, kind, name, content_type, size, path, created_ms)
-            VALUES (@NodeId, @CameraId, @PluginId, @EventId, @Kind, @Name, @ContentType, @Size, @Path, @Now)
+            INSERT INTO files (node_id, camera_id, plugin_id, event_id, clip_id, kind, name, content_type, size, path, created_ms)
+            VALUES (@NodeId, @CameraId, @PluginId, @EventId, @ClipId, @Kind, @Name, @ContentType, @Size, @Path, @Now)
             """,
             new
             {
@@ -178,6 +191,7 @@ internal sealed partial class ResultIngestor(Database database, MediaStore media
                 result.CameraId,
                 result.PluginId,
                 result.File.EventId,
+                result.File.ClipId,
                 result.File.Kind,
                 result.File.Name,
                 result.File.ContentType,
@@ -186,6 +200,33 @@ internal sealed partial class ResultIngestor(Database database, MediaStore media
                 Now = now,
             },
             transaction);
+
+    /// <summary>A clip announced by its node; a second announcement of the same clip changes nothing.</summary>
+    private static Task<int> InsertClipAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, long now)
+    {
+        var c = result.Clip;
+        return connection.ExecuteAsync(
+            """
+            INSERT INTO clips (id, node_id, camera_id, event_id, reason, start_ms, end_ms, size, sha256, content_type, announced_ms)
+            VALUES (@Id, @NodeId, @CameraId, @EventId, @Reason, @Start, @End, @Size, @Sha256, @ContentType, @Now)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            new
+            {
+                Id = c.ClipId,
+                NodeId = nodeId,
+                result.CameraId,
+                c.EventId,
+                c.Reason,
+                Start = c.Start.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                End = c.End.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                Size = (long)c.Size,
+                Sha256 = c.Sha256.ToByteArray(),
+                ContentType = string.IsNullOrEmpty(c.ContentType) ? "video/mp4" : c.ContentType,
+                Now = now,
+            },
+            transaction);
+    }
 
     private static bool IsJson(string text)
     {

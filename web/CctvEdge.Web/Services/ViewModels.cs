@@ -16,8 +16,12 @@ public sealed record NodeView(
     long? DiskTotalBytes,
     long PendingResults,
     long LostResults,
+    NodeUploads Uploads,
     IReadOnlyList<CameraView> Cameras,
     IReadOnlyList<PluginView> Plugins);
+
+/// <summary>A node's clips on their way: waiting, lost, and why uploads fail if they do.</summary>
+public sealed record NodeUploads(long PendingClips, long PendingBytes, long LostClips, string Error);
 
 /// <summary>A camera with its state and latest snapshot.</summary>
 public sealed record CameraView(string NodeId, string Id, string Name, string SourceKind, string State, string Error, double? Fps, DateTimeOffset? SnapshotAt, string? SnapshotUrl);
@@ -25,5 +29,17 @@ public sealed record CameraView(string NodeId, string Id, string Name, string So
 /// <summary>A plugin, or a plugin instance on one camera when <see cref="CameraId"/> is set.</summary>
 public sealed record PluginView(string Id, string? CameraId, string Version, string State, string Error, long Errors, long FramesDropped);
 
-/// <summary>An event in a list.</summary>
-public sealed record EventView(long Id, string NodeId, string CameraId, string CameraName, string Kind, DateTimeOffset Start, DateTimeOffset? End, double Peak, IReadOnlyList<string> Zones);
+/// <summary>An event in a list, with its clip when it has one (pending until the upload is stored).</summary>
+public sealed record EventView(
+    long Id,
+    string NodeId,
+    string CameraId,
+    string CameraName,
+    string Kind,
+    DateTimeOffset Start,
+    DateTimeOffset? End,
+    double Peak,
+    IReadOnlyList<string> Zones,
+    string? ClipUrl = null,
+    string? ClipState = null,
+    string? ThumbnailUrl = null);

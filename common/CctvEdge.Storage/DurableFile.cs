@@ -1,13 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace CctvEdge.Server.Storage;
+namespace CctvEdge.Storage;
 
 /// <summary>
 /// Writes a file so that after a crash it is either the old file or the whole new one: write to a temporary name,
 /// fsync it, rename over the target, fsync the directory so the rename itself is durable.
 /// </summary>
-internal static partial class AtomicFile
+public static partial class DurableFile
 {
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="bytes"/>, atomically and durably.</summary>
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(path)!;
@@ -32,7 +33,10 @@ internal static partial class AtomicFile
         FsyncDirectory(directory);
     }
 
-    /// <summary>Makes a directory's entries (a rename, a new file) durable. Windows has no directory fsync.</summary>
+    /// <summary>
+    /// Makes a directory's entries (a rename, a new file) durable: after a rename, fsync of the directory is what makes
+    /// the new name survive a power cut. Windows has no directory fsync.
+    /// </summary>
     public static void FsyncDirectory(string directory)
     {
         if (OperatingSystem.IsWindows())

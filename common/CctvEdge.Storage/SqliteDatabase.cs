@@ -1,43 +1,46 @@
 using System.Data;
+using System.Reflection;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
-namespace CctvEdge.Server.Storage;
+namespace CctvEdge.Storage;
 
 /// <summary>
-/// The embedded SQLite database: one file under the data directory, WAL so readers never wait for the writer, and
-/// synchronous=FULL so a committed batch survives power loss (the node deletes what we acknowledge, so an ack must
-/// mean durably stored). Writes go through one gate: SQLite has one writer anyway, and queueing here beats
-/// busy-waiting in the driver.
+/// One SQLite database file. WAL, so readers never wait for the writer; synchronous=FULL, so a committed transaction
+/// survives power loss (callers acknowledge work to others only after commit). Writes go through one gate: SQLite
+/// has one writer anyway, and queueing here beats busy-waiting in the driver.
 /// </summary>
-internal sealed partial class Database
+public sealed partial class SqliteDatabase
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly ILogger<Database> _logger;
+    private readonly ILogger _logger;
 
-    static Database()
+    static SqliteDatabase()
     {
         SQLitePCL.Batteries_V2.Init();
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public Database(string path, ILogger<Database> logger)
+    /// <summary>Opens (or will create) the database at <paramref name="path"/>.</summary>
+    public SqliteDatabase(string path, ILogger logger)
     {
         _logger = logger;
-        Path = path;
+        Path = System.IO.Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = path,
+            DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
     }
 
+    /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>An open connection with the pragmas every connection needs.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -46,7 +49,7 @@ internal sealed partial class Database
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction, one writer at a time.</summary>
+    /// <summary>Runs <paramref name="work"/> in a write transaction, one writer at a time; committed when it returns.</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -64,14 +67,17 @@ internal sealed partial class Database
         }
     }
 
-    /// <summary>Creates or upgrades the schema with the embedded scripts, in order, each in its own transaction.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or upgrades the schema: every embedded resource of <paramref name="scripts"/> named
+    /// <c>{prefix}NNN_*.sql</c> whose number is above the database's user_version, in order, each in a transaction.
+    /// </summary>
+    public async Task MigrateAsync(Assembly scripts, string prefix, CancellationToken cancellationToken)
     {
-        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
         var version = await connection.ExecuteScalarAsync<long>("PRAGMA user_version;").ConfigureAwait(false);
-        foreach (var (number, script) in SchemaScripts())
+        foreach (var (number, script) in Scripts(scripts, prefix))
         {
             if (number <= version)
             {
@@ -86,10 +92,8 @@ internal sealed partial class Database
         }
     }
 
-    private static IEnumerable<(int Number, string Script)> SchemaScripts()
+    private static IEnumerable<(int Number, string Script)> Scripts(Assembly assembly, string prefix)
     {
-        var assembly = typeof(Database).Assembly;
-        const string prefix = "CctvEdge.Server.Storage.Schema.";
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var number = int.Parse(name.AsSpan(prefix.Length, 3), System.Globalization.CultureInfo.InvariantCulture);

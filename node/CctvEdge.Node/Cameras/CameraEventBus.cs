@@ -1,0 +1,44 @@
+using CctvEdge.Plugins.Sdk;
+
+namespace CctvEdge.Node.Cameras;
+
+/// <summary>Something that hears of events on its camera; it must queue them, never block the publisher.</summary>
+internal interface IEventSink
+{
+    string PluginId { get; }
+
+    void Offer(PluginEvent pluginEvent, string publisherId);
+}
+
+/// <summary>Tells the observers of a camera about the events published on it, each event once it is durable.</summary>
+internal sealed class CameraEventBus
+{
+    private IEventSink[] _sinks = [];
+
+    public void Add(IEventSink sink)
+    {
+        lock (this)
+        {
+            _sinks = [.. _sinks, sink];
+        }
+    }
+
+    public void Remove(IEventSink sink)
+    {
+        lock (this)
+        {
+            _sinks = [.. _sinks.Where(s => s != sink)];
+        }
+    }
+
+    public void Publish(PluginEvent pluginEvent, string publisherId)
+    {
+        foreach (var sink in Volatile.Read(ref _sinks))
+        {
+            if (sink.PluginId != publisherId)
+            {
+                sink.Offer(pluginEvent, publisherId);
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using CctvEdge.Protocol.V1;
+using CctvEdge.Storage;
+using Dapper;
+
+namespace CctvEdge.Node.Outbox;
+
+/// <summary>A clip requested and not yet cut.</summary>
+internal sealed record ClipJob(string Id, string CameraId, DateTimeOffset Start, DateTimeOffset End, string EventId, string Reason);
+
+/// <summary>A clip cut and waiting for upload.</summary>
+internal sealed record PendingClip(string Id, string CameraId, string EventId, DateTimeOffset Start, DateTimeOffset End, long Size, byte[] Sha256, string Path, ulong AnnouncedSequence);
+
+/// <summary>
+/// Clip jobs and cut clips in the outbox database. A job is on disk before the plugin hears it was accepted. A cut
+/// clip becomes visible in one transaction that inserts its row and its announcement (and thumbnail) results and
+/// removes its job, so a crash leaves either the job (cut again) or the clip, never both or neither.
+/// </summary>
+internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox results, TimeProvider clock)
+{
+    public string Directory { get; } = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(database.Path)!, "outbox");
+
+    /// <summary>Raised after a job was committed, so the clip cutter looks at it at once.</summary>
+    public event Action? JobAdded;
+
+    public async Task AddJobAsync(ClipJob job, CancellationToken cancellationToken)
+    {
+        await database.WriteAsync((connection, transaction) => InsertJobAsync(connection, transaction, job), cancellationToken).ConfigureAwait(false);
+        JobAdded?.Invoke();
+    }
+
+    /// <summary>The windows of the jobs not yet cut for a camera: the ring must keep their video.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> PinnedAsync(string cameraId, CancellationToken cancellationToken) =>
+        (await JobsAsync(cancellationToken).ConfigureAwait(false)).Where(j => j.CameraId == cameraId).Select(j => (j.Start, j.End)).ToList();
+
+    /// <summary>Adds a job and sets a state value in one commit (continuous recording's window and its job).</summary>
+    public Task AddJobAsync(ClipJob job, string stateKey, string stateValue, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await InsertJobAsync(connection, transaction, job).ConfigureAwait(false);
+            return await SetStateAsync(connection, transaction, stateKey, stateValue).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ClipJob>> JobsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Id, string CameraId, long StartMs, long EndMs, string EventId, string Reason)>(
+            "SELECT id, camera_id, start_ms, end_ms, event_id, reason FROM clip_jobs ORDER BY end_ms, created_ms").ConfigureAwait(false);
+        return rows.Select(r => new ClipJob(r.Id, r.CameraId, FromMs(r.StartMs), FromMs(r.EndMs), r.EventId, r.Reason)).ToList();
+    }
+
+    public Task DropJobAsync(string jobId, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync("DELETE FROM clip_jobs WHERE id = @Id", new { Id = jobId }, transaction), cancellationToken);
+
+    /// <summary>
+    /// Turns a job into a clip: the file at <paramref name="clip"/>.Path must already be in the outbox directory and
+    /// fsynced. Appends the clip's announcement and its thumbnail (when given) as results in the same transaction.
+    /// </summary>
+    public async Task CompleteJobAsync(PendingClip clip, string reason, byte[]? thumbnailJpeg, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (last, count) = await database.WriteAsync(async (connection, transaction) =>
+        {
+            var announce = new Result
+            {
+                CameraId = clip.CameraId,
+                PluginId = "recording",
+                ProducedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now),
+                Clip = new ClipInfo
+                {
+                    ClipId = clip.Id,
+                    Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clip.Start),
+                    End = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clip.End),
+                    Size = (ulong)clip.Size,
+                    Sha256 = Google.Protobuf.ByteString.CopyFrom(clip.Sha256),
+                    EventId = clip.EventId,
+                    Reason = reason,
+                    ContentType = "video/mp4",
+                },
+            };
+            var sequence = await ResultRows.InsertAsync(connection, transaction, announce, now.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            var inserted = 1;
+            if (thumbnailJpeg is { Length: > 0 })
+            {
+                var thumbnail = new Result
+                {
+                    CameraId = clip.CameraId,
+                    PluginId = "recording",
+                    ProducedAt = announce.ProducedAt,
+                    File = new FileBlob { Kind = "thumbnail", Name = clip.Id + ".jpg", ContentType = "image/jpeg", Data = Google.Protobuf.ByteString.CopyFrom(thumbnailJpeg), EventId = clip.EventId, ClipId = clip.Id },
+                };
+                await ResultRows.InsertAsync(connection, transaction, thumbnail, now.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+                inserted++;
+            }
+
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO clips (id, camera_id, event_id, reason, start_ms, end_ms, size, sha256, path, announced_sequence, created_ms)
+                VALUES (@Id, @CameraId, @EventId, @Reason, @Start, @End, @Size, @Sha256, @Path, @Announced, @Now)
+                """,
+                new
+                {
+                    clip.Id,
+                    clip.CameraId,
+                    clip.EventId,
+                    Reason = reason,
+                    Start = clip.Start.ToUnixTimeMilliseconds(),
+                    End = clip.End.ToUnixTimeMilliseconds(),
+                    clip.Size,
+                    clip.Sha256,
+                    clip.Path,
+                    Announced = (long)sequence,
+                    Now = now.ToUnixTimeMilliseconds(),
+                },
+                transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync("DELETE FROM clip_jobs WHERE id = @Id", new { clip.Id }, transaction).ConfigureAwait(false);
+            return (sequence + (ulong)inserted - 1, inserted);
+        }, cancellationToken).ConfigureAwait(false);
+        results.OnAppendedElsewhere(last, count);
+    }
+
+    /// <summary>The oldest clip whose announcement the server has acknowledged, or null.</summary>
+    public async Task<PendingClip?> NextToUploadAsync(ulong acknowledgedSequence, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QueryFirstOrDefaultAsync<ClipRow>(
+            "SELECT * FROM clips WHERE announced_sequence <= @Acked ORDER BY created_ms, id LIMIT 1",
+            new { Acked = (long)acknowledgedSequence }).ConfigureAwait(false);
+        return row?.ToClip();
+    }
+
+    /// <summary>The oldest clips first, for the disk guard.</summary>
+    public async Task<IReadOnlyList<PendingClip>> OldestAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<ClipRow>("SELECT * FROM clips ORDER BY created_ms, id LIMIT @Count", new { Count = count }).ConfigureAwait(false);
+        return rows.Select(r => r.ToClip()).ToList();
+    }
+
+    public async Task<(long Count, long Bytes)> StatsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<(long, long)>("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM clips").ConfigureAwait(false);
+    }
+
+    /// <summary>Forgets a clip (uploaded, or dropped by the disk guard) and deletes its file.</summary>
+    public async Task RemoveAsync(PendingClip clip, CancellationToken cancellationToken)
+    {
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync("DELETE FROM clips WHERE id = @Id", new { clip.Id }, transaction), cancellationToken).ConfigureAwait(false);
+        File.Delete(FullPath(clip));
+    }
+
+    public string FullPath(PendingClip clip) => System.IO.Path.Combine(Directory, clip.Path);
+
+    public async Task<string?> GetStateAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<string?>("SELECT value FROM state WHERE key = @Key", new { Key = key }).ConfigureAwait(false);
+    }
+
+    public Task SetStateAsync(string key, string value, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => SetStateAsync(connection, transaction, key, value), cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ClipIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>("SELECT id FROM clips").ConfigureAwait(false)).ToList();
+    }
+
+    private Task<int> InsertJobAsync(Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.IDbTransaction transaction, ClipJob job) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO clip_jobs (id, camera_id, start_ms, end_ms, event_id, reason, created_ms)
+            VALUES (@Id, @CameraId, @Start, @End, @EventId, @Reason, @Now)
+            """,
+            new { job.Id, job.CameraId, Start = job.Start.ToUnixTimeMilliseconds(), End = job.End.ToUnixTimeMilliseconds(), job.EventId, job.Reason, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            transaction);
+
+    private static Task<int> SetStateAsync(Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.IDbTransaction transaction, string key, string value) =>
+        connection.ExecuteAsync("INSERT INTO state (key, value) VALUES (@Key, @Value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", new { Key = key, Value = value }, transaction);
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private sealed record ClipRow
+    {
+        public string Id { get; init; } = "";
+        public string CameraId { get; init; } = "";
+        public string EventId { get; init; } = "";
+        public long StartMs { get; init; }
+        public long EndMs { get; init; }
+        public long Size { get; init; }
+        public byte[] Sha256 { get; init; } = [];
+        public string Path { get; init; } = "";
+        public long AnnouncedSequence { get; init; }
+
+        public PendingClip ToClip() => new(Id, CameraId, EventId, FromMs(StartMs), FromMs(EndMs), Size, Sha256, Path, (ulong)AnnouncedSequence);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using CctvEdge.Grpc;
+using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Outbox;
+using CctvEdge.Protocol.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Node.Uplink;
+
+/// <summary>
+/// Uploads cut clips, oldest first, once the server has acknowledged their announcement. Each upload resumes from
+/// the offset the server reports, every chunk carries its sha256, and the local file is deleted only after a receipt
+/// whose hash matches. Results go first: while results wait to be sent, the uploader pauses between chunks.
+/// </summary>
+internal sealed partial class ClipUploader(
+    ClipQueue queue,
+    IResultOutbox results,
+    ServerConnection server,
+    ResultDelivery delivery,
+    UploadStatus status,
+    IOptions<ServerConnectionOptions> options,
+    ILogger<ClipUploader> logger) : BackgroundService
+{
+    public const int ChunkSize = 128 * 1024;
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private readonly ClipService.ClipServiceClient _client = new(server.Channel);
+    private readonly AsyncSignal _wake = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        results.Appended += _wake.Set;
+        using var limiter = CreateLimiter(options.Value.MaxUploadKilobytesPerSecond);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var clip = await queue.NextToUploadAsync(results.AcknowledgedSequence, stoppingToken).ConfigureAwait(false);
+                if (clip is null)
+                {
+                    await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    await UploadAsync(clip, limiter, stoppingToken).ConfigureAwait(false);
+                    status.Error = "";
+                    backoff.Reset();
+                }
+                catch (Exception ex) when (ex is RpcException or IOException && !stoppingToken.IsCancellationRequested)
+                {
+                    status.Error = Describe(ex);
+                    var delay = backoff.Next();
+                    LogUploadFailed(logger, clip.Id, status.Error, delay.TotalSeconds);
+                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            results.Appended -= _wake.Set;
+        }
+    }
+
+    private async Task UploadAsync(PendingClip clip, RateLimiter? limiter, CancellationToken cancellationToken)
+    {
+        var offset = await _client.GetUploadOffsetAsync(new ClipRef { ClipId = clip.Id }, server.Call(cancellationToken, CallTimeout)).ResponseAsync.ConfigureAwait(false);
+        if (offset.Complete)
+        {
+            await queue.RemoveAsync(clip, cancellationToken).ConfigureAwait(false);
+            LogAlreadyStored(logger, clip.Id);
+            return;
+        }
+
+        using var call = _client.Upload(server.Call(cancellationToken));
+        await call.RequestStream.WriteAsync(new ClipChunk { Header = new ClipUploadHeader { ClipId = clip.Id, Offset = offset.Offset } }).ConfigureAwait(false);
+        await using (var file = new FileStream(queue.FullPath(clip), FileMode.Open, FileAccess.Read, FileShare.Read, ChunkSize, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            file.Position = (long)offset.Offset;
+            var buffer = new byte[ChunkSize];
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await YieldToResultsAsync(cancellationToken).ConfigureAwait(false);
+                if (limiter is not null)
+                {
+                    using var lease = await limiter.AcquireAsync(read, cancellationToken).ConfigureAwait(false);
+                }
+
+                var data = ByteString.CopyFrom(buffer, 0, read);
+                await call.RequestStream.WriteAsync(new ClipChunk
+                {
+                    Data = new ClipData { Offset = (ulong)(file.Position - read), Data = data, Sha256 = ByteString.CopyFrom(SHA256.HashData(data.Span)) },
+                }).ConfigureAwait(false);
+            }
+        }
+
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        var receipt = await call.ResponseAsync.ConfigureAwait(false);
+        if (!receipt.Sha256.Span.SequenceEqual(clip.Sha256))
+        {
+            throw new IOException($"The server's receipt for clip {clip.Id} names another sha256; keeping the clip.");
+        }
+
+        await queue.RemoveAsync(clip, cancellationToken).ConfigureAwait(false);
+        LogUploaded(logger, clip.Id, clip.Size, offset.Offset);
+    }
+
+    /// <summary>Waits (up to 2 s at a time) while the session has results it has not sent.</summary>
+    private async Task YieldToResultsAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 40 && results.LastSequence > delivery.LastSent; i++)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TokenBucketRateLimiter? CreateLimiter(int kilobytesPerSecond)
+    {
+        if (kilobytesPerSecond <= 0)
+        {
+            return null;
+        }
+
+        // Tokens are bytes, refilled ten times a second; the bucket holds at least one chunk so a chunk can pass.
+        var perSecond = kilobytesPerSecond * 1024;
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(ChunkSize, perSecond / 10),
+            TokensPerPeriod = Math.Max(1, perSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = ChunkSize,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        RpcException { StatusCode: StatusCode.ResourceExhausted } rpc => "the server refused the clip: its clip store is full (" + rpc.Status.Detail + ")",
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
+        _ => ex.Message,
+    };
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Clip {ClipId} uploaded ({Bytes} bytes, resumed at {Offset}).")]
+    private static partial void LogUploaded(ILogger logger, string clipId, long bytes, ulong offset);
+
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Clip {ClipId} upload failed: {Error}. The clip is kept; retrying in {DelaySeconds:0.0} s.")]
+    private static partial void LogUploadFailed(ILogger logger, string clipId, string error, double delaySeconds);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Information, Message = "Clip {ClipId} was already stored on the server; local copy removed.")]
+    private static partial void LogAlreadyStored(ILogger logger, string clipId);
+}

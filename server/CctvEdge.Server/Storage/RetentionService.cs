@@ -1,0 +1,116 @@
+using CctvEdge.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Server.Storage;
+
+/// <summary>
+/// Deletes stored clips past their camera's age or size limit, and, when the clip disk's free space falls under the
+/// floor, the oldest clips anywhere until it is above again. Flagged clips are kept whatever the limits say. Every
+/// deletion is logged with its reason.
+/// </summary>
+internal sealed partial class RetentionService(
+    ClipStore store,
+    IOptionsMonitor<RetentionOptions> options,
+    TimeProvider clock,
+    ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPassFailed(logger, ex);
+            }
+
+            await Task.Delay(TimeSpan.FromMinutes(options.CurrentValue.IntervalMinutes), clock, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One pass; returns how many clips it deleted.</summary>
+    internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = clock.GetUtcNow();
+        var clips = (await store.StoredAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        var deleted = 0;
+        foreach (var camera in clips.GroupBy(c => (c.NodeId, c.CameraId)))
+        {
+            var (maxAgeDays, maxGigabytes) = settings.For(camera.Key.NodeId, camera.Key.CameraId);
+            var cutoff = (now - TimeSpan.FromDays(maxAgeDays)).ToUnixTimeMilliseconds();
+            var kept = new List<ClipRow>();
+            foreach (var clip in camera)
+            {
+                if (!clip.Flagged && clip.EndMs < cutoff)
+                {
+                    await DeleteAsync(clip, $"older than {maxAgeDays} days (camera {camera.Key.NodeId}.{camera.Key.CameraId})", cancellationToken).ConfigureAwait(false);
+                    deleted++;
+                }
+                else
+                {
+                    kept.Add(clip);
+                }
+            }
+
+            var limit = (long)(maxGigabytes * 1024 * 1024 * 1024);
+            var total = kept.Sum(c => c.Size);
+            foreach (var clip in kept.Where(c => !c.Flagged))
+            {
+                if (limit <= 0 || total <= limit)
+                {
+                    break;
+                }
+
+                await DeleteAsync(clip, $"camera {camera.Key.NodeId}.{camera.Key.CameraId} over its {maxGigabytes} GB", cancellationToken).ConfigureAwait(false);
+                total -= clip.Size;
+                deleted++;
+            }
+        }
+
+        return deleted + await EnforceFloorAsync(settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> EnforceFloorAsync(RetentionOptions settings, CancellationToken cancellationToken)
+    {
+        var floor = (long)(settings.MinFreeGigabytes * 1024 * 1024 * 1024);
+        var free = store.FreeBytes();
+        if (free >= floor)
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var clip in (await store.StoredAsync(cancellationToken).ConfigureAwait(false)).Where(c => !c.Flagged))
+        {
+            await DeleteAsync(clip, $"clip disk below its {settings.MinFreeGigabytes} GB floor ({free} bytes free)", cancellationToken).ConfigureAwait(false);
+            deleted++;
+            free = store.FreeBytes();
+            if (free >= floor)
+            {
+                return deleted;
+            }
+        }
+
+        LogFloorUnreachable(logger, free, floor);
+        return deleted;
+    }
+
+    private async Task DeleteAsync(ClipRow clip, string reason, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(clip, cancellationToken).ConfigureAwait(false);
+        LogDeleted(logger, clip.Id, clip.NodeId, clip.CameraId, DateTimeOffset.FromUnixTimeMilliseconds(clip.StartMs), clip.Size, reason);
+    }
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Retention deleted clip {ClipId} ({NodeId}.{CameraId}, {Start:u}, {Bytes} bytes): {Reason}.")]
+    private static partial void LogDeleted(ILogger logger, string clipId, string nodeId, string cameraId, DateTimeOffset start, long bytes, string reason);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "The clip disk is below its floor ({Free} of {Floor} bytes free) and only flagged clips are left.")]
+    private static partial void LogFloorUnreachable(ILogger logger, long free, long floor);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Error, Message = "Retention pass failed; retrying at the next interval.")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,28 @@
+-- Clips: announced through the results stream (state 'pending'), stored once their upload is verified ('stored').
+CREATE TABLE clips (
+    id           TEXT    PRIMARY KEY,               -- chosen by the node
+    node_id      TEXT    NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+    camera_id    TEXT    NOT NULL,
+    event_id     TEXT    NOT NULL DEFAULT '',
+    reason       TEXT    NOT NULL DEFAULT '',
+    start_ms     INTEGER NOT NULL,
+    end_ms       INTEGER NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       BLOB    NOT NULL,
+    content_type TEXT    NOT NULL DEFAULT 'video/mp4',
+    state        TEXT    NOT NULL DEFAULT 'pending',
+    path         TEXT,                              -- relative to the clips directory, once stored
+    announced_ms INTEGER NOT NULL,
+    stored_ms    INTEGER,
+    flagged      INTEGER NOT NULL DEFAULT 0          -- kept by retention
+);
+CREATE INDEX clips_by_camera ON clips (node_id, camera_id, start_ms);
+CREATE INDEX clips_by_start ON clips (start_ms);
+
+ALTER TABLE files ADD COLUMN clip_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX files_by_clip ON files (clip_id);
+
+ALTER TABLE nodes ADD COLUMN pending_clips INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE nodes ADD COLUMN pending_clip_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE nodes ADD COLUMN lost_clips INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE nodes ADD COLUMN upload_error TEXT NOT NULL DEFAULT '';
