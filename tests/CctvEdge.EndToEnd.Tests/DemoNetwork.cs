@@ -4,32 +4,67 @@ using CctvEdge.Testing;
 
 namespace CctvEdge.EndToEnd.Tests;
 
+/// <summary>How a test network is set up.</summary>
+internal sealed record NetworkOptions
+{
+    /// <summary>Put a TCP proxy between node and server, so the test can cut or corrupt the link.</summary>
+    public bool Proxy { get; init; }
+
+    /// <summary>The node's clip upload cap, to make uploads slow enough to interrupt; 0 for none.</summary>
+    public int UploadKilobytesPerSecond { get; init; }
+
+    /// <summary>Continuous recording in clips of this length (deterministic clips); 0 for off.</summary>
+    public double ContinuousClipSeconds { get; init; }
+
+    /// <summary>Add the recording plugin (clips around motion events).</summary>
+    public bool RecordMotion { get; init; }
+
+    /// <summary>Add a broken plugin folder and a reference to it, as an installer might leave them.</summary>
+    public bool BrokenPlugin { get; init; }
+
+    public string[] ServerArguments { get; init; } = [];
+}
+
 /// <summary>
-/// A server process and a node process with one synthetic camera, as the demo runs them, in temporary folders.
-/// The node's plugins folder holds the built-in motion plugin and a broken plugin, as an installer might leave it.
+/// A server process and a node process with one synthetic camera, as the demo runs them, in temporary folders. The
+/// server keeps its ports across restarts, so a test can kill either side and bring it back.
 /// </summary>
 internal sealed class DemoNetwork : IAsyncDisposable
 {
     private readonly TempDirectory _root = new("cctvedge-e2e");
+    private readonly NetworkOptions _options;
+    private readonly int _grpcPort = FreePort.Next();
+    private readonly int _webPort = FreePort.Next();
 
-    private DemoNetwork()
-    {
-    }
+    private DemoNetwork(NetworkOptions options) => _options = options;
 
     public ServerProcess Server { get; private set; } = null!;
 
     public ChildProcess Node { get; private set; } = null!;
 
+    public TcpProxy? Proxy { get; private set; }
+
     public HttpClient Http { get; private set; } = null!;
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    public static async Task<DemoNetwork> StartAsync()
+    public string ServerData => _root.Combine("server");
+
+    public string NodeData => _root.Combine("node");
+
+    /// <summary>Where the node keeps cut clips until the server's receipt.</summary>
+    public string NodeClips => Path.Combine(NodeData, "outbox", "clips");
+
+    private string ConfigPath => _root.Combine("node.json");
+
+    public static async Task<DemoNetwork> StartAsync(NetworkOptions? options = null)
     {
-        var network = new DemoNetwork();
+        var network = new DemoNetwork(options ?? new NetworkOptions());
         try
         {
-            await network.StartProcessesAsync().ConfigureAwait(false);
+            await network.StartServerAsync().ConfigureAwait(false);
+            await network.WriteNodeConfigAsync().ConfigureAwait(false);
+            network.StartNode();
             return network;
         }
         catch
@@ -39,13 +74,47 @@ internal sealed class DemoNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls the REST API until <paramref name="count"/> motion events are stored.</summary>
-    public Task<JsonElement[]> WaitForEventsAsync(int count, TimeSpan timeout) =>
+    public async Task StartServerAsync()
+    {
+        Directory.CreateDirectory(ServerData);
+        Server = await ServerProcess.StartAsync(ServerData, _grpcPort, _webPort, _options.ServerArguments).ConfigureAwait(false);
+        Http ??= new HttpClient { BaseAddress = Server.WebAddress, Timeout = TimeSpan.FromSeconds(20) };
+        if (_options.Proxy)
+        {
+            Proxy ??= new TcpProxy(_grpcPort);
+        }
+    }
+
+    public void StartNode() => Node = ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", ConfigPath], _root.Path);
+
+    /// <summary>kill -9 the node and start it again with the same config and data.</summary>
+    public async Task KillAndRestartNodeAsync()
+    {
+        Node.Kill();
+        await Node.DisposeAsync().ConfigureAwait(false);
+        StartNode();
+    }
+
+    /// <summary>kill -9 the server and start it again on the same ports and data.</summary>
+    public async Task KillAndRestartServerAsync()
+    {
+        Server.Process.Kill();
+        await Server.DisposeAsync().ConfigureAwait(false);
+        await StartServerAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Polls the REST API until <paramref name="count"/> events of <paramref name="kind"/> are stored.</summary>
+    public Task<JsonElement[]> WaitForEventsAsync(int count, TimeSpan timeout, string kind = "motion") =>
         Eventually.GetAsync(async () =>
         {
-            var events = await Http.GetFromJsonAsync<JsonElement[]>("api/events?limit=100").ConfigureAwait(false);
-            return events is not null && events.Length >= count ? events : null;
-        }, timeout, $"{count} motion event(s) stored; node log:{Environment.NewLine}{Node.Output}");
+            var events = (await Http.GetFromJsonAsync<JsonElement[]>("api/events?limit=1000").ConfigureAwait(false))!
+                .Where(e => e.GetProperty("kind").GetString() == kind).ToArray();
+            return events.Length >= count ? events : null;
+        }, timeout, $"{count} {kind} event(s) stored; node log:{Environment.NewLine}{Node.Output}");
+
+    public async Task<JsonElement[]> ClipsAsync() => (await Http.GetFromJsonAsync<JsonElement[]>("api/clips?limit=1000").ConfigureAwait(false))!;
+
+    public async Task<JsonElement> NodeStatusAsync() => (await Http.GetFromJsonAsync<JsonElement[]>("api/nodes").ConfigureAwait(false))!.Single();
 
     public async ValueTask DisposeAsync()
     {
@@ -60,40 +129,61 @@ internal sealed class DemoNetwork : IAsyncDisposable
             await Server.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync().ConfigureAwait(false);
+        }
+
         _root.Dispose();
     }
 
-    private async Task StartProcessesAsync()
+    private async Task WriteNodeConfigAsync()
     {
-        var serverData = _root.Combine("server");
-        Directory.CreateDirectory(serverData);
-        Server = await ServerProcess.StartAsync(serverData).ConfigureAwait(false);
-        Http = new HttpClient { BaseAddress = Server.WebAddress, Timeout = TimeSpan.FromSeconds(20) };
-
         var plugins = _root.Combine("plugins");
-        CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, "motion"), Path.Combine(plugins, "motion"));
-        Directory.CreateDirectory(Path.Combine(plugins, "broken"));
-        await File.WriteAllTextAsync(Path.Combine(plugins, "broken", "plugin.json"), "{ this is not json").ConfigureAwait(false);
-
-        var config = _root.Combine("node.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        foreach (var builtIn in new[] { "motion", "recording" })
         {
-            Node = new { Id = "e2e-node", Name = "E2E node", DataDirectory = _root.Combine("node"), PluginsDirectory = plugins },
-            Server = new { Address = Server.GrpcAddress.ToString(), ReconnectMaxSeconds = 2 },
+            CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, builtIn), Path.Combine(plugins, builtIn));
+        }
+
+        var cameraPlugins = new Dictionary<string, object> { ["motion"] = new { GapSeconds = 1 } };
+        if (_options.BrokenPlugin)
+        {
+            Directory.CreateDirectory(Path.Combine(plugins, "broken"));
+            await File.WriteAllTextAsync(Path.Combine(plugins, "broken", "plugin.json"), "{ this is not json").ConfigureAwait(false);
+            cameraPlugins["broken"] = new { };
+        }
+
+        if (_options.RecordMotion)
+        {
+            cameraPlugins["recording"] = new { PreRollSeconds = 2, PostRollSeconds = 1, MaxClipSeconds = 30 };
+        }
+
+        var grpcPort = Proxy?.Port ?? _grpcPort;
+        await File.WriteAllTextAsync(ConfigPath, JsonSerializer.Serialize(new
+        {
+            Node = new { Id = "e2e-node", Name = "E2E node", DataDirectory = NodeData, PluginsDirectory = plugins, MinFreeMegabytes = 0 },
+            Server = new { Address = $"http://127.0.0.1:{grpcPort}", ReconnectMaxSeconds = 2, MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond },
+            Ffmpeg = new { RestartMaxSeconds = 2 },
             Cameras = new[]
             {
                 new
                 {
                     Id = "yard",
                     Name = "Yard",
-                    Source = new { Kind = "synthetic", Width = 1280, Height = 720, Fps = 15 },
+                    Source = new { Kind = "synthetic", Width = 640, Height = 360, Fps = 10 },
                     Detect = new { Width = 320, Height = 180, Fps = 5 },
                     SnapshotSeconds = 2,
-                    Plugins = new Dictionary<string, object> { ["motion"] = new { GapSeconds = 1 }, ["broken"] = new { } },
+                    Recording = new
+                    {
+                        Enabled = _options.RecordMotion || _options.ContinuousClipSeconds > 0,
+                        SegmentSeconds = 1,
+                        Continuous = _options.ContinuousClipSeconds > 0,
+                        ContinuousClipSeconds = Math.Max(_options.ContinuousClipSeconds, 2),
+                    },
+                    Plugins = cameraPlugins,
                 },
             },
         })).ConfigureAwait(false);
-        Node = ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", config], _root.Path);
     }
 
     private static void CopyDirectory(string from, string to)

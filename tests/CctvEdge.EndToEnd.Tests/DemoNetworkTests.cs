@@ -11,7 +11,7 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
     [Fact]
     public async Task Overview_SyntheticCameraMoves_NodeCameraSnapshotAndEventsShownAndNewEventsArriveLive()
     {
-        await using var network = await DemoNetwork.StartAsync();
+        await using var network = await DemoNetwork.StartAsync(new NetworkOptions { BrokenPlugin = true });
         var events = await network.WaitForEventsAsync(1, EventTimeout);
         output.WriteLine($"first event stored {(DateTimeOffset.UtcNow - network.StartedAt).TotalSeconds:0.0} s after the processes started");
         Assert.Equal("yard", events[0].GetProperty("cameraId").GetString());
@@ -40,6 +40,36 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
         var after = await page.Locator("[data-testid=event-time]").AllTextContentsAsync();
         Assert.True(after.Count > before.Count || after[0] != before[0]);
         await Browser.ScreenshotAsync(page, "overview-live");
+    }
+
+    [Fact]
+    public async Task ClipUrl_StoredClip_PlaysInChromiumAndSeeks()
+    {
+        await using var network = await DemoNetwork.StartAsync(new NetworkOptions { ContinuousClipSeconds = 4 });
+        var clip = await CctvEdge.Testing.Eventually.GetValueAsync(async () =>
+            (await network.ClipsAsync()).FirstOrDefault(c => c.GetProperty("state").GetString() == "stored") is { ValueKind: System.Text.Json.JsonValueKind.Object } stored ? stored : (System.Text.Json.JsonElement?)null,
+            EventTimeout, "a stored clip");
+        await using var browser = await Browser.LaunchAsync();
+
+        var page = await browser.OpenAsync(new Uri(network.Server.WebAddress, clip.GetProperty("url").GetString()));
+        var played = await page.EvaluateAsync<double[]>(
+            """
+            async () => {
+              const video = document.querySelector('video');
+              video.muted = true;
+              await video.play();
+              await new Promise(resolve => setTimeout(resolve, 1500));
+              const playedTo = video.currentTime;
+              video.currentTime = 0.5;
+              await new Promise(resolve => video.addEventListener('seeked', resolve, { once: true }));
+              return [video.duration, playedTo, video.readyState, video.videoWidth];
+            }
+            """);
+
+        Assert.InRange(played[0], 3, 6);
+        Assert.True(played[1] > 0.5, $"currentTime after playing 1.5 s: {played[1]}");
+        Assert.True(played[2] >= 2, $"readyState {played[2]}");
+        Assert.Equal(640, played[3]);
     }
 
     [Fact]

@@ -28,6 +28,13 @@ public static class Eventually
         throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}." + (last is null ? "" : $" Last error: {last.Message}"));
     }
 
+    /// <summary>As <see cref="GetAsync{T}"/>, for value types (null means "not yet").</summary>
+    public static async Task<T> GetValueAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+        where T : struct =>
+        (await GetAsync<object>(async () => await probe().ConfigureAwait(false) is { } value ? value : null, timeout, what).ConfigureAwait(false)) is T found
+            ? found
+            : throw new InvalidOperationException("unreachable");
+
     public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         await GetAsync<object>(() => Task.FromResult<object?>(condition() ? new object() : null), timeout, what).ConfigureAwait(false);

@@ -16,12 +16,16 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri GrpcAddress { get; }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments) =>
+        StartAsync(dataDirectory, 0, 0, extraArguments);
+
+    /// <summary>Starts on the given ports (0 for any), e.g. the same ones again after a kill.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, int grpcPort, int webPort, params string[] extraArguments)
     {
         var process = ChildProcess.StartDotnet(
             "server",
             RepositoryPaths.ServerDll,
-            ["--bind", "127.0.0.1", "--grpc-port", "0", "--web-port", "0", "--data", dataDirectory, .. extraArguments],
+            ["--bind", "127.0.0.1", "--grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--web-port", webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, .. extraArguments],
             dataDirectory);
         try
         {
@@ -36,4 +40,15 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
+
+/// <summary>Free TCP ports on 127.0.0.1, for programs that must come back on the same port after a restart.</summary>
+public static class FreePort
+{
+    public static int Next()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

@@ -24,6 +24,21 @@ internal static class ServerApi
         api.MapGet("/events", async (EventStore events, int? limit, string? node, CancellationToken ct) =>
             (await events.LatestAsync(limit ?? 50, node, ct)).Select(OverviewQuery.ToView));
         api.MapPost("/nodes/{nodeId}/cameras/{cameraId}/snapshot-request", RequestSnapshot);
+        api.MapGet("/clips", async (ClipStore clips, int? limit, CancellationToken ct) =>
+            (await clips.LatestAsync(limit ?? 100, ct)).Select(c => new
+            {
+                c.Id,
+                c.NodeId,
+                c.CameraId,
+                c.EventId,
+                c.Reason,
+                Start = DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs),
+                End = DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs),
+                c.Size,
+                Sha256 = Convert.ToHexStringLower(c.Sha256),
+                c.State,
+                Url = c.IsStored ? $"/media/clips/{c.Id}.mp4" : null,
+            }));
 
         endpoints.MapGet("/media/snapshots/{nodeId}/{cameraFile}", Snapshot);
         endpoints.MapGet("/media/clips/{clipFile}", ClipAsync);
@@ -31,8 +46,11 @@ internal static class ServerApi
         return endpoints;
     }
 
-    /// <summary>A stored clip, with range requests so browsers can seek without downloading it all.</summary>
-    private static async Task<Results<PhysicalFileHttpResult, NotFound, BadRequest<string>>> ClipAsync(string clipFile, ClipStore clips, CancellationToken ct)
+    /// <summary>
+    /// A stored clip, inline so a browser plays it, with range requests so it can seek without downloading it all;
+    /// <c>?download=1</c> asks the browser to save it instead.
+    /// </summary>
+    private static async Task<Results<PhysicalFileHttpResult, NotFound, BadRequest<string>>> ClipAsync(string clipFile, bool? download, ClipStore clips, CancellationToken ct)
     {
         var clipId = clipFile.EndsWith(".mp4", StringComparison.Ordinal) ? clipFile[..^4] : "";
         if (!ClipIds.IsValid(clipId))
@@ -46,7 +64,7 @@ internal static class ServerApi
             return TypedResults.NotFound();
         }
 
-        return TypedResults.PhysicalFile(clips.FullPath(clip), clip.ContentType, clipFile, enableRangeProcessing: true);
+        return TypedResults.PhysicalFile(clips.FullPath(clip), clip.ContentType, download == true ? clipFile : null, enableRangeProcessing: true);
     }
 
     private static async Task<Results<PhysicalFileHttpResult, NotFound>> FileAsync(long fileId, EventStore events, MediaStore media, CancellationToken ct)

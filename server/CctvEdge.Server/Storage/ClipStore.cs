@@ -96,6 +96,13 @@ internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions>
         }
     }
 
+    /// <summary>The latest announced clips, stored or not, newest first.</summary>
+    public async Task<IReadOnlyList<ClipRow>> LatestAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<ClipRow>("SELECT * FROM clips ORDER BY start_ms DESC, id LIMIT @Count", new { Count = Math.Clamp(count, 1, 10_000) }).ConfigureAwait(false)).ToList();
+    }
+
     public async Task<IReadOnlyList<ClipRow>> StoredAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
