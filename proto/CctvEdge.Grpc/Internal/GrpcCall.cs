@@ -349,6 +349,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
                     0x8 => StatusCode.Cancelled, // CANCEL
                     0xB => StatusCode.ResourceExhausted, // ENHANCE_YOUR_CALM
                     0xC => StatusCode.PermissionDenied, // INADEQUATE_SECURITY
+                    // Before any response (HttpRequestException): the connection failed under the call, e.g. a
+                    // keepalive PING went unanswered; like C-core, report the transport as unavailable.
+                    _ when ex is HttpRequestException => StatusCode.Unavailable,
                     _ => StatusCode.Internal,
                 };
                 return new Status(code, $"{context} HTTP/2 error code {protocol.ErrorCode}: {protocol.Message}", ex);
