@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using CctvEdge.Grpc;
 using CctvEdge.Grpc.Client;
 using CctvEdge.Node.Configuration;
@@ -31,7 +32,9 @@ internal sealed partial class UplinkService(
     {
         await runtime.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         var settings = options.Value;
-        using var channel = GrpcChannel.ForAddress(settings.Address);
+        // A pinned CA (Server:CaCertificate) for a server with its own generated CA; else the system store decides.
+        using var ca = settings.CaCertificate.Length > 0 ? X509CertificateLoader.LoadCertificateFromFile(settings.CaCertificate) : null;
+        using var channel = GrpcChannel.ForAddress(settings.Address, new GrpcChannelOptions { PinnedCaCertificate = ca });
         var client = new NodeService.NodeServiceClient(channel);
         var backoff = new Backoff(TimeSpan.FromSeconds(settings.ReconnectMinSeconds), TimeSpan.FromSeconds(settings.ReconnectMaxSeconds));
         while (!stoppingToken.IsCancellationRequested)
