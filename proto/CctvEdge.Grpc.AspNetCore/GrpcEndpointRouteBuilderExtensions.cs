@@ -31,9 +31,16 @@ public static class GrpcEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(service);
         var binder = new EndpointServiceBinder(endpoints);
         service.BindService(binder);
-        binder.Conventions.Add(MapUnimplemented(endpoints));
+        // One catch-all per host: a second identical route would make every unknown method ambiguous (HTTP 500).
+        if (UnimplementedMapped.TryAdd(endpoints, new object()))
+        {
+            binder.Conventions.Add(MapUnimplemented(endpoints));
+        }
+
         return binder.Conventions;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IEndpointRouteBuilder, object> UnimplementedMapped = [];
 
     private static IEndpointConventionBuilder MapUnimplemented(IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/{unimplementedService}/{unimplementedMethod}", UnimplementedCallHandler.HandleAsync)

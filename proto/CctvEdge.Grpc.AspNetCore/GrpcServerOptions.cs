@@ -11,4 +11,10 @@ public sealed class GrpcServerOptions
 
     /// <summary>Whether an unhandled handler exception's message is sent to the client (development only).</summary>
     public bool EnableDetailedErrors { get; set; }
+
+    /// <summary>
+    /// Compression for response messages (<c>gzip</c>), used when the client accepts it; null for none. A handler
+    /// can choose per call by sending a <c>grpc-internal-encoding-request</c> response header, as in Grpc.AspNetCore.
+    /// </summary>
+    public string? ResponseCompressionAlgorithm { get; set; }
 }

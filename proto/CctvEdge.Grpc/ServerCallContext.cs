@@ -30,6 +30,9 @@ public abstract class ServerCallContext
     /// <summary>Sends the response headers now, with extra metadata.</summary>
     public abstract Task WriteResponseHeadersAsync(Metadata responseHeaders);
 
+    /// <summary>How response messages are written unless the response stream says otherwise.</summary>
+    public virtual WriteOptions? WriteOptions { get; set; }
+
     /// <summary>State a handler or interceptor may attach to the call.</summary>
     public abstract IDictionary<object, object> UserState { get; }
 }

@@ -15,6 +15,16 @@ public interface IAsyncStreamWriter<in T>
 {
     /// <summary>Writes one message and flushes it.</summary>
     Task WriteAsync(T message);
+
+    /// <summary>
+    /// Options for the following writes (e.g. <see cref="WriteFlags.NoCompress"/>). The default implementation
+    /// keeps none, so simple test doubles need not implement it.
+    /// </summary>
+    WriteOptions? WriteOptions
+    {
+        get => null;
+        set { }
+    }
 }
 
 /// <summary>The server's writer of response messages.</summary>

@@ -6,6 +6,9 @@ ensure_packages() {
     case "$package" in
       ffmpeg) command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg) ;;
       chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+      # Any node and npm will do (e.g. NodeSource's nodejs, which bundles npm and conflicts with Debian's npm).
+      nodejs) command -v node >/dev/null 2>&1 || missing+=(nodejs) ;;
+      npm) command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
       *) dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package") ;;
     esac
   done

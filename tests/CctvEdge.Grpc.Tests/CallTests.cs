@@ -40,6 +40,18 @@ public sealed class CallTests
     }
 
     [Fact]
+    public async Task UnaryCall_UnknownMethodWithSecondServiceMapped_Unimplemented()
+    {
+        await using var server = await TestServer.StartAsync(EchoService.Create(), new TestServerSetup { Health = true });
+        var missing = new Method<string, string>(MethodType.Unary, "test.Missing", "Nope", EchoService.Unary.RequestMarshaller, EchoService.Unary.ResponseMarshaller);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Channel.CreateCallInvoker().AsyncUnaryCall(missing, null, default, "x").ResponseAsync.WaitAsync(Timeout));
+
+        Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
+    }
+
+    [Fact]
     public async Task UnaryCall_CustomMetadata_RoundTripsTextAndBinaryHeadersAndTrailers()
     {
         await using var server = await TestServer.StartAsync(EchoService.Create());

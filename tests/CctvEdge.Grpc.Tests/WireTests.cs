@@ -1,13 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
+using static CctvEdge.Grpc.Tests.RawGrpc;
 
 namespace CctvEdge.Grpc.Tests;
 
 /// <summary>Raw HTTP/2 requests that a broken or hostile peer might send.</summary>
 public sealed class WireTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task Post_TruncatedMessageFrame_InternalStatusAndServerStaysUp()
     {
@@ -18,8 +16,8 @@ public sealed class WireTests
         using var response = await SendAsync(client, server.Address, EchoService.Unary.FullName, [0, 0, 0, 0, 100, 1, 2, 3]);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(((int)StatusCode.Internal).ToString(System.Globalization.CultureInfo.InvariantCulture), await ReadStatusAsync(response));
-        Assert.Equal("ok", await server.Channel.CreateCallInvoker().AsyncUnaryCall(EchoService.Unary, null, default, "ok").ResponseAsync.WaitAsync(Timeout));
+        Assert.Equal(StatusCode.Internal, await ReadStatusAsync(response));
+        Assert.Equal("ok", await server.Channel.CreateCallInvoker().AsyncUnaryCall(EchoService.Unary, null, default, "ok").ResponseAsync.WaitAsync(RawGrpc.Timeout));
     }
 
     [Fact]
@@ -30,7 +28,7 @@ public sealed class WireTests
 
         using var response = await SendAsync(client, server.Address, EchoService.Unary.FullName, [0, 0x7F, 0xFF, 0xFF, 0xFF]);
 
-        Assert.Equal(((int)StatusCode.ResourceExhausted).ToString(System.Globalization.CultureInfo.InvariantCulture), await ReadStatusAsync(response));
+        Assert.Equal(StatusCode.ResourceExhausted, await ReadStatusAsync(response));
     }
 
     [Fact]
@@ -44,30 +42,64 @@ public sealed class WireTests
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 
-    private static HttpClient CreateClient() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout };
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Uri address, string path, byte[] body, string contentType = "application/grpc")
+    [Fact]
+    public async Task Post_CompressedFlagWithoutEncoding_Internal()
     {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, path))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = content,
-        };
-        request.Headers.TE.ParseAdd("trailers");
-        return await client.SendAsync(request);
+        await using var server = await TestServer.StartAsync(EchoService.Create());
+        using var client = CreateClient();
+
+        using var response = await SendAsync(client, server.Address, EchoService.Unary.FullName, Frame(Gzip("x"u8), compressed: true));
+
+        Assert.Equal(StatusCode.Internal, await ReadStatusAsync(response));
     }
 
-    private static async Task<string?> ReadStatusAsync(HttpResponseMessage response)
+    [Fact]
+    public async Task Post_UnsupportedEncoding_UnimplementedAndAdvertisesSupported()
     {
-        if (response.Headers.TryGetValues("grpc-status", out var inHeaders))
-        {
-            return inHeaders.First();
-        }
+        await using var server = await TestServer.StartAsync(EchoService.Create());
+        using var client = CreateClient();
 
-        await response.Content.ReadAsByteArrayAsync();
-        return response.TrailingHeaders.TryGetValues("grpc-status", out var inTrailers) ? inTrailers.First() : null;
+        using var response = await SendAsync(client, server.Address, EchoService.Unary.FullName, Frame("x"u8, compressed: true), encoding: "snappy");
+
+        Assert.Equal(StatusCode.Unimplemented, await ReadStatusAsync(response));
+        Assert.Contains("gzip", response.Headers.GetValues("grpc-accept-encoding").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_GzipInflatingBeyondMaximum_ResourceExhausted()
+    {
+        await using var server = await TestServer.StartAsync(EchoService.Create(), o => o.MaxReceiveMessageSize = 64 * 1024);
+        using var client = CreateClient();
+        // 16 MiB of zeros gzip to about 16 KiB: small on the wire, far over the limit once inflated.
+        var bomb = Gzip(new byte[16 * 1024 * 1024]);
+
+        using var response = await SendAsync(client, server.Address, EchoService.Unary.FullName, Frame(bomb, compressed: true), encoding: "gzip");
+
+        Assert.True(bomb.Length < 64 * 1024);
+        Assert.Equal(StatusCode.ResourceExhausted, await ReadStatusAsync(response));
+    }
+
+    [Fact]
+    public async Task Post_GzipGarbage_Internal()
+    {
+        await using var server = await TestServer.StartAsync(EchoService.Create());
+        using var client = CreateClient();
+
+        using var response = await SendAsync(client, server.Address, EchoService.Unary.FullName, Frame([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], compressed: true), encoding: "gzip");
+
+        Assert.Equal(StatusCode.Internal, await ReadStatusAsync(response));
+    }
+
+    [Fact]
+    public async Task Post_GzipMessage_Echoed()
+    {
+        await using var server = await TestServer.StartAsync(EchoService.Create());
+        using var client = CreateClient();
+
+        using var response = await SendAsync(client, server.Address, EchoService.Unary.FullName, Frame(Gzip("squeezed"u8), compressed: true), encoding: "gzip");
+        var body = await response.Content.ReadAsByteArrayAsync().WaitAsync(RawGrpc.Timeout);
+
+        Assert.Equal(StatusCode.OK, await ReadStatusAsync(response));
+        Assert.Equal(Frame("squeezed"u8), body);
     }
 }

@@ -8,6 +8,8 @@ public sealed class ServerConfigurationTests
     [InlineData("--grpc-port", "70000", "Server:GrpcPort must be between 0 and 65535 (was 70000)")]
     [InlineData("--bind", "localhost", "Server:BindAddress 'localhost' is not an IP address")]
     [InlineData("--Server:HeartbeatSecs", "5", "HeartbeatSecs")]
+    [InlineData("--Server:Http2:InitialStreamWindowSize", "1000", "Server:Http2:InitialStreamWindowSize must be between 65535")]
+    [InlineData("--Server:Tls:Hostnams", "farm", "Hostnams")]
     public async Task Server_BadSetting_ExitsWithCode2AndNamesIt(string key, string value, string expected)
     {
         using var data = new TempDirectory();

@@ -30,9 +30,13 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _lines);
 
-    public static ChildProcess StartDotnet(string name, string dll, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null)
+    public static ChildProcess StartDotnet(string name, string dll, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null) =>
+        Start(name, "dotnet", [dll, .. arguments], workingDirectory, environment);
+
+    /// <summary>Starts any executable (node, python3) with its output captured like a .NET program's.</summary>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -40,7 +44,6 @@ public sealed class ChildProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -44,6 +44,15 @@ internal sealed class NodeConfigurationValidator :
             errors.Add($"Server:Address '{options.Address}' must be an absolute http:// or https:// address, e.g. http://192.168.1.10:5081.");
         }
 
+        if (options.CaCertificate.Length > 0 && !File.Exists(options.CaCertificate))
+        {
+            errors.Add($"Server:CaCertificate '{options.CaCertificate}' does not exist.");
+        }
+        else if (options.CaCertificate.Length > 0 && uri?.Scheme != "https")
+        {
+            errors.Add($"Server:CaCertificate is set, so Server:Address must be https:// (was '{options.Address}').");
+        }
+
         Range(errors, "Server:ReconnectMinSeconds", options.ReconnectMinSeconds, 0.1, 3600);
         Range(errors, "Server:ReconnectMaxSeconds", options.ReconnectMaxSeconds, options.ReconnectMinSeconds, 86400);
         Range(errors, "Server:MaxPendingResults", options.MaxPendingResults, 100, 100_000_000);

@@ -36,6 +36,12 @@ internal sealed class ServerConnectionOptions
     /// <summary>The server's gRPC address: http:// for h2c, https:// for TLS.</summary>
     public string Address { get; set; } = "http://127.0.0.1:5081";
 
+    /// <summary>
+    /// A PEM CA certificate to trust instead of the system store for an https:// address: the server's generated
+    /// <c>tls/ca.crt</c>, or the CA of a certificate it was given. Empty trusts the system store.
+    /// </summary>
+    public string CaCertificate { get; set; } = "";
+
     /// <summary>The node's secret, when the server requires one.</summary>
     public string Credential { get; set; } = "";
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using CctvEdge.Grpc;
 using CctvEdge.Grpc.Client;
 using CctvEdge.Node.Configuration;
@@ -10,11 +11,14 @@ namespace CctvEdge.Node.Uplink;
 internal sealed class ServerConnection : IDisposable
 {
     private readonly Metadata _identity;
+    private readonly X509Certificate2? _pinnedCa;
 
     public ServerConnection(IOptions<ServerConnectionOptions> server, IOptions<NodeOptions> node)
     {
         Address = server.Value.Address;
-        Channel = GrpcChannel.ForAddress(Address);
+        // A pinned CA (Server:CaCertificate) for a server with its own generated CA; else the system store decides.
+        _pinnedCa = server.Value.CaCertificate.Length > 0 ? X509CertificateLoader.LoadCertificateFromFile(server.Value.CaCertificate) : null;
+        Channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { PinnedCaCertificate = _pinnedCa });
         _identity = new Metadata { { ClipService.NodeIdHeader, node.Value.Id } };
         if (server.Value.Credential.Length > 0)
         {
@@ -30,7 +34,11 @@ internal sealed class ServerConnection : IDisposable
     public CallOptions Call(CancellationToken cancellationToken, TimeSpan? timeout = null) =>
         new(_identity, timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken);
 
-    public void Dispose() => Channel.Dispose();
+    public void Dispose()
+    {
+        Channel.Dispose();
+        _pinnedCa?.Dispose();
+    }
 }
 
 /// <summary>What the clip side of the node looks like, for heartbeats.</summary>

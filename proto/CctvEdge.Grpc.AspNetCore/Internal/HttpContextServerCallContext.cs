@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace CctvEdge.Grpc.AspNetCore.Internal;
 
 /// <summary>The server call context over an ASP.NET Core request.</summary>
-internal sealed class HttpContextServerCallContext(HttpContext http, string method, ILogger logger) : ServerCallContext
+internal sealed class HttpContextServerCallContext(HttpContext http, string method, GrpcServerOptions options, ILogger logger) : ServerCallContext
 {
+    private bool _responseHeadersPrepared;
     private CancellationTokenSource? _deadlineCts;
     private CancellationToken _token;
     private DateTime _deadline = DateTime.MaxValue;
@@ -23,6 +24,12 @@ internal sealed class HttpContextServerCallContext(HttpContext http, string meth
     public bool DeadlineExceeded => _deadlineCts?.IsCancellationRequested == true && !http.RequestAborted.IsCancellationRequested;
 
     public bool ClientAborted => http.RequestAborted.IsCancellationRequested;
+
+    /// <summary>The request's <c>grpc-encoding</c>; null when absent.</summary>
+    public string? RequestEncoding => http.Request.Headers[GrpcProtocol.EncodingHeader].FirstOrDefault();
+
+    /// <summary>The compression chosen for response messages; null for none. Fixed once headers are prepared.</summary>
+    public string? ResponseEncoding { get; private set; }
 
     public override string Method => method;
 
@@ -89,9 +96,39 @@ internal sealed class HttpContextServerCallContext(HttpContext http, string meth
             throw new InvalidOperationException("Response headers can only be sent once per call.");
         }
 
+        PrepareResponseHeaders(responseHeaders);
         AppendMetadata(http.Response.Headers, responseHeaders);
         await http.Response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Settles the response encoding and its headers once, before the first header or message leaves: a
+    /// <c>grpc-internal-encoding-request</c> in <paramref name="responseHeaders"/> wins over the server option, and
+    /// only an encoding the client listed in <c>grpc-accept-encoding</c> is used.
+    /// </summary>
+    public void PrepareResponseHeaders(Metadata? responseHeaders)
+    {
+        if (_responseHeadersPrepared)
+        {
+            return;
+        }
+
+        _responseHeadersPrepared = true;
+        var headers = http.Response.Headers;
+        headers[GrpcProtocol.AcceptEncodingHeader] = MessageCompression.AcceptEncoding;
+        var wanted = responseHeaders?.GetValue(GrpcProtocol.InternalEncodingRequestHeader) ?? options.ResponseCompressionAlgorithm;
+        if (MessageCompression.IsCompressing(wanted)
+            && MessageCompression.IsSupported(wanted)
+            && MessageCompression.Accepts(http.Request.Headers[GrpcProtocol.AcceptEncodingHeader].ToString(), wanted!))
+        {
+            ResponseEncoding = wanted;
+            headers[GrpcProtocol.EncodingHeader] = wanted;
+        }
+    }
+
+    /// <summary>The encoding of one response message written with <paramref name="writeOptions"/>.</summary>
+    public string? CompressionFor(WriteOptions? writeOptions) =>
+        WriteOptions.AllowsCompression(writeOptions ?? WriteOptions) ? ResponseEncoding : null;
 
     /// <summary>Sends the status: in the headers when nothing was sent yet (trailers-only), else in trailers.</summary>
     public async Task EndCallAsync(Status status)
@@ -111,6 +148,7 @@ internal sealed class HttpContextServerCallContext(HttpContext http, string meth
                 var headers = http.Response.Headers;
                 http.Response.ContentType = GrpcProtocol.ContentType;
                 headers[GrpcProtocol.StatusHeader] = code;
+                headers[GrpcProtocol.AcceptEncodingHeader] = MessageCompression.AcceptEncoding;
                 if (message is not null)
                 {
                     headers[GrpcProtocol.MessageHeader] = message;

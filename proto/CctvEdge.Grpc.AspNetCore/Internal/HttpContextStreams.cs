@@ -4,7 +4,7 @@ using CctvEdge.Grpc.Internal;
 namespace CctvEdge.Grpc.AspNetCore.Internal;
 
 /// <summary>Reads request messages from the request body.</summary>
-internal sealed class HttpContextStreamReader<T>(PipeReader reader, Func<DeserializationContext, T> deserializer, int maxReceiveSize, CancellationToken callToken)
+internal sealed class HttpContextStreamReader<T>(PipeReader reader, Func<DeserializationContext, T> deserializer, int maxReceiveSize, string? encoding, CancellationToken callToken)
     : IAsyncStreamReader<T>
 {
     private T? _current;
@@ -31,7 +31,7 @@ internal sealed class HttpContextStreamReader<T>(PipeReader reader, Func<Deseria
         }
 
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, cancellationToken) : null;
-        var (hasMessage, message) = await MessageFraming.ReadMessageAsync(reader, deserializer, maxReceiveSize, linked?.Token ?? callToken).ConfigureAwait(false);
+        var (hasMessage, message) = await MessageFraming.ReadMessageAsync(reader, deserializer, maxReceiveSize, encoding, linked?.Token ?? callToken).ConfigureAwait(false);
         _ended = !hasMessage;
         _current = message;
         return hasMessage;
@@ -43,6 +43,8 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext co
     : IServerStreamWriter<T>
 {
     private Task _lastWrite = Task.CompletedTask;
+
+    public WriteOptions? WriteOptions { get; set; }
 
     public Task WriteAsync(T message)
     {
@@ -63,7 +65,8 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext co
             throw new InvalidOperationException("Can't write the message because the call is complete.");
         }
 
-        MessageFraming.WriteMessage(context.HttpContext.Response.BodyWriter, message, serializer, maxSendSize);
+        context.PrepareResponseHeaders(null);
+        MessageFraming.WriteMessage(context.HttpContext.Response.BodyWriter, message, serializer, maxSendSize, context.CompressionFor(WriteOptions));
         context.ResponseMessageWritten = true;
     }
 

@@ -34,11 +34,17 @@ internal sealed class ServerCallHandler<TRequest, TResponse>(
             return;
         }
 
-        var context = new HttpContextServerCallContext(http, method.FullName, _logger);
+        var context = new HttpContextServerCallContext(http, method.FullName, _options, _logger);
         context.Initialize();
         Status status;
         try
         {
+            if (!MessageCompression.IsSupported(context.RequestEncoding))
+            {
+                // The spec's answer; the grpc-accept-encoding header sent with every status tells the client what works.
+                throw new RpcException(new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding value '{context.RequestEncoding}'. Supported encodings: {MessageCompression.AcceptEncoding}"));
+            }
+
             await RunAsync(http, context).ConfigureAwait(false);
             status = context.DeadlineExceeded ? ServerCallValidation.DeadlineStatus : context.Status;
         }
@@ -59,13 +65,13 @@ internal sealed class ServerCallHandler<TRequest, TResponse>(
         HttpContextStreamReader<TRequest>? requestStream = null;
         if (method.Type is MethodType.Unary or MethodType.ServerStreaming)
         {
-            var (hasRequest, message) = await MessageFraming.ReadMessageAsync(reader, deserializer, MaxReceive, context.CancellationToken).ConfigureAwait(false);
+            var (hasRequest, message) = await MessageFraming.ReadMessageAsync(reader, deserializer, MaxReceive, context.RequestEncoding, context.CancellationToken).ConfigureAwait(false);
             if (!hasRequest)
             {
                 throw new RpcException(new Status(StatusCode.Internal, "Incomplete message: the request has no message."));
             }
 
-            var (hasMore, _) = await MessageFraming.ReadMessageAsync(reader, deserializer, MaxReceive, context.CancellationToken).ConfigureAwait(false);
+            var (hasMore, _) = await MessageFraming.ReadMessageAsync(reader, deserializer, MaxReceive, context.RequestEncoding, context.CancellationToken).ConfigureAwait(false);
             if (hasMore)
             {
                 throw new RpcException(new Status(StatusCode.Internal, "Additional data after the message received."));
@@ -75,7 +81,7 @@ internal sealed class ServerCallHandler<TRequest, TResponse>(
         }
         else
         {
-            requestStream = new HttpContextStreamReader<TRequest>(reader, deserializer, MaxReceive, context.CancellationToken);
+            requestStream = new HttpContextStreamReader<TRequest>(reader, deserializer, MaxReceive, context.RequestEncoding, context.CancellationToken);
         }
 
         var (hasResponse, response) = await invoke(request, requestStream, writer, context).ConfigureAwait(false);
@@ -174,7 +180,7 @@ internal static class UnimplementedCallHandler
             return Task.CompletedTask;
         }
 
-        var context = new HttpContextServerCallContext(http, http.Request.Path, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var context = new HttpContextServerCallContext(http, http.Request.Path, new GrpcServerOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var service = http.Request.RouteValues["unimplementedService"];
         return context.EndCallAsync(new Status(StatusCode.Unimplemented, $"Method is unimplemented: {http.Request.Path} (service '{service}')."));
     }

@@ -63,17 +63,31 @@ public sealed class GrpcChannel : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateDefaultHandler(GrpcChannelOptions options) => new()
+    private static SocketsHttpHandler CreateDefaultHandler(GrpcChannelOptions options)
     {
-        // Several connections once one reaches the server's stream limit, as Grpc.Net.Client does.
-        EnableMultipleHttp2Connections = true,
-        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        KeepAlivePingDelay = options.KeepAlivePingDelay,
-        KeepAlivePingTimeout = options.KeepAlivePingTimeout,
-        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-        ConnectTimeout = options.ConnectTimeout,
-        AutomaticDecompression = System.Net.DecompressionMethods.None,
-        UseCookies = false,
-        UseProxy = false,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            // Several connections once one reaches the server's stream limit, as Grpc.Net.Client does.
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = options.KeepAlivePingDelay,
+            KeepAlivePingTimeout = options.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            ConnectTimeout = options.ConnectTimeout,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            UseCookies = false,
+            UseProxy = false,
+        };
+        if (options.InitialStreamWindowSize is { } window)
+        {
+            handler.InitialHttp2StreamWindowSize = window;
+        }
+
+        if (options.PinnedCaCertificate is { } ca)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => CaPinning.IsTrusted(ca, certificate, errors);
+        }
+
+        return handler;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace CctvEdge.Grpc.Client;
 
 /// <summary>Options for a <see cref="GrpcChannel"/>.</summary>
@@ -23,4 +25,16 @@ public sealed class GrpcChannelOptions
 
     /// <summary>How long a TCP connect may take (own handler only).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// For https:// addresses: trust only servers whose certificate chains to this CA (e.g. the server's generated
+    /// <c>ca.crt</c>), instead of the system store. The host name must still match (own handler only).
+    /// </summary>
+    public X509Certificate2? PinnedCaCertificate { get; set; }
+
+    /// <summary>
+    /// The HTTP/2 receive window each call starts with, in bytes; null keeps .NET's default, which grows on its own
+    /// as a download proceeds (own handler only).
+    /// </summary>
+    public int? InitialStreamWindowSize { get; set; }
 }

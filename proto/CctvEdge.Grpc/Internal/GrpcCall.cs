@@ -31,12 +31,14 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
     private PipeReader? _reader;
     private PushStreamContent? _requestContent;
     private Metadata _trailers = Metadata.Empty;
+    private string? _responseEncoding;
 
     public GrpcCall(Method<TRequest, TResponse> method, GrpcChannel channel, CallOptions options)
     {
         _method = method;
         _channel = channel;
         _options = options;
+        RequestEncoding = options.Headers?.GetValue(GrpcProtocol.InternalEncodingRequestHeader);
         // Observed here so a failed call never raises unobserved-task events.
         _headers.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
     }
@@ -51,14 +53,26 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
 
     public CancellationToken CallToken => _cts.Token;
 
+    /// <summary>The request compression asked for in the call's headers; null for none.</summary>
+    public string? RequestEncoding { get; }
+
+    /// <summary>The encoding of one request message written with <paramref name="writeOptions"/>.</summary>
+    public string? CompressionFor(WriteOptions? writeOptions) =>
+        WriteOptions.AllowsCompression(writeOptions ?? _options.WriteOptions) ? RequestEncoding : null;
+
     /// <summary>Starts a call whose request is a single message (unary, server streaming).</summary>
     public void StartWithMessage(TRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!CheckRequestEncoding())
+        {
+            return;
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         try
         {
-            MessageFraming.WriteMessage(buffer, request, _method.RequestMarshaller.ContextualSerializer, _channel.MaxSendMessageSize);
+            MessageFraming.WriteMessage(buffer, request, _method.RequestMarshaller.ContextualSerializer, _channel.MaxSendMessageSize, CompressionFor(null));
         }
         catch (RpcException ex)
         {
@@ -78,8 +92,23 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
     public PushStreamContent StartStreaming()
     {
         _requestContent = new PushStreamContent();
-        Start(_requestContent);
+        if (CheckRequestEncoding())
+        {
+            Start(_requestContent);
+        }
+
         return _requestContent;
+    }
+
+    private bool CheckRequestEncoding()
+    {
+        if (MessageCompression.IsSupported(RequestEncoding))
+        {
+            return true;
+        }
+
+        Finish(new Status(StatusCode.Internal, $"Could not find a compression provider for '{RequestEncoding}'; supported: {MessageCompression.AcceptEncoding}."), Metadata.Empty);
+        return false;
     }
 
     private void Start(HttpContent content)
@@ -94,6 +123,12 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
         };
         request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
         request.Headers.TryAddWithoutValidation("user-agent", GrpcProtocol.UserAgent);
+        request.Headers.TryAddWithoutValidation(GrpcProtocol.AcceptEncodingHeader, MessageCompression.AcceptEncoding);
+        if (MessageCompression.IsCompressing(RequestEncoding))
+        {
+            request.Headers.TryAddWithoutValidation(GrpcProtocol.EncodingHeader, RequestEncoding);
+        }
+
         MetadataHeaders.AddTo(request.Headers, _options.Headers);
 
         if (_options.Deadline is { } deadline && deadline != DateTime.MaxValue)
@@ -157,6 +192,13 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
             return null;
         }
 
+        _responseEncoding = response.Headers.TryGetValues(GrpcProtocol.EncodingHeader, out var encodings) ? encodings.FirstOrDefault() : null;
+        if (!MessageCompression.IsSupported(_responseEncoding))
+        {
+            Fail(new Status(StatusCode.Internal, $"The server answered with unsupported grpc-encoding '{_responseEncoding}'."));
+            return null;
+        }
+
         _headers.TrySetResult(metadata);
         return response;
     }
@@ -177,7 +219,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
         {
             _reader ??= PipeReader.Create(await response.Content.ReadAsStreamAsync(_cts.Token).ConfigureAwait(false));
             var (hasMessage, message) = await MessageFraming.ReadMessageAsync(
-                _reader, _method.ResponseMarshaller.ContextualDeserializer, _channel.MaxReceiveMessageSize, _cts.Token).ConfigureAwait(false);
+                _reader, _method.ResponseMarshaller.ContextualDeserializer, _channel.MaxReceiveMessageSize, _responseEncoding, _cts.Token).ConfigureAwait(false);
             if (hasMessage)
             {
                 return (true, message);
@@ -307,6 +349,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
                     0x8 => StatusCode.Cancelled, // CANCEL
                     0xB => StatusCode.ResourceExhausted, // ENHANCE_YOUR_CALM
                     0xC => StatusCode.PermissionDenied, // INADEQUATE_SECURITY
+                    // Before any response (HttpRequestException): the connection failed under the call, e.g. a
+                    // keepalive PING went unanswered; like C-core, report the transport as unavailable.
+                    _ when ex is HttpRequestException => StatusCode.Unavailable,
                     _ => StatusCode.Internal,
                 };
                 return new Status(code, $"{context} HTTP/2 error code {protocol.ErrorCode}: {protocol.Message}", ex);

@@ -9,6 +9,9 @@ internal static class GrpcProtocol
     public const string TimeoutHeader = "grpc-timeout";
     public const string EncodingHeader = "grpc-encoding";
     public const string AcceptEncodingHeader = "grpc-accept-encoding";
+
+    /// <summary>Metadata key (Grpc.Net.Client's and Grpc.AspNetCore's) that picks a call's compression; never sent.</summary>
+    public const string InternalEncodingRequestHeader = "grpc-internal-encoding-request";
     public const string UserAgent = "grpc-dotnet-cctvedge/0.1";
     public const int MessageHeaderSize = 5;
     public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;

@@ -12,6 +12,8 @@ internal sealed class HttpClientStreamWriter<TRequest, TResponse>(GrpcCall<TRequ
     private Task _lastWrite = Task.CompletedTask;
     private bool _completed;
 
+    public WriteOptions? WriteOptions { get; set; }
+
     public Task WriteAsync(TRequest message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -44,7 +46,7 @@ internal sealed class HttpClientStreamWriter<TRequest, TResponse>(GrpcCall<TRequ
         var stream = await ((Task<Stream>)ready).ConfigureAwait(false);
 
         _buffer.ResetWrittenCount();
-        MessageFraming.WriteMessage(_buffer, message, call.Method.RequestMarshaller.ContextualSerializer, call.MaxSendMessageSize);
+        MessageFraming.WriteMessage(_buffer, message, call.Method.RequestMarshaller.ContextualSerializer, call.MaxSendMessageSize, call.CompressionFor(WriteOptions));
         try
         {
             await stream.WriteAsync(_buffer.WrittenMemory, call.CallToken).ConfigureAwait(false);

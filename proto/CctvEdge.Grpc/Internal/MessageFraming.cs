@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO.Pipelines;
 
 namespace CctvEdge.Grpc.Internal;
@@ -10,9 +11,12 @@ namespace CctvEdge.Grpc.Internal;
 /// </summary>
 internal static class MessageFraming
 {
-    /// <summary>Reads the next message; HasMessage is false at a clean end of stream.</summary>
+    /// <summary>
+    /// Reads the next message; HasMessage is false at a clean end of stream. <paramref name="encoding"/> is the
+    /// call's <c>grpc-encoding</c> (null for none), already checked as supported.
+    /// </summary>
     public static async ValueTask<(bool HasMessage, T Message)> ReadMessageAsync<T>(
-        PipeReader reader, Func<DeserializationContext, T> deserializer, int maxReceiveSize, CancellationToken cancellationToken)
+        PipeReader reader, Func<DeserializationContext, T> deserializer, int maxReceiveSize, string? encoding, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -20,10 +24,10 @@ internal static class MessageFraming
             var buffer = result.Buffer;
             try
             {
-                if (TryReadFrame(ref buffer, maxReceiveSize, out var payload))
+                if (TryReadFrame(ref buffer, maxReceiveSize, out var payload, out var compressed))
                 {
                     // Deserialize before advancing: the payload is borrowed from the pipe.
-                    var message = Deserialize(payload, deserializer);
+                    var message = Deserialize(compressed ? Decompress(payload, encoding, maxReceiveSize) : payload, deserializer);
                     reader.AdvanceTo(buffer.Start);
                     return (true, message);
                 }
@@ -56,9 +60,10 @@ internal static class MessageFraming
     }
 
     /// <summary>Cuts one complete frame off <paramref name="buffer"/> when it holds one.</summary>
-    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxReceiveSize, out ReadOnlySequence<byte> payload)
+    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxReceiveSize, out ReadOnlySequence<byte> payload, out bool compressed)
     {
         payload = default;
+        compressed = false;
         if (buffer.Length < GrpcProtocol.MessageHeaderSize)
         {
             return false;
@@ -79,12 +84,6 @@ internal static class MessageFraming
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Received message exceeds the maximum configured message size ({length} > {maxReceiveSize})."));
         }
 
-        if (flag == 1)
-        {
-            // Neither side advertises grpc-accept-encoding yet, so a well-behaved peer never compresses.
-            throw new RpcException(new Status(StatusCode.Internal, "Received a compressed message, but no message encoding was negotiated."));
-        }
-
         if (buffer.Length < GrpcProtocol.MessageHeaderSize + length)
         {
             return false;
@@ -92,16 +91,49 @@ internal static class MessageFraming
 
         payload = buffer.Slice(GrpcProtocol.MessageHeaderSize, length);
         buffer = buffer.Slice(payload.End);
+        compressed = flag == 1;
         return true;
     }
 
-    /// <summary>Writes one framed message to <paramref name="output"/>.</summary>
-    public static void WriteMessage<T>(IBufferWriter<byte> output, T message, Action<T, SerializationContext> serializer, int maxSendSize)
+    /// <summary>
+    /// Writes one framed message to <paramref name="output"/>, gzipped when <paramref name="compression"/> names
+    /// gzip. The size limit applies to the uncompressed message, as the peer's receive limit will.
+    /// </summary>
+    public static void WriteMessage<T>(IBufferWriter<byte> output, T message, Action<T, SerializationContext> serializer, int maxSendSize, string? compression = null)
+    {
+        if (!MessageCompression.IsCompressing(compression))
+        {
+            WriteUncompressed(output, message, serializer, maxSendSize);
+            return;
+        }
+
+        var framed = new ArrayBufferWriter<byte>();
+        WriteUncompressed(framed, message, serializer, maxSendSize);
+        var compressed = new ArrayBufferWriter<byte>(Math.Max(64, framed.WrittenCount / 2));
+        MessageCompression.Compress(framed.WrittenSpan[GrpcProtocol.MessageHeaderSize..], compressed, CompressionLevel.Fastest);
+        WriteHeader(output, compressed: true, compressed.WrittenCount);
+        output.Write(compressed.WrittenSpan);
+    }
+
+    private static void WriteUncompressed<T>(IBufferWriter<byte> output, T message, Action<T, SerializationContext> serializer, int maxSendSize)
     {
         var context = new FramingSerializationContext(output, maxSendSize);
         serializer(message, context);
         context.EnsureCompleted();
     }
+
+    private static void WriteHeader(IBufferWriter<byte> output, bool compressed, int length)
+    {
+        var span = output.GetSpan(GrpcProtocol.MessageHeaderSize);
+        span[0] = compressed ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)length);
+        output.Advance(GrpcProtocol.MessageHeaderSize);
+    }
+
+    private static ReadOnlySequence<byte> Decompress(ReadOnlySequence<byte> payload, string? encoding, int maxReceiveSize) =>
+        MessageCompression.IsCompressing(encoding)
+            ? MessageCompression.Decompress(payload, maxReceiveSize)
+            : throw new RpcException(new Status(StatusCode.Internal, "Received a compressed message, but no message encoding was negotiated (grpc-encoding is missing or identity)."));
 
     private static T Deserialize<T>(ReadOnlySequence<byte> payload, Func<DeserializationContext, T> deserializer)
     {
@@ -172,10 +204,7 @@ internal static class MessageFraming
                 throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Sending message exceeds the maximum configured message size ({length} > {maxSendSize})."));
             }
 
-            var span = output.GetSpan(GrpcProtocol.MessageHeaderSize);
-            span[0] = 0;
-            BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)length);
-            output.Advance(GrpcProtocol.MessageHeaderSize);
+            MessageFraming.WriteHeader(output, compressed: false, length);
         }
     }
 }

@@ -13,12 +13,15 @@ internal sealed class ServerEndpoints
 
     public ListenOptions? Web { get; set; }
 
-    public string GrpcAddress => Address(Grpc);
+    /// <summary>Whether the gRPC port speaks TLS (Server:Tls:Enabled).</summary>
+    public bool GrpcTls { get; set; }
 
-    public string WebAddress => Address(Web);
+    public string GrpcAddress => Address(Grpc, GrpcTls);
 
-    private static string Address(ListenOptions? listen) =>
+    public string WebAddress => Address(Web, tls: false);
+
+    private static string Address(ListenOptions? listen, bool tls) =>
         listen?.IPEndPoint is { } endpoint
-            ? $"http://{(endpoint.Address.Equals(IPAddress.Any) ? "127.0.0.1" : endpoint.Address.ToString())}:{endpoint.Port}"
+            ? $"{(tls ? "https" : "http")}://{(endpoint.Address.Equals(IPAddress.Any) ? "127.0.0.1" : endpoint.Address.ToString())}:{endpoint.Port}"
             : "";
 }

@@ -1,4 +1,5 @@
 using CctvEdge.Grpc.AspNetCore;
+using CctvEdge.Grpc.HealthCheck;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Api;
 using CctvEdge.Server.Live;
@@ -60,11 +61,12 @@ internal static class ServerHostExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
-            // gRPC over cleartext needs HTTP/2 only: with HTTP/1.1 also enabled, Kestrel cannot tell h2c from HTTP/1.1.
+            // gRPC transport (issue 3): HTTP/2 only, TLS when Server:Tls:Enabled (certificate file or generated CA).
             kestrel.Listen(options.ResolvedBindAddress, options.GrpcPort, listen =>
             {
-                listen.Protocols = HttpProtocols.Http2;
+                listen.UseGrpcTransport(options.Tls, options.TlsDirectory);
                 endpoints.Grpc = listen;
+                endpoints.GrpcTls = options.Tls.Enabled;
             });
             kestrel.Listen(options.ResolvedBindAddress, options.WebPort, listen =>
             {
@@ -72,9 +74,8 @@ internal static class ServerHostExtensions
                 listen.Protocols = HttpProtocols.Http1;
                 endpoints.Web = listen;
             });
-            // Notice dead nodes (a 4G link that vanished) without waiting for TCP to give up.
-            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
-            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+            // Keepalive pings notice dead nodes (a 4G link that vanished); windows sized for uploads (Server:Http2).
+            kestrel.ConfigureGrpcHttp2(options.Http2);
         });
         // Serves _content/* (Radzen, our CSS) from the build output too, not only after a publish.
         builder.WebHost.UseStaticWebAssets();
@@ -94,6 +95,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<IOverviewQuery, OverviewQuery>();
         services.AddSingleton<NodeSessionService>();
         services.AddGrpcTransport();
+        services.AddGrpcHealthChecks();
         services.AddCctvEdgeWeb();
         return builder;
     }
@@ -104,6 +106,7 @@ internal static class ServerHostExtensions
         app.UseAntiforgery();
         app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>()));
         app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>()));
+        app.MapGrpcHealthChecksService();
         app.MapServerApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using CctvEdge.Grpc.AspNetCore;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Hosting;
@@ -33,9 +34,18 @@ internal sealed class ServerOptions
     /// <summary>Uploads are refused (RESOURCE_EXHAUSTED) when they would leave less free space than this on the clip disk.</summary>
     public int ClipStoreMinFreeMegabytes { get; set; } = 256;
 
+    /// <summary>TLS for the gRPC port (<c>Server:Tls</c>); off by default (h2c).</summary>
+    public GrpcTlsOptions Tls { get; set; } = new();
+
+    /// <summary>HTTP/2 keepalive pings and receive windows for the gRPC port (<c>Server:Http2</c>).</summary>
+    public GrpcHttp2Options Http2 { get; set; } = new();
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedClipsDirectory => string.IsNullOrWhiteSpace(ClipsDirectory) ? Path.Combine(ResolvedDataDirectory, "clips") : Path.GetFullPath(ClipsDirectory);
+
+    /// <summary>Where the generated CA and server certificate live when <c>Server:Tls:CertificatePath</c> is empty.</summary>
+    public string TlsDirectory => Path.Combine(ResolvedDataDirectory, "tls");
 
     public IPAddress ResolvedBindAddress => IPAddress.Parse(BindAddress);
 }
@@ -72,6 +82,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Server:HeartbeatSeconds must be between 1 and 300 (was {options.HeartbeatSeconds})."));
         }
 
+        errors.AddRange(options.Tls.Validate("Server:Tls"));
+        errors.AddRange(options.Http2.Validate("Server:Http2"));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

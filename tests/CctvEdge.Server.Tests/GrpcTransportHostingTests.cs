@@ -1,0 +1,35 @@
+using System.Security.Cryptography.X509Certificates;
+using CctvEdge.Grpc.Client;
+using CctvEdge.Protocol.V1;
+using Grpc.Health.V1;
+
+namespace CctvEdge.Server.Tests;
+
+/// <summary>The server's gRPC port as hosted: TLS from Server:Tls and the health service.</summary>
+public sealed class GrpcTransportHostingTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task GetServerInfo_TlsEnabledWithGeneratedCa_NodeWithPinnedCaConnects()
+    {
+        await using var server = await InProcessServer.StartAsync("--Server:Tls:Enabled", "true");
+        using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(server.DataDirectory, "tls", "ca.crt"));
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { PinnedCaCertificate = ca });
+
+        var info = await new NodeService.NodeServiceClient(channel).GetServerInfoAsync(new GetServerInfoRequest()).ResponseAsync.WaitAsync(Timeout);
+
+        Assert.Equal("https", server.GrpcAddress.Scheme);
+        Assert.Equal(1u, info.ProtocolVersion);
+    }
+
+    [Fact]
+    public async Task HealthCheck_RunningServer_Serving()
+    {
+        await using var server = await InProcessServer.StartAsync();
+
+        var response = await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(Timeout);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+}
