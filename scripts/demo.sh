@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the demo CCTV network: the server (gRPC + web app, SQLite under .demo/) and a node agent with one synthetic
 # camera (node/demo-node.json). Installs ffmpeg when missing. Ctrl+C stops everything.
-#   CCTVEDGE_WEB_PORT (5080), CCTVEDGE_GRPC_PORT (5081), CCTVEDGE_DEMO_DIR (.demo) change the defaults.
+#   CCTVEDGE_WEB_PORT (5080), CCTVEDGE_GRPC_PORT (5081), CCTVEDGE_DEMO_DIR (.demo) and CCTVEDGE_NODE_CONFIG
+#   (node/demo-node.json) change the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -11,6 +12,7 @@ ensure_packages ffmpeg
 web_port=${CCTVEDGE_WEB_PORT:-5080}
 grpc_port=${CCTVEDGE_GRPC_PORT:-5081}
 demo_dir=$(realpath -m "${CCTVEDGE_DEMO_DIR:-.demo}")
+node_config=${CCTVEDGE_NODE_CONFIG:-node/demo-node.json}
 mkdir -p "$demo_dir"
 
 echo "Building (Release) ..."
@@ -43,7 +45,7 @@ for _ in $(seq 1 120); do
 done
 grep -q "CctvEdge server ready" "$server_log" || { echo "The server did not start within a minute."; exit 1; }
 
-dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll --config node/demo-node.json \
+dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll --config "$node_config" \
   --Server:Address "http://127.0.0.1:$grpc_port" --Node:DataDirectory "$demo_dir/node" \
   > >(sed -u 's/^/[node]   /') 2>&1 &
 pids+=($!)

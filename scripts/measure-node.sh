@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures what the node costs with the demo's camera (synthetic 1280x720 at 15 fps, detection 320x180 at 5 fps):
+# Measures what the node costs with the demo's camera (synthetic 1280x720 at 15 fps, detection 320x180 at 5 fps,
+# recording with x264; or the camera of CCTVEDGE_NODE_CONFIG):
 # CPU (percent of one core) and resident memory of the agent process and of its ffmpeg, sampled from /proc over a
 # window after a warm-up. Also reports the time from start to the first stored motion event.
 #   usage: scripts/measure-node.sh [window-seconds=60] [warmup-seconds=20]
@@ -14,22 +15,25 @@ trap 'kill $demo 2>/dev/null; wait 2>/dev/null; rm -rf "$CCTVEDGE_DEMO_DIR"' EXI
 start=$(date +%s.%N)
 bash scripts/demo.sh > "$CCTVEDGE_DEMO_DIR.log" 2>&1 &
 demo=$!
-until curl -s "http://127.0.0.1:$CCTVEDGE_WEB_PORT/api/events" 2>/dev/null | grep -q '"kind":"motion"'; do
+until grep -q "Camera .*: ffmpeg started" "$CCTVEDGE_DEMO_DIR.log" 2>/dev/null; do
   kill -0 $demo 2>/dev/null || { cat "$CCTVEDGE_DEMO_DIR.log"; exit 1; }
   sleep 0.2
 done
-printf 'first motion event stored %.1f s after start (includes an incremental build check)\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+printf 'camera started %.1f s after start (includes an incremental build check)\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 
 agent=$(pgrep -f "cctvedge-node.dll" | head -n 1)
 sleep "$warmup"
 ffmpeg=$(pgrep -P "$agent" ffmpeg | head -n 1)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU of the agent's children that have exited (clip cutting and thumbnails run as short ffmpeg processes).
+child_ticks() { awk '{print $16 + $17}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 hz=$(getconf CLK_TCK)
-a0=$(ticks "$agent"); f0=$(ticks "$ffmpeg"); t0=$(date +%s.%N)
+a0=$(ticks "$agent"); c0=$(child_ticks "$agent"); f0=$(ticks "$ffmpeg"); t0=$(date +%s.%N)
 sleep "$window"
-a1=$(ticks "$agent"); f1=$(ticks "$ffmpeg"); t1=$(date +%s.%N)
+a1=$(ticks "$agent"); c1=$(child_ticks "$agent"); f1=$(ticks "$ffmpeg"); t1=$(date +%s.%N)
 wall=$(echo "$t1 - $t0" | bc)
 printf 'agent  (dotnet): CPU %5.1f %% of one core, RSS %s MB\n' "$(echo "($a1 - $a0) / $hz / $wall * 100" | bc -l)" "$(rss_mb "$agent")"
 printf 'ffmpeg (camera): CPU %5.1f %% of one core, RSS %s MB\n' "$(echo "($f1 - $f0) / $hz / $wall * 100" | bc -l)" "$(rss_mb "$ffmpeg")"
+printf 'short ffmpeg runs (clip cutting, thumbnails): CPU %5.1f %% of one core\n' "$(echo "($c1 - $c0) / $hz / $wall * 100" | bc -l)"
 printf 'window %.0f s after %s s warm-up, %s cores\n' "$wall" "$warmup" "$(nproc)"

@@ -79,7 +79,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         var stored = await WaitForStoredAsync(network, clipId);
 
         Assert.Equal(1, network.Proxy.Corruptions);
-        Assert.Contains("failed its sha256 and was refused", network.Server.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("failed its CRC-32C and was refused", network.Server.Process.Output, StringComparison.Ordinal);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), await DownloadHashAsync(network, stored));
     }
 

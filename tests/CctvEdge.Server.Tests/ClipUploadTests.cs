@@ -180,7 +180,7 @@ public sealed class ClipUploadTests : IAsyncLifetime
     private static ClipChunk Chunk(byte[] clip, int offset, int length)
     {
         var data = clip.AsSpan(offset, Math.Min(length, clip.Length - offset));
-        return new ClipChunk { Data = new ClipData { Offset = (ulong)offset, Data = ByteString.CopyFrom(data), Sha256 = ByteString.CopyFrom(SHA256.HashData(data)) } };
+        return new ClipChunk { Data = new ClipData { Offset = (ulong)offset, Data = ByteString.CopyFrom(data), Crc32C = Protocol.Crc32C.Compute(data) } };
     }
 
     private async Task AnnounceAsync(string id, byte[] clip)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using CctvEdge.Grpc;
+using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Storage;
@@ -11,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace CctvEdge.Server.Sessions;
 
 /// <summary>
-/// The server side of <c>cctvedge.v1.ClipService</c>: resumable, verified clip uploads. Chunks are checked before
-/// they touch the part file; the whole file's sha256 is checked before the clip is committed.
+/// The server side of <c>cctvedge.v1.ClipService</c>: resumable, verified clip uploads. Chunks are checked (CRC-32C)
+/// before they touch the part file; the whole file's sha256 is checked before the clip is committed.
 /// </summary>
 internal sealed partial class ClipUploadService(
     ClipStore store,
@@ -146,10 +147,10 @@ internal sealed partial class ClipUploadService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"Clip {clip.Id} was announced with {clip.Size} bytes; the upload sends more."));
         }
 
-        if (!SHA256.HashData(data.Data.Span).AsSpan().SequenceEqual(data.Sha256.Span))
+        if (Crc32C.Compute(data.Data.Span) != data.Crc32C)
         {
             LogChunkCorrupt(logger, clip.Id, data.Offset);
-            throw new RpcException(new Status(StatusCode.DataLoss, $"The chunk at offset {data.Offset} of clip {clip.Id} failed its sha256; it was not written. Resume from {part.Position}."));
+            throw new RpcException(new Status(StatusCode.DataLoss, $"The chunk at offset {data.Offset} of clip {clip.Id} failed its CRC-32C; it was not written. Resume from {part.Position}."));
         }
 
         var before = part.Position;
@@ -200,7 +201,7 @@ internal sealed partial class ClipUploadService(
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Clip {ClipId} of node {NodeId} stored ({Bytes} bytes, upload resumed at {Offset}).")]
     private static partial void LogStored(ILogger logger, string clipId, string nodeId, long bytes, ulong offset);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Clip {ClipId}: a chunk at offset {Offset} failed its sha256 and was refused.")]
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Clip {ClipId}: a chunk at offset {Offset} failed its CRC-32C and was refused.")]
     private static partial void LogChunkCorrupt(ILogger logger, string clipId, ulong offset);
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Clip {ClipId} did not match its sha256; the partial upload was discarded.")]
