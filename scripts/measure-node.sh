@@ -20,7 +20,8 @@ until curl -s "http://127.0.0.1:$CCTVEDGE_WEB_PORT/api/events" 2>/dev/null | gre
 done
 printf 'first motion event stored %.1f s after start (includes an incremental build check)\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 
-agent=$(pgrep -f "cctvedge-node.dll" | head -n 1)
+# This demo's agent only (its data directory is unique): other nodes may run on the same machine.
+agent=$(pgrep -f "cctvedge-node.dll.*$CCTVEDGE_DEMO_DIR" | head -n 1)
 sleep "$warmup"
 ffmpeg=$(pgrep -P "$agent" ffmpeg | head -n 1)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
