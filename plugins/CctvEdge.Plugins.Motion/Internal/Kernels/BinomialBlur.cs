@@ -39,29 +39,14 @@ internal static class BinomialBlur
 
             // The row buffer holds the vertical sums at [2, 2 + width), with mirrored margins on both sides.
             var sums = rowBuffer[..RowBufferLength(width)];
-            if (size == 5)
-            {
-                Vertical5(path, Row(source, sourceStride, height, y - 2), Row(source, sourceStride, height, y - 1), Row(source, sourceStride, height, y), Row(source, sourceStride, height, y + 1), Row(source, sourceStride, height, y + 2), sums[2..], width);
-            }
-            else
-            {
-                Vertical3(path, Row(source, sourceStride, height, y - 1), Row(source, sourceStride, height, y), Row(source, sourceStride, height, y + 1), sums[2..], width);
-            }
-
+            Vertical(path, size, Row(source, sourceStride, height, y - 2), Row(source, sourceStride, height, y - 1), Row(source, sourceStride, height, y), Row(source, sourceStride, height, y + 1), Row(source, sourceStride, height, y + 2), sums[2..], width);
             for (var m = 1; m <= radius; m++)
             {
                 sums[2 - m] = sums[2 + m];
                 sums[1 + width + m] = sums[1 + width - m];
             }
 
-            if (size == 5)
-            {
-                Horizontal5(path, sums, target, width);
-            }
-            else
-            {
-                Horizontal3(path, sums, target, width);
-            }
+            Horizontal(path, size, sums, target, width);
         }
     }
 
@@ -70,21 +55,22 @@ internal static class BinomialBlur
 
     private static ReadOnlySpan<byte> Row(ReadOnlySpan<byte> source, int stride, int height, int y) => source.Slice(Reflect(y, height) * stride);
 
-    private static void Vertical5(KernelPath path, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ReadOnlySpan<byte> d, ReadOnlySpan<byte> e, Span<ushort> sums, int width)
+    // The five rows around the output row, a to e; the 3x3 kernel uses b, c and d.
+    private static void Vertical(KernelPath path, int size, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ReadOnlySpan<byte> d, ReadOnlySpan<byte> e, Span<ushort> sums, int width)
     {
         var x = path switch
         {
-            KernelPath.Vector256 => Vertical5<Simd256, Vector256<byte>, Vector256<ushort>>(a, b, c, d, e, sums, width),
-            KernelPath.Vector128 => Vertical5<Simd128, Vector128<byte>, Vector128<ushort>>(a, b, c, d, e, sums, width),
+            KernelPath.Vector256 => Vertical<Simd256, Vector256<byte>, Vector256<ushort>>(size, a, b, c, d, e, sums, width),
+            KernelPath.Vector128 => Vertical<Simd128, Vector128<byte>, Vector128<ushort>>(size, a, b, c, d, e, sums, width),
             _ => 0,
         };
         for (; x < width; x++)
         {
-            sums[x] = (ushort)(a[x] + e[x] + (4 * (b[x] + d[x])) + (6 * c[x]));
+            sums[x] = (ushort)(size == 5 ? a[x] + e[x] + (4 * (b[x] + d[x])) + (6 * c[x]) : b[x] + d[x] + (2 * c[x]));
         }
     }
 
-    private static int Vertical5<S, TB, TW>(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ReadOnlySpan<byte> d, ReadOnlySpan<byte> e, Span<ushort> sums, int width)
+    private static int Vertical<S, TB, TW>(int size, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ReadOnlySpan<byte> d, ReadOnlySpan<byte> e, Span<ushort> sums, int width)
         where S : ISimd<TB, TW>
         where TB : struct
         where TW : struct
@@ -100,66 +86,43 @@ internal static class BinomialBlur
         var x = 0;
         for (; x <= width - lanes; x += lanes)
         {
-            TB va = S.LoadBytes(ref ra, x), vb = S.LoadBytes(ref rb, x), vc = S.LoadBytes(ref rc, x), vd = S.LoadBytes(ref rd, x), ve = S.LoadBytes(ref re, x);
-            S.StoreWords(S.Add(S.Add(S.Lower(va), S.Lower(ve)), S.Add(S.ShiftLeft(S.Add(S.Lower(vb), S.Lower(vd)), 2), S.Multiply(S.Lower(vc), six))), ref rs, x);
-            S.StoreWords(S.Add(S.Add(S.Upper(va), S.Upper(ve)), S.Add(S.ShiftLeft(S.Add(S.Upper(vb), S.Upper(vd)), 2), S.Multiply(S.Upper(vc), six))), ref rs, x + (lanes / 2));
+            TB vb = S.LoadBytes(ref rb, x), vc = S.LoadBytes(ref rc, x), vd = S.LoadBytes(ref rd, x);
+            if (size == 5)
+            {
+                TB va = S.LoadBytes(ref ra, x), ve = S.LoadBytes(ref re, x);
+                S.StoreWords(S.Add(S.Add(S.Lower(va), S.Lower(ve)), S.Add(S.ShiftLeft(S.Add(S.Lower(vb), S.Lower(vd)), 2), S.Multiply(S.Lower(vc), six))), ref rs, x);
+                S.StoreWords(S.Add(S.Add(S.Upper(va), S.Upper(ve)), S.Add(S.ShiftLeft(S.Add(S.Upper(vb), S.Upper(vd)), 2), S.Multiply(S.Upper(vc), six))), ref rs, x + (lanes / 2));
+            }
+            else
+            {
+                S.StoreWords(S.Add(S.Add(S.Lower(vb), S.Lower(vd)), S.ShiftLeft(S.Lower(vc), 1)), ref rs, x);
+                S.StoreWords(S.Add(S.Add(S.Upper(vb), S.Upper(vd)), S.ShiftLeft(S.Upper(vc), 1)), ref rs, x + (lanes / 2));
+            }
         }
 
         return x;
     }
 
-    private static void Vertical3(KernelPath path, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<ushort> sums, int width)
+    // The horizontal pass reads the row buffer where pixel x sits at index x + 2; the result is rounded once, by the
+    // kernel's total weight (256 for 5x5, 16 for 3x3).
+    private static void Horizontal(KernelPath path, int size, ReadOnlySpan<ushort> sums, Span<byte> target, int width)
     {
         var x = path switch
         {
-            KernelPath.Vector256 => Vertical3<Simd256, Vector256<byte>, Vector256<ushort>>(a, b, c, sums, width),
-            KernelPath.Vector128 => Vertical3<Simd128, Vector128<byte>, Vector128<ushort>>(a, b, c, sums, width),
-            _ => 0,
-        };
-        for (; x < width; x++)
-        {
-            sums[x] = (ushort)(a[x] + c[x] + (2 * b[x]));
-        }
-    }
-
-    private static int Vertical3<S, TB, TW>(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<ushort> sums, int width)
-        where S : ISimd<TB, TW>
-        where TB : struct
-        where TW : struct
-    {
-        ref var ra = ref MemoryMarshal.GetReference(a);
-        ref var rb = ref MemoryMarshal.GetReference(b);
-        ref var rc = ref MemoryMarshal.GetReference(c);
-        ref var rs = ref MemoryMarshal.GetReference(sums);
-        var lanes = S.ByteLanes;
-        var x = 0;
-        for (; x <= width - lanes; x += lanes)
-        {
-            TB va = S.LoadBytes(ref ra, x), vb = S.LoadBytes(ref rb, x), vc = S.LoadBytes(ref rc, x);
-            S.StoreWords(S.Add(S.Add(S.Lower(va), S.Lower(vc)), S.ShiftLeft(S.Lower(vb), 1)), ref rs, x);
-            S.StoreWords(S.Add(S.Add(S.Upper(va), S.Upper(vc)), S.ShiftLeft(S.Upper(vb), 1)), ref rs, x + (lanes / 2));
-        }
-
-        return x;
-    }
-
-    // The horizontal passes read the row buffer where pixel x sits at index x + 2.
-    private static void Horizontal5(KernelPath path, ReadOnlySpan<ushort> sums, Span<byte> target, int width)
-    {
-        var x = path switch
-        {
-            KernelPath.Vector256 => Horizontal5<Simd256, Vector256<byte>, Vector256<ushort>>(sums, target, width),
-            KernelPath.Vector128 => Horizontal5<Simd128, Vector128<byte>, Vector128<ushort>>(sums, target, width),
+            KernelPath.Vector256 => Horizontal<Simd256, Vector256<byte>, Vector256<ushort>>(size, sums, target, width),
+            KernelPath.Vector128 => Horizontal<Simd128, Vector128<byte>, Vector128<ushort>>(size, sums, target, width),
             _ => 0,
         };
         for (; x < width; x++)
         {
             var i = x + 2;
-            target[x] = (byte)((sums[i - 2] + sums[i + 2] + (4 * (sums[i - 1] + sums[i + 1])) + (6 * sums[i]) + 128) >> 8);
+            target[x] = (byte)(size == 5
+                ? (sums[i - 2] + sums[i + 2] + (4 * (sums[i - 1] + sums[i + 1])) + (6 * sums[i]) + 128) >> 8
+                : (sums[i - 1] + sums[i + 1] + (2 * sums[i]) + 8) >> 4);
         }
     }
 
-    private static int Horizontal5<S, TB, TW>(ReadOnlySpan<ushort> sums, Span<byte> target, int width)
+    private static int Horizontal<S, TB, TW>(int size, ReadOnlySpan<ushort> sums, Span<byte> target, int width)
         where S : ISimd<TB, TW>
         where TB : struct
         where TW : struct
@@ -167,55 +130,22 @@ internal static class BinomialBlur
         ref var rs = ref MemoryMarshal.GetReference(sums);
         ref var rt = ref MemoryMarshal.GetReference(target);
         var six = S.Broadcast(6);
-        var half = S.Broadcast(128);
+        var round = S.Broadcast((ushort)(size == 5 ? 128 : 8));
+        var shift = size == 5 ? 8 : 4;
         var lanes = S.ByteLanes;
         var x = 0;
         for (; x <= width - lanes; x += lanes)
         {
-            S.StoreBytes(S.Narrow(Taps5(ref rs, x + 2), Taps5(ref rs, x + 2 + (lanes / 2))), ref rt, x);
+            S.StoreBytes(S.Narrow(Taps(ref rs, x + 2), Taps(ref rs, x + 2 + (lanes / 2))), ref rt, x);
         }
 
         return x;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        TW Taps5(ref ushort s, int i) =>
-            S.ShiftRight(S.Add(S.Add(S.Add(S.LoadWords(ref s, i - 2), S.LoadWords(ref s, i + 2)), half), S.Add(S.ShiftLeft(S.Add(S.LoadWords(ref s, i - 1), S.LoadWords(ref s, i + 1)), 2), S.Multiply(S.LoadWords(ref s, i), six))), 8);
-    }
-
-    private static void Horizontal3(KernelPath path, ReadOnlySpan<ushort> sums, Span<byte> target, int width)
-    {
-        var x = path switch
-        {
-            KernelPath.Vector256 => Horizontal3<Simd256, Vector256<byte>, Vector256<ushort>>(sums, target, width),
-            KernelPath.Vector128 => Horizontal3<Simd128, Vector128<byte>, Vector128<ushort>>(sums, target, width),
-            _ => 0,
-        };
-        for (; x < width; x++)
-        {
-            var i = x + 2;
-            target[x] = (byte)((sums[i - 1] + sums[i + 1] + (2 * sums[i]) + 8) >> 4);
-        }
-    }
-
-    private static int Horizontal3<S, TB, TW>(ReadOnlySpan<ushort> sums, Span<byte> target, int width)
-        where S : ISimd<TB, TW>
-        where TB : struct
-        where TW : struct
-    {
-        ref var rs = ref MemoryMarshal.GetReference(sums);
-        ref var rt = ref MemoryMarshal.GetReference(target);
-        var half = S.Broadcast(8);
-        var lanes = S.ByteLanes;
-        var x = 0;
-        for (; x <= width - lanes; x += lanes)
-        {
-            S.StoreBytes(S.Narrow(Taps3(ref rs, x + 2), Taps3(ref rs, x + 2 + (lanes / 2))), ref rt, x);
-        }
-
-        return x;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        TW Taps3(ref ushort s, int i) =>
-            S.ShiftRight(S.Add(S.Add(S.LoadWords(ref s, i - 1), S.LoadWords(ref s, i + 1)), S.Add(S.ShiftLeft(S.LoadWords(ref s, i), 1), half)), 4);
+        TW Taps(ref ushort s, int i) => S.ShiftRight(
+            size == 5
+                ? S.Add(S.Add(S.Add(S.LoadWords(ref s, i - 2), S.LoadWords(ref s, i + 2)), round), S.Add(S.ShiftLeft(S.Add(S.LoadWords(ref s, i - 1), S.LoadWords(ref s, i + 1)), 2), S.Multiply(S.LoadWords(ref s, i), six)))
+                : S.Add(S.Add(S.LoadWords(ref s, i - 1), S.LoadWords(ref s, i + 1)), S.Add(S.ShiftLeft(S.LoadWords(ref s, i), 1), round)),
+            shift);
     }
 }
