@@ -60,7 +60,7 @@ public sealed partial class MotionPlugin : IFrameAnalyzer, IReconfigurable
     {
         if (FrameCheck.Problem(frame, _analyzer.Settings.Downscale) is { } problem)
         {
-            ReportBadFrame(problem);
+            ReportBadFrame(frame.Number, problem);
             return;
         }
 
@@ -114,12 +114,12 @@ public sealed partial class MotionPlugin : IFrameAnalyzer, IReconfigurable
         await _context.Results.PublishAsync(new PluginFile("image", $"motion-{eventId}.jpg", "image/jpeg", snapshot.Jpeg) { EventId = eventId }, cancellationToken).ConfigureAwait(false);
     }
 
-    private void ReportBadFrame(string problem)
+    private void ReportBadFrame(long number, string problem)
     {
         // The first bad frame, every thousandth, and any new kind of problem: enough to see it, not a flood.
         if (++_badFrames == 1 || _badFrames % 1000 == 0 || problem != _lastProblem)
         {
-            LogBadFrame(_context.Logger, _context.Camera.Id, _badFrames, problem);
+            LogBadFrame(_context.Logger, _context.Camera.Id, number, _badFrames, problem);
         }
 
         _lastProblem = problem;
@@ -134,8 +134,8 @@ public sealed partial class MotionPlugin : IFrameAnalyzer, IReconfigurable
         Payload = new MotionPayload(e.MotionFrames, _eventProfile),
     };
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Motion on camera {CameraId} skipped a frame ({BadFrames} so far): {Problem}")]
-    private static partial void LogBadFrame(ILogger logger, string cameraId, long badFrames, string problem);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Motion on camera {CameraId} skipped frame {Number} ({BadFrames} so far): {Problem}")]
+    private static partial void LogBadFrame(ILogger logger, string cameraId, long number, long badFrames, string problem);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Motion on camera {CameraId} took new settings.")]
     private static partial void LogReconfigured(ILogger logger, string cameraId);

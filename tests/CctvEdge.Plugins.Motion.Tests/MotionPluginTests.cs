@@ -118,13 +118,15 @@ public sealed class MotionPluginTests
         await plugin.StartAsync(context, CancellationToken.None);
 
         await plugin.OnFrameAsync(new GrayFrame(new byte[100], Frames.Width, Frames.Height, Frames.Width, 1, T0), CancellationToken.None);
-        await plugin.OnFrameAsync(new GrayFrame(new byte[100], 10, 10, 5, 2, T0), CancellationToken.None);
-        await plugin.OnFrameAsync(new GrayFrame(new byte[64], 8, 8, 8, 3, T0), CancellationToken.None);
+        await plugin.OnFrameAsync(new GrayFrame(new byte[100], Frames.Width, Frames.Height, Frames.Width, 2, T0), CancellationToken.None);
+        await plugin.OnFrameAsync(new GrayFrame(new byte[100], 10, 10, 5, 3, T0), CancellationToken.None);
+        await plugin.OnFrameAsync(new GrayFrame(new byte[64], 8, 8, 8, 4, T0), CancellationToken.None);
         await FeedAsync(plugin, 0, 5, i => Frames.Scene(i, noise: 3, square: i < 3 ? null : (100, 60, 30)));
 
         var warnings = context.Logged.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).ToList();
+        // The same problem twice in a row is logged once.
         Assert.Equal(3, warnings.Count);
-        Assert.Contains(warnings, w => w.Contains("needs 57600", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("skipped frame 1 (1 so far): it holds 100 bytes", StringComparison.Ordinal) && w.Contains("needs 57600", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains("fewer than its width", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains("at least 16x16", StringComparison.Ordinal));
         Assert.Single(context.Events);

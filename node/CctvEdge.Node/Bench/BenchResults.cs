@@ -35,6 +35,7 @@ internal sealed class BenchResults : IResultPublisher, ISnapshotSource
 
     public ValueTask PublishAsync(PluginMeasurement measurement, CancellationToken cancellationToken = default)
     {
+        // The motion plugin's measurement names; the host never references a plugin's assembly.
         switch (measurement.Name)
         {
             case "motion.magnitude":

@@ -85,7 +85,7 @@ internal static class MotionBenchCommand
         var frameBytes = options.Width * options.Height;
         var count = frames.Length / frameBytes;
         var start = new DateTimeOffset(DateTime.SpecifyKind(DateTime.Today + options.Start, DateTimeKind.Local));
-        var run = new BenchRun(new double[count], new bool[count], results.Events);
+        var run = new BenchRun(start, new double[count], new bool[count], results.Events);
         var warmupUntil = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         for (var i = 0; i < count || Stopwatch.GetTimestamp() < warmupUntil; i++)
         {
@@ -111,15 +111,14 @@ internal static class MotionBenchCommand
         output.WriteLine(string.Create(invariant, $"ms/frame: mean {run.Milliseconds.Average():0.0000} p95 {sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(sorted.Length * 0.95) - 1)]:0.0000} (one thread, after {options.WarmupSeconds} s of warm-up)"));
         output.WriteLine(string.Create(invariant, $"frames with motion: {run.Motion.Count(m => m)} of {count}"));
         output.WriteLine(string.Create(invariant, $"events: {run.Events.Count}"));
-        var first = new DateTimeOffset(DateTime.SpecifyKind(DateTime.Today + options.Start, DateTimeKind.Local));
         foreach (var e in run.Events)
         {
-            var end = e.End is { } ended ? string.Create(invariant, $"{(ended - first).TotalSeconds:0.0}") : "open";
+            var end = e.End is { } ended ? string.Create(invariant, $"{(ended - run.Start).TotalSeconds:0.0}") : "open";
             var zones = e.Zones.Count == 0 ? "-" : string.Join(",", e.Zones);
             var boxes = string.Join(" ", e.Boxes.Select(b => string.Create(invariant, $"[{b.X:0.000} {b.Y:0.000} {b.Width:0.000}x{b.Height:0.000}]")));
-            output.WriteLine(string.Create(invariant, $"  {(e.Start - first).TotalSeconds:0.0}-{end} s  peak {e.Peak:0.000} %  zones {zones}  boxes {boxes}"));
+            output.WriteLine(string.Create(invariant, $"  {(e.Start - run.Start).TotalSeconds:0.0}-{end} s  peak {e.Peak:0.000} %  zones {zones}  boxes {boxes}"));
         }
     }
 
-    private sealed record BenchRun(double[] Milliseconds, bool[] Motion, List<PluginEvent> Events);
+    private sealed record BenchRun(DateTimeOffset Start, double[] Milliseconds, bool[] Motion, List<PluginEvent> Events);
 }

@@ -8,9 +8,8 @@ namespace CctvEdge.Plugins.Motion.Internal;
 /// <summary>What the analyzer made of a frame.</summary>
 /// <param name="Change">The event that opened or closed with this frame.</param>
 /// <param name="MagnitudePercent">Moving share of the frame (0 when the frame was not compared).</param>
-/// <param name="ThresholdPercent">The alert threshold the frame was held to.</param>
-/// <param name="HasMotion">True when the magnitude reached the threshold.</param>
-internal readonly record struct FrameOutcome(MotionEvent? Change, double MagnitudePercent, double ThresholdPercent, bool HasMotion);
+/// <param name="ThresholdPercent">The alert threshold the frame was held to; the frame had motion when the magnitude reached it.</param>
+internal readonly record struct FrameOutcome(MotionEvent? Change, double MagnitudePercent, double ThresholdPercent);
 
 /// <summary>
 /// Everything between a frame and an event, without the SDK: picks the profile for the time of day, runs the detector,
@@ -81,7 +80,7 @@ internal sealed class MotionAnalyzer
         var hasMotion = compared && motion.MovingPixels > 0 && motion.MagnitudePercent >= threshold;
         var regions = _setup.RegionsFor(detector.Layout);
         var change = _tracker.Update(now, hasMotion, motion.MagnitudePercent, detector.Blobs, detector.Layout, motion.Zones, regions.ZoneNames);
-        return new FrameOutcome(change, compared ? motion.MagnitudePercent : 0, threshold, hasMotion);
+        return new FrameOutcome(change, compared ? motion.MagnitudePercent : 0, threshold);
     }
 
     private void Use(MotionSettings settings)
