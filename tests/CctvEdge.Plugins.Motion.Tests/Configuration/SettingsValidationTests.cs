@@ -20,6 +20,8 @@ public sealed class SettingsValidationTests
         { new MotionSettings { AdaptiveK = 0 }, "AdaptiveK must be above 0 and at most 20 (was 0)" },
         { new MotionSettings { AdaptiveWindowSeconds = 1e9 }, "AdaptiveWindowSeconds must be between 5 and 3600 (was 1000000000)" },
         { new MotionSettings { MagnitudeIntervalSeconds = 0.05 }, "MagnitudeIntervalSeconds must be 0 (every frame) or between 0.1 and 3600 (was 0.05)" },
+        { new MotionSettings { Masks = null! }, "Masks must be a list of polygons (was nothing)" },
+        { new MotionSettings { Profiles = null! }, "Profiles must be a list of profiles (was nothing)" },
         { new MotionSettings { Zones = [new MotionPolygon { Points = Triangle }] }, "Zones[0].Name must be 1 to 32 characters" },
         { new MotionSettings { Zones = [new MotionPolygon { Name = "gate", Points = Triangle }, new MotionPolygon { Name = "Gate", Points = Triangle }] }, "Zones[1] ('Gate').Name must be unique (was Gate)" },
         { new MotionSettings { Zones = [new MotionPolygon { Name = "gate" }] }, "Zones[0] ('gate').Points needs at least 3 points as [x, y] pairs (has 0)" },

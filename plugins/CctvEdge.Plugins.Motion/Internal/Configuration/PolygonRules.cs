@@ -13,8 +13,8 @@ internal static class PolygonRules
 
     public static void Validate(List<MotionPolygon>? polygons, string setting, bool namesRequired)
     {
-        polygons ??= [];
-        SettingsRules.Check(polygons.Count <= SettingsRules.MaxPolygons, setting, polygons.Count + " polygons", $"at most {SettingsRules.MaxPolygons} polygons");
+        SettingsRules.Check(polygons is not null, setting, null, "a list of polygons");
+        SettingsRules.Check(polygons!.Count <= SettingsRules.MaxPolygons, setting, polygons.Count + " polygons", $"at most {SettingsRules.MaxPolygons} polygons");
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < polygons.Count; i++)
         {

@@ -38,8 +38,9 @@ internal sealed class ProfileSchedule
 
     public static void Validate(MotionSettings settings)
     {
-        var profiles = settings.Profiles ?? [];
-        SettingsRules.Check(profiles.Count <= SettingsRules.MaxProfiles, nameof(settings.Profiles), profiles.Count + " profiles", $"at most {SettingsRules.MaxProfiles} profiles");
+        var profiles = settings.Profiles;
+        SettingsRules.Check(profiles is not null, nameof(settings.Profiles), null, "a list of profiles");
+        SettingsRules.Check(profiles!.Count <= SettingsRules.MaxProfiles, nameof(settings.Profiles), profiles.Count + " profiles", $"at most {SettingsRules.MaxProfiles} profiles");
         for (var i = 0; i < profiles.Count; i++)
         {
             var p = profiles[i] ?? throw SettingsRules.Invalid($"Profiles[{i}]", "is empty");
