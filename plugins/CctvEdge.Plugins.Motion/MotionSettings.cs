@@ -22,11 +22,14 @@ public sealed class MotionSettings
     /// <summary>How fast the background follows still pixels, per frame (1/256..1, in steps of 1/256).</summary>
     public double Alpha { get; set; } = 0.05;
 
+    /// <summary>How fast the background follows pixels that changed (at most <see cref="Alpha"/>): slowly, so a passing animal leaves no ghost.</summary>
+    public double ForegroundAlpha { get; set; } = 0.004;
+
     /// <summary>
-    /// How fast the background follows pixels that changed (at most <see cref="Alpha"/>): slow, so a passing animal
-    /// leaves no ghost, but not zero, so a parked car becomes background in the end.
+    /// Seconds a pixel may stay changed before it learns at <see cref="Alpha"/> again: something that stopped (a parked
+    /// car), the ghost of something that left, or a light not caught as a global change becomes background.
     /// </summary>
-    public double ForegroundAlpha { get; set; } = 0.008;
+    public double AbsorbSeconds { get; set; } = 5;
 
     /// <summary>Opening iterations (3x3 erode, then dilate): removes specks and thin lines (noise, rain, shake edges).</summary>
     public int Open { get; set; } = 1;

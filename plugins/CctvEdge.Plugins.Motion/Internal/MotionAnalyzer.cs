@@ -102,7 +102,7 @@ internal sealed class MotionAnalyzer
         if (_detector is null || _detector.FrameWidth != width || _detector.FrameHeight != height)
         {
             var layout = MotionDetector.DetectionLayout(width, height, _settings.Downscale);
-            _detector = new MotionDetector(width, height, _settings, _setup.RegionsFor(layout), _path);
+            _detector = new MotionDetector(width, height, _framesPerSecond, _settings, _setup.RegionsFor(layout), _path);
             _adaptive = null;
         }
 

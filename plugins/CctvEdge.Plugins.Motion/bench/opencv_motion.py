@@ -3,7 +3,7 @@
 
 Same steps and parameters as plugins/CctvEdge.Plugins.Motion (keep them in step): 2x INTER_AREA halvings, GaussianBlur
 at sigma 0, a float running-average background updated with accumulateWeighted at the quantised rates (1/256 steps;
-changed pixels at ForegroundAlpha), absdiff against the rounded background, threshold, masks, global-change re-seeding
+changed pixels at ForegroundAlpha until they have been changed for AbsorbSeconds), absdiff against the rounded background, threshold, masks, global-change re-seeding
 with its hold, 3x3 opening and closing, connectedComponentsWithStats (8-connectivity) within the area limits, the
 fixed or adaptive alert threshold, and the same event forming. Profiles are not applied. Reads raw 8-bit gray frames
 and prints what `cctvedge-node bench motion` prints. Run with /usr/bin/python3 (it has cv2).
@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 DEFAULTS = {
-    "downscale": 1, "blursize": 5, "threshold": 25, "alpha": 0.05, "foregroundalpha": 0.008, "open": 1, "close": 2,
+    "downscale": 1, "blursize": 5, "threshold": 25, "alpha": 0.05, "foregroundalpha": 0.004, "absorbseconds": 5, "open": 1, "close": 2,
     "minareapercent": 0.05, "maxareapercent": 50, "minchangedpercent": 0.1, "globalchangepercent": 40,
     "globalchangeholdseconds": 1, "adaptive": False, "adaptivek": 3, "adaptivewindowseconds": 60, "minframes": 2,
     "gapseconds": 3, "maxeventseconds": 120, "masks": [], "zones": [], "profiles": [], "magnitudeintervalseconds": 1,
@@ -123,6 +123,8 @@ def main():
     watched_pixels = int(np.count_nonzero(watched))
     kernel = np.ones((3, 3), np.uint8)
     quiet, moving = rate(s["alpha"]), rate(s["foregroundalpha"])
+    absorb_frames = min(max(round(s["absorbseconds"] * args.fps), 1), 65535)
+    ages = np.zeros((height, width), np.uint16)
     min_area = max(1, round(s["minareapercent"] * pixels / 100))
     max_area = max(min_area, round(s["maxareapercent"] * pixels / 100))
     hold_frames = max(0, math.ceil(s["globalchangeholdseconds"] * args.fps - 1e-9) - 1)
@@ -140,14 +142,18 @@ def main():
         threshold, motion, magnitude = s["minchangedpercent"], False, 0.0
         if background is None or hold > 0:
             background, hold = blurred.astype(np.float32), hold - 1
+            ages[:] = 0
         else:
             rounded = cv2.convertScaleAbs(background)
             _, changed = cv2.threshold(cv2.absdiff(blurred, rounded), s["threshold"], 255, cv2.THRESH_BINARY)
-            cv2.accumulateWeighted(blurred, background, quiet, mask=cv2.bitwise_not(changed))
-            cv2.accumulateWeighted(blurred, background, moving, mask=changed)
+            young = cv2.bitwise_and(changed, cv2.compare(ages, absorb_frames, cv2.CMP_LT))
+            cv2.accumulateWeighted(blurred, background, quiet, mask=cv2.bitwise_not(young))
+            cv2.accumulateWeighted(blurred, background, moving, mask=young)
+            ages = cv2.bitwise_and(cv2.add(ages, 1), 65535, mask=changed)
             changed = cv2.bitwise_and(changed, watched)
             if cv2.countNonZero(changed) * 100 / watched_pixels >= s["globalchangepercent"]:
                 background, hold = blurred.astype(np.float32), hold_frames
+                ages[:] = 0
             else:
                 if s["open"]:
                     changed = cv2.morphologyEx(changed, cv2.MORPH_OPEN, kernel, iterations=s["open"])

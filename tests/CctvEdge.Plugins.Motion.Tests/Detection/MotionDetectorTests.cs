@@ -61,25 +61,27 @@ public sealed class MotionDetectorTests
     }
 
     [Fact]
-    public void Process_SquareParksForGood_BackgroundAbsorbsItInTime()
+    public void Process_SquareStopsThenLeaves_AbsorbedAfterAbsorbSecondsAndItsGhostToo()
     {
-        var detector = Detectors.Create(new MotionSettings { Alpha = 0.2, ForegroundAlpha = 0.05 });
-        detector.Process(Frames.Scene(1), Frames.Width);
-        var parked = Frames.Scene(1, square: (10, 10, 20));
-
-        var first = detector.Process(parked, Frames.Width).MovingPixels;
-        var later = 0;
-        for (var i = 0; i < 100; i++)
+        // After AbsorbSeconds a changed pixel learns at Alpha (0.05 per frame): a square 135 levels brighter than the
+        // ground then fades below the threshold in about 33 frames. Its ghost after it leaves goes the same way.
+        var detector = Detectors.Create(new MotionSettings { AbsorbSeconds = 2 });
+        detector.Process(Frames.Scene(0, noise: 3), Frames.Width);
+        var moving = new List<int>();
+        for (var i = 1; i <= 120; i++)
         {
-            later = detector.Process(parked, Frames.Width).MovingPixels;
+            // Stopped for 12 s (60 frames at 5 fps), then gone for 12 s.
+            moving.Add(detector.Process(Frames.Scene(i, noise: 3, square: i <= 60 ? (100, 60, 30) : null), Frames.Width).MovingPixels);
         }
 
-        Assert.True(first > 300);
-        Assert.Equal(0, later);
+        Assert.True(moving[8] > 800, "still seen 2 s after stopping");
+        Assert.Equal(0, moving[59]);
+        Assert.True(moving[60] > 800, "its departure is seen");
+        Assert.Equal(0, moving[119]);
     }
 
     [Theory]
-    [InlineData(0.008, false)]
+    [InlineData(0.004, false)]
     [InlineData(0.05, true)]
     public void Process_SquareWalksAcrossThenLeaves_GhostOnlyWithoutSelectiveUpdate(double foregroundAlpha, bool ghost)
     {

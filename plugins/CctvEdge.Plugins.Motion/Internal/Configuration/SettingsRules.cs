@@ -21,6 +21,7 @@ internal static class SettingsRules
         Check(s.Close is >= 0 and <= 10, nameof(s.Close), s.Close, "between 0 and 10");
         Check(s.MaxAreaPercent > s.MinAreaPercent && s.MaxAreaPercent <= 100, nameof(s.MaxAreaPercent), s.MaxAreaPercent, $"above MinAreaPercent ({s.MinAreaPercent}) and at most 100");
         Check(s.GlobalChangePercent > s.MinChangedPercent && s.GlobalChangePercent <= 100, nameof(s.GlobalChangePercent), s.GlobalChangePercent, $"above MinChangedPercent ({s.MinChangedPercent}) and at most 100");
+        Check(s.AbsorbSeconds is >= 0.2 and <= 3600, nameof(s.AbsorbSeconds), s.AbsorbSeconds, "between 0.2 and 3600");
         Check(s.GlobalChangeHoldSeconds is >= 0 and <= 60, nameof(s.GlobalChangeHoldSeconds), s.GlobalChangeHoldSeconds, "between 0 and 60");
         Check(s.AdaptiveWindowSeconds is >= 5 and <= 3600, nameof(s.AdaptiveWindowSeconds), s.AdaptiveWindowSeconds, "between 5 and 3600");
         Check(s.MinFrames is >= 1 and <= 1000, nameof(s.MinFrames), s.MinFrames, "between 1 and 1000");

@@ -31,10 +31,12 @@ internal readonly record struct FrameMotion(FrameKind Kind, double ChangedPercen
 internal sealed class MotionDetector
 {
     private readonly KernelPath _path;
+    private readonly double _framesPerSecond;
     private readonly byte[][] _halves;
     private readonly byte[] _prepared;
     private readonly ushort[] _rowBuffer;
     private readonly ushort[] _background;
+    private readonly ushort[] _ages;
     private readonly ulong[] _changed;
     private readonly ulong[] _scratch;
     private readonly ComponentLabeler _labeler;
@@ -44,7 +46,7 @@ internal sealed class MotionDetector
     private double _globalPercent;
     private bool _seeded;
 
-    public MotionDetector(int frameWidth, int frameHeight, MotionSettings settings, MotionRegions regions, KernelPath path)
+    public MotionDetector(int frameWidth, int frameHeight, double framesPerSecond, MotionSettings settings, MotionRegions regions, KernelPath path)
     {
         FrameWidth = frameWidth;
         FrameHeight = frameHeight;
@@ -56,6 +58,7 @@ internal sealed class MotionDetector
         }
 
         _path = path;
+        _framesPerSecond = framesPerSecond;
         _halves = new byte[int.Log2(settings.Downscale)][];
         for (var i = 0; i < _halves.Length; i++)
         {
@@ -65,6 +68,7 @@ internal sealed class MotionDetector
         _prepared = new byte[Layout.Stride * Layout.Height];
         _rowBuffer = new ushort[BinomialBlur.RowBufferLength(Layout.Width)];
         _background = new ushort[_prepared.Length];
+        _ages = new ushort[_prepared.Length];
         _changed = new ulong[Layout.Words];
         _scratch = new ulong[Layout.Words];
         _labeler = new ComponentLabeler(Layout);
@@ -95,7 +99,8 @@ internal sealed class MotionDetector
         }
 
         _regions = regions;
-        _rates = new BackgroundRates((byte)settings.Threshold, BackgroundRates.Quantise(settings.Alpha), BackgroundRates.Quantise(settings.ForegroundAlpha));
+        var absorbFrames = (ushort)Math.Clamp(Math.Round(settings.AbsorbSeconds * _framesPerSecond), 1, ushort.MaxValue);
+        _rates = new BackgroundRates((byte)settings.Threshold, BackgroundRates.Quantise(settings.Alpha), BackgroundRates.Quantise(settings.ForegroundAlpha), absorbFrames);
         _blurSize = settings.BlurSize;
         _open = settings.Open;
         _close = settings.Close;
@@ -118,7 +123,7 @@ internal sealed class MotionDetector
             return new FrameMotion(FrameKind.Learning, 0, 0, 0, 0);
         }
 
-        var changed = BackgroundKernel.Update(_path, _prepared, _background, _regions.Watched, _changed, _rates);
+        var changed = BackgroundKernel.Update(_path, _prepared, _background, _ages, _regions.Watched, _changed, _rates);
         var changedPercent = changed * 100.0 / _regions.WatchedPixels;
         if (changedPercent >= _globalPercent)
         {
@@ -168,7 +173,7 @@ internal sealed class MotionDetector
 
     private void Reseed()
     {
-        BackgroundKernel.Seed(_prepared, _background);
+        BackgroundKernel.Seed(_prepared, _background, _ages);
         _labeler.Clear();
         _seeded = true;
     }
