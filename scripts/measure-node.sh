@@ -21,7 +21,8 @@ until grep -q "Camera .*: ffmpeg started" "$CCTVEDGE_DEMO_DIR.log" 2>/dev/null; 
 done
 printf 'camera started %.1f s after start (includes an incremental build check)\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 
-agent=$(pgrep -f "cctvedge-node.dll" | head -n 1)
+# This demo's agent only (its data directory is unique): other nodes may run on the same machine.
+agent=$(pgrep -f "cctvedge-node.dll.*$CCTVEDGE_DEMO_DIR" | head -n 1)
 sleep "$warmup"
 ffmpeg=$(pgrep -P "$agent" ffmpeg | head -n 1)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -2,7 +2,12 @@ using CctvEdge.Node;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// cctvedge-node [--config FILE] [--Section:Key value ...]
+// cctvedge-node [--config FILE] [--Section:Key value ...]  |  cctvedge-node bench motion ...
+if (args is ["bench", "motion", ..])
+{
+    return await CctvEdge.Node.Bench.MotionBenchCommand.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
 var (configFile, hostArgs) = CommandLine.TakeOption(args, "--config");
 try
 {

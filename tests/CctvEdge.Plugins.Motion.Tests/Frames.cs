@@ -5,6 +5,7 @@ internal static class Frames
 {
     public const int Width = 320;
     public const int Height = 180;
+    public const int Pixels = Width * Height;
 
     public static byte[] Scene(int seed, int noise = 0, (int X, int Y, int Size)? square = null, int brightness = 0)
     {
@@ -23,10 +24,7 @@ internal static class Frames
         {
             for (var y = s.Y; y < s.Y + s.Size; y++)
             {
-                for (var x = s.X; x < s.X + s.Size; x++)
-                {
-                    frame[(y * Width) + x] = 235;
-                }
+                frame.AsSpan((y * Width) + s.X, s.Size).Fill(235);
             }
         }
 

@@ -92,12 +92,18 @@ internal static class FfmpegArguments
 
     /// <summary>
     /// A test scene: colour bars, sensor-like noise, and a bright box that crosses the picture for 8 s out of every
-    /// 20 s, so there is motion to detect and quiet time between events.
+    /// 20 s, so there is motion to detect and quiet time between events. The box is overlaid rather than drawn: only
+    /// overlay's position expressions know the time (in drawbox, <c>t</c> is the line thickness).
     /// </summary>
-    internal static string SyntheticScene(CameraSourceOptions source) => string.Create(CultureInfo.InvariantCulture,
-        $"smptehdbars=size={source.Width}x{source.Height}:rate={Rate(source.Fps)}," +
-        $"drawbox=x=mod(t*iw/6\\,iw+ih/4)-ih/4:y=ih/2-ih/8+ih/16*sin(t):w=ih/4:h=ih/4:color=white@1:t=fill:enable=lt(mod(t\\,20)\\,8)," +
-        $"noise=alls=6:allf=t");
+    internal static string SyntheticScene(CameraSourceOptions source)
+    {
+        var box = Math.Max(8, source.Height / 4);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"smptehdbars=size={source.Width}x{source.Height}:rate={Rate(source.Fps)}[bars];" +
+            $"color=c=white:size={box}x{box}:rate={Rate(source.Fps)}[box];" +
+            $"[bars][box]overlay=x=mod(t*W/6\\,W+w)-w:y=H/2-h/2+H/16*sin(t):enable=lt(mod(t\\,20)\\,8):shortest=1," +
+            $"noise=alls=6:allf=t");
+    }
 
     private static string Rate(double fps) => fps.ToString("0.######", CultureInfo.InvariantCulture);
 }
