@@ -27,6 +27,7 @@ internal sealed partial class ClipUploader(
 {
     public const int ChunkSize = 128 * 1024;
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReceiptTimeout = TimeSpan.FromMinutes(2);
     private readonly ClipService.ClipServiceClient _client = new(server.Channel);
     private readonly AsyncSignal _wake = new();
 
@@ -52,8 +53,9 @@ internal sealed partial class ClipUploader(
                     status.Error = "";
                     backoff.Reset();
                 }
-                catch (Exception ex) when (ex is RpcException or IOException && !stoppingToken.IsCancellationRequested)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // Whatever went wrong (the server, the link, the outbox), the clip stays and the uploader goes on.
                     status.Error = Describe(ex);
                     var delay = backoff.Next();
                     LogUploadFailed(logger, clip.Id, status.Error, delay.TotalSeconds);
@@ -82,11 +84,34 @@ internal sealed partial class ClipUploader(
         }
 
         using var call = _client.Upload(server.Call(cancellationToken));
-        await call.RequestStream.WriteAsync(new ClipChunk { Header = new ClipUploadHeader { ClipId = clip.Id, Offset = offset.Offset } }).ConfigureAwait(false);
+        try
+        {
+            await SendAsync(call.RequestStream, clip, offset.Offset, limiter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // The server ended the call while we were sending: a refusal, or "already stored". The response says which.
+        }
+
+        // Bounded: after the last byte the server only finishes a hash, an fsync and a rename.
+        var receipt = await call.ResponseAsync.WaitAsync(ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        if (!receipt.Sha256.Span.SequenceEqual(clip.Sha256))
+        {
+            throw new IOException($"The server's receipt for clip {clip.Id} names another sha256; keeping the clip.");
+        }
+
+        await queue.RemoveAsync(clip, cancellationToken).ConfigureAwait(false);
+        LogUploaded(logger, clip.Id, clip.Size, offset.Offset);
+    }
+
+    /// <summary>Sends the header and the file from <paramref name="offset"/> in chunks, then half-closes.</summary>
+    private async Task SendAsync(IClientStreamWriter<ClipChunk> requests, PendingClip clip, ulong offset, RateLimiter? limiter, CancellationToken cancellationToken)
+    {
+        await requests.WriteAsync(new ClipChunk { Header = new ClipUploadHeader { ClipId = clip.Id, Offset = offset } }).ConfigureAwait(false);
         await using (var file = new FileStream(queue.FullPath(clip), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
             // Two buffers: the next chunk is read from disk while the current one is on the wire.
-            var position = (long)offset.Offset;
+            var position = (long)offset;
             var buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
             var next = RandomAccess.ReadAsync(file.SafeFileHandle, buffers[0], position, cancellationToken);
             for (var turn = 0; ; turn ^= 1)
@@ -105,7 +130,7 @@ internal sealed partial class ClipUploader(
                 }
 
                 var data = buffers[turn].AsMemory(0, read);
-                await call.RequestStream.WriteAsync(new ClipChunk
+                await requests.WriteAsync(new ClipChunk
                 {
                     Data = new ClipData { Offset = (ulong)position, Data = UnsafeByteOperations.UnsafeWrap(data), Crc32C = Crc32C.Compute(data.Span) },
                 }).ConfigureAwait(false);
@@ -113,15 +138,7 @@ internal sealed partial class ClipUploader(
             }
         }
 
-        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        var receipt = await call.ResponseAsync.ConfigureAwait(false);
-        if (!receipt.Sha256.Span.SequenceEqual(clip.Sha256))
-        {
-            throw new IOException($"The server's receipt for clip {clip.Id} names another sha256; keeping the clip.");
-        }
-
-        await queue.RemoveAsync(clip, cancellationToken).ConfigureAwait(false);
-        LogUploaded(logger, clip.Id, clip.Size, offset.Offset);
+        await requests.CompleteAsync().ConfigureAwait(false);
     }
 
     /// <summary>Waits (up to 2 s at a time) while the session has results it has not sent.</summary>

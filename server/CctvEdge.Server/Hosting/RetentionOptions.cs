@@ -23,6 +23,9 @@ internal sealed class RetentionOptions
 
     public double IntervalMinutes { get; set; } = 10;
 
+    /// <summary>The first pass waits this long after start, so a restarting server settles before deleting anything.</summary>
+    public double StartDelaySeconds { get; set; } = 60;
+
     public Dictionary<string, CameraRetention> Cameras { get; set; } = new(StringComparer.Ordinal);
 
     public (double MaxAgeDays, double MaxGigabytes) For(string nodeId, string cameraId) =>
@@ -48,6 +51,7 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
         Range(errors, "Retention:MaxGigabytesPerCamera", options.MaxGigabytesPerCamera, 0, 1_000_000);
         Range(errors, "Retention:MinFreeGigabytes", options.MinFreeGigabytes, 0, 1_000_000);
         Range(errors, "Retention:IntervalMinutes", options.IntervalMinutes, 0.01, 1440);
+        Range(errors, "Retention:StartDelaySeconds", options.StartDelaySeconds, 0, 86400);
         foreach (var (key, camera) in options.Cameras)
         {
             var parts = key.Split('.');

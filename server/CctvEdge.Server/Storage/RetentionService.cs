@@ -16,6 +16,7 @@ internal sealed partial class RetentionService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Delay(TimeSpan.FromSeconds(options.CurrentValue.StartDelaySeconds), clock, stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
