@@ -1,4 +1,5 @@
 using CctvEdge.Node.Plugins;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -95,13 +96,17 @@ public sealed class PluginInstanceTests : IAsyncLifetime
     public async Task Start_PluginNotInstalled_FailsWithoutThrowing()
     {
         var camera = TestCamera.Create(_temp.Combine("camera"));
-        await using var missing = PluginInstance.Create(camera, "nosuch", null, null, _outbox.Results, NoClips, TimeProvider.System, NullLoggerFactory.Instance);
+        await using var missing = PluginInstance.Create(camera, null, Assignment("nosuch"), _outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
 
         await missing.StartAsync(CancellationToken.None);
 
         Assert.Equal(PluginInstanceState.Failed, missing.State);
         Assert.Contains("not installed", missing.Error, StringComparison.Ordinal);
     }
+
+    private static readonly CallLimits Limits = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
+    private static PluginAssignment Assignment(string id) => PluginAssignment.From("Cameras:0", id, null);
 
     private IClipRecorder NoClips => new Recording.ClipRecorder(TestCamera.Options(), _outbox.Clips);
 
@@ -111,9 +116,9 @@ public sealed class PluginInstanceTests : IAsyncLifetime
 
     private async Task<PluginInstance> StartAsync(Cameras.CameraWorker camera, string id, string entryType)
     {
-        var plugin = PluginCatalog.Load(_folders.Add(id, entryType));
+        var plugin = _folders.Load(_folders.Add(id, entryType));
         Assert.True(plugin.IsLoaded, plugin.Error);
-        var instance = PluginInstance.Create(camera, id, plugin, null, _outbox.Results, NoClips, TimeProvider.System, NullLoggerFactory.Instance);
+        var instance = PluginInstance.Create(camera, plugin, Assignment(id), _outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
         await instance.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(PluginInstanceState.Running, instance.State);
         return instance;

@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using CctvEdge.Node.Plugins;
+using CctvEdge.Testing;
+
+namespace CctvEdge.Node.Tests;
+
+/// <summary>Plugins added, replaced and removed while the node runs, and plugin config changed at run time.</summary>
+public sealed class PluginHostTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _temp = new();
+    private readonly PluginFolders _folders = new();
+    private TestOutbox _outbox = null!;
+
+    public async Task InitializeAsync() => _outbox = await TestOutbox.OpenAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _outbox.DisposeAsync();
+        _folders.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task Run_FolderDroppedWhileRunning_InstanceStartsAndProduces()
+    {
+        await using var host = await StartAsync(new() { ["counting:Enabled"] = "true" });
+        Assert.Contains("not installed", host.Instance("counting")!.Error, StringComparison.Ordinal);
+
+        _folders.Add("counting", "CountingPlugin");
+
+        await Eventually.TrueAsync(() => host.Instance("counting")?.State == PluginInstanceState.Running, Timeout, "the dropped plugin to start");
+        await FeedUntilAsync(host, () => Results("counting") > 0, "its first result");
+    }
+
+    [Fact]
+    public async Task Run_FolderReplacedInPlace_OldDrainedAndUnloadedNewVersionRuns()
+    {
+        var folder = _folders.Add("emitter", "EventEmitterPlugin");
+        await using var host = await StartAsync(new() { ["emitter:Enabled"] = "true" });
+        var old = host.Instance("emitter")!;
+        await FeedUntilAsync(host, () => Results("emitter") > 0, "the first version's events");
+        var oldContext = ContextOf(old);
+
+        _folders.Add("emitter", "EventEmitterPlugin", version: "2.0.0");
+
+        await Eventually.TrueAsync(() => host.Instance("emitter") is { Version: "2.0.0", State: PluginInstanceState.Running }, Timeout, "version 2.0.0 to run");
+        Assert.NotSame(old, host.Instance("emitter"));
+        old = null;
+        await AssertCollectedAsync(oldContext);
+        var before = Results("emitter");
+        await FeedUntilAsync(host, () => Results("emitter") > before, "the new version's events");
+        Assert.True(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task Run_FolderRemoved_InstanceStopsAndContextUnloads()
+    {
+        var folder = _folders.Add("counting", "CountingPlugin");
+        await using var host = await StartAsync(new() { ["counting:Enabled"] = "true" });
+        var context = ContextOf(host.Instance("counting")!);
+
+        Directory.Delete(folder, recursive: true);
+
+        await Eventually.TrueAsync(() => host.Instance("counting")?.Error.Contains("not installed", StringComparison.Ordinal) == true, Timeout, "the instance to report the plugin gone");
+        await AssertCollectedAsync(context);
+    }
+
+    [Fact]
+    public async Task Reload_ReconfigurablePluginGetsNewSettings_SameInstanceReportsThem()
+    {
+        _folders.Add("stepper", "ReconfigurableSteppingPlugin");
+        await using var host = await StartAsync(new() { ["stepper:Step"] = "1" });
+        var instance = host.Instance("stepper")!;
+
+        host.SetAndReload("stepper:Step", "7");
+
+        await FeedUntilAsync(host, () => LastStep("stepper") == 7, "the new step");
+        Assert.Same(instance, host.Instance("stepper"));
+    }
+
+    [Fact]
+    public async Task Reload_OtherPluginGetsNewSettings_Restarted()
+    {
+        _folders.Add("stepper", "SteppingPlugin");
+        await using var host = await StartAsync(new() { ["stepper:Step"] = "1" });
+        var instance = host.Instance("stepper")!;
+
+        host.SetAndReload("stepper:Step", "7");
+
+        await Eventually.TrueAsync(() => !ReferenceEquals(host.Instance("stepper"), instance), Timeout, "a restarted instance");
+        await FeedUntilAsync(host, () => LastStep("stepper") == 7, "the new step");
+    }
+
+    [Theory]
+    [InlineData("SteppingPlugin")]
+    [InlineData("ReconfigurableSteppingPlugin")]
+    public async Task Reload_InvalidSettings_OldSettingsKeptAndReported(string entryType)
+    {
+        _folders.Add("stepper", entryType);
+        await using var host = await StartAsync(new() { ["stepper:Step"] = "3" });
+
+        host.SetAndReload("stepper:Step", "1000");
+
+        await Eventually.TrueAsync(() => host.Instance("stepper")?.Warning.Contains("Step", StringComparison.Ordinal) == true, Timeout, "the refusal to be reported");
+        Assert.Contains("Cameras:0:Plugins:stepper:Step", host.Instance("stepper")!.Warning, StringComparison.Ordinal);
+        Assert.Equal(PluginInstanceState.Running, host.Instance("stepper")!.State);
+        await FeedUntilAsync(host, () => LastStep("stepper") == 3, "results with the old step");
+    }
+
+    [Fact]
+    public async Task Reload_PluginDisabledThenEnabled_StopsAndStartsAgain()
+    {
+        _folders.Add("counting", "CountingPlugin");
+        await using var host = await StartAsync(new() { ["counting:Enabled"] = "true" });
+
+        host.SetAndReload("counting:Enabled", "false");
+        await Eventually.TrueAsync(() => host.Instance("counting") is null, Timeout, "the instance to stop");
+
+        host.SetAndReload("counting:Enabled", "true");
+        await Eventually.TrueAsync(() => host.Instance("counting")?.State == PluginInstanceState.Running, Timeout, "the instance to start again");
+    }
+
+    [Fact]
+    public async Task Run_PluginSleepsForever_ReportedHungWhileNeighbourProduces()
+    {
+        _folders.Add("sleeping", "SleepingPlugin");
+        _folders.Add("counting", "CountingPlugin");
+        await using var host = await StartAsync(new() { ["sleeping:Enabled"] = "true", ["counting:Enabled"] = "true" }, hangSeconds: 1);
+
+        await FeedUntilAsync(host, () => host.Instance("sleeping")!.State == PluginInstanceState.Failed, "the sleeping plugin to be switched off");
+
+        Assert.StartsWith("hung: OnFrameAsync", host.Instance("sleeping")!.Error, StringComparison.Ordinal);
+        var before = Results("counting");
+        await FeedUntilAsync(host, () => Results("counting") > before + 3, "the neighbour to go on");
+    }
+
+    private Task<TestPluginHost> StartAsync(Dictionary<string, string?> plugins, double hangSeconds = 30) =>
+        TestPluginHost.StartAsync(_folders, _outbox, _temp.Combine("camera"), plugins, hangSeconds);
+
+    /// <summary>Feeds a frame every 50 ms until <paramref name="condition"/> holds.</summary>
+    private static async Task FeedUntilAsync(TestPluginHost host, Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        for (var number = 0; !condition(); number++)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {Timeout.TotalSeconds:0} s waiting for {what}.");
+            }
+
+            await TestCamera.FeedAsync(host.Camera, 1, T0.AddSeconds(number), firstNumber: number).WaitAsync(Timeout);
+            await Task.Delay(50);
+        }
+    }
+
+    private IReadOnlyList<Protocol.V1.Result> All() => _outbox.Results.ReadAfterAsync(0, 100_000, CancellationToken.None).Result;
+
+    private int Results(string pluginId) => All().Count(r => r.PluginId == pluginId);
+
+    private double? LastStep(string pluginId) => All().LastOrDefault(r => r.PluginId == pluginId)?.Measurement.Value;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference ContextOf(PluginInstance instance) => instance.Plugin!.Load.Context;
+
+    private static async Task AssertCollectedAsync(WeakReference context)
+    {
+        await Eventually.TrueAsync(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return !context.IsAlive;
+            },
+            Timeout,
+            "the old load context to be collected");
+    }
+}
