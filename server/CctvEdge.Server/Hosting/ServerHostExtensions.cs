@@ -108,6 +108,7 @@ internal static class ServerHostExtensions
         app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>()));
         app.MapGrpcHealthChecksService();
         app.MapServerApi();
+        app.MapPluginApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;
