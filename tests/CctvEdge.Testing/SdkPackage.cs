@@ -19,11 +19,13 @@ public static class SdkPackage
     }
 
     /// <summary>
-    /// Packs a copy of the SDK's sources as <paramref name="version"/> (another ABI, say), built in
-    /// <paramref name="work"/> so the repository's build output stays as it is.
+    /// Packs a copy of the SDK's sources as <paramref name="version"/> (another ABI, say), built in a folder of its own
+    /// under <paramref name="work"/> so the repository's build output stays as it is.
     /// </summary>
     public static async Task PackCopyAsync(string feed, string version, string work)
     {
+        work = Path.Combine(work, "sdk-" + version);
+        Directory.CreateDirectory(work);
         foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json" })
         {
             File.Copy(Path.Combine(RepositoryPaths.Root, file), Path.Combine(work, file), overwrite: true);
