@@ -136,6 +136,41 @@ public sealed class PluginHostTests : IAsyncLifetime
         await FeedUntilAsync(host, () => Results("counting") > before + 3, "the neighbour to go on");
     }
 
+    [Fact]
+    public async Task Run_PluginOverBudget_CountedAndStillRunning()
+    {
+        _folders.Add("slow", "SlowPlugin");
+        await using var host = await StartAsync(new() { ["slow:Enabled"] = "true" });
+
+        await FeedUntilAsync(host, () => host.Instance("slow")!.Counters.OverBudget >= 2, "two calls over the 100 ms budget");
+
+        Assert.Equal(PluginInstanceState.Running, host.Instance("slow")!.State);
+    }
+
+    [Fact]
+    public async Task Reload_ConfigFileEdited_NewAssignmentsReadFromTheFile()
+    {
+        var file = _temp.Combine("node.json");
+        await File.WriteAllTextAsync(file, Config(step: 1));
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { Args = [], ContentRootPath = _temp.Path });
+        builder.AddNodeConfigurationFile(file);
+        using var reloader = new Configuration.PluginConfigReloader(
+            builder.Configuration,
+            Microsoft.Extensions.Options.Options.Create(Configuration.NodeConfiguration.ReadCameras(builder.Configuration)),
+            new Configuration.NodeConfigurationValidator(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Configuration.PluginConfigReloader>.Instance);
+
+        await File.WriteAllTextAsync(file, Config(step: 5));
+
+        await Eventually.TrueAsync(() => reloader.Current["yard"].Single().Settings["Step"] == "5", Timeout, "the edited step to be read");
+        await File.WriteAllTextAsync(file, Config(step: 6).Replace("\"Enabled\": true", "\"Enabled\": \"maybe\"", StringComparison.Ordinal));
+        await Task.Delay(1500);
+        Assert.Equal("5", reloader.Current["yard"].Single().Settings["Step"]);
+    }
+
+    private static string Config(int step) =>
+        $$"""{ "Node": { "Id": "n" }, "Cameras": [ { "Id": "yard", "Source": { "Kind": "synthetic" }, "Plugins": { "stepper": { "Enabled": true, "Step": {{step}} } } } ] }""";
+
     private Task<TestPluginHost> StartAsync(Dictionary<string, string?> plugins, double hangSeconds = 30) =>
         TestPluginHost.StartAsync(_folders, _outbox, _temp.Combine("camera"), plugins, hangSeconds);
 

@@ -185,3 +185,15 @@ public sealed class NoopPlugin : IFrameAnalyzer
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
+
+/// <summary>Takes 150 ms per frame: over a budget of 100 ms, yet never hung.</summary>
+public sealed class SlowPlugin : IFrameAnalyzer
+{
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new PluginSubscription(new FrameRequest()));
+
+    public async ValueTask OnFrameAsync(GrayFrame frame, CancellationToken cancellationToken) =>
+        await Task.Delay(150, cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
