@@ -38,7 +38,6 @@ public sealed class PluginCallGuard : IDisposable
     private string _callName = "";
     private int _hung;
     private int _consecutiveFailures;
-    private long _callCount;
     private long _errors;
     private long _overBudget;
 
@@ -59,7 +58,7 @@ public sealed class PluginCallGuard : IDisposable
 
     public Exception? LastError { get; private set; }
 
-    public (long Calls, long Errors, long OverBudget) Counters => (Interlocked.Read(ref _callCount), Interlocked.Read(ref _errors), Interlocked.Read(ref _overBudget));
+    public (long Errors, long OverBudget) Counters => (Interlocked.Read(ref _errors), Interlocked.Read(ref _overBudget));
 
     /// <summary>Runs one call; never throws what the plugin throws.</summary>
     public async ValueTask<CallOutcome> RunAsync(string name, Func<ValueTask> call, CancellationToken stop)
@@ -95,7 +94,6 @@ public sealed class PluginCallGuard : IDisposable
         finally
         {
             Volatile.Write(ref _callStarted, 0);
-            Interlocked.Increment(ref _callCount);
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (elapsed > _limits.Budget)
             {

@@ -5,30 +5,15 @@ using CctvEdge.Testing;
 namespace CctvEdge.Node.Tests;
 
 /// <summary>Plugins added, replaced and removed while the node runs, and plugin config changed at run time.</summary>
-public sealed class PluginHostTests : IAsyncLifetime
+public sealed class PluginHostTests : PluginTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _temp = new();
-    private readonly PluginFolders _folders = new();
-    private TestOutbox _outbox = null!;
-
-    public async Task InitializeAsync() => _outbox = await TestOutbox.OpenAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _outbox.DisposeAsync();
-        _folders.Dispose();
-        _temp.Dispose();
-    }
-
     [Fact]
     public async Task Run_FolderDroppedWhileRunning_InstanceStartsAndProduces()
     {
         await using var host = await StartAsync(new() { ["counting:Enabled"] = "true" });
         Assert.Contains("not installed", host.Instance("counting")!.Error, StringComparison.Ordinal);
 
-        _folders.Add("counting", "CountingPlugin");
+        Folders.Add("counting", "CountingPlugin");
 
         await Eventually.TrueAsync(() => host.Instance("counting")?.State == PluginInstanceState.Running, Timeout, "the dropped plugin to start");
         await FeedUntilAsync(host, () => Results("counting") > 0, "its first result");
@@ -37,13 +22,13 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Run_FolderReplacedInPlace_OldDrainedAndUnloadedNewVersionRuns()
     {
-        var folder = _folders.Add("emitter", "EventEmitterPlugin");
+        var folder = Folders.Add("emitter", "EventEmitterPlugin");
         await using var host = await StartAsync(new() { ["emitter:Enabled"] = "true" });
         var old = host.Instance("emitter")!;
         await FeedUntilAsync(host, () => Results("emitter") > 0, "the first version's events");
         var oldContext = ContextOf(old);
 
-        _folders.Add("emitter", "EventEmitterPlugin", version: "2.0.0");
+        Folders.Add("emitter", "EventEmitterPlugin", version: "2.0.0");
 
         await Eventually.TrueAsync(() => host.Instance("emitter") is { Version: "2.0.0", State: PluginInstanceState.Running }, Timeout, "version 2.0.0 to run");
         Assert.NotSame(old, host.Instance("emitter"));
@@ -57,7 +42,7 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Run_FolderRemoved_InstanceStopsAndContextUnloads()
     {
-        var folder = _folders.Add("counting", "CountingPlugin");
+        var folder = Folders.Add("counting", "CountingPlugin");
         await using var host = await StartAsync(new() { ["counting:Enabled"] = "true" });
         var context = ContextOf(host.Instance("counting")!);
 
@@ -70,7 +55,7 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Reload_ReconfigurablePluginGetsNewSettings_SameInstanceReportsThem()
     {
-        _folders.Add("stepper", "ReconfigurableSteppingPlugin");
+        Folders.Add("stepper", "ReconfigurableSteppingPlugin");
         await using var host = await StartAsync(new() { ["stepper:Step"] = "1" });
         var instance = host.Instance("stepper")!;
 
@@ -83,7 +68,7 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Reload_OtherPluginGetsNewSettings_Restarted()
     {
-        _folders.Add("stepper", "SteppingPlugin");
+        Folders.Add("stepper", "SteppingPlugin");
         await using var host = await StartAsync(new() { ["stepper:Step"] = "1" });
         var instance = host.Instance("stepper")!;
 
@@ -98,7 +83,7 @@ public sealed class PluginHostTests : IAsyncLifetime
     [InlineData("ReconfigurableSteppingPlugin")]
     public async Task Reload_InvalidSettings_OldSettingsKeptAndReported(string entryType)
     {
-        _folders.Add("stepper", entryType);
+        Folders.Add("stepper", entryType);
         await using var host = await StartAsync(new() { ["stepper:Step"] = "3" });
 
         host.SetAndReload("stepper:Step", "1000");
@@ -112,7 +97,7 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Reload_PluginDisabledThenEnabled_StopsAndStartsAgain()
     {
-        _folders.Add("counting", "CountingPlugin");
+        Folders.Add("counting", "CountingPlugin");
         await using var host = await StartAsync(new() { ["counting:Enabled"] = "true" });
 
         host.SetAndReload("counting:Enabled", "false");
@@ -125,8 +110,8 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Run_PluginSleepsForever_ReportedHungWhileNeighbourProduces()
     {
-        _folders.Add("sleeping", "SleepingPlugin");
-        _folders.Add("counting", "CountingPlugin");
+        Folders.Add("sleeping", "SleepingPlugin");
+        Folders.Add("counting", "CountingPlugin");
         await using var host = await StartAsync(new() { ["sleeping:Enabled"] = "true", ["counting:Enabled"] = "true" }, hangSeconds: 1);
 
         await FeedUntilAsync(host, () => host.Instance("sleeping")!.State == PluginInstanceState.Failed, "the sleeping plugin to be switched off");
@@ -139,7 +124,7 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Run_PluginOverBudget_CountedAndStillRunning()
     {
-        _folders.Add("slow", "SlowPlugin");
+        Folders.Add("slow", "SlowPlugin");
         await using var host = await StartAsync(new() { ["slow:Enabled"] = "true" });
 
         await FeedUntilAsync(host, () => host.Instance("slow")!.Counters.OverBudget >= 2, "two calls over the 100 ms budget");
@@ -150,9 +135,9 @@ public sealed class PluginHostTests : IAsyncLifetime
     [Fact]
     public async Task Reload_ConfigFileEdited_NewAssignmentsReadFromTheFile()
     {
-        var file = _temp.Combine("node.json");
+        var file = Temp.Combine("node.json");
         await File.WriteAllTextAsync(file, Config(step: 1));
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { Args = [], ContentRootPath = _temp.Path });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { Args = [], ContentRootPath = Temp.Path });
         builder.AddNodeConfigurationFile(file);
         using var reloader = new Configuration.PluginConfigReloader(
             builder.Configuration,
@@ -172,7 +157,7 @@ public sealed class PluginHostTests : IAsyncLifetime
         $$"""{ "Node": { "Id": "n" }, "Cameras": [ { "Id": "yard", "Source": { "Kind": "synthetic" }, "Plugins": { "stepper": { "Enabled": true, "Step": {{step}} } } } ] }""";
 
     private Task<TestPluginHost> StartAsync(Dictionary<string, string?> plugins, double hangSeconds = 30) =>
-        TestPluginHost.StartAsync(_folders, _outbox, _temp.Combine("camera"), plugins, hangSeconds);
+        TestPluginHost.StartAsync(Folders, Outbox, Temp.Combine("camera"), plugins, hangSeconds);
 
     /// <summary>Feeds a frame every 50 ms until <paramref name="condition"/> holds.</summary>
     private static async Task FeedUntilAsync(TestPluginHost host, Func<bool> condition, string what)
@@ -189,10 +174,6 @@ public sealed class PluginHostTests : IAsyncLifetime
             await Task.Delay(50);
         }
     }
-
-    private IReadOnlyList<Protocol.V1.Result> All() => _outbox.Results.ReadAfterAsync(0, 100_000, CancellationToken.None).Result;
-
-    private int Results(string pluginId) => All().Count(r => r.PluginId == pluginId);
 
     private double? LastStep(string pluginId) => All().LastOrDefault(r => r.PluginId == pluginId)?.Measurement.Value;
 

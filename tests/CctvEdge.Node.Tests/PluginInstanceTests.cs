@@ -6,27 +6,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Node.Tests;
 
-public sealed class PluginInstanceTests : IAsyncLifetime
+public sealed class PluginInstanceTests : PluginTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _temp = new();
-    private readonly PluginFolders _folders = new();
-    private TestOutbox _outbox = null!;
-
-    public async Task InitializeAsync() => _outbox = await TestOutbox.OpenAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _outbox.DisposeAsync();
-        _folders.Dispose();
-        _temp.Dispose();
-    }
-
     [Fact]
     public async Task OnFrame_PluginThrowsEveryTime_SwitchedOffWhileNeighbourKeepsProducing()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var throwing = await StartAsync(camera, "throwing", "ThrowingPlugin");
         await using var counting = await StartAsync(camera, "counting", "CountingPlugin");
 
@@ -48,7 +33,7 @@ public sealed class PluginInstanceTests : IAsyncLifetime
     [Fact]
     public async Task OnFrame_PluginHangs_FramesDroppedAndNeighbourUnaffected()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var hanging = await StartAsync(camera, "hanging", "HangingPlugin");
         await using var counting = await StartAsync(camera, "counting", "CountingPlugin");
 
@@ -66,14 +51,14 @@ public sealed class PluginInstanceTests : IAsyncLifetime
     [Fact]
     public async Task OnFrame_PluginAsksForSmallerSlowerFrames_GetsThemScaledAndThinned()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var small = await StartAsync(camera, "small", "SmallFramePlugin");
 
         await TestCamera.FeedAsync(camera, 25, T0);
 
-        await Eventually.TrueAsync(() => _outbox.Results.PendingCount >= 5, Timeout, "five one-per-second frames");
+        await Eventually.TrueAsync(() => Outbox.Results.PendingCount >= 5, Timeout, "five one-per-second frames");
         await Task.Delay(200);
-        var widths = (await _outbox.Results.ReadAfterAsync(0, 100, CancellationToken.None)).Select(r => r.Measurement.Value).ToList();
+        var widths = (await Outbox.Results.ReadAfterAsync(0, 100, CancellationToken.None)).Select(r => r.Measurement.Value).ToList();
         Assert.Equal(5, widths.Count);
         Assert.All(widths, w => Assert.Equal(80_045, w));
     }
@@ -81,22 +66,22 @@ public sealed class PluginInstanceTests : IAsyncLifetime
     [Fact]
     public async Task Publish_EventOnCamera_ObserversHearItButNotThePublisherItself()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var emitter = await StartAsync(camera, "emitter", "EventEmitterPlugin");
         await using var observer = await StartAsync(camera, "observer", "EventObserverPlugin");
 
         await TestCamera.FeedAsync(camera, 3, T0);
 
-        await Eventually.TrueAsync(() => Results().Count(r => r.PluginId == "observer") == 3, Timeout, "the observer to hear three events");
-        Assert.All(Results().Where(r => r.PluginId == "observer"), r => Assert.Equal("observed.emitter", r.Measurement.Name));
-        Assert.Equal(3, Results().Count(r => r.PluginId == "emitter"));
+        await Eventually.TrueAsync(() => Results("observer") == 3, Timeout, "the observer to hear three events");
+        Assert.All(All().Where(r => r.PluginId == "observer"), r => Assert.Equal("observed.emitter", r.Measurement.Name));
+        Assert.Equal(3, Results("emitter"));
     }
 
     [Fact]
     public async Task Start_PluginNotInstalled_FailsWithoutThrowing()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
-        await using var missing = PluginInstance.Create(camera, null, Assignment("nosuch"), _outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
+        var camera = TestCamera.Create(Temp.Combine("camera"));
+        await using var missing = PluginInstance.Create(camera, null, Assignment("nosuch"), Outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
 
         await missing.StartAsync(CancellationToken.None);
 
@@ -108,17 +93,15 @@ public sealed class PluginInstanceTests : IAsyncLifetime
 
     private static PluginAssignment Assignment(string id) => PluginAssignment.From("Cameras:0", id, null);
 
-    private IClipRecorder NoClips => new Recording.ClipRecorder(TestCamera.Options(), _outbox.Clips);
+    private IClipRecorder NoClips => new Recording.ClipRecorder(TestCamera.Options(), Outbox.Clips);
 
-    private IReadOnlyList<Protocol.V1.Result> Results() => _outbox.Results.ReadAfterAsync(0, 100_000, CancellationToken.None).Result;
-
-    private long CountingResults() => Results().Count(r => r.PluginId == "counting");
+    private long CountingResults() => Results("counting");
 
     private async Task<PluginInstance> StartAsync(Cameras.CameraWorker camera, string id, string entryType)
     {
-        var plugin = _folders.Load(_folders.Add(id, entryType));
+        var plugin = Folders.Load(Folders.Add(id, entryType));
         Assert.True(plugin.IsLoaded, plugin.Error);
-        var instance = PluginInstance.Create(camera, plugin, Assignment(id), _outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
+        var instance = PluginInstance.Create(camera, plugin, Assignment(id), Outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
         await instance.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(PluginInstanceState.Running, instance.State);
         return instance;

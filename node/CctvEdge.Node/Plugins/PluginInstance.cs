@@ -83,7 +83,7 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
     {
         get
         {
-            var (_, errors, overBudget) = _guard.Counters;
+            var (errors, overBudget) = _guard.Counters;
             return (Interlocked.Read(ref _processed), Interlocked.Read(ref _dropped), errors, overBudget);
         }
     }

@@ -56,7 +56,7 @@ internal sealed partial class ProcessorInstance : IAsyncDisposable
     {
         get
         {
-            var (_, errors, overBudget) = _guard.Counters;
+            var (errors, overBudget) = _guard.Counters;
             return (Interlocked.Read(ref _processed), Interlocked.Read(ref _dropped), errors, overBudget);
         }
     }
@@ -150,7 +150,8 @@ internal sealed partial class ProcessorInstance : IAsyncDisposable
 
                 var outcome = await _guard.RunAsync(nameof(IResultProcessor.OnResultsAsync), () => processor.OnResultsAsync(batch, stop), stop).ConfigureAwait(false);
                 Interlocked.Increment(ref _processed);
-                if (outcome is CallOutcome.Failed or CallOutcome.Broken && _guard.Counters.Errors is 1 or 100)
+                // The first failure and then every hundredth: enough to diagnose without flooding the log.
+                if (outcome is CallOutcome.Failed or CallOutcome.Broken && _guard.Counters.Errors is var errors && (errors == 1 || errors % 100 == 0))
                 {
                     LogThrew(_logger, Id, _guard.LastError!);
                 }
