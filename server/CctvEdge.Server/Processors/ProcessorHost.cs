@@ -13,7 +13,7 @@ namespace CctvEdge.Server.Processors;
 /// replaced and removed while the server runs. Each stored batch is handed to every running processor's queue after
 /// its transaction has committed; nothing a processor does can slow ingest or fail it.
 /// </summary>
-internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, IOptions<ServerOptions> server, TimeProvider clock, ILoggerFactory loggers) : BackgroundService, IIngestListener
+internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, IOptions<ServerOptions> server, TimeProvider clock, ILoggerFactory loggers) : IHostedService, IIngestListener, IDisposable
 {
     private static readonly HashSet<string> Shared = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -24,7 +24,9 @@ internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, 
 
     private readonly ILogger _logger = loggers.CreateLogger<ProcessorHost>();
     private IReadOnlyList<ProcessorInstance> _instances = [];
+    private readonly CancellationTokenSource _stop = new();
     private IReadOnlyDictionary<string, string> _folders = new Dictionary<string, string>();
+    private Task _watching = Task.CompletedTask;
 
     public IReadOnlyList<ProcessorInstance> Instances => Volatile.Read(ref _instances);
 
@@ -43,31 +45,41 @@ internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, 
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the processors before the server takes results, then follows the directory in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var settings = options.Value;
+        var shadow = Path.Combine(server.Value.ResolvedDataDirectory, "processor-shadow");
+        ShadowCopy.Reset(shadow);
+        var rules = new PluginLoadRules(typeof(IResultProcessor).Assembly, ProcessorAbi.Version, typeof(IResultProcessor), Shared, shadow);
+        await ApplyAsync(PluginDirectoryWatcher.Scan(settings.ResolvedDirectory), rules, cancellationToken).ConfigureAwait(false);
+        _watching = Task.Run(() => WatchAsync(rules, _stop.Token), CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _watching.ConfigureAwait(false);
         foreach (var instance in Interlocked.Exchange(ref _instances, []))
         {
             await instance.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Dispose() => _stop.Dispose();
+
+    private async Task WatchAsync(PluginLoadRules rules, CancellationToken stop)
     {
         var settings = options.Value;
-        var shadow = Path.Combine(server.Value.ResolvedDataDirectory, "processor-shadow");
-        ShadowCopy.Reset(shadow);
-        var rules = new PluginLoadRules(typeof(IResultProcessor).Assembly, ProcessorAbi.Version, typeof(IResultProcessor), Shared, shadow);
         using var watcher = new PluginDirectoryWatcher(settings.ResolvedDirectory, TimeSpan.FromMilliseconds(settings.QuietMilliseconds), TimeSpan.FromSeconds(settings.RescanSeconds));
         try
         {
-            await ApplyAsync(PluginDirectoryWatcher.Scan(settings.ResolvedDirectory), rules, stoppingToken).ConfigureAwait(false);
             while (true)
             {
-                await ApplyAsync(await watcher.WaitForChangeAsync(_folders, stoppingToken).ConfigureAwait(false), rules, stoppingToken).ConfigureAwait(false);
+                await ApplyAsync(await watcher.WaitForChangeAsync(_folders, stop).ConfigureAwait(false), rules, stop).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
     }
