@@ -25,6 +25,11 @@ if ! dotnet build CctvEdge.sln -c Release -nologo > "$results/build.log" 2>&1; t
   exit 1
 fi
 
+# The plugin SDK packages, as a release makes them (artifacts/ is git-ignored). The tests pack their own copies into
+# their temporary folders; this is the build's artifact for plugin authors.
+dotnet pack plugins/CctvEdge.Plugins.Sdk -c Release --no-build -nologo -o artifacts/packages >> "$results/build.log" 2>&1
+dotnet pack server/CctvEdge.Server.Plugins.Sdk -c Release --no-build -nologo -o artifacts/packages >> "$results/build.log" 2>&1
+
 # One test project at a time (the end-to-end tests run ffmpeg and Chromium, and CI machines have two cores), each
 # with its own report name: default report names are timestamps and two quick projects can share a second.
 status=0

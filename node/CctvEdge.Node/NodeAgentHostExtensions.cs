@@ -30,10 +30,11 @@ internal static class NodeAgentHostExtensions
                 throw new OptionsValidationException("--config", typeof(NodeOptions), [$"--config: the file '{full}' does not exist."]);
             }
 
-            // Later sources win, so the file goes just before the environment variables and the command line.
+            // Later sources win, so the file goes just before the environment variables and the command line. It is
+            // watched: plugin changes in it are applied at run time (PluginConfigReloader).
             var sources = builder.Configuration.Sources;
             var at = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
-            var file = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = full, Optional = false, ReloadOnChange = false };
+            var file = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = full, Optional = false, ReloadOnChange = true };
             file.ResolveFileProvider();
             sources.Insert(at < 0 ? sources.Count : at, file);
         }
@@ -47,7 +48,9 @@ internal static class NodeAgentHostExtensions
         services.AddNodeConfiguration(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IProcessRunner, ProcessRunner>();
-        services.AddSingleton<PluginCatalog>();
+        services.AddSingleton(sp => new PluginCatalog(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PluginShadowDirectory, sp.GetRequiredService<ILogger<PluginCatalog>>()));
+        services.AddSingleton<PluginConfigReloader>();
+        services.AddSingleton<PluginHost>();
 
         // The outbox: one SQLite file beside the outbox folder of cut clips. Registered first, so it is ready before
         // the runtime or the uplink start.

@@ -1,18 +1,12 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
-using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
-using CctvEdge.Node.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Node;
 
-/// <summary>
-/// The node's moving parts: loads the plugins, builds one worker per camera and one plugin instance per enabled
-/// camera-plugin pair, and runs them until the host stops. The uplink reads its state for hello and heartbeats.
-/// </summary>
 /// <summary>The node's cameras, once they exist; what recording and the disk guard need of the runtime.</summary>
 internal interface ICameraSet
 {
@@ -21,14 +15,17 @@ internal interface ICameraSet
     IReadOnlyList<CameraWorker> Cameras { get; }
 }
 
+/// <summary>
+/// The node's moving parts: builds one worker per camera, has the plugin host start one plugin instance per enabled
+/// camera-plugin pair (and follow plugin folder and config changes), and runs them until the host stops. The uplink
+/// reads its state for hello and heartbeats.
+/// </summary>
 internal sealed partial class NodeRuntime(
     IOptions<NodeOptions> node,
     IOptions<FfmpegOptions> ffmpeg,
     IOptions<CamerasOptions> cameras,
-    PluginCatalog catalog,
+    PluginHost plugins,
     IProcessRunner processes,
-    IResultOutbox outbox,
-    ClipQueue clipQueue,
     TimeProvider clock,
     ILoggerFactory loggers) : BackgroundService, ICameraSet
 {
@@ -40,9 +37,10 @@ internal sealed partial class NodeRuntime(
 
     public IReadOnlyList<CameraWorker> Cameras { get; private set; } = [];
 
-    public IReadOnlyList<PluginInstance> Instances { get; private set; } = [];
+    /// <summary>The plugin instances now running (they change when plugin folders or the config change).</summary>
+    public IReadOnlyList<PluginInstance> Instances => plugins.Instances;
 
-    public PluginCatalog Catalog => catalog;
+    public PluginCatalog Catalog => plugins.Catalog;
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -50,43 +48,21 @@ internal sealed partial class NodeRuntime(
     {
         var options = node.Value;
         Directory.CreateDirectory(options.ResolvedDataDirectory);
-        catalog.LoadAll(options.ResolvedPluginsDirectory);
-
         Cameras = cameras.Value.Items
             .Select(c => new CameraWorker(c, ffmpeg.Value, Path.Combine(options.ResolvedDataDirectory, "cameras", c.Id), processes, clock, loggers.CreateLogger("CctvEdge.Node.Camera." + c.Id)))
             .ToList();
-        var instances = new List<PluginInstance>();
-        foreach (var camera in Cameras)
-        {
-            var clips = new ClipRecorder(camera.Camera, clipQueue);
-            foreach (var (pluginId, settings) in camera.Camera.Plugins)
-            {
-                if (!PluginContext.IsEnabled(settings))
-                {
-                    continue;
-                }
-
-                var id = pluginId.ToLowerInvariant();
-                var instance = PluginInstance.Create(camera, id, catalog.Find(id), settings, outbox, clips, clock, loggers);
-                await instance.StartAsync(stoppingToken).ConfigureAwait(false);
-                instances.Add(instance);
-            }
-        }
-
-        Instances = instances;
+        await plugins.StartAsync(Cameras, stoppingToken).ConfigureAwait(false);
         _ready.TrySetResult();
+        var instances = plugins.Instances;
         LogRunning(_logger, options.Id, Cameras.Count, instances.Count(i => i.State == PluginInstanceState.Running), instances.Count);
 
         try
         {
-            await Task.WhenAll(Cameras.Select(c => c.RunAsync(stoppingToken))).ConfigureAwait(false);
+            await Task.WhenAll([plugins.RunAsync(stoppingToken), .. Cameras.Select(c => c.RunAsync(stoppingToken))]).ConfigureAwait(false);
         }
         finally
         {
-            foreach (var instance in instances)
-            {
-                await instance.DisposeAsync().ConfigureAwait(false);
-            }
+            await plugins.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -13,6 +13,7 @@ namespace CctvEdge.Plugins.Motion;
 /// they close, a snapshot per event, and the motion-magnitude series with its alert threshold. Takes new settings
 /// while running (<see cref="IReconfigurable"/>) and keeps the learned background when the size stays the same.
 /// </summary>
+[PluginSettings(typeof(MotionSettings))]
 public sealed partial class MotionPlugin : IFrameAnalyzer, IReconfigurable
 {
     /// <summary>The event kind this plugin publishes.</summary>

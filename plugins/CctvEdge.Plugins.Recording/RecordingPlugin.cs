@@ -7,6 +7,7 @@ namespace CctvEdge.Plugins.Recording;
 /// Cuts a clip around every event of the configured kinds: pre-roll, the event, post-roll. It asks the node for the
 /// clip once the post-roll has passed, so the node already has all the video.
 /// </summary>
+[PluginSettings(typeof(RecordingSettings))]
 public sealed partial class RecordingPlugin : IEventObserver, ITickHandler
 {
     private IPluginContext _context = null!;

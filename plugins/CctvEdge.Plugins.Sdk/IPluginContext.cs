@@ -14,7 +14,9 @@ public interface IPluginContext
     /// <summary>
     /// Binds the plugin's settings for this camera (from the node's config) to <typeparamref name="T"/>: names match
     /// case-insensitively, missing values keep the defaults, unknown names or wrong types raise
-    /// <see cref="PluginSettingsException"/> naming the setting.
+    /// <see cref="PluginSettingsException"/> naming the setting. Validation attributes on the properties
+    /// (<c>[Range]</c>, <c>[Required]</c>, <c>[StringLength]</c>, ... from <c>System.ComponentModel.DataAnnotations</c>)
+    /// and <c>IValidatableObject</c> are checked too, with the same exception.
     /// </summary>
     T BindSettings<T>()
         where T : class, new();

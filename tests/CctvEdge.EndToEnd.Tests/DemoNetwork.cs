@@ -23,6 +23,12 @@ internal sealed record NetworkOptions
     public bool BrokenPlugin { get; init; }
 
     public string[] ServerArguments { get; init; } = [];
+
+    /// <summary>More plugins for the camera (id to settings), installed or to be dropped in later.</summary>
+    public Dictionary<string, object> CameraPlugins { get; init; } = [];
+
+    /// <summary>Node:PluginHangSeconds: how soon a plugin call that never returns is reported.</summary>
+    public double PluginHangSeconds { get; init; } = 30;
 }
 
 /// <summary>
@@ -56,6 +62,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
     public string NodeClips => Path.Combine(NodeData, "outbox", "clips");
 
     private string ConfigPath => _root.Combine("node.json");
+
+    /// <summary>The node's plugins directory, where a test drops plugin folders.</summary>
+    public string PluginsDirectory => _root.Combine("plugins");
 
     public static async Task<DemoNetwork> StartAsync(NetworkOptions? options = null)
     {
@@ -139,13 +148,13 @@ internal sealed class DemoNetwork : IAsyncDisposable
 
     private async Task WriteNodeConfigAsync()
     {
-        var plugins = _root.Combine("plugins");
+        var plugins = PluginsDirectory;
         foreach (var builtIn in new[] { "motion", "recording" })
         {
             CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, builtIn), Path.Combine(plugins, builtIn));
         }
 
-        var cameraPlugins = new Dictionary<string, object> { ["motion"] = new { GapSeconds = 1 } };
+        var cameraPlugins = new Dictionary<string, object>(_options.CameraPlugins) { ["motion"] = new { GapSeconds = 1 } };
         if (_options.BrokenPlugin)
         {
             Directory.CreateDirectory(Path.Combine(plugins, "broken"));
@@ -161,7 +170,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         var grpcPort = Proxy?.Port ?? _grpcPort;
         await File.WriteAllTextAsync(ConfigPath, JsonSerializer.Serialize(new
         {
-            Node = new { Id = "e2e-node", Name = "E2E node", DataDirectory = NodeData, PluginsDirectory = plugins, MinFreeMegabytes = 0 },
+            Node = new { Id = "e2e-node", Name = "E2E node", DataDirectory = NodeData, PluginsDirectory = plugins, MinFreeMegabytes = 0, _options.PluginHangSeconds },
             Server = new { Address = $"http://127.0.0.1:{grpcPort}", ReconnectMaxSeconds = 2, MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond },
             Ffmpeg = new { RestartMaxSeconds = 2 },
             Cameras = new[]
@@ -186,12 +195,13 @@ internal sealed class DemoNetwork : IAsyncDisposable
         })).ConfigureAwait(false);
     }
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>Copies a folder's files, overwriting in place what is there (as cp does).</summary>
+    public static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from))
         {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
         }
     }
 }

@@ -1,7 +1,6 @@
 using CctvEdge.Node.Plugins;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Node.Tests;
 
@@ -10,7 +9,8 @@ public sealed class PluginCatalogTests
     [Fact]
     public void LoadAll_BuiltInMotionFolder_LoadsAndCreatesInstances()
     {
-        var catalog = new PluginCatalog(NullLogger<PluginCatalog>.Instance);
+        using var folders = new PluginFolders();
+        var catalog = folders.Catalog();
 
         catalog.LoadAll(RepositoryPaths.NodePluginsDirectory);
 
@@ -24,11 +24,11 @@ public sealed class PluginCatalogTests
     public void Load_ValidFolder_EntryTypeComesFromItsOwnLoadContextWithSharedSdk()
     {
         using var folders = new PluginFolders();
-        var plugin = PluginCatalog.Load(folders.Add("counting", "CountingPlugin"));
+        var plugin = folders.Load(folders.Add("counting", "CountingPlugin"));
 
         Assert.True(plugin.IsLoaded, plugin.Error);
         var instance = plugin.CreateInstance();
-        Assert.IsType<PluginLoadContext>(System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(instance.GetType().Assembly));
+        Assert.IsType<CctvEdge.Plugins.Hosting.PluginLoadContext>(System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(instance.GetType().Assembly));
         Assert.Same(typeof(ICameraPlugin).Assembly, instance.GetType().GetInterface(nameof(ICameraPlugin))!.Assembly);
     }
 
@@ -37,7 +37,7 @@ public sealed class PluginCatalogTests
     {
         using var folders = new PluginFolders();
 
-        var plugin = PluginCatalog.Load(folders.Add("escape", "CountingPlugin", assembly: "../escape/../../etc/passwd"));
+        var plugin = folders.Load(folders.Add("escape", "CountingPlugin", assembly: "../escape/../../etc/passwd"));
 
         Assert.False(plugin.IsLoaded);
         Assert.Contains("outside the plugin's folder", plugin.Error, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class PluginCatalogTests
     {
         using var folders = new PluginFolders();
 
-        var plugin = PluginCatalog.Load(folders.Add("future", "CountingPlugin", sdkAbi: PluginAbi.Version + 1));
+        var plugin = folders.Load(folders.Add("future", "CountingPlugin", sdkAbi: PluginAbi.Version + 1));
 
         Assert.False(plugin.IsLoaded);
         Assert.Contains($"ABI {PluginAbi.Version + 1}", plugin.Error, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class PluginCatalogTests
     {
         using var folders = new PluginFolders();
 
-        var plugin = PluginCatalog.Load(folders.Add("bad", entryType));
+        var plugin = folders.Load(folders.Add("bad", entryType));
 
         Assert.False(plugin.IsLoaded);
         Assert.Contains(expected, plugin.Error, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class PluginCatalogTests
     {
         using var folders = new PluginFolders();
 
-        var plugin = PluginCatalog.Load(folders.Add("broken", "CountingPlugin", manifestOverride: manifest));
+        var plugin = folders.Load(folders.Add("broken", "CountingPlugin", manifestOverride: manifest));
 
         Assert.False(plugin.IsLoaded);
         Assert.Contains(expected, plugin.Error, StringComparison.Ordinal);
@@ -88,7 +88,7 @@ public sealed class PluginCatalogTests
         using var folders = new PluginFolders();
         folders.Add("a-first", "CountingPlugin", id: "same");
         folders.Add("b-second", "CountingPlugin", id: "same");
-        var catalog = new PluginCatalog(NullLogger<PluginCatalog>.Instance);
+        var catalog = folders.Catalog();
 
         catalog.LoadAll(folders.Directory);
 

@@ -1,31 +1,17 @@
 using CctvEdge.Node.Plugins;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Node.Tests;
 
-public sealed class PluginInstanceTests : IAsyncLifetime
+public sealed class PluginInstanceTests : PluginTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _temp = new();
-    private readonly PluginFolders _folders = new();
-    private TestOutbox _outbox = null!;
-
-    public async Task InitializeAsync() => _outbox = await TestOutbox.OpenAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _outbox.DisposeAsync();
-        _folders.Dispose();
-        _temp.Dispose();
-    }
-
     [Fact]
     public async Task OnFrame_PluginThrowsEveryTime_SwitchedOffWhileNeighbourKeepsProducing()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var throwing = await StartAsync(camera, "throwing", "ThrowingPlugin");
         await using var counting = await StartAsync(camera, "counting", "CountingPlugin");
 
@@ -47,7 +33,7 @@ public sealed class PluginInstanceTests : IAsyncLifetime
     [Fact]
     public async Task OnFrame_PluginHangs_FramesDroppedAndNeighbourUnaffected()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var hanging = await StartAsync(camera, "hanging", "HangingPlugin");
         await using var counting = await StartAsync(camera, "counting", "CountingPlugin");
 
@@ -65,14 +51,14 @@ public sealed class PluginInstanceTests : IAsyncLifetime
     [Fact]
     public async Task OnFrame_PluginAsksForSmallerSlowerFrames_GetsThemScaledAndThinned()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var small = await StartAsync(camera, "small", "SmallFramePlugin");
 
         await TestCamera.FeedAsync(camera, 25, T0);
 
-        await Eventually.TrueAsync(() => _outbox.Results.PendingCount >= 5, Timeout, "five one-per-second frames");
+        await Eventually.TrueAsync(() => Outbox.Results.PendingCount >= 5, Timeout, "five one-per-second frames");
         await Task.Delay(200);
-        var widths = (await _outbox.Results.ReadAfterAsync(0, 100, CancellationToken.None)).Select(r => r.Measurement.Value).ToList();
+        var widths = (await Outbox.Results.ReadAfterAsync(0, 100, CancellationToken.None)).Select(r => r.Measurement.Value).ToList();
         Assert.Equal(5, widths.Count);
         Assert.All(widths, w => Assert.Equal(80_045, w));
     }
@@ -80,22 +66,22 @@ public sealed class PluginInstanceTests : IAsyncLifetime
     [Fact]
     public async Task Publish_EventOnCamera_ObserversHearItButNotThePublisherItself()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
+        var camera = TestCamera.Create(Temp.Combine("camera"));
         await using var emitter = await StartAsync(camera, "emitter", "EventEmitterPlugin");
         await using var observer = await StartAsync(camera, "observer", "EventObserverPlugin");
 
         await TestCamera.FeedAsync(camera, 3, T0);
 
-        await Eventually.TrueAsync(() => Results().Count(r => r.PluginId == "observer") == 3, Timeout, "the observer to hear three events");
-        Assert.All(Results().Where(r => r.PluginId == "observer"), r => Assert.Equal("observed.emitter", r.Measurement.Name));
-        Assert.Equal(3, Results().Count(r => r.PluginId == "emitter"));
+        await Eventually.TrueAsync(() => Results("observer") == 3, Timeout, "the observer to hear three events");
+        Assert.All(All().Where(r => r.PluginId == "observer"), r => Assert.Equal("observed.emitter", r.Measurement.Name));
+        Assert.Equal(3, Results("emitter"));
     }
 
     [Fact]
     public async Task Start_PluginNotInstalled_FailsWithoutThrowing()
     {
-        var camera = TestCamera.Create(_temp.Combine("camera"));
-        await using var missing = PluginInstance.Create(camera, "nosuch", null, null, _outbox.Results, NoClips, TimeProvider.System, NullLoggerFactory.Instance);
+        var camera = TestCamera.Create(Temp.Combine("camera"));
+        await using var missing = PluginInstance.Create(camera, null, Assignment("nosuch"), Outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
 
         await missing.StartAsync(CancellationToken.None);
 
@@ -103,17 +89,19 @@ public sealed class PluginInstanceTests : IAsyncLifetime
         Assert.Contains("not installed", missing.Error, StringComparison.Ordinal);
     }
 
-    private IClipRecorder NoClips => new Recording.ClipRecorder(TestCamera.Options(), _outbox.Clips);
+    private static readonly CallLimits Limits = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
 
-    private IReadOnlyList<Protocol.V1.Result> Results() => _outbox.Results.ReadAfterAsync(0, 100_000, CancellationToken.None).Result;
+    private static PluginAssignment Assignment(string id) => PluginAssignment.From("Cameras:0", id, null);
 
-    private long CountingResults() => Results().Count(r => r.PluginId == "counting");
+    private IClipRecorder NoClips => new Recording.ClipRecorder(TestCamera.Options(), Outbox.Clips);
+
+    private long CountingResults() => Results("counting");
 
     private async Task<PluginInstance> StartAsync(Cameras.CameraWorker camera, string id, string entryType)
     {
-        var plugin = PluginCatalog.Load(_folders.Add(id, entryType));
+        var plugin = Folders.Load(Folders.Add(id, entryType));
         Assert.True(plugin.IsLoaded, plugin.Error);
-        var instance = PluginInstance.Create(camera, id, plugin, null, _outbox.Results, NoClips, TimeProvider.System, NullLoggerFactory.Instance);
+        var instance = PluginInstance.Create(camera, plugin, Assignment(id), Outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
         await instance.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(PluginInstanceState.Running, instance.State);
         return instance;

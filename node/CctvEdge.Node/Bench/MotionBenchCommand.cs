@@ -52,32 +52,41 @@ internal static class MotionBenchCommand
 
     private static InstalledPlugin LoadMotionPlugin(string directory)
     {
-        var catalog = new PluginCatalog(NullLogger<PluginCatalog>.Instance);
+        // The catalog loads from private copies of the plugin folders, so an author can rebuild in place meanwhile.
+        var catalog = new PluginCatalog(Path.Combine(Path.GetTempPath(), "cctvedge-bench-plugins"), NullLogger<PluginCatalog>.Instance);
         catalog.LoadAll(directory);
         var plugin = catalog.Find("motion") ?? throw new FormatException($"no motion plugin in '{directory}' (--plugins DIR).");
         return plugin.IsLoaded ? plugin : throw new FormatException($"the motion plugin in '{plugin.Folder}' failed to load: {plugin.Error}");
     }
 
     /// <summary>The motion block of --config (a motion settings file, or a node config's first camera), magnitudes every frame.</summary>
-    private static IConfiguration Settings(string? file)
+    private static PluginAssignment Settings(string? file)
     {
-        IConfiguration block = new ConfigurationBuilder().Build();
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (file is not null)
         {
             var root = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build();
             var camera = root.GetSection("Cameras:0:Plugins:motion");
-            block = camera.Exists() ? PluginContext.PluginSettings(camera) : root;
+            var block = camera.Exists() ? PluginAssignment.From("Cameras:0", "motion", camera).Settings : Flatten(root);
+            foreach (var (key, value) in block)
+            {
+                settings[key] = value;
+            }
         }
 
         // One magnitude and threshold per frame tell which frames had motion.
-        return new ConfigurationBuilder().AddConfiguration(block).AddInMemoryCollection([new("MagnitudeIntervalSeconds", "0")]).Build();
+        settings["MagnitudeIntervalSeconds"] = "0";
+        return new PluginAssignment("motion", true, settings, "--config");
     }
 
-    private static async Task<BenchRun> RunAsync(InstalledPlugin installed, IConfiguration settings, MotionBenchOptions options, byte[] frames, TimeSpan warmup)
+    private static Dictionary<string, string> Flatten(IConfiguration root) =>
+        root.AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.OrdinalIgnoreCase);
+
+    private static async Task<BenchRun> RunAsync(InstalledPlugin installed, PluginAssignment settings, MotionBenchOptions options, byte[] frames, TimeSpan warmup)
     {
         var results = new BenchResults();
         var camera = new CameraDescriptor("bench", "bench", options.Width, options.Height, options.Fps);
-        var context = new PluginContext("motion", camera, settings, "--config", results, results, results, NullLogger.Instance, TimeProvider.System);
+        var context = new PluginContext("motion", camera, settings, results, results, results, NullLogger.Instance, TimeProvider.System);
         var instance = (IFrameAnalyzer)installed.CreateInstance();
         await using var _ = instance.ConfigureAwait(false);
         await instance.StartAsync(context, CancellationToken.None).ConfigureAwait(false);

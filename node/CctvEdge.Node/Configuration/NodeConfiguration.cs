@@ -29,6 +29,14 @@ internal static class NodeConfiguration
             .Configure(options => BindStrict(configuration.GetSection(section), options, section))
             .ValidateOnStart();
 
+    /// <summary>Binds the <c>Cameras</c> section afresh (after a reload of the config file); throws like the start does.</summary>
+    public static CamerasOptions ReadCameras(IConfiguration configuration)
+    {
+        var options = new CamerasOptions();
+        BindCameras(options, configuration.GetSection(CamerasOptions.Section));
+        return options;
+    }
+
     private static void BindCameras(CamerasOptions options, IConfigurationSection cameras)
     {
         foreach (var child in cameras.GetChildren())

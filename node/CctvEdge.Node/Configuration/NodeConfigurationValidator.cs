@@ -32,6 +32,10 @@ internal sealed class NodeConfigurationValidator :
         }
 
         Range(errors, "Node:MinFreeMegabytes", options.MinFreeMegabytes, 0, 1_000_000);
+        Range(errors, "Node:PluginCallBudgetMilliseconds", options.PluginCallBudgetMilliseconds, 1, 600_000);
+        Range(errors, "Node:PluginHangSeconds", options.PluginHangSeconds, Math.Max(1, options.PluginCallBudgetMilliseconds / 1000.0), 86400);
+        Range(errors, "Node:PluginRescanSeconds", options.PluginRescanSeconds, 0.1, 3600);
+        Range(errors, "Node:PluginQuietMilliseconds", options.PluginQuietMilliseconds, 10, 60_000);
 
         return Result(errors);
     }

@@ -1,141 +1,101 @@
-using System.Reflection;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Plugins;
 
-/// <summary>A plugin folder after loading: either ready to create instances, or failed with a reason.</summary>
-internal sealed class InstalledPlugin
+/// <summary>
+/// The plugin folders under the plugins directory, each loaded into its own collectible context. A bad plugin is
+/// marked failed, never fatal. <see cref="Apply"/> takes a new scan of the directory: new folders are loaded, changed
+/// ones loaded again as a new version, removed ones dropped; what it replaced is returned to be unloaded once its
+/// instances have stopped.
+/// </summary>
+internal sealed partial class PluginCatalog
 {
-    private readonly Type? _entryType;
-
-    private InstalledPlugin(string id, string folder, PluginManifest? manifest, Type? entryType, string? error)
+    /// <summary>Assemblies whose types cross the boundary; a plugin's own copy of them is ignored.</summary>
+    private static readonly HashSet<string> Shared = new(StringComparer.OrdinalIgnoreCase)
     {
-        Id = id;
-        Folder = folder;
-        Manifest = manifest;
-        _entryType = entryType;
-        Error = error;
+        "CctvEdge.Plugins.Sdk",
+        "Microsoft.Extensions.Logging.Abstractions",
+        "Microsoft.Extensions.DependencyInjection.Abstractions",
+    };
+
+    private readonly PluginLoadRules _rules;
+    private readonly ILogger<PluginCatalog> _logger;
+    private IReadOnlyList<InstalledPlugin> _plugins = [];
+    private IReadOnlyDictionary<string, string> _fingerprints = new Dictionary<string, string>();
+
+    /// <param name="shadowDirectory">Where plugin folders are copied before loading; emptied now.</param>
+    public PluginCatalog(string shadowDirectory, ILogger<PluginCatalog> logger)
+    {
+        ShadowCopy.Reset(shadowDirectory);
+        _rules = new PluginLoadRules(typeof(ICameraPlugin).Assembly, PluginAbi.Version, typeof(ICameraPlugin), Shared, shadowDirectory);
+        _logger = logger;
     }
 
-    public string Id { get; }
+    /// <summary>Every plugin folder, loaded or failed, in folder order.</summary>
+    public IReadOnlyList<InstalledPlugin> Plugins => Volatile.Read(ref _plugins);
 
-    public string Folder { get; }
+    /// <summary>The folders as last applied, to tell the watcher what is already known.</summary>
+    public IReadOnlyDictionary<string, string> Fingerprints => _fingerprints;
 
-    public PluginManifest? Manifest { get; }
+    /// <summary>Counts changes, so the uplink can tell the server when the installed plugins changed.</summary>
+    public int Generation { get; private set; }
 
-    public string Version => Manifest?.Version ?? "";
+    public InstalledPlugin? Find(string id) => Plugins.FirstOrDefault(p => p.Id == id && p.IsLoaded) ?? Plugins.FirstOrDefault(p => p.Id == id);
 
-    public string Description => Manifest?.Description ?? "";
-
-    /// <summary>Null when the plugin loaded; otherwise why it did not.</summary>
-    public string? Error { get; }
-
-    public bool IsLoaded => Error is null;
-
-    public static InstalledPlugin Loaded(string folder, PluginManifest manifest, Type entryType) => new(manifest.Id, folder, manifest, entryType, null);
-
-    public static InstalledPlugin Failed(string id, string folder, PluginManifest? manifest, string error) => new(id, folder, manifest, null, error);
-
-    /// <summary>A fresh instance for one camera.</summary>
-    public ICameraPlugin CreateInstance() =>
-        _entryType is null
-            ? throw new InvalidOperationException($"Plugin '{Id}' is not loaded: {Error}")
-            : (ICameraPlugin)Activator.CreateInstance(_entryType)!;
-}
-
-/// <summary>Loads every plugin folder under the plugins directory. A bad plugin is marked failed, never fatal.</summary>
-internal sealed partial class PluginCatalog(ILogger<PluginCatalog> logger)
-{
-    private readonly List<InstalledPlugin> _plugins = [];
-
-    public IReadOnlyList<InstalledPlugin> Plugins => _plugins;
-
-    public InstalledPlugin? Find(string id) => _plugins.FirstOrDefault(p => p.Id == id && p.IsLoaded) ?? _plugins.FirstOrDefault(p => p.Id == id);
+    public InstalledPlugin Load(string folder) => InstalledPlugin.From(PluginLoad.From(folder, _rules));
 
     public void LoadAll(string pluginsDirectory)
     {
         if (!Directory.Exists(pluginsDirectory))
         {
-            LogNoPluginsDirectory(logger, pluginsDirectory);
-            return;
+            LogNoPluginsDirectory(_logger, pluginsDirectory);
         }
 
-        foreach (var folder in Directory.GetDirectories(pluginsDirectory).Order(StringComparer.Ordinal))
+        Apply(PluginDirectoryWatcher.Scan(pluginsDirectory));
+    }
+
+    /// <summary>Brings the catalog in line with a scan; returns the plugins it replaced or removed, to unload later.</summary>
+    public IReadOnlyList<InstalledPlugin> Apply(IReadOnlyDictionary<string, string> scan)
+    {
+        var retired = new List<InstalledPlugin>();
+        var kept = new List<InstalledPlugin>();
+        foreach (var plugin in Plugins)
+        {
+            var unchanged = scan.TryGetValue(plugin.Folder, out var print) && _fingerprints.TryGetValue(plugin.Folder, out var old) && print == old;
+            (unchanged ? kept : retired).Add(plugin);
+        }
+
+        foreach (var folder in scan.Keys.Order(StringComparer.Ordinal).Where(f => !kept.Any(p => p.Folder == f)))
         {
             var plugin = Load(folder);
-            if (plugin.IsLoaded && _plugins.Any(p => p.Id == plugin.Id && p.IsLoaded))
+            if (plugin.IsLoaded && kept.FirstOrDefault(p => p.Id == plugin.Id && p.IsLoaded) is { } first)
             {
-                var first = _plugins.First(p => p.Id == plugin.Id);
-                plugin = InstalledPlugin.Failed(plugin.Id, folder, plugin.Manifest, $"plugin id '{plugin.Id}' is already provided by '{first.Folder}'.");
+                plugin.Load.Unload();
+                plugin = new InstalledPlugin(PluginLoad.Failed(plugin.Id, folder, plugin.Manifest, $"plugin id '{plugin.Id}' is already provided by '{first.Folder}'."), "");
             }
 
-            _plugins.Add(plugin);
+            kept.Add(plugin);
             if (plugin.IsLoaded)
             {
-                LogLoaded(logger, plugin.Id, plugin.Version, folder);
+                LogLoaded(_logger, plugin.Id, plugin.Version, folder);
             }
             else
             {
-                LogFailed(logger, plugin.Id, folder, plugin.Error!);
+                LogFailed(_logger, plugin.Id, folder, plugin.Error!);
             }
         }
-    }
 
-    internal static InstalledPlugin Load(string folder)
-    {
-        var fallbackId = Path.GetFileName(folder).ToLowerInvariant();
-        PluginManifest? manifest = null;
-        try
+        foreach (var plugin in retired)
         {
-            manifest = PluginManifest.Read(folder);
-            if (manifest.SdkAbi != PluginAbi.Version)
-            {
-                throw new PluginLoadException($"built for plugin SDK ABI {manifest.SdkAbi}, but this node speaks ABI {PluginAbi.Version}; rebuild it against a matching CctvEdge.Plugins.Sdk.");
-            }
-
-            var assemblyPath = manifest.ResolveAssemblyPath(folder);
-            var context = new PluginLoadContext(manifest.Id, assemblyPath);
-            var assembly = context.LoadFromAssemblyPath(assemblyPath);
-            var entryType = FindEntryType(assembly, manifest);
-            return InstalledPlugin.Loaded(folder, manifest, entryType);
-        }
-        catch (PluginLoadException ex)
-        {
-            return InstalledPlugin.Failed(manifest?.Id ?? fallbackId, folder, manifest, ex.Message);
-        }
-        catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)
-        {
-            return InstalledPlugin.Failed(manifest?.Id ?? fallbackId, folder, manifest, $"its assembly could not be loaded: {ex.Message}");
-        }
-    }
-
-    private static Type FindEntryType(Assembly assembly, PluginManifest manifest)
-    {
-        try
-        {
-            // Load every type now: a missing dependency should fail here, at install time, not in the frame loop.
-            _ = assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException ex)
-        {
-            var reasons = ex.LoaderExceptions.Where(e => e is not null).Select(e => e!.Message).Distinct().Take(3);
-            throw new PluginLoadException($"its types could not be loaded: {string.Join("; ", reasons)}");
+            LogRetired(_logger, plugin.Id, plugin.Version, plugin.Folder);
         }
 
-        var type = assembly.GetType(manifest.EntryType)
-            ?? throw new PluginLoadException($"entry type '{manifest.EntryType}' is not in {manifest.Assembly}.");
-        if (!typeof(ICameraPlugin).IsAssignableFrom(type))
-        {
-            throw new PluginLoadException($"entry type '{manifest.EntryType}' does not implement {nameof(ICameraPlugin)} from CctvEdge.Plugins.Sdk.");
-        }
-
-        if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
-        {
-            throw new PluginLoadException($"entry type '{manifest.EntryType}' needs a public parameterless constructor.");
-        }
-
-        return type;
+        _fingerprints = scan;
+        Volatile.Write(ref _plugins, [.. kept.OrderBy(p => p.Folder, StringComparer.Ordinal)]);
+        Generation++;
+        return retired;
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Plugin {PluginId} {Version} loaded from {Folder}.")]
@@ -144,6 +104,9 @@ internal sealed partial class PluginCatalog(ILogger<PluginCatalog> logger)
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Plugin {PluginId} in {Folder} failed to load: {Error}")]
     private static partial void LogFailed(ILogger logger, string pluginId, string folder, string error);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Plugins directory {Directory} does not exist; no plugins loaded.")]
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Plugins directory {Directory} does not exist; it is watched for plugins to appear.")]
     private static partial void LogNoPluginsDirectory(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Plugin {PluginId} {Version} in {Folder} was replaced or removed; it is unloaded once its instances have stopped.")]
+    private static partial void LogRetired(ILogger logger, string pluginId, string version, string folder);
 }

@@ -4,20 +4,18 @@ using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Plugins;
 
-/// <summary>The host's side of <see cref="IPluginContext"/> for one plugin instance.</summary>
+/// <summary>The host's side of <see cref="IPluginContext"/> for one plugin instance and one version of its settings.</summary>
 internal sealed class PluginContext(
     string pluginId,
     CameraDescriptor camera,
-    IConfiguration settings,
-    string settingsPath,
+    PluginAssignment assignment,
     IResultPublisher results,
     ISnapshotSource snapshots,
     IClipRecorder clips,
     ILogger logger,
     TimeProvider clock) : IPluginContext
 {
-    /// <summary>The host's own key in a plugin's settings block; plugins never see it.</summary>
-    public const string EnabledKey = "Enabled";
+    private readonly IConfiguration _settings = assignment.ToConfiguration();
 
     public string PluginId => pluginId;
 
@@ -39,27 +37,14 @@ internal sealed class PluginContext(
         var bound = new T();
         try
         {
-            settings.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+            _settings.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException ex)
         {
-            throw new PluginSettingsException($"{settingsPath}: {ex.Message}", ex);
+            throw new PluginSettingsException($"{assignment.SettingsPath}: {ex.Message}", ex);
         }
 
+        SettingsValidation.Check(bound, assignment.SettingsPath);
         return bound;
     }
-
-    /// <summary>The settings block without the host's own keys.</summary>
-    public static IConfiguration PluginSettings(IConfigurationSection? section)
-    {
-        var values = section is null
-            ? []
-            : section.AsEnumerable(makePathsRelative: true)
-                .Where(kv => kv.Value is not null && !kv.Key.Equals(EnabledKey, StringComparison.OrdinalIgnoreCase));
-        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-    }
-
-    /// <summary>Whether the settings block leaves the plugin on (it is on unless <c>Enabled</c> is false).</summary>
-    public static bool IsEnabled(IConfigurationSection? section) =>
-        section?[EnabledKey] is not { } enabled || !bool.TryParse(enabled, out var on) || on;
 }

@@ -2,8 +2,8 @@ using System.Threading.Channels;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Plugins.Sdk;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Plugins;
@@ -18,200 +18,206 @@ internal enum PluginInstanceState
 
 /// <summary>
 /// One plugin running on one camera. Frames wait in a queue of two; when the plugin falls behind, new frames are
-/// dropped and counted rather than blocking the camera or other plugins. Exceptions are caught and counted; a plugin
-/// that keeps failing is switched off and reported. Calls into the plugin never overlap.
+/// dropped and counted rather than blocking the camera or other plugins. Calls go through a <see cref="PluginCallGuard"/>:
+/// one at a time, exceptions caught and counted, slow calls counted, a plugin that keeps failing or never returns
+/// switched off and reported. Calls the host itself waits for (start, reconfigure, dispose) run on the thread pool
+/// with a time limit, so a plugin stuck there cannot stall the node either.
 /// </summary>
 internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyncDisposable
 {
     private const int QueueLength = 2;
-    private const int FailuresBeforeDisabling = 50;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly InstalledPlugin? _plugin;
     private readonly CameraWorker _camera;
-    private readonly Func<IPluginContext> _createContext;
+    private readonly Func<PluginAssignment, IPluginContext> _createContext;
+    private readonly CallLimits _limits;
+    private readonly PluginCallGuard _guard;
     private readonly ILogger _logger;
     private readonly Channel<SharedFrame> _frames = Channel.CreateBounded<SharedFrame>(new BoundedChannelOptions(QueueLength) { SingleReader = true });
     private readonly Channel<(PluginEvent Event, string Publisher)> _events = Channel.CreateBounded<(PluginEvent, string)>(new BoundedChannelOptions(1000) { SingleReader = true });
-    private readonly SemaphoreSlim _calls = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private ICameraPlugin? _instance;
-    private FrameRequest? _request;
-    private TimeSpan _framePeriod;
-    private TimeSpan _frameSlack;
-    private bool _thinFrames;
-    private DateTimeOffset _nextFrameDue;
-    private byte[]? _scaled;
-    private int _consecutiveFailures;
-    private long _processed;
-    private long _dropped;
-    private long _errors;
+    private PluginSubscription _subscription = PluginSubscription.None;
 
-    public PluginInstance(string pluginId, InstalledPlugin? plugin, CameraWorker camera, Func<IPluginContext> createContext, ILogger logger)
+    public PluginInstance(string pluginId, InstalledPlugin? plugin, PluginAssignment assignment, CameraWorker camera, Func<PluginAssignment, IPluginContext> createContext, CallLimits limits, ILogger logger)
     {
         PluginId = pluginId;
-        _plugin = plugin;
+        Plugin = plugin;
+        Assignment = assignment;
         _camera = camera;
         _createContext = createContext;
+        _limits = limits;
         _logger = logger;
+        _guard = new PluginCallGuard(limits);
+        _guard.Hung += OnHung;
+        _guard.OverBudget += OnOverBudget;
     }
 
     public string PluginId { get; }
 
-    /// <summary>An instance of <paramref name="plugin"/> (null when not installed) on <paramref name="camera"/>, wired to the outbox.</summary>
-    public static PluginInstance Create(
-        CameraWorker camera,
-        string pluginId,
-        InstalledPlugin? plugin,
-        IConfigurationSection? settings,
-        IResultOutbox outbox,
-        IClipRecorder clips,
-        TimeProvider clock,
-        ILoggerFactory loggers)
-    {
-        var options = camera.Camera;
-        var logger = loggers.CreateLogger($"Plugin.{pluginId}.{options.Id}");
-        var descriptor = new CameraDescriptor(options.Id, options.DisplayName, options.Detect.Width, options.Detect.Height, options.Detect.Fps);
-        return new PluginInstance(pluginId, plugin, camera, () => new PluginContext(
-            pluginId,
-            descriptor,
-            PluginContext.PluginSettings(settings),
-            $"{options.Path}:Plugins:{pluginId}",
-            new OutboxResultPublisher(options.Id, pluginId, outbox, camera.Events, clock),
-            camera.Snapshots,
-            clips,
-            logger,
-            clock), logger);
-    }
+    /// <summary>The loaded plugin this instance runs; null when it is not installed.</summary>
+    public InstalledPlugin? Plugin { get; }
+
+    /// <summary>The settings the instance runs with.</summary>
+    public PluginAssignment Assignment { get; private set; }
+
+    /// <summary>Settings the plugin refused, so the same refusal is not tried again until they change.</summary>
+    public PluginAssignment? Refused { get; private set; }
 
     public string CameraId => _camera.Camera.Id;
 
-    public string Version => _plugin?.Version ?? "";
+    public string Version => Plugin?.Version ?? "";
 
     public PluginInstanceState State { get; private set; } = PluginInstanceState.Starting;
 
     public string Error { get; private set; } = "";
 
-    public (long Processed, long Dropped, long Errors) Counters => (Interlocked.Read(ref _processed), Interlocked.Read(ref _dropped), Interlocked.Read(ref _errors));
+    /// <summary>A problem that did not stop the instance: the latest exception, refused settings.</summary>
+    public string Warning { get; private set; } = "";
+
+    public bool CanReconfigure => _instance is IReconfigurable && State == PluginInstanceState.Running;
+
+    public (long Processed, long Dropped, long Errors, long OverBudget) Counters
+    {
+        get
+        {
+            var (errors, overBudget) = _guard.Counters;
+            return (Interlocked.Read(ref _processed), Interlocked.Read(ref _dropped), errors, overBudget);
+        }
+    }
+
+    /// <summary>An instance of <paramref name="plugin"/> (null when not installed) on <paramref name="camera"/>, wired to the outbox.</summary>
+    public static PluginInstance Create(CameraWorker camera, InstalledPlugin? plugin, PluginAssignment assignment, IResultOutbox outbox, IClipRecorder clips, CallLimits limits, TimeProvider clock, ILoggerFactory loggers)
+    {
+        var options = camera.Camera;
+        var pluginId = assignment.PluginId;
+        var logger = loggers.CreateLogger($"Plugin.{pluginId}.{options.Id}");
+        var descriptor = new CameraDescriptor(options.Id, options.DisplayName, options.Detect.Width, options.Detect.Height, options.Detect.Fps);
+        var publisher = new OutboxResultPublisher(options.Id, pluginId, outbox, camera.Events, clock);
+        return new PluginInstance(pluginId, plugin, assignment, camera, a => new PluginContext(pluginId, descriptor, a, publisher, camera.Snapshots, clips, logger, clock), limits, logger);
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_plugin is null || !_plugin.IsLoaded)
+        if (await PrepareAsync(cancellationToken).ConfigureAwait(false))
         {
-            Fail(_plugin is null ? $"plugin '{PluginId}' is not installed in the plugins directory." : $"plugin '{PluginId}' failed to load: {_plugin.Error}");
-            return;
+            Attach();
+        }
+    }
+
+    /// <summary>Creates the plugin and calls its StartAsync; false (and failed, with the reason) when that does not work.</summary>
+    public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (Plugin is null || !Plugin.IsLoaded)
+        {
+            Fail(Plugin is null ? $"plugin '{PluginId}' is not installed in the plugins directory." : $"plugin '{PluginId}' failed to load: {Plugin.Error}");
+            return false;
         }
 
-        PluginSubscription subscription;
         try
         {
-            _instance = _plugin.CreateInstance();
-            subscription = await _instance.StartAsync(_createContext(), cancellationToken).AsTask().WaitAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
+            var context = _createContext(Assignment);
+            _subscription = await Task.Run(
+                    async () =>
+                    {
+                        _instance = Plugin.CreateInstance();
+                        return await _instance.StartAsync(context, cancellationToken).ConfigureAwait(false);
+                    },
+                    cancellationToken)
+                .WaitAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (PluginSettingsException ex)
         {
             Fail($"invalid settings: {ex.Message}");
-            return;
         }
         catch (TimeoutException)
         {
             Fail($"StartAsync did not finish within {StartTimeout.TotalSeconds}s.");
-            return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Fail($"failed to start: {ex.GetType().Name}: {ex.Message}");
-            return;
         }
 
+        return false;
+    }
+
+    /// <summary>Starts feeding the prepared plugin what its subscription asks for.</summary>
+    public void Attach()
+    {
         State = PluginInstanceState.Running;
-        LogStarted(_logger, PluginId, CameraId);
-        if (subscription.Frames is { } request)
-        {
-            _request = request;
-            var cameraFps = _camera.Camera.Detect.Fps;
-            var fps = request.Fps ?? cameraFps;
-            _thinFrames = fps < cameraFps;
-            _framePeriod = TimeSpan.FromSeconds(1 / Math.Max(fps, 0.001));
-            // Half a camera frame of slack absorbs arrival jitter without ever taking a frame one interval early.
-            _frameSlack = TimeSpan.FromSeconds(0.5 / cameraFps);
-            _loops.Add(Task.Run(() => FrameLoopAsync(_stop.Token), CancellationToken.None));
-            _camera.Frames.Add(this);
-        }
-
-        if (subscription.TickInterval is { } interval && interval > TimeSpan.Zero && _instance is ITickHandler)
-        {
-            _loops.Add(Task.Run(() => TickLoopAsync(interval, _stop.Token), CancellationToken.None));
-        }
-
-        if (_instance is IEventObserver)
-        {
-            _loops.Add(Task.Run(() => EventLoopAsync(_stop.Token), CancellationToken.None));
-            _camera.Events.Add(this);
-        }
+        LogStarted(_logger, PluginId, CameraId, Version);
+        AttachFeeds(_subscription);
     }
 
-    /// <summary>Queues an event for an observing plugin; events beyond a thousand waiting are dropped and counted.</summary>
-    public void Offer(PluginEvent pluginEvent, string publisherId)
+    /// <summary>
+    /// Gives an <see cref="IReconfigurable"/> plugin new settings, between its other calls. Refused settings leave the
+    /// old ones in force and are reported as the instance's warning.
+    /// </summary>
+    public async Task ReconfigureAsync(PluginAssignment assignment, CancellationToken cancellationToken)
     {
-        if (State == PluginInstanceState.Running && !_events.Writer.TryWrite((pluginEvent, publisherId)))
+        var reconfigurable = (IReconfigurable)_instance!;
+        var context = _createContext(assignment);
+        CallOutcome outcome;
+        try
         {
-            Interlocked.Increment(ref _dropped);
+            outcome = await Task.Run(() => _guard.RunAsync(nameof(IReconfigurable.ReconfigureAsync), () => reconfigurable.ReconfigureAsync(context, _stop.Token), _stop.Token).AsTask(), cancellationToken)
+                .WaitAsync(_limits.HangAfter, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    public void Offer(SharedFrame frame)
-    {
-        if (State != PluginInstanceState.Running)
+        catch (TimeoutException)
         {
+            // The guard's watchdog reports the hung call and switches the instance off.
             return;
         }
 
-        if (_thinFrames && !TakeForRate(frame.Timestamp))
+        if (outcome == CallOutcome.Completed)
         {
-            return;
+            Assignment = assignment;
+            Refused = null;
+            Warning = "";
+            LogReconfigured(_logger, PluginId, CameraId);
         }
-
-        if (!_frames.Writer.TryWrite(frame.AddReference()))
+        else
         {
-            frame.Release();
-            Interlocked.Increment(ref _dropped);
+            var error = _guard.LastError;
+            RefuseSettings(assignment, error is PluginSettingsException ? error.Message : $"{error?.GetType().Name}: {error?.Message}");
         }
     }
 
-    /// <summary>Thins the camera's rate down to the plugin's, keeping the schedule rather than drifting.</summary>
-    private bool TakeForRate(DateTimeOffset timestamp)
+    /// <summary>Records that <paramref name="assignment"/> was refused; the instance keeps its settings.</summary>
+    public void RefuseSettings(PluginAssignment assignment, string reason)
     {
-        var first = _nextFrameDue == default;
-        if (!first && timestamp < _nextFrameDue - _frameSlack)
-        {
-            return false;
-        }
-
-        // After a long pause (camera restart), start a new schedule instead of catching up with a burst.
-        _nextFrameDue = first || timestamp - _nextFrameDue > _framePeriod ? timestamp + _framePeriod : _nextFrameDue + _framePeriod;
-        return true;
+        Refused = assignment;
+        Warning = $"new settings not applied, the previous ones stay in force: {reason}";
+        LogSettingsRefused(_logger, PluginId, CameraId, Warning);
     }
 
+    /// <summary>Stops feeding the plugin, lets it finish what is queued (drain), then disposes it.</summary>
     public async ValueTask DisposeAsync()
     {
-        _camera.Frames.Remove(this);
-        _camera.Events.Remove(this);
+        Detach();
         _frames.Writer.TryComplete();
         _events.Writer.TryComplete();
+        var drained = await WaitLoopsAsync(DrainTimeout).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        while (_frames.Reader.TryRead(out var left))
+        drained = drained || await WaitLoopsAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        if (drained)
         {
-            left.Release();
+            while (_frames.Reader.TryRead(out var left))
+            {
+                left.Release();
+            }
         }
 
-        if (_instance is not null)
+        // A hung plugin is still inside a call; disposing it now would overlap that call.
+        if (_instance is not null && !_guard.IsHung)
         {
             try
             {
-                await _instance.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await Task.Run(() => _instance.DisposeAsync().AsTask()).WaitAsync(DrainTimeout).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -219,111 +225,49 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
             }
         }
 
+        _instance = null;
+        _guard.Dispose();
         _stop.Dispose();
     }
 
-    private async Task FrameLoopAsync(CancellationToken stop)
+    private async Task<bool> WaitLoopsAsync(TimeSpan timeout)
     {
-        var analyzer = _instance as IFrameAnalyzer;
         try
         {
-            await foreach (var frame in _frames.Reader.ReadAllAsync(stop).ConfigureAwait(false))
-            {
-                try
-                {
-                    if (analyzer is not null && State == PluginInstanceState.Running)
-                    {
-                        await CallAsync(() => analyzer.OnFrameAsync(ToGrayFrame(frame), stop), stop).ConfigureAwait(false);
-                        Interlocked.Increment(ref _processed);
-                    }
-                }
-                finally
-                {
-                    frame.Release();
-                }
-            }
+            await Task.WhenAll(_loops).WaitAsync(timeout).ConfigureAwait(false);
+            return true;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (TimeoutException)
         {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
         }
     }
 
-    private async Task TickLoopAsync(TimeSpan interval, CancellationToken stop)
+    private void Detach()
     {
-        var handler = (ITickHandler)_instance!;
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false) && State == PluginInstanceState.Running)
-            {
-                await CallAsync(() => handler.OnTickAsync(DateTimeOffset.UtcNow, stop), stop).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
+        _camera.Frames.Remove(this);
+        _camera.Events.Remove(this);
     }
 
-    private async Task EventLoopAsync(CancellationToken stop)
+    private void OnHung(string call, TimeSpan running)
     {
-        var observer = (IEventObserver)_instance!;
-        try
-        {
-            await foreach (var (pluginEvent, publisher) in _events.Reader.ReadAllAsync(stop).ConfigureAwait(false))
-            {
-                if (State == PluginInstanceState.Running)
-                {
-                    await CallAsync(() => observer.OnEventAsync(pluginEvent, publisher, stop), stop).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
+        Detach();
+        Fail($"hung: {call} has not returned after {running.TotalSeconds:0}s; switched off. .NET cannot stop a stuck thread: the plugin's frames are dropped and a node restart reclaims the thread.");
+        _stop.Cancel();
     }
 
-    private async Task CallAsync(Func<ValueTask> call, CancellationToken stop)
+    private void OnOverBudget(string call, TimeSpan took)
     {
-        await _calls.WaitAsync(stop).ConfigureAwait(false);
-        try
+        var count = _guard.Counters.OverBudget;
+        // The first and then every hundredth: enough to notice a slow plugin without flooding the log.
+        if (count == 1 || count % 100 == 0)
         {
-            await call().ConfigureAwait(false);
-            _consecutiveFailures = 0;
+            LogOverBudget(_logger, PluginId, CameraId, call, took.TotalMilliseconds, _limits.Budget.TotalMilliseconds, count);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
-        {
-            var errors = Interlocked.Increment(ref _errors);
-            // The first failure and then every hundredth: enough to diagnose without flooding the log.
-            if (errors == 1 || errors % 100 == 0)
-            {
-                LogPluginThrew(_logger, PluginId, CameraId, errors, ex);
-            }
-
-            if (++_consecutiveFailures >= FailuresBeforeDisabling)
-            {
-                _camera.Frames.Remove(this);
-                _camera.Events.Remove(this);
-                Fail($"switched off after {FailuresBeforeDisabling} failures in a row; last: {ex.GetType().Name}: {ex.Message}");
-            }
-        }
-        finally
-        {
-            _calls.Release();
-        }
-    }
-
-    private GrayFrame ToGrayFrame(SharedFrame frame)
-    {
-        var width = _request?.Width ?? frame.Width;
-        var height = _request?.Height ?? frame.Height;
-        if (width == frame.Width && height == frame.Height)
-        {
-            return new GrayFrame(frame.Pixels, frame.Width, frame.Height, frame.Width, frame.Number, frame.Timestamp);
-        }
-
-        _scaled ??= new byte[width * height];
-        FrameScaler.Scale(frame.Pixels.Span, frame.Width, frame.Height, _scaled, width, height);
-        return new GrayFrame(_scaled, width, height, width, frame.Number, frame.Timestamp);
     }
 
     private void Fail(string error)
@@ -333,15 +277,21 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
         LogFailed(_logger, PluginId, CameraId, error);
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Plugin {PluginId} running on camera {CameraId}.")]
-    private static partial void LogStarted(ILogger logger, string pluginId, string cameraId);
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Plugin {PluginId} {Version} running on camera {CameraId}.")]
+    private static partial void LogStarted(ILogger logger, string pluginId, string cameraId, string version);
 
     [LoggerMessage(EventId = 311, Level = LogLevel.Error, Message = "Plugin {PluginId} on camera {CameraId} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, string pluginId, string cameraId, string error);
 
-    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Plugin {PluginId} on camera {CameraId} threw ({Errors} errors so far).")]
-    private static partial void LogPluginThrew(ILogger logger, string pluginId, string cameraId, long errors, Exception exception);
-
     [LoggerMessage(EventId = 313, Level = LogLevel.Warning, Message = "Plugin {PluginId} on camera {CameraId} failed to stop cleanly: {Error}")]
     private static partial void LogDisposeFailed(ILogger logger, string pluginId, string cameraId, string error);
+
+    [LoggerMessage(EventId = 314, Level = LogLevel.Warning, Message = "Plugin {PluginId} on camera {CameraId}: {Call} took {Milliseconds:0} ms, over the {Budget:0} ms budget ({Count} slow calls so far).")]
+    private static partial void LogOverBudget(ILogger logger, string pluginId, string cameraId, string call, double milliseconds, double budget, long count);
+
+    [LoggerMessage(EventId = 315, Level = LogLevel.Information, Message = "Plugin {PluginId} on camera {CameraId} took new settings.")]
+    private static partial void LogReconfigured(ILogger logger, string pluginId, string cameraId);
+
+    [LoggerMessage(EventId = 316, Level = LogLevel.Warning, Message = "Plugin {PluginId} on camera {CameraId}: {Warning}")]
+    private static partial void LogSettingsRefused(ILogger logger, string pluginId, string cameraId, string warning);
 }

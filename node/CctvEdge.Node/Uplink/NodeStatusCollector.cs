@@ -24,6 +24,7 @@ internal sealed class NodeStatusCollector(
 
     private TimeSpan _lastCpu;
     private DateTimeOffset _lastSample = DateTimeOffset.MinValue;
+    private int _sentCatalogGeneration = -1;
 
     public Hello BuildHello()
     {
@@ -53,19 +54,24 @@ internal sealed class NodeStatusCollector(
             hello.Cameras.Add(info);
         }
 
-        foreach (var plugin in runtime.Catalog.Plugins)
-        {
-            hello.Plugins.Add(new PluginInfo
-            {
-                Id = plugin.Id,
-                Version = plugin.Version,
-                Description = plugin.Description,
-                State = plugin.IsLoaded ? PluginState.Running : PluginState.Failed,
-                Error = plugin.Error ?? "",
-            });
-        }
-
+        hello.Plugins.AddRange(InstalledPlugins());
         return hello;
+    }
+
+    /// <summary>The installed plugins with their settings schemas; remembers what was sent, for heartbeats.</summary>
+    private IEnumerable<PluginInfo> InstalledPlugins()
+    {
+        var catalog = runtime.Catalog;
+        _sentCatalogGeneration = catalog.Generation;
+        return catalog.Plugins.Select(plugin => new PluginInfo
+        {
+            Id = plugin.Id,
+            Version = plugin.Version,
+            Description = plugin.Description,
+            State = plugin.IsLoaded ? PluginState.Running : PluginState.Failed,
+            Error = plugin.Error ?? "",
+            SettingsSchemaJson = plugin.SettingsSchema,
+        });
     }
 
     public async Task<Heartbeat> BuildHeartbeatAsync(CancellationToken cancellationToken)
@@ -84,6 +90,12 @@ internal sealed class NodeStatusCollector(
             LostClips = (ulong)uploads.LostClips,
         };
         FillResources(heartbeat, now);
+        if (runtime.Catalog.Generation != _sentCatalogGeneration)
+        {
+            heartbeat.InstalledPlugins = new InstalledPlugins();
+            heartbeat.InstalledPlugins.Plugins.AddRange(InstalledPlugins());
+        }
+
         foreach (var camera in runtime.Cameras)
         {
             var (state, error, frames, lastFrameAt, fps) = camera.Status.Read();
@@ -111,7 +123,7 @@ internal sealed class NodeStatusCollector(
 
         foreach (var instance in runtime.Instances)
         {
-            var (processed, dropped, errors) = instance.Counters;
+            var (processed, dropped, errors, overBudget) = instance.Counters;
             heartbeat.Plugins.Add(new PluginInfo
             {
                 Id = instance.PluginId,
@@ -122,6 +134,8 @@ internal sealed class NodeStatusCollector(
                 FramesProcessed = (ulong)processed,
                 FramesDropped = (ulong)dropped,
                 Errors = (ulong)errors,
+                CallsOverBudget = (ulong)overBudget,
+                Warning = instance.Warning,
             });
         }
 

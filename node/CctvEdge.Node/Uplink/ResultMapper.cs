@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Plugins.Sdk;
@@ -16,8 +15,6 @@ internal static class ResultMapper
 {
     public const int MaxFileBytes = 2 * 1024 * 1024;
     public const int MaxPayloadJsonBytes = 64 * 1024;
-
-    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
     public static Result FromEvent(string cameraId, string pluginId, PluginEvent e, DateTimeOffset now)
     {
@@ -93,7 +90,7 @@ internal static class ResultMapper
             return "";
         }
 
-        var json = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
+        var json = Plugins.PayloadJson.Serialize(payload);
         return json.Length <= MaxPayloadJsonBytes
             ? json
             : throw new ArgumentException($"Event payload is {json.Length} bytes of JSON; the limit is {MaxPayloadJsonBytes}.", nameof(payload));

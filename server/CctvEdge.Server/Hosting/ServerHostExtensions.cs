@@ -3,6 +3,7 @@ using CctvEdge.Grpc.HealthCheck;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Api;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
 using CctvEdge.Storage;
@@ -87,6 +88,7 @@ internal static class ServerHostExtensions
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<RetentionService>();
         services.AddSingleton<ResultIngestor>();
+        services.AddServerProcessors(builder.Configuration);
         services.AddSingleton<NodeAuthenticator>();
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
@@ -108,6 +110,8 @@ internal static class ServerHostExtensions
         app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>()));
         app.MapGrpcHealthChecksService();
         app.MapServerApi();
+        app.MapPluginApi();
+        app.MapProcessorApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;
@@ -121,7 +125,8 @@ internal static class ServerHostExtensions
         Console.WriteLine($"CctvEdge server ready: web {endpoints.WebAddress}/ grpc {endpoints.GrpcAddress} data {options.ResolvedDataDirectory}");
     }
 
-    private static void BindStrict<T>(IConfigurationSection section, T options, string name)
+    /// <summary>Binds with unknown keys as errors, reported like any other validation failure with the section's name.</summary>
+    internal static void BindStrict<T>(IConfigurationSection section, T options, string name)
         where T : class
     {
         try

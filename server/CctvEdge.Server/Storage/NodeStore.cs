@@ -13,7 +13,7 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
         database.WriteAsync(async (connection, transaction) =>
         {
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var plugins = hello.Plugins.Select(p => new PluginRecord(p.Id, null, p.Version, StateName(p.State), p.Error, 0, 0)).ToList();
+            var plugins = hello.Plugins.Select(PluginRecord.From).ToList();
             await connection.ExecuteAsync(
                 """
                 INSERT INTO nodes (id, name, agent_version, hostname, first_seen_ms, last_seen_ms, connected, plugins_json)
@@ -42,7 +42,16 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
     public Task RecordHeartbeatAsync(string nodeId, Heartbeat heartbeat, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var instances = heartbeat.Plugins.Select(p => new PluginRecord(p.Id, p.CameraId, p.Version, StateName(p.State), p.Error, (long)p.Errors, (long)p.FramesDropped)).ToList();
+            var instances = heartbeat.Plugins.Select(PluginRecord.From).ToList();
+            if (heartbeat.InstalledPlugins is { } installed)
+            {
+                // Plugin folders were added, replaced or removed on the node since its hello.
+                await connection.ExecuteAsync(
+                    "UPDATE nodes SET plugins_json = @Plugins WHERE id = @NodeId",
+                    new { NodeId = nodeId, Plugins = JsonSerializer.Serialize(installed.Plugins.Select(PluginRecord.From)) },
+                    transaction).ConfigureAwait(false);
+            }
+
             await connection.ExecuteAsync(
                 """
                 UPDATE nodes SET last_seen_ms = @Now, cpu_percent = @Cpu, memory_bytes = @Memory, disk_free_bytes = @DiskFree,
@@ -117,11 +126,40 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
         return (await connection.QueryAsync<NodeRow>("SELECT * FROM nodes ORDER BY name, id").ConfigureAwait(false)).ToList();
     }
 
+    public async Task<NodeRow?> FindNodeAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<NodeRow>("SELECT * FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<CameraRow>> ListCamerasAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<CameraRow>("SELECT * FROM cameras ORDER BY node_id, name, id").ConfigureAwait(false)).ToList();
     }
+
+}
+
+/// <summary>A plugin or plugin instance as stored in a node's JSON columns.</summary>
+internal sealed record PluginRecord(string Id, string? CameraId, string Version, string State, string Error, long Errors, long FramesDropped)
+{
+    /// <summary>Calls that took longer than the node's per-call budget.</summary>
+    public long CallsOverBudget { get; init; }
+
+    /// <summary>A problem that did not stop the instance (its latest exception, refused settings).</summary>
+    public string Warning { get; init; } = "";
+
+    /// <summary>JSON Schema of the plugin's settings (installed plugins); null when it declares none.</summary>
+    public JsonElement? SettingsSchema { get; init; }
+
+    /// <summary>A plugin as installed (no camera) or an instance on a camera, as the node reported it.</summary>
+    public static PluginRecord From(PluginInfo p) =>
+        new(p.Id, p.CameraId.Length == 0 ? null : p.CameraId, p.Version, StateName(p.State), p.Error, (long)p.Errors, (long)p.FramesDropped)
+        {
+            CallsOverBudget = (long)p.CallsOverBudget,
+            Warning = p.Warning,
+            SettingsSchema = ParseSchema(p.SettingsSchemaJson),
+        };
 
     private static string StateName(PluginState state) => state switch
     {
@@ -130,10 +168,26 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
         PluginState.Disabled => "disabled",
         _ => "unknown",
     };
-}
 
-/// <summary>A plugin or plugin instance as stored in a node's JSON columns.</summary>
-internal sealed record PluginRecord(string Id, string? CameraId, string Version, string State, string Error, long Errors, long FramesDropped);
+    /// <summary>The schema as JSON, or null when there is none or it is not JSON (a node is not trusted to send JSON).</summary>
+    private static JsonElement? ParseSchema(string json)
+    {
+        if (json.Length == 0 || json.Length > 256 * 1024)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
 
 internal sealed record NodeRow
 {

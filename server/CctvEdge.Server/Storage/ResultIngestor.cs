@@ -15,13 +15,20 @@ namespace CctvEdge.Server.Storage;
 /// <param name="EventsChanged">Events or clips inserted or updated.</param>
 internal sealed record IngestOutcome(ulong AcknowledgedSequence, int Stored, int EventsChanged);
 
+/// <summary>Hears of each batch once it is committed (server processors); must queue, never block ingest.</summary>
+internal interface IIngestListener
+{
+    void OnStored(string nodeId, IReadOnlyList<Result> stored);
+}
+
 /// <summary>
 /// Stores result batches exactly once. A batch's new results and the node's last sequence are written in one
 /// transaction, so after a crash either all of it is stored and acknowledged, or none and the node resends. Results
 /// at or below the last sequence are duplicates of a resend and are skipped. A result that breaks the rules is logged
-/// and skipped (its sequence still advances, or the node would resend it forever).
+/// and skipped (its sequence still advances, or the node would resend it forever). After the commit, listeners hear of
+/// what was stored.
 /// </summary>
-internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore media, TimeProvider clock, ILogger<ResultIngestor> logger)
+internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore media, TimeProvider clock, IEnumerable<IIngestListener> listeners, ILogger<ResultIngestor> logger)
 {
     public async Task<IngestOutcome> StoreAsync(string nodeId, IReadOnlyList<Result> results, CancellationToken cancellationToken)
     {
@@ -38,10 +45,12 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
             }
         }
 
-        return await database.WriteAsync(async (connection, transaction) =>
+        var stored = new List<Result>();
+        var outcome = await database.WriteAsync(async (connection, transaction) =>
         {
+            stored.Clear();
             var last = (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }, transaction).ConfigureAwait(false);
-            int stored = 0, events = 0, clips = 0;
+            int events = 0, clips = 0;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var result in results)
             {
@@ -57,7 +66,7 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
                     continue;
                 }
 
-                stored++;
+                stored.Add(result);
                 switch (result.BodyCase)
                 {
                     case Result.BodyOneofCase.Event:
@@ -76,8 +85,17 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
             }
 
             await connection.ExecuteAsync("UPDATE nodes SET last_sequence = @Last WHERE id = @NodeId AND last_sequence < @Last", new { NodeId = nodeId, Last = (long)last }, transaction).ConfigureAwait(false);
-            return new IngestOutcome(last, stored, events + clips);
+            return new IngestOutcome(last, stored.Count, events + clips);
         }, cancellationToken).ConfigureAwait(false);
+        if (stored.Count > 0)
+        {
+            foreach (var listener in listeners)
+            {
+                listener.OnStored(nodeId, stored);
+            }
+        }
+
+        return outcome;
     }
 
     /// <summary>Why a result cannot be stored, or null when it can.</summary>

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CctvEdge.Node.Configuration;
 using CctvEdge.Protocol;
 
-namespace CctvEdge.Node.Plugins;
+namespace CctvEdge.Plugins.Hosting;
 
 /// <summary>A plugin folder's <c>plugin.json</c>: who the plugin is and where its entry type lives.</summary>
-internal sealed record PluginManifest(
+public sealed record PluginManifest(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("sdkAbi")] int SdkAbi,
@@ -82,9 +81,9 @@ internal sealed record PluginManifest(
 }
 
 /// <summary>A plugin could not be loaded; the message is reported to the server as the plugin's error.</summary>
-internal sealed class PluginLoadException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class PluginLoadException(string message, Exception? inner = null) : Exception(message, inner);
 
-internal static class PathConfinement
+public static class PathConfinement
 {
     /// <summary>True when <paramref name="fullPath"/> lies inside <paramref name="root"/> (both already full paths).</summary>
     public static bool IsInside(string root, string fullPath)

@@ -1,0 +1,34 @@
+using CctvEdge.Plugins.Hosting;
+using CctvEdge.Plugins.Sdk;
+
+namespace CctvEdge.Node.Plugins;
+
+/// <summary>A plugin folder after loading: either ready to create instances, or failed with a reason.</summary>
+internal sealed class InstalledPlugin(PluginLoad load, string settingsSchema)
+{
+    public PluginLoad Load => load;
+
+    public string Id => load.Id;
+
+    public string Folder => load.Folder;
+
+    public PluginManifest? Manifest => load.Manifest;
+
+    public string Version => Manifest?.Version ?? "";
+
+    public string Description => Manifest?.Description ?? "";
+
+    /// <summary>Null when the plugin loaded; otherwise why it did not.</summary>
+    public string? Error => load.Error;
+
+    public bool IsLoaded => load.IsLoaded;
+
+    /// <summary>The JSON Schema of the settings the plugin declares (<see cref="PluginSettingsAttribute"/>), or "".</summary>
+    public string SettingsSchema => settingsSchema;
+
+    public static InstalledPlugin From(PluginLoad load) =>
+        new(load, load.EntryType is { } type ? Plugins.SettingsSchema.For(type) : "");
+
+    /// <summary>A fresh instance for one camera.</summary>
+    public ICameraPlugin CreateInstance() => (ICameraPlugin)load.CreateInstance();
+}

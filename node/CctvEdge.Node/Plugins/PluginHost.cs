@@ -1,0 +1,175 @@
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Outbox;
+using CctvEdge.Node.Recording;
+using CctvEdge.Plugins.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Node.Plugins;
+
+/// <summary>
+/// Keeps one plugin instance running for every enabled camera-plugin pair while both change under it: plugin folders
+/// added, replaced or removed (the old version drained and unloaded, the new one started), and config reloads
+/// (plugins enabled, disabled or given new settings). All changes are applied one at a time, by one loop.
+/// </summary>
+internal sealed partial class PluginHost(
+    PluginCatalog catalog,
+    PluginConfigReloader config,
+    IResultOutbox outbox,
+    ClipQueue clipQueue,
+    IOptions<NodeOptions> node,
+    TimeProvider clock,
+    ILoggerFactory loggers) : IAsyncDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger<PluginHost>();
+    private readonly AsyncSignal _configChanged = new();
+    private readonly CallLimits _limits = new(TimeSpan.FromMilliseconds(node.Value.PluginCallBudgetMilliseconds), TimeSpan.FromSeconds(node.Value.PluginHangSeconds));
+    private IReadOnlyList<PluginInstance> _instances = [];
+    private IReadOnlyList<(CameraWorker Camera, ClipRecorder Clips)> _cameras = [];
+
+    public IReadOnlyList<PluginInstance> Instances => Volatile.Read(ref _instances);
+
+    public PluginCatalog Catalog => catalog;
+
+    /// <summary>Loads the plugins directory and starts the instances the config asks for.</summary>
+    public async Task StartAsync(IReadOnlyList<CameraWorker> cameras, CancellationToken cancellationToken)
+    {
+        _cameras = [.. cameras.Select(c => (c, new ClipRecorder(c.Camera, clipQueue)))];
+        catalog.LoadAll(node.Value.ResolvedPluginsDirectory);
+        config.Changed += _configChanged.Set;
+        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies plugin folder changes and config reloads as they come, until <paramref name="stop"/>.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var options = node.Value;
+        using var watcher = new PluginDirectoryWatcher(options.ResolvedPluginsDirectory, TimeSpan.FromMilliseconds(options.PluginQuietMilliseconds), TimeSpan.FromSeconds(options.PluginRescanSeconds));
+        var folders = watcher.WaitForChangeAsync(catalog.Fingerprints, stop);
+        if (watcher.EventsProblem is { } problem)
+        {
+            LogNoEvents(_logger, problem, options.PluginRescanSeconds);
+        }
+
+        var settings = _configChanged.WaitAsync(Timeout.InfiniteTimeSpan, stop);
+        try
+        {
+            while (true)
+            {
+                if (await Task.WhenAny(folders, settings).ConfigureAwait(false) == folders)
+                {
+                    var retired = catalog.Apply(await folders.ConfigureAwait(false));
+                    await ReconcileAsync(stop).ConfigureAwait(false);
+                    foreach (var plugin in retired)
+                    {
+                        plugin.Load.Unload();
+                    }
+
+                    folders = watcher.WaitForChangeAsync(catalog.Fingerprints, stop);
+                }
+                else
+                {
+                    await settings.ConfigureAwait(false);
+                    await ReconcileAsync(stop).ConfigureAwait(false);
+                    settings = _configChanged.WaitAsync(Timeout.InfiniteTimeSpan, stop);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        config.Changed -= _configChanged.Set;
+        foreach (var instance in Interlocked.Exchange(ref _instances, []))
+        {
+            await instance.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var assignments = config.Current;
+        var current = Instances;
+        var next = new List<PluginInstance>();
+        var considered = new List<PluginInstance>();
+        foreach (var (camera, clips) in _cameras)
+        {
+            foreach (var assignment in assignments.GetValueOrDefault(camera.Camera.Id, []).Where(a => a.Enabled))
+            {
+                var running = current.FirstOrDefault(i => i.CameraId == camera.Camera.Id && i.PluginId == assignment.PluginId);
+                var plugin = catalog.Find(assignment.PluginId);
+                if (running is not null)
+                {
+                    considered.Add(running);
+                }
+
+                var instance = await ReconcileOneAsync(running, plugin, () => PluginInstance.Create(camera, plugin, assignment, outbox, clips, _limits, clock, loggers), assignment, cancellationToken).ConfigureAwait(false);
+                next.Add(instance);
+            }
+        }
+
+        foreach (var gone in current.Where(i => !considered.Contains(i)))
+        {
+            LogStopped(_logger, gone.PluginId, gone.CameraId);
+            await gone.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _instances, next);
+    }
+
+    private async Task<PluginInstance> ReconcileOneAsync(PluginInstance? running, InstalledPlugin? plugin, Func<PluginInstance> create, PluginAssignment assignment, CancellationToken cancellationToken)
+    {
+        if (running is not null && ReferenceEquals(running.Plugin, plugin))
+        {
+            if (running.Assignment.SameSettings(assignment) || running.Refused?.SameSettings(assignment) == true)
+            {
+                return running;
+            }
+
+            if (running.CanReconfigure)
+            {
+                await running.ReconfigureAsync(assignment, cancellationToken).ConfigureAwait(false);
+                return running;
+            }
+        }
+
+        var fresh = create();
+        if (running is null)
+        {
+            await fresh.StartAsync(cancellationToken).ConfigureAwait(false);
+            return fresh;
+        }
+
+        // A new version, or new settings for a plugin that cannot take them while running: start the new instance
+        // before stopping the old, so new settings that do not work leave the old instance running.
+        var prepared = await fresh.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        if (!prepared && ReferenceEquals(running.Plugin, plugin) && running.State == PluginInstanceState.Running)
+        {
+            running.RefuseSettings(assignment, fresh.Error);
+            await fresh.DisposeAsync().ConfigureAwait(false);
+            return running;
+        }
+
+        LogReplacing(_logger, running.PluginId, running.CameraId, running.Version, fresh.Version);
+        await running.DisposeAsync().ConfigureAwait(false);
+        if (prepared)
+        {
+            fresh.Attach();
+        }
+
+        return fresh;
+    }
+
+    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Plugin {PluginId} on camera {CameraId} stopped: disabled, or removed from the config.")]
+    private static partial void LogStopped(ILogger logger, string pluginId, string cameraId);
+
+    [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Plugin {PluginId} on camera {CameraId}: replacing {OldVersion} with {NewVersion}.")]
+    private static partial void LogReplacing(ILogger logger, string pluginId, string cameraId, string oldVersion, string newVersion);
+
+    [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "The plugins directory cannot be watched ({Problem}); changes are found by rescans every {Seconds} s.")]
+    private static partial void LogNoEvents(ILogger logger, string problem, double seconds);
+}
