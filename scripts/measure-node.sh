@@ -14,7 +14,14 @@ trap 'kill $demo 2>/dev/null; wait 2>/dev/null; rm -rf "$CCTVEDGE_DEMO_DIR"' EXI
 start=$(date +%s.%N)
 bash scripts/demo.sh > "$CCTVEDGE_DEMO_DIR.log" 2>&1 &
 demo=$!
-until curl -s "http://127.0.0.1:$CCTVEDGE_WEB_PORT/api/events" 2>/dev/null | grep -q '"kind":"motion"'; do
+# The REST API needs a signed-in user: create the (fresh) demo server's admin once it answers, keep the cookie.
+cookies="$CCTVEDGE_DEMO_DIR/cookies"
+until curl -sf -c "$cookies" -H 'Content-Type: application/json' -d '{"name":"admin","password":"measure-node"}' \
+    "http://127.0.0.1:$CCTVEDGE_WEB_PORT/api/auth/setup" >/dev/null 2>&1; do
+  kill -0 $demo 2>/dev/null || { cat "$CCTVEDGE_DEMO_DIR.log"; exit 1; }
+  sleep 0.2
+done
+until curl -s -b "$cookies" "http://127.0.0.1:$CCTVEDGE_WEB_PORT/api/events" 2>/dev/null | grep -q '"kind":"motion"'; do
   kill -0 $demo 2>/dev/null || { cat "$CCTVEDGE_DEMO_DIR.log"; exit 1; }
   sleep 0.2
 done

@@ -17,7 +17,7 @@ internal static class ServerApi
         {
             await using var connection = await database.OpenAsync(ct);
             return Results.Text("ok");
-        });
+        }).AllowAnonymous();
 
         var api = endpoints.MapGroup("/api");
         api.MapGet("/nodes", async (IOverviewQuery query, CancellationToken ct) => (await query.GetOverviewAsync(1, ct)).Nodes);

@@ -1,6 +1,7 @@
 using CctvEdge.Grpc.AspNetCore;
 using CctvEdge.Grpc.HealthCheck;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Sessions;
@@ -48,6 +49,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<NodeStore>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<ClipStore>();
+        services.AddSingleton<UserStore>();
         return services;
     }
 
@@ -80,7 +82,7 @@ internal static class ServerHostExtensions
         // Serves _content/* (Radzen, our CSS) from the build output too, not only after a publish.
         builder.WebHost.UseStaticWebAssets();
 
-        // Keys for antiforgery and (later) sign-in cookies live with the server's data, so they survive restarts and moves.
+        // Keys for antiforgery and sign-in cookies live with the server's data, so they survive restarts and moves.
         services.AddDataProtection().SetApplicationName("CctvEdge").PersistKeysToFileSystem(new DirectoryInfo(
             Path.Combine(Path.GetFullPath(builder.Configuration[$"{ServerOptions.Section}:DataDirectory"] ?? new ServerOptions().DataDirectory), "keys")));
         services.AddServerStorage(builder.Configuration);
@@ -93,6 +95,10 @@ internal static class ServerHostExtensions
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<ILiveUpdates>(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<IOverviewQuery, OverviewQuery>();
+        services.AddWebAuthentication();
+        services.AddSingleton<IAccountService, AccountService>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<IUserAdmin, UserAdmin>();
         services.AddSingleton<NodeSessionService>();
         services.AddGrpcTransport();
         services.AddGrpcHealthChecks();
@@ -103,10 +109,14 @@ internal static class ServerHostExtensions
     public static WebApplication MapCctvEdgeServer(this WebApplication app)
     {
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>()));
-        app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>()));
-        app.MapGrpcHealthChecksService();
+        // Nodes authenticate by their hello and credential, not by a browser's cookie.
+        app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>())).AllowAnonymous();
+        app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>())).AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapAuthApi();
         app.MapServerApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
