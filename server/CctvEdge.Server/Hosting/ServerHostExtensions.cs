@@ -50,6 +50,10 @@ internal static class ServerHostExtensions
         services.AddSingleton<EventStore>();
         services.AddSingleton<ClipStore>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<EventQueries>();
+        services.AddSingleton<ClipQueries>();
+        services.AddSingleton<ReviewStore>();
+        services.AddSingleton<ServerDisks>();
         return services;
     }
 
@@ -99,6 +103,8 @@ internal static class ServerHostExtensions
         services.AddSingleton<IAccountService, AccountService>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<IUserAdmin, UserAdmin>();
+        services.AddSingleton<IReviewQuery, ReviewQuery>();
+        services.AddScoped<IReviewActions, ReviewActions>();
         services.AddSingleton<NodeSessionService>();
         services.AddGrpcTransport();
         services.AddGrpcHealthChecks();
