@@ -22,7 +22,14 @@ internal sealed record ClipListRow
 }
 
 /// <summary>Bytes of stored clips per camera and day (UTC days: the clip store's folders).</summary>
-internal sealed record DailyBytesRow(string NodeId, string CameraId, string Day, long Bytes, long Clips);
+internal sealed record DailyBytesRow
+{
+    public string NodeId { get; init; } = "";
+    public string CameraId { get; init; } = "";
+    public string Day { get; init; } = "";
+    public long Bytes { get; init; }
+    public long Clips { get; init; }
+}
 
 /// <summary>Reads clips by camera and time for the player, the storage page and exports.</summary>
 internal sealed class ClipQueries(SqliteDatabase database)

@@ -25,7 +25,15 @@ internal sealed record EventGroupRow
 }
 
 /// <summary>An event's span, for the timeline.</summary>
-internal sealed record EventSpanRow(long Id, string NodeId, string CameraId, string Kind, long StartMs, long StopMs);
+internal sealed record EventSpanRow
+{
+    public long Id { get; init; }
+    public string NodeId { get; init; } = "";
+    public string CameraId { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public long StartMs { get; init; }
+    public long StopMs { get; init; }
+}
 
 /// <summary>
 /// The events page's reads. Every query is bounded to one day by <c>start_ms</c>, so it reads a range of the
