@@ -1,3 +1,4 @@
+using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Storage;
 using CctvEdge.Storage;
 using CctvEdge.Testing;
@@ -5,6 +6,7 @@ using CctvEdge.Web;
 using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CctvEdge.Server.Tests;
 
@@ -161,6 +163,35 @@ public sealed class ReviewTests : IAsyncLifetime
         // One point a second over both clips, 0 s to 20 s inclusive.
         Assert.Equal(21, player.Motion.Count);
         Assert.Null(await Query.GetEventPlayerAsync(12345, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task NotificationStage_NewEvents_WebNotificationsForConfiguredKindsOnceEach()
+    {
+        long motion, system, deleted;
+        await using (var seed = await SeedAsync())
+        {
+            motion = await seed.EventAsync("barn", "yard", Morning, TimeSpan.FromSeconds(3));
+            system = await seed.EventAsync("barn", "", Morning.AddSeconds(5), TimeSpan.Zero, "system");
+            await seed.EventAsync("barn", "yard", Morning.AddSeconds(9), TimeSpan.FromSeconds(3), "sensor");
+            deleted = await seed.EventAsync("barn", "yard", Morning.AddSeconds(20), TimeSpan.FromSeconds(3));
+        }
+
+        await AsAsync(Roles.Admin, actions => actions.DeleteAsync([deleted], CancellationToken.None));
+        var stage = _server.Services.GetServices<IHostedService>().OfType<NotificationStage>().Single();
+        await stage.RunOnceAsync(CancellationToken.None);
+        await stage.RunOnceAsync(CancellationToken.None);
+
+        var notifications = _server.Services.GetRequiredService<INotificationQuery>();
+        var page = await notifications.GetAsync(null, 0, 50, CancellationToken.None);
+        Assert.Equal([system, motion], page.Items.Select(n => n.EventId));
+        Assert.All(page.Items, n => Assert.Equal(("web", "new"), (n.Channel, n.Status)));
+        Assert.Equal(2, page.Unacknowledged);
+
+        await AsAsync(Roles.Admin, actions => actions.AcknowledgeNotificationsAsync([page.Items[1].Id], CancellationToken.None));
+
+        Assert.Equal(system, Assert.Single((await notifications.GetAsync(false, 0, 50, CancellationToken.None)).Items).EventId);
+        Assert.Contains(motion, Assert.Single((await Query.GetEventsAsync(new EventFilter { Day = Day, Acknowledged = true }, 0, 50, CancellationToken.None)).Items).EventIds);
     }
 
     private async Task<DataSeeder> SeedAsync()

@@ -4,6 +4,7 @@ using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
 using CctvEdge.Storage;
@@ -41,6 +42,10 @@ internal static class ServerHostExtensions
             .Configure(o => BindStrict(configuration.GetSection(RetentionOptions.Section), o, RetentionOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        services.AddOptions<NotificationOptions>()
+            .Configure(o => BindStrict(configuration.GetSection(NotificationOptions.Section), o, NotificationOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(
             Path.Combine(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory, "cctvedge.db"),
@@ -54,6 +59,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<ClipQueries>();
         services.AddSingleton<ReviewStore>();
         services.AddSingleton<ServerDisks>();
+        services.AddSingleton<NotificationStore>();
         return services;
     }
 
@@ -105,6 +111,8 @@ internal static class ServerHostExtensions
         services.AddScoped<IUserAdmin, UserAdmin>();
         services.AddSingleton<IReviewQuery, ReviewQuery>();
         services.AddScoped<IReviewActions, ReviewActions>();
+        services.AddSingleton<INotificationQuery, NotificationQuery>();
+        services.AddHostedService<NotificationStage>();
         services.AddSingleton<NodeSessionService>();
         services.AddGrpcTransport();
         services.AddGrpcHealthChecks();

@@ -52,3 +52,6 @@ CREATE TABLE node_disk_days (
     total_bytes INTEGER NOT NULL,
     PRIMARY KEY (node_id, day)
 );
+
+-- Notifications start with the events that arrive after this upgrade, not with the whole history.
+INSERT INTO settings (key, value) VALUES ('notifications.last_event_id', (SELECT COALESCE(MAX(id), 0) FROM events));
