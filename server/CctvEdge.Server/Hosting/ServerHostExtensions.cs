@@ -112,6 +112,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<IReviewQuery, ReviewQuery>();
         services.AddScoped<IReviewActions, ReviewActions>();
         services.AddSingleton<INotificationQuery, NotificationQuery>();
+        services.AddSingleton<IStorageQuery, StorageQuery>();
         services.AddHostedService<NotificationStage>();
         services.AddSingleton<NodeSessionService>();
         services.AddGrpcTransport();

@@ -54,13 +54,13 @@ internal sealed class ClipQueries(SqliteDatabase database)
         return await connection.QueryFirstOrDefaultAsync<ClipListRow>($"SELECT {Columns} FROM clips k WHERE k.id = @Id", new { Id = clipId }).ConfigureAwait(false);
     }
 
-    /// <summary>Stored clips that start in [from, to), by start; all cameras when <paramref name="cameras"/> is empty.</summary>
-    public async Task<IReadOnlyList<ClipListRow>> StoredAsync(IReadOnlyCollection<CameraKey> cameras, long fromMs, long toMs, CancellationToken cancellationToken)
+    /// <summary>Clips (only stored ones, or all) that start in [from, to), by start; all cameras when <paramref name="cameras"/> is empty.</summary>
+    public async Task<IReadOnlyList<ClipListRow>> StartingInAsync(IReadOnlyCollection<CameraKey> cameras, long fromMs, long toMs, bool storedOnly, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<ClipListRow>(
-            $"SELECT {Columns} FROM clips k WHERE k.state = 'stored' AND k.start_ms >= @From AND k.start_ms < @To ORDER BY k.start_ms, k.id",
-            new { From = fromMs, To = toMs }).ConfigureAwait(false);
+            $"SELECT {Columns} FROM clips k WHERE (@Any OR k.state = 'stored') AND k.start_ms >= @From AND k.start_ms < @To ORDER BY k.start_ms, k.id",
+            new { From = fromMs, To = toMs, Any = !storedOnly }).ConfigureAwait(false);
         var wanted = cameras.ToHashSet();
         return rows.Where(r => wanted.Count == 0 || wanted.Contains(new CameraKey(r.NodeId, r.CameraId))).ToList();
     }
