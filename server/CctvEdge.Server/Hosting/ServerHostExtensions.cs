@@ -3,6 +3,7 @@ using CctvEdge.Grpc.HealthCheck;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
+using CctvEdge.Server.Export;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Sessions;
@@ -113,6 +114,9 @@ internal static class ServerHostExtensions
         services.AddScoped<IReviewActions, ReviewActions>();
         services.AddSingleton<INotificationQuery, NotificationQuery>();
         services.AddSingleton<IStorageQuery, StorageQuery>();
+        services.AddSingleton<ExportClips>();
+        services.AddSingleton<FolderExports>();
+        services.AddScoped<IExportService, ExportService>();
         services.AddHostedService<NotificationStage>();
         services.AddSingleton<NodeSessionService>();
         services.AddGrpcTransport();
@@ -133,6 +137,7 @@ internal static class ServerHostExtensions
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapAuthApi();
         app.MapServerApi();
+        app.MapZipExport();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;
