@@ -104,6 +104,8 @@ internal static class ServerHostExtensions
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<LiveHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveHub>());
         services.AddSingleton<ILiveUpdates>(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<IOverviewQuery, OverviewQuery>();
         services.AddWebAuthentication();
@@ -138,6 +140,7 @@ internal static class ServerHostExtensions
         app.MapAuthApi();
         app.MapServerApi();
         app.MapZipExport();
+        app.MapLiveStream();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;
