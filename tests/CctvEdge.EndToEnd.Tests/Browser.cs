@@ -61,6 +61,9 @@ internal sealed class Browser : IAsyncDisposable
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
     }
 
+    /// <summary>Waits until the page runs interactively (its circuit is up), after the prerendered first paint.</summary>
+    public static Task WaitInteractiveAsync(IPage page) => page.Locator("[data-testid=interactive]").First.WaitForAsync();
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

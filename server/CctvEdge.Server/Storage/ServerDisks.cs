@@ -15,14 +15,18 @@ internal sealed class ServerDisks(IOptions<ServerOptions> options)
         {
             try
             {
-                var drive = new DriveInfo(Directory.Exists(path) ? path : Path.GetPathRoot(path)!);
-                if (seen.TryGetValue(drive.Name, out var index))
+                if (MountOf(path) is not { } drive)
+                {
+                    continue;
+                }
+
+                if (seen.TryGetValue(drive.RootDirectory.FullName, out var index))
                 {
                     disks[index] = disks[index] with { Name = disks[index].Name + " and clips" };
                     continue;
                 }
 
-                seen[drive.Name] = disks.Count;
+                seen[drive.RootDirectory.FullName] = disks.Count;
                 disks.Add(new DiskView(name, drive.AvailableFreeSpace, drive.TotalSize));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
@@ -32,5 +36,14 @@ internal sealed class ServerDisks(IOptions<ServerOptions> options)
         }
 
         return disks;
+    }
+
+    /// <summary>The mounted filesystem that holds <paramref name="path"/>: the mount point that is its longest prefix.</summary>
+    private static DriveInfo? MountOf(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) + Path.DirectorySeparatorChar;
+        return DriveInfo.GetDrives()
+            .Where(d => full.StartsWith(Path.TrimEndingDirectorySeparator(d.RootDirectory.FullName) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .MaxBy(d => d.RootDirectory.FullName.Length);
     }
 }
