@@ -22,7 +22,8 @@ internal static class WebAuthentication
         {
             options.Cookie.Name = "cctvedge.auth";
             options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Strict;
+            // Lax: a link to a page (from a notification, say) arrives signed in; forms carry antiforgery tokens.
+            options.Cookie.SameSite = SameSiteMode.Lax;
             options.LoginPath = SignInPath;
             options.ExpireTimeSpan = TimeSpan.FromDays(14);
             options.SlidingExpiration = true;

@@ -134,7 +134,8 @@ internal sealed partial class FolderExports(ExportClips export, IOptions<ServerO
     internal static string Confined(string root, string relative)
     {
         var full = Path.GetFullPath(Path.Combine(root, relative));
-        return full.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+        var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        return full.StartsWith(prefix, StringComparison.Ordinal) && full.Length > prefix.Length
             ? full
             : throw new ArgumentException($"'{relative}' leaves {root}.", nameof(relative));
     }

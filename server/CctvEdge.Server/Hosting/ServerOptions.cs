@@ -10,7 +10,7 @@ internal sealed class ServerOptions
 {
     public const string Section = "Server";
 
-    /// <summary>The address both ports bind to. 127.0.0.1 until there is authentication; 0.0.0.0 for other machines.</summary>
+    /// <summary>The address both ports bind to: 0.0.0.0 for other machines (the web port is plain HTTP: put a TLS proxy in front).</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
     /// <summary>The gRPC port nodes dial (HTTP/2 only); 0 picks a free one.</summary>

@@ -41,9 +41,13 @@ internal sealed class ServerDisks(IOptions<ServerOptions> options)
     /// <summary>The mounted filesystem that holds <paramref name="path"/>: the mount point that is its longest prefix.</summary>
     private static DriveInfo? MountOf(string path)
     {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) + Path.DirectorySeparatorChar;
+        var full = WithSeparator(Path.GetFullPath(path));
         return DriveInfo.GetDrives()
-            .Where(d => full.StartsWith(Path.TrimEndingDirectorySeparator(d.RootDirectory.FullName) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Where(d => full.StartsWith(WithSeparator(d.RootDirectory.FullName), StringComparison.Ordinal))
             .MaxBy(d => d.RootDirectory.FullName.Length);
+
+        // "/" stays "/", "/media/usb" becomes "/media/usb/": so /media/usb2 is not under /media/usb.
+        static string WithSeparator(string directory) =>
+            Path.EndsInDirectorySeparator(directory) ? directory : directory + Path.DirectorySeparatorChar;
     }
 }
