@@ -14,8 +14,6 @@ internal sealed record NotificationRow
     public long CreatedMs { get; init; }
     public long? AcknowledgedMs { get; init; }
     public string AcknowledgedBy { get; init; } = "";
-    public string NodeId { get; init; } = "";
-    public string CameraId { get; init; } = "";
     public string CameraName { get; init; } = "";
     public string Kind { get; init; } = "";
     public long StartMs { get; init; }
@@ -73,7 +71,7 @@ internal sealed class NotificationStore(SqliteDatabase database, TimeProvider cl
         var rows = await connection.QueryAsync<NotificationRow>(
             $"""
             SELECT n.id, n.event_id, n.rule, n.channel, n.status, n.created_ms, n.acknowledged_ms, n.acknowledged_by,
-                   e.node_id, e.camera_id, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.kind, e.start_ms, e.end_ms, e.flagged,
+                   COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.kind, e.start_ms, e.end_ms, e.flagged,
                    COUNT(*) OVER () AS total
             FROM notifications n
             JOIN events e ON e.id = n.event_id AND e.deleted_ms IS NULL
