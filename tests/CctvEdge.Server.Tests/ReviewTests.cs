@@ -136,8 +136,29 @@ public sealed class ReviewTests : IAsyncLifetime
 
         var yard = Assert.Single(timeline.Rows, r => r.Camera == new CameraKey("barn", "yard"));
         Assert.Equal([2, 1], yard.Bars.Select(b => b.Count));
-        Assert.InRange(yard.Motion.Count, 55, 65);
+        // Two hours in three-minute buckets.
+        Assert.InRange(yard.Motion.Count, 38, 42);
         Assert.Equal("system", Assert.Single(Assert.Single(timeline.Rows, r => r.Camera.CameraId == "").Bars).Kind);
+    }
+
+    [Fact]
+    public async Task Ingest_MotionMagnitude_DayGraphReadsTheMinutePeaks()
+    {
+        using var node = new NodeSessionClient(_server.Client);
+        await node.ConnectAsync(NodeSessionClient.Hello());
+        var now = DateTimeOffset.UtcNow;
+        var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+        var results = new[] { 2.0, 9.0, 4.0 }.Select((value, i) =>
+        {
+            var result = NodeSessionClient.Measurement((ulong)i + 1, value);
+            result.Measurement.At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(minute.AddSeconds(10 * i));
+            return result;
+        }).ToArray();
+
+        await node.SendBatchAsync(results);
+
+        var timeline = await Query.GetTimelineAsync(new EventFilter { Day = LocalDay.Of(minute) }, CancellationToken.None);
+        Assert.Equal(9.0, Assert.Single(Assert.Single(timeline.Rows).Motion).Value);
     }
 
     [Fact]

@@ -95,6 +95,17 @@ public sealed class DataSeeder : IAsyncDisposable
             "INSERT INTO measurements (node_id, camera_id, plugin_id, name, at_ms, value, unit) VALUES (@NodeId, @CameraId, 'motion', 'motion.magnitude', @At, @Value, '%')",
             rows,
             _transaction).ConfigureAwait(false);
+        // The per-minute rollup the server keeps at ingest.
+        await _connection.ExecuteAsync(
+            """
+            INSERT INTO motion_minutes (node_id, camera_id, minute_ms, peak)
+            SELECT node_id, camera_id, (at_ms / 60000) * 60000, MAX(value) FROM measurements
+            WHERE node_id = @NodeId AND camera_id = @CameraId AND name = 'motion.magnitude' AND at_ms >= @From AND at_ms < @To
+            GROUP BY 1, 2, 3
+            ON CONFLICT (node_id, camera_id, minute_ms) DO UPDATE SET peak = MAX(peak, excluded.peak)
+            """,
+            new { NodeId = nodeId, CameraId = cameraId, From = from.ToUnixTimeMilliseconds(), To = to.ToUnixTimeMilliseconds() },
+            _transaction).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -7,8 +7,8 @@ namespace CctvEdge.Server.Api;
 /// <summary>The events page and the player, over the event and clip stores.</summary>
 internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips, ClipStore store, NodeStore nodes, ILogger<ReviewQuery> logger) : IReviewQuery
 {
-    /// <summary>Points of a day's motion graph: one per two minutes.</summary>
-    private const int DayMotionPoints = 720;
+    /// <summary>Points of a day's motion graph: one per three minutes, about two pixels each.</summary>
+    private const int DayMotionPoints = 480;
 
     /// <summary>Points of the player's motion graph over its clips.</summary>
     private const int PlayerMotionPoints = 600;
@@ -24,8 +24,8 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
 
     public async Task<EventPage> GetEventsAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
-        var rows = await events.PageAsync(filter, skip, take, cancellationToken).ConfigureAwait(false);
-        return new EventPage(rows.Select(ToView).ToList(), (int)(rows.FirstOrDefault()?.Total ?? 0));
+        var (rows, total) = await events.PageAsync(filter, skip, take, cancellationToken).ConfigureAwait(false);
+        return new EventPage(rows.Select(ToView).ToList(), (int)total);
     }
 
     public async Task<DayTimeline> GetTimelineAsync(EventFilter filter, CancellationToken cancellationToken)

@@ -42,32 +42,54 @@ internal sealed record EventSpanRow
 /// </summary>
 internal sealed class EventQueries(SqliteDatabase database)
 {
-    public async Task<IReadOnlyList<EventGroupRow>> PageAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
+    /// <summary>An event as a group of one: the columns of <see cref="EventGroupRow"/> from <c>events e</c>.</summary>
+    private const string SingleColumns =
+        "e.node_id, e.camera_id, e.kind, CAST(e.id AS TEXT) AS ids, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open, "
+        + "e.peak, '[' || e.zones_json || ']' AS zones_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged";
+
+    /// <summary>
+    /// A page of rows and how many rows there are. Without grouping the page is read straight off the start-time
+    /// index and stops after it; with grouping, the day's filtered events are grouped in one pass of window functions.
+    /// </summary>
+    public async Task<(IReadOnlyList<EventGroupRow> Rows, long Total)> PageAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = Parameters(filter, new { Skip = Math.Max(0, skip), Take = Math.Clamp(take, 1, 1000) });
+        var groups = filter.GroupGapSeconds > 0
+            ? $"""
+                filtered AS (
+                    SELECT e.id, e.node_id, e.camera_id, e.kind, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open,
+                           e.peak, e.zones_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged
+                    FROM events e
+                    WHERE {Where(filter)}
+                ), marked AS (
+                    -- A new group starts when an event begins more than the gap after everything before it (of its camera and kind) ended.
+                    SELECT f.*, CASE WHEN f.start_ms - MAX(f.stop_ms) OVER before <= @Gap THEN 0 ELSE 1 END AS new_group
+                    FROM filtered f
+                    WINDOW before AS (PARTITION BY f.node_id, f.camera_id, f.kind ORDER BY f.start_ms, f.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                ), numbered AS (
+                    SELECT m.*, SUM(m.new_group) OVER (PARTITION BY m.node_id, m.camera_id, m.kind ORDER BY m.start_ms, m.id ROWS UNBOUNDED PRECEDING) AS grp
+                    FROM marked m
+                ), groups AS (
+                    SELECT node_id, camera_id, kind, group_concat(id) AS ids, MIN(start_ms) AS start_ms, MAX(stop_ms) AS stop_ms, MAX(open) AS open,
+                           MAX(peak) AS peak, json_group_array(json(zones_json)) AS zones_json, MIN(acknowledged) AS acknowledged, MAX(flagged) AS flagged,
+                           COUNT(*) OVER () AS total
+                    FROM numbered
+                    GROUP BY node_id, camera_id, kind, grp
+                    ORDER BY start_ms DESC, MIN(id) DESC
+                    LIMIT @Take OFFSET @Skip
+                )
+                """
+            : $"""
+                groups AS (
+                    SELECT {SingleColumns}, 0 AS total FROM events e
+                    WHERE {Where(filter)}
+                    ORDER BY e.start_ms DESC, e.id DESC
+                    LIMIT @Take OFFSET @Skip
+                )
+                """;
         var sql = $"""
-            WITH filtered AS (
-                SELECT e.id, e.node_id, e.camera_id, e.kind, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open,
-                       e.peak, e.zones_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged
-                FROM events e
-                WHERE {Where(filter)}
-            ), marked AS (
-                -- A new group starts when an event begins more than the gap after everything before it (of its camera and kind) ended.
-                SELECT f.*, CASE WHEN @Gap <= 0 THEN 1 WHEN f.start_ms - MAX(f.stop_ms) OVER before <= @Gap THEN 0 ELSE 1 END AS new_group
-                FROM filtered f
-                WINDOW before AS (PARTITION BY f.node_id, f.camera_id, f.kind ORDER BY f.start_ms, f.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-            ), numbered AS (
-                SELECT m.*, SUM(m.new_group) OVER (PARTITION BY m.node_id, m.camera_id, m.kind ORDER BY m.start_ms, m.id ROWS UNBOUNDED PRECEDING) AS grp
-                FROM marked m
-            ), groups AS (
-                SELECT node_id, camera_id, kind, group_concat(id) AS ids, MIN(start_ms) AS start_ms, MAX(stop_ms) AS stop_ms, MAX(open) AS open,
-                       MAX(peak) AS peak, json_group_array(json(zones_json)) AS zones_json, MIN(acknowledged) AS acknowledged, MAX(flagged) AS flagged,
-                       COUNT(*) OVER () AS total
-                FROM numbered
-                GROUP BY node_id, camera_id, kind, grp
-                ORDER BY start_ms DESC, MIN(id) DESC
-                LIMIT @Take OFFSET @Skip
-            ), paged AS (
+            WITH {groups}, paged AS (
                 SELECT g.*, COALESCE(c.name, NULLIF(g.camera_id, ''), 'node') AS camera_name,
                        (SELECT k.id FROM clips k WHERE {ClipIds.OverlapSql("k", "g.node_id", "g.camera_id", "g.start_ms", "g.stop_ms")} ORDER BY k.start_ms LIMIT 1) AS clip_id
                 FROM groups g
@@ -77,8 +99,11 @@ internal sealed class EventQueries(SqliteDatabase database)
             FROM paged p
             ORDER BY p.start_ms DESC
             """;
-        var rows = await connection.QueryAsync<EventGroupRow>(sql, Parameters(filter, new { Skip = Math.Max(0, skip), Take = Math.Clamp(take, 1, 1000) })).ConfigureAwait(false);
-        return rows.ToList();
+        var rows = (await connection.QueryAsync<EventGroupRow>(sql, parameters).ConfigureAwait(false)).ToList();
+        var total = filter.GroupGapSeconds > 0
+            ? rows.FirstOrDefault()?.Total ?? 0
+            : await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM events e WHERE {Where(filter)}", parameters).ConfigureAwait(false);
+        return (rows, total);
     }
 
     /// <summary>One event as a group of one, unless it was deleted.</summary>
@@ -86,10 +111,8 @@ internal sealed class EventQueries(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QueryFirstOrDefaultAsync<EventGroupRow>(
-            """
-            SELECT e.node_id, e.camera_id, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.kind, CAST(e.id AS TEXT) AS ids,
-                   e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open, e.peak, '[' || e.zones_json || ']' AS zones_json,
-                   e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged, 1 AS total
+            $"""
+            SELECT {SingleColumns}, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name
             FROM events e LEFT JOIN cameras c ON c.node_id = e.node_id AND c.id = e.camera_id
             WHERE e.id = @Id AND e.deleted_ms IS NULL
             """,
@@ -133,16 +156,26 @@ internal sealed class EventQueries(SqliteDatabase database)
         return rows.ToList();
     }
 
-    /// <summary>The largest motion magnitude per bucket of <paramref name="bucketMs"/>, from the series index.</summary>
+    /// <summary>
+    /// The largest motion magnitude per bucket of <paramref name="bucketMs"/>: from the per-minute rollup for buckets of
+    /// a minute or more (a day's graph), from the raw series through its index for finer ones (the player's).
+    /// </summary>
     public async Task<IReadOnlyList<(long AtMs, double Value)>> MotionAsync(CameraKey camera, long fromMs, long toMs, long bucketMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sql = bucketMs >= MotionMinutes.MinuteMs
+            ? """
+              SELECT (minute_ms - @From) / @Bucket AS bucket, MAX(peak) AS value FROM motion_minutes
+              WHERE node_id = @NodeId AND camera_id = @CameraId AND minute_ms >= @From AND minute_ms < @To
+              GROUP BY bucket ORDER BY bucket
+              """
+            : $"""
+              SELECT (at_ms - @From) / @Bucket AS bucket, MAX(value) AS value FROM measurements
+              WHERE node_id = @NodeId AND camera_id = @CameraId AND name = '{MotionMinutes.Series}' AND at_ms >= @From AND at_ms < @To
+              GROUP BY bucket ORDER BY bucket
+              """;
         var rows = await connection.QueryAsync<(long Bucket, double Value)>(
-            """
-            SELECT (at_ms - @From) / @Bucket AS bucket, MAX(value) AS value FROM measurements
-            WHERE node_id = @NodeId AND camera_id = @CameraId AND name = 'motion.magnitude' AND at_ms >= @From AND at_ms < @To
-            GROUP BY bucket ORDER BY bucket
-            """,
+            sql,
             new { camera.NodeId, camera.CameraId, From = fromMs, To = toMs, Bucket = Math.Max(1, bucketMs) }).ConfigureAwait(false);
         return rows.Select(r => (fromMs + (r.Bucket * bucketMs), r.Value)).ToList();
     }

@@ -164,20 +164,27 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
             transaction).ConfigureAwait(false);
     }
 
-    private static Task InsertMeasurementAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result) =>
-        connection.ExecuteAsync(
+    private static async Task InsertMeasurementAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result)
+    {
+        var row = new
+        {
+            NodeId = nodeId,
+            result.CameraId,
+            result.PluginId,
+            result.Measurement.Name,
+            At = result.Measurement.At.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+            result.Measurement.Value,
+            result.Measurement.Unit,
+        };
+        await connection.ExecuteAsync(
             "INSERT INTO measurements (node_id, camera_id, plugin_id, name, at_ms, value, unit) VALUES (@NodeId, @CameraId, @PluginId, @Name, @At, @Value, @Unit)",
-            new
-            {
-                NodeId = nodeId,
-                result.CameraId,
-                result.PluginId,
-                result.Measurement.Name,
-                At = result.Measurement.At.ToDateTimeOffset().ToUnixTimeMilliseconds(),
-                result.Measurement.Value,
-                result.Measurement.Unit,
-            },
-            transaction);
+            row,
+            transaction).ConfigureAwait(false);
+        if (row.Name == MotionMinutes.Series)
+        {
+            await connection.ExecuteAsync(MotionMinutes.UpsertSql, row, transaction).ConfigureAwait(false);
+        }
+    }
 
     private static Task InsertFileAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, string path, long now) =>
         connection.ExecuteAsync(

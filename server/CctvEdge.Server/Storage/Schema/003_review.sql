@@ -24,6 +24,18 @@ CREATE INDEX events_flagged ON events (node_id, camera_id, start_ms) WHERE flagg
 -- Frames per second of a stored clip, read from its MP4 the first time it is played (the player's frame step).
 ALTER TABLE clips ADD COLUMN fps REAL;
 
+-- The largest motion magnitude of each minute per camera, kept by ingest: a day's motion graph reads 1 440 rows per
+-- camera instead of 86 400, so the events page stays quick with many cameras.
+CREATE TABLE motion_minutes (
+    node_id   TEXT    NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+    camera_id TEXT    NOT NULL,
+    minute_ms INTEGER NOT NULL,                      -- the minute's start
+    peak      REAL    NOT NULL,
+    PRIMARY KEY (node_id, camera_id, minute_ms)
+) WITHOUT ROWID;
+INSERT INTO motion_minutes (node_id, camera_id, minute_ms, peak)
+SELECT node_id, camera_id, (at_ms / 60000) * 60000, MAX(value) FROM measurements WHERE name = 'motion.magnitude' GROUP BY 1, 2, 3;
+
 -- One row per event and channel. Only the web channel exists yet; sending channels add rows of their own.
 CREATE TABLE notifications (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
