@@ -85,6 +85,7 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
         network.Node.Kill();
 
         await Assertions.Expect(state).ToHaveTextAsync("offline", new() { IgnoreCase = true, Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-testid=warning][data-warning=node-offline]")).ToContainTextAsync("E2E node is offline");
         await Browser.ScreenshotAsync(page, "overview-offline");
     }
 }
