@@ -1,5 +1,6 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Node.Recording;
@@ -79,6 +80,8 @@ internal static class NodeAgentHostExtensions
         services.AddSingleton<UplinkService>();
         services.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
         services.AddHostedService<ClipUploader>();
+        services.AddSingleton<LiveStreamer>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveStreamer>());
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         return builder;
     }

@@ -1,3 +1,4 @@
+using CctvEdge.Testing;
 using Microsoft.Playwright;
 
 namespace CctvEdge.EndToEnd.Tests;
@@ -29,13 +30,39 @@ internal sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser);
     }
 
+    /// <summary>A new page with its own cookies (a fresh visitor), at <paramref name="address"/>.</summary>
     public async Task<IPage> OpenAsync(Uri address)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, AcceptDownloads = true });
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(address.ToString());
         return page;
     }
+
+    /// <summary>A new page signed in as the test admin through the sign-in form, then at <paramref name="path"/>.</summary>
+    public async Task<IPage> OpenSignedInAsync(Uri webAddress, string path = "")
+    {
+        var page = await OpenAsync(new Uri(webAddress, "signin"));
+        await SignInAsync(page, WebSignIn.AdminName, WebSignIn.AdminPassword);
+        if (path.Length > 0)
+        {
+            await page.GotoAsync(new Uri(webAddress, path).ToString());
+        }
+
+        return page;
+    }
+
+    /// <summary>Fills the sign-in form and waits to land on the page it sends the user to.</summary>
+    public static async Task SignInAsync(IPage page, string name, string password)
+    {
+        await page.FillAsync("#name", name);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=signin-submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits until the page runs interactively (its circuit is up), after the prerendered first paint.</summary>
+    public static Task WaitInteractiveAsync(IPage page) => page.Locator("[data-testid=interactive]").First.WaitForAsync();
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -50,6 +50,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
 
     public TcpProxy? Proxy { get; private set; }
 
+    /// <summary>The REST API, signed in as the admin.</summary>
     public HttpClient Http { get; private set; } = null!;
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
@@ -87,7 +88,8 @@ internal sealed class DemoNetwork : IAsyncDisposable
     {
         Directory.CreateDirectory(ServerData);
         Server = await ServerProcess.StartAsync(ServerData, _grpcPort, _webPort, _options.ServerArguments).ConfigureAwait(false);
-        Http ??= new HttpClient { BaseAddress = Server.WebAddress, Timeout = TimeSpan.FromSeconds(20) };
+        // Signed in as the admin; the cookie outlives a server restart (its keys are in the data directory).
+        Http ??= await WebSignIn.AdminClientAsync(Server.WebAddress).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         if (_options.Proxy)
         {
             Proxy ??= new TcpProxy(_grpcPort);

@@ -17,7 +17,7 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
         Assert.Equal("yard", events[0].GetProperty("cameraId").GetString());
 
         await using var browser = await Browser.LaunchAsync();
-        var page = await browser.OpenAsync(network.Server.WebAddress);
+        var page = await browser.OpenSignedInAsync(network.Server.WebAddress);
         var node = page.Locator("[data-testid=node][data-node-id=e2e-node]");
         await Assertions.Expect(node.Locator("[data-testid=node-name]")).ToHaveTextAsync("E2E node");
         await Assertions.Expect(node.Locator("[data-testid=node-state]")).ToHaveTextAsync("online", new() { IgnoreCase = true });
@@ -51,7 +51,7 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
             EventTimeout, "a stored clip");
         await using var browser = await Browser.LaunchAsync();
 
-        var page = await browser.OpenAsync(new Uri(network.Server.WebAddress, clip.GetProperty("url").GetString()));
+        var page = await browser.OpenSignedInAsync(network.Server.WebAddress, clip.GetProperty("url").GetString()!.TrimStart('/'));
         var played = await page.EvaluateAsync<double[]>(
             """
             async () => {
@@ -78,13 +78,14 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
         await using var network = await DemoNetwork.StartAsync();
         await network.WaitForEventsAsync(1, EventTimeout);
         await using var browser = await Browser.LaunchAsync();
-        var page = await browser.OpenAsync(network.Server.WebAddress);
+        var page = await browser.OpenSignedInAsync(network.Server.WebAddress);
         var state = page.Locator("[data-testid=node][data-node-id=e2e-node] [data-testid=node-state]");
         await Assertions.Expect(state).ToHaveTextAsync("online", new() { IgnoreCase = true });
 
         network.Node.Kill();
 
         await Assertions.Expect(state).ToHaveTextAsync("offline", new() { IgnoreCase = true, Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-testid=warning][data-warning=node-offline]")).ToContainTextAsync("E2E node is offline");
         await Browser.ScreenshotAsync(page, "overview-offline");
     }
 }

@@ -14,7 +14,7 @@ internal sealed class InProcessServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempDirectory _data;
 
-    private InProcessServer(WebApplication app, TempDirectory data, ServerEndpoints endpoints)
+    private InProcessServer(WebApplication app, TempDirectory data, ServerEndpoints endpoints, HttpClient http)
     {
         _app = app;
         _data = data;
@@ -22,7 +22,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         WebAddress = new Uri(endpoints.WebAddress);
         Channel = GrpcChannel.ForAddress(GrpcAddress);
         Client = new NodeService.NodeServiceClient(Channel);
-        Http = new HttpClient { BaseAddress = WebAddress, Timeout = TimeSpan.FromSeconds(20) };
+        Http = http;
     }
 
     public Uri GrpcAddress { get; }
@@ -33,13 +33,20 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public NodeService.NodeServiceClient Client { get; }
 
+    /// <summary>Signed in as the admin, unless started as a first run.</summary>
     public HttpClient Http { get; }
 
     public string DataDirectory => _data.Path;
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessServer> StartAsync(params string[] extraArgs)
+    /// <summary>Starts the server and signs <see cref="Http"/> in as the admin (created through the first-run endpoint).</summary>
+    public static Task<InProcessServer> StartAsync(params string[] extraArgs) => StartAsync(createAdmin: true, extraArgs);
+
+    /// <summary>Starts the server as on its first run: no users, <see cref="Http"/> not signed in.</summary>
+    public static Task<InProcessServer> StartFirstRunAsync() => StartAsync(createAdmin: false, []);
+
+    private static async Task<InProcessServer> StartAsync(bool createAdmin, string[] extraArgs)
     {
         var data = new TempDirectory("cctvedge-server");
         string[] args = ["--bind", "127.0.0.1", "--grpc-port", "0", "--web-port", "0", "--data", data.Path, .. extraArgs];
@@ -49,7 +56,10 @@ internal sealed class InProcessServer : IAsyncDisposable
         var app = builder.Build();
         app.MapCctvEdgeServer();
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new InProcessServer(app, data, app.Services.GetRequiredService<ServerEndpoints>());
+        var endpoints = app.Services.GetRequiredService<ServerEndpoints>();
+        var web = new Uri(endpoints.WebAddress);
+        var http = createAdmin ? await WebSignIn.AdminClientAsync(web).WaitAsync(TimeSpan.FromSeconds(30)) : WebSignIn.NewClient(web);
+        return new InProcessServer(app, data, endpoints, http);
     }
 
     public async ValueTask DisposeAsync()

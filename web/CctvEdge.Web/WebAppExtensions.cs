@@ -1,4 +1,6 @@
 using CctvEdge.Web.Components;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,7 +9,10 @@ using Radzen;
 
 namespace CctvEdge.Web;
 
-/// <summary>Adds the web app to a host. The host supplies <see cref="Services.IOverviewQuery"/> and <see cref="Services.ILiveUpdates"/>.</summary>
+/// <summary>
+/// Adds the web app to a host. The host supplies the view services (<c>CctvEdge.Web.Services</c>), cookie
+/// authentication with the <see cref="UserPrincipal.Scheme"/> scheme, and a fallback policy that requires a signed-in user.
+/// </summary>
 public static class WebAppExtensions
 {
     private const string BlazorScriptResource = "CctvEdge.Web.blazor.web.js";
@@ -16,6 +21,7 @@ public static class WebAppExtensions
     public static IServiceCollection AddCctvEdgeWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
         return services;
     }
@@ -28,7 +34,13 @@ public static class WebAppExtensions
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Bytes(script, "text/javascript");
-        });
+        }).AllowAnonymous();
+        // A plain form post from the layout, so the cookie can be cleared (an interactive circuit cannot touch cookies).
+        endpoints.MapPost("/auth/sign-out", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(UserPrincipal.Scheme);
+            return Results.LocalRedirect("/signin");
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return endpoints;
     }

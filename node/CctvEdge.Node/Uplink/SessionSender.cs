@@ -1,4 +1,5 @@
 using CctvEdge.Grpc;
+using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
@@ -7,8 +8,9 @@ using Google.Protobuf.WellKnownTypes;
 namespace CctvEdge.Node.Uplink;
 
 /// <summary>
-/// The session's only writer. It wakes on new results, acks, snapshots, commands and the heartbeat timer, and sends
-/// in that order of importance: command replies, heartbeats, results (a bounded window ahead of the acks), snapshots.
+/// The session's only writer. It wakes on new results, acks, snapshots, commands, live chunks and the heartbeat timer,
+/// and sends in that order of importance: command replies, heartbeats, results (a bounded window ahead of the acks),
+/// live chunks (only while the server holds a live lease), snapshots.
 /// </summary>
 internal sealed class SessionSender(
     IClientStreamWriter<NodeMessage> requests,
@@ -16,7 +18,8 @@ internal sealed class SessionSender(
     NodeStatusCollector status,
     IResultOutbox outbox,
     SessionState state,
-    TimeSpan heartbeatInterval)
+    TimeSpan heartbeatInterval,
+    LiveStreamer live)
 {
     private const int BatchSize = 200;
     // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
@@ -42,6 +45,18 @@ internal sealed class SessionSender(
                 }
 
                 break;
+            case Command.KindOneofCase.StartLive:
+                var lease = TimeSpan.FromSeconds(Math.Clamp(command.StartLive.LeaseSeconds, 5, 300));
+                if (live.Start(command.StartLive.CameraId, lease) is { } problem)
+                {
+                    reply.Ok = false;
+                    reply.Error = problem;
+                }
+
+                break;
+            case Command.KindOneofCase.StopLive:
+                live.Stop(command.StopLive.CameraId);
+                break;
             default:
                 reply.Ok = false;
                 reply.Error = $"This node does not know the command {command.KindCase}.";
@@ -55,6 +70,7 @@ internal sealed class SessionSender(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         outbox.Appended += Wake;
+        live.ChunkReady += Wake;
         foreach (var camera in runtime.Cameras)
         {
             camera.Snapshots.Updated += Wake;
@@ -77,6 +93,11 @@ internal sealed class SessionSender(
                 }
 
                 await SendResultsAsync(cancellationToken).ConfigureAwait(false);
+                while (live.TryTake(out var chunk))
+                {
+                    await requests.WriteAsync(new NodeMessage { LiveChunk = chunk }).ConfigureAwait(false);
+                }
+
                 await SendSnapshotsAsync().ConfigureAwait(false);
 
                 var untilHeartbeat = nextHeartbeat - DateTimeOffset.UtcNow;
@@ -86,6 +107,8 @@ internal sealed class SessionSender(
         finally
         {
             outbox.Appended -= Wake;
+            live.ChunkReady -= Wake;
+            live.StopAll();
             foreach (var camera in runtime.Cameras)
             {
                 camera.Snapshots.Updated -= Wake;

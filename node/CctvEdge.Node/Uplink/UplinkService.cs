@@ -1,5 +1,6 @@
 using CctvEdge.Grpc;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ internal sealed partial class UplinkService(
     IResultOutbox outbox,
     ServerConnection server,
     ResultDelivery delivery,
+    LiveStreamer live,
     IOptions<ServerConnectionOptions> options,
     ILogger<UplinkService> logger) : BackgroundService
 {
@@ -100,7 +102,7 @@ internal sealed partial class UplinkService(
 
         var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
-        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat);
+        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live);
         var sending = sender.RunAsync(session.Token);
         var receiving = ReceiveAsync(call.ResponseStream, state, sender, session.Token);
         var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);

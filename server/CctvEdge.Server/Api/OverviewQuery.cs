@@ -6,7 +6,7 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Api;
 
 /// <summary>Builds the overview's view models from the store; "online" comes from the live sessions, not the database.</summary>
-internal sealed class OverviewQuery(NodeStore nodes, EventStore events, SessionRegistry sessions, TimeProvider clock) : IOverviewQuery
+internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQueries queries, ServerDisks disks, SessionRegistry sessions, TimeProvider clock) : IOverviewQuery
 {
     public async Task<OverviewModel> GetOverviewAsync(int latestEvents, CancellationToken cancellationToken)
     {
@@ -15,7 +15,8 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, SessionR
         var eventRows = await events.LatestAsync(latestEvents, null, cancellationToken).ConfigureAwait(false);
         var camerasByNode = cameraRows.ToLookup(c => c.NodeId);
         var views = nodeRows.Select(n => ToView(n, camerasByNode[n.Id])).ToList();
-        return new OverviewModel(views, eventRows.Select(ToView).ToList(), clock.GetUtcNow());
+        var unacknowledged = await queries.CountUnacknowledgedAsync(cancellationToken).ConfigureAwait(false);
+        return new OverviewModel(views, eventRows.Select(ToView).ToList(), clock.GetUtcNow(), unacknowledged, disks.Read());
     }
 
     public static EventView ToView(EventRow e) => new(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Sessions;
@@ -17,7 +18,7 @@ internal static class ServerApi
         {
             await using var connection = await database.OpenAsync(ct);
             return Results.Text("ok");
-        });
+        }).AllowAnonymous();
 
         var api = endpoints.MapGroup("/api");
         api.MapGet("/nodes", async (IOverviewQuery query, CancellationToken ct) => (await query.GetOverviewAsync(1, ct)).Nodes);
@@ -39,6 +40,8 @@ internal static class ServerApi
                 c.State,
                 Url = c.IsStored ? $"/media/clips/{c.Id}.mp4" : null,
             }));
+
+        api.MapGet("/clips.csv", ClipsCsvAsync);
 
         endpoints.MapGet("/media/snapshots/{nodeId}/{cameraFile}", Snapshot);
         endpoints.MapGet("/media/clips/{clipFile}", ClipAsync);
@@ -65,6 +68,23 @@ internal static class ServerApi
         }
 
         return TypedResults.PhysicalFile(clips.FullPath(clip), clip.ContentType, download == true ? clipFile : null, enableRangeProcessing: true);
+    }
+
+    /// <summary>The clip list as CSV: every clip that starts in [from, to) (UTC days, yyyy-MM-dd; open-ended when missing).</summary>
+    private static async Task ClipsCsvAsync(HttpContext http, ClipQueries clips, string? from, string? to, CancellationToken ct)
+    {
+        var fromMs = FilterText.ParseDay(from) is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : 0;
+        var toMs = FilterText.ParseDay(to) is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : long.MaxValue;
+        var rows = await clips.StartingInAsync([], fromMs, toMs, storedOnly: false, ct);
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=cctvedge-clips.csv";
+        await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
+        await writer.WriteLineAsync("id,node,camera,start_utc,end_utc,seconds,bytes,sha256,state,flagged,fps");
+        foreach (var c in rows)
+        {
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Id},{c.NodeId},{c.CameraId},{DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'},{DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'},{(c.EndMs - c.StartMs) / 1000.0:0.###},{c.Size},{Convert.ToHexStringLower(c.Sha256)},{c.State},{(c.Flagged ? 1 : 0)},{c.Fps}"));
+        }
     }
 
     private static async Task<Results<PhysicalFileHttpResult, NotFound>> FileAsync(long fileId, EventStore events, MediaStore media, CancellationToken ct)

@@ -1,8 +1,11 @@
 using CctvEdge.Grpc.AspNetCore;
 using CctvEdge.Grpc.HealthCheck;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
+using CctvEdge.Server.Export;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
@@ -41,6 +44,10 @@ internal static class ServerHostExtensions
             .Configure(o => BindStrict(configuration.GetSection(RetentionOptions.Section), o, RetentionOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        services.AddOptions<NotificationOptions>()
+            .Configure(o => BindStrict(configuration.GetSection(NotificationOptions.Section), o, NotificationOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(
             Path.Combine(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory, "cctvedge.db"),
@@ -49,6 +56,12 @@ internal static class ServerHostExtensions
         services.AddSingleton<NodeStore>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<ClipStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<EventQueries>();
+        services.AddSingleton<ClipQueries>();
+        services.AddSingleton<ReviewStore>();
+        services.AddSingleton<ServerDisks>();
+        services.AddSingleton<NotificationStore>();
         return services;
     }
 
@@ -81,7 +94,7 @@ internal static class ServerHostExtensions
         // Serves _content/* (Radzen, our CSS) from the build output too, not only after a publish.
         builder.WebHost.UseStaticWebAssets();
 
-        // Keys for antiforgery and (later) sign-in cookies live with the server's data, so they survive restarts and moves.
+        // Keys for antiforgery and sign-in cookies live with the server's data, so they survive restarts and moves.
         services.AddDataProtection().SetApplicationName("CctvEdge").PersistKeysToFileSystem(new DirectoryInfo(
             Path.Combine(Path.GetFullPath(builder.Configuration[$"{ServerOptions.Section}:DataDirectory"] ?? new ServerOptions().DataDirectory), "keys")));
         services.AddServerStorage(builder.Configuration);
@@ -93,8 +106,22 @@ internal static class ServerHostExtensions
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<LiveHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveHub>());
         services.AddSingleton<ILiveUpdates>(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<IOverviewQuery, OverviewQuery>();
+        services.AddWebAuthentication();
+        services.AddSingleton<IAccountService, AccountService>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<IUserAdmin, UserAdmin>();
+        services.AddSingleton<IReviewQuery, ReviewQuery>();
+        services.AddScoped<IReviewActions, ReviewActions>();
+        services.AddSingleton<INotificationQuery, NotificationQuery>();
+        services.AddSingleton<IStorageQuery, StorageQuery>();
+        services.AddSingleton<ExportClips>();
+        services.AddSingleton<FolderExports>();
+        services.AddScoped<IExportService, ExportService>();
+        services.AddHostedService<NotificationStage>();
         services.AddSingleton<NodeSessionService>();
         services.AddGrpcTransport();
         services.AddGrpcHealthChecks();
@@ -105,13 +132,19 @@ internal static class ServerHostExtensions
     public static WebApplication MapCctvEdgeServer(this WebApplication app)
     {
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>()));
-        app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>()));
-        app.MapGrpcHealthChecksService();
+        // Nodes authenticate by their hello and credential, not by a browser's cookie.
+        app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>())).AllowAnonymous();
+        app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>())).AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapAuthApi();
         app.MapServerApi();
         app.MapPluginApi();
         app.MapProcessorApi();
+        app.MapZipExport();
+        app.MapLiveStream();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;

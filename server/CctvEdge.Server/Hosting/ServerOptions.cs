@@ -10,7 +10,7 @@ internal sealed class ServerOptions
 {
     public const string Section = "Server";
 
-    /// <summary>The address both ports bind to. 127.0.0.1 until there is authentication; 0.0.0.0 for other machines.</summary>
+    /// <summary>The address both ports bind to: 0.0.0.0 for other machines (the web port is plain HTTP: put a TLS proxy in front).</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
     /// <summary>The gRPC port nodes dial (HTTP/2 only); 0 picks a free one.</summary>
@@ -33,6 +33,12 @@ internal sealed class ServerOptions
 
     /// <summary>Uploads are refused (RESOURCE_EXHAUSTED) when they would leave less free space than this on the clip disk.</summary>
     public int ClipStoreMinFreeMegabytes { get; set; } = 256;
+
+    /// <summary>
+    /// Folders admins may export clips into from the web app (a mounted USB disk, say), absolute paths. Exports
+    /// go into a new subfolder of one of these and nowhere else.
+    /// </summary>
+    public List<string> ExportDirectories { get; set; } = [];
 
     /// <summary>TLS for the gRPC port (<c>Server:Tls</c>); off by default (h2c).</summary>
     public GrpcTlsOptions Tls { get; set; } = new();
@@ -80,6 +86,14 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.HeartbeatSeconds is < 1 or > 300)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Server:HeartbeatSeconds must be between 1 and 300 (was {options.HeartbeatSeconds})."));
+        }
+
+        for (var i = 0; i < options.ExportDirectories.Count; i++)
+        {
+            if (!Path.IsPathFullyQualified(options.ExportDirectories[i]))
+            {
+                errors.Add($"Server:ExportDirectories:{i} must be an absolute path, e.g. /media/usb (was '{options.ExportDirectories[i]}').");
+            }
         }
 
         errors.AddRange(options.Tls.Validate("Server:Tls"));

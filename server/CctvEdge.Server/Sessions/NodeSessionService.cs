@@ -18,6 +18,7 @@ internal sealed partial class NodeSessionService(
     MediaStore media,
     SessionRegistry sessions,
     ChangeFeed changes,
+    LiveHub live,
     NodeAuthenticator authenticator,
     IOptions<ServerOptions> options,
     TimeProvider clock,
@@ -54,6 +55,7 @@ internal sealed partial class NodeSessionService(
                 },
             });
 
+            live.NodeConnected(hello.NodeId);
             var reading = ReadMessagesAsync(requestStream, session);
             // A failing writer (the node stopped reading) must end the call as surely as a failing reader.
             await Task.WhenAny(reading, session.Writer).ConfigureAwait(false);
@@ -146,6 +148,7 @@ internal sealed partial class NodeSessionService(
             switch (message.BodyCase)
             {
                 case NodeMessage.BodyOneofCase.Heartbeat:
+                    live.RecordClock(nodeId, message.Heartbeat.NodeTime);
                     await nodes.RecordHeartbeatAsync(nodeId, message.Heartbeat, session.Token).ConfigureAwait(false);
                     changes.Publish(new LiveChange(LiveChangeKind.Node, nodeId, null));
                     break;
@@ -163,6 +166,12 @@ internal sealed partial class NodeSessionService(
                     break;
                 case NodeMessage.BodyOneofCase.CommandReply:
                     LogCommandReply(logger, nodeId, message.CommandReply.CommandId, message.CommandReply.Ok, message.CommandReply.Error);
+                    live.CommandReplied(nodeId, message.CommandReply);
+                    break;
+                case NodeMessage.BodyOneofCase.LiveChunk when session.CameraIds.Contains(message.LiveChunk.CameraId):
+                    live.Publish(nodeId, message.LiveChunk);
+                    break;
+                case NodeMessage.BodyOneofCase.LiveChunk:
                     break;
                 default:
                     throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unexpected message {message.BodyCase} in an open session."));

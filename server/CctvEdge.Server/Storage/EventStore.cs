@@ -10,7 +10,7 @@ internal sealed class EventStore(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<EventRow>(
-            """
+            $"""
             SELECT e.id, e.node_id, e.event_id, e.camera_id, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.plugin_id, e.kind,
                    e.start_ms, e.end_ms, e.peak, e.zones_json, e.boxes_json, e.payload_json,
                    k.id AS clip_id, k.state AS clip_state,
@@ -20,10 +20,9 @@ internal sealed class EventStore(SqliteDatabase database)
             -- An event's clip is the first of its camera that overlaps it: clips merge close events and split long ones.
             LEFT JOIN clips k ON k.id = (
                 SELECT k2.id FROM clips k2
-                WHERE k2.node_id = e.node_id AND k2.camera_id = e.camera_id
-                  AND k2.start_ms <= COALESCE(e.end_ms, e.start_ms) AND k2.end_ms >= e.start_ms
+                WHERE {ClipIds.OverlapSql("k2", "e.node_id", "e.camera_id", "e.start_ms", "COALESCE(e.end_ms, e.start_ms)")}
                 ORDER BY k2.start_ms LIMIT 1)
-            WHERE @NodeId IS NULL OR e.node_id = @NodeId
+            WHERE (@NodeId IS NULL OR e.node_id = @NodeId) AND e.deleted_ms IS NULL
             ORDER BY e.start_ms DESC, e.id DESC
             LIMIT @Count
             """,

@@ -76,6 +76,18 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                     heartbeat.UploadError,
                 },
                 transaction).ConfigureAwait(false);
+            if (heartbeat.DiskTotalBytes > 0)
+            {
+                // The last reading of each (UTC) day: the storage page's days-until-full forecast for the node.
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO node_disk_days (node_id, day, free_bytes, total_bytes) VALUES (@NodeId, @Day, @Free, @Total)
+                    ON CONFLICT (node_id, day) DO UPDATE SET free_bytes = excluded.free_bytes, total_bytes = excluded.total_bytes
+                    """,
+                    new { NodeId = nodeId, Day = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Free = (long)heartbeat.DiskFreeBytes, Total = (long)heartbeat.DiskTotalBytes },
+                    transaction).ConfigureAwait(false);
+            }
+
             foreach (var camera in heartbeat.Cameras)
             {
                 await connection.ExecuteAsync(
@@ -130,6 +142,13 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<NodeRow>("SELECT * FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Each node's disk readings per UTC day since <paramref name="fromDay"/> (yyyy-MM-dd), oldest first.</summary>
+    public async Task<IReadOnlyList<NodeDiskDayRow>> DiskDaysAsync(string fromDay, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<NodeDiskDayRow>("SELECT * FROM node_disk_days WHERE day >= @From ORDER BY node_id, day", new { From = fromDay }).ConfigureAwait(false)).ToList();
     }
 
     public async Task<IReadOnlyList<CameraRow>> ListCamerasAsync(CancellationToken cancellationToken)
@@ -211,6 +230,14 @@ internal sealed record NodeRow
     public long PendingClipBytes { get; init; }
     public long LostClips { get; init; }
     public string UploadError { get; init; } = "";
+}
+
+internal sealed record NodeDiskDayRow
+{
+    public string NodeId { get; init; } = "";
+    public string Day { get; init; } = "";
+    public long FreeBytes { get; init; }
+    public long TotalBytes { get; init; }
 }
 
 internal sealed record CameraRow

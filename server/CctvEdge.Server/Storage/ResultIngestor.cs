@@ -182,20 +182,27 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
             transaction).ConfigureAwait(false);
     }
 
-    private static Task InsertMeasurementAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result) =>
-        connection.ExecuteAsync(
+    private static async Task InsertMeasurementAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result)
+    {
+        var row = new
+        {
+            NodeId = nodeId,
+            result.CameraId,
+            result.PluginId,
+            result.Measurement.Name,
+            At = result.Measurement.At.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+            result.Measurement.Value,
+            result.Measurement.Unit,
+        };
+        await connection.ExecuteAsync(
             "INSERT INTO measurements (node_id, camera_id, plugin_id, name, at_ms, value, unit) VALUES (@NodeId, @CameraId, @PluginId, @Name, @At, @Value, @Unit)",
-            new
-            {
-                NodeId = nodeId,
-                result.CameraId,
-                result.PluginId,
-                result.Measurement.Name,
-                At = result.Measurement.At.ToDateTimeOffset().ToUnixTimeMilliseconds(),
-                result.Measurement.Value,
-                result.Measurement.Unit,
-            },
-            transaction);
+            row,
+            transaction).ConfigureAwait(false);
+        if (row.Name == MotionMinutes.Series)
+        {
+            await connection.ExecuteAsync(MotionMinutes.UpsertSql, row, transaction).ConfigureAwait(false);
+        }
+    }
 
     private static Task InsertFileAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, string path, long now) =>
         connection.ExecuteAsync(
@@ -219,11 +226,14 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
             },
             transaction);
 
-    /// <summary>A clip announced by its node; a second announcement of the same clip changes nothing.</summary>
-    private static Task<int> InsertClipAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, long now)
+    /// <summary>
+    /// A clip announced by its node; a second announcement of the same clip changes nothing. A clip that shows an event
+    /// a reviewer flagged before the clip arrived is flagged at once, so retention keeps it.
+    /// </summary>
+    private static async Task<int> InsertClipAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, long now)
     {
         var c = result.Clip;
-        return connection.ExecuteAsync(
+        var inserted = await connection.ExecuteAsync(
             """
             INSERT INTO clips (id, node_id, camera_id, event_id, reason, start_ms, end_ms, size, sha256, content_type, announced_ms)
             VALUES (@Id, @NodeId, @CameraId, @EventId, @Reason, @Start, @End, @Size, @Sha256, @ContentType, @Now)
@@ -243,7 +253,13 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
                 ContentType = string.IsNullOrEmpty(c.ContentType) ? "video/mp4" : c.ContentType,
                 Now = now,
             },
-            transaction);
+            transaction).ConfigureAwait(false);
+        if (inserted > 0)
+        {
+            await connection.ExecuteAsync($"UPDATE clips SET flagged = {ReviewStore.ShownByFlaggedEventSql} WHERE id = @Id", new { Id = c.ClipId }, transaction).ConfigureAwait(false);
+        }
+
+        return inserted;
     }
 
     private static bool IsJson(string text)

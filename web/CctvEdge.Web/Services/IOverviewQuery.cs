@@ -18,6 +18,12 @@ public enum LiveChangeKind
 
     /// <summary>An event was stored or updated.</summary>
     Event,
+
+    /// <summary>A reviewer acknowledged, flagged or deleted events or notifications.</summary>
+    Review,
+
+    /// <summary>New notifications were raised.</summary>
+    Notification,
 }
 
 /// <summary>One change notification.</summary>

@@ -1,7 +1,23 @@
 namespace CctvEdge.Web.Services;
 
 /// <summary>Everything the overview page shows, read in one go.</summary>
-public sealed record OverviewModel(IReadOnlyList<NodeView> Nodes, IReadOnlyList<EventView> LatestEvents, DateTimeOffset ServerTime);
+public sealed record OverviewModel(
+    IReadOnlyList<NodeView> Nodes,
+    IReadOnlyList<EventView> LatestEvents,
+    DateTimeOffset ServerTime,
+    long UnacknowledgedEvents = 0,
+    IReadOnlyList<DiskView>? ServerDisks = null);
+
+/// <summary>A disk: the server's data or clip disk, or a node's.</summary>
+public sealed record DiskView(string Name, long FreeBytes, long TotalBytes)
+{
+    /// <summary>Below this share of free space a disk is reported as low.</summary>
+    public const double LowFreeShare = 0.1;
+
+    public double UsedShare => TotalBytes > 0 ? Math.Clamp(1 - ((double)FreeBytes / TotalBytes), 0, 1) : 0;
+
+    public bool Low => TotalBytes > 0 && FreeBytes < TotalBytes * LowFreeShare;
+}
 
 /// <summary>A node as the reviewer sees it.</summary>
 public sealed record NodeView(

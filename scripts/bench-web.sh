@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measures the web app's first render with seeded volumes: the events page for a day of 10 000 events and the
+# overview with 50 nodes, seeded straight into SQLite. Prints the server's render time (the prerendered page with
+# its data; the first request and the median of the next N) and Chromium's time until the data shows and until the
+# page is interactive (N runs each).
+#   usage: scripts/bench-web.sh [runs=5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/packages.sh
+ensure_dotnet
+ensure_packages chromium
+export CCTVEDGE_BENCH_RUNS=${1:-5}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! dotnet build tests/CctvEdge.EndToEnd.Tests -c Release -nologo > "$log" 2>&1; then
+  grep -E ": error " "$log" | sort -u || cat "$log"
+  exit 1
+fi
+rm -f TestResults/bench-web.txt
+if ! dotnet test tests/CctvEdge.EndToEnd.Tests -c Release --no-build -nologo \
+    --filter "FullyQualifiedName~WebPerformanceTests" > "$log" 2>&1; then
+  cat "$log"
+  exit 1
+fi
+cat TestResults/bench-web.txt
+printf '%s cores, %s\n' "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"

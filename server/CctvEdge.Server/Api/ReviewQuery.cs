@@ -1,0 +1,203 @@
+using System.Text.Json;
+using CctvEdge.Server.Storage;
+using CctvEdge.Web.Services;
+
+namespace CctvEdge.Server.Api;
+
+/// <summary>The events page and the player, over the event and clip stores.</summary>
+internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips, ClipStore store, NodeStore nodes, ILogger<ReviewQuery> logger) : IReviewQuery
+{
+    /// <summary>Points of a day's motion graph: one per three minutes, about two pixels each.</summary>
+    private const int DayMotionPoints = 480;
+
+    /// <summary>Points of the player's motion graph over its clips.</summary>
+    private const int PlayerMotionPoints = 600;
+
+    /// <summary>Events closer than this merge into one bar: about a pixel of a day-wide timeline.</summary>
+    private static readonly TimeSpan BarResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<DayOptions> GetDayOptionsAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var (kinds, zones, unacknowledged) = await events.DayOptionsAsync(day, cancellationToken).ConfigureAwait(false);
+        return new DayOptions(await CamerasAsync(cancellationToken).ConfigureAwait(false), kinds, zones, unacknowledged);
+    }
+
+    public async Task<EventPage> GetEventsAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
+    {
+        var (rows, total) = await events.PageAsync(filter, skip, take, cancellationToken).ConfigureAwait(false);
+        return new EventPage(rows.Select(ToView).ToList(), (int)total);
+    }
+
+    public async Task<DayTimeline> GetTimelineAsync(EventFilter filter, CancellationToken cancellationToken)
+    {
+        var (start, end) = LocalDay.Bounds(filter.Day);
+        var spans = (await events.SpansAsync(filter, cancellationToken).ConfigureAwait(false)).ToLookup(s => new CameraKey(s.NodeId, s.CameraId));
+        var cameras = (await CamerasAsync(cancellationToken).ConfigureAwait(false)).Where(c => filter.Camera is null || c.Key == filter.Camera).ToList();
+        var bucket = (end - start).TotalMilliseconds / DayMotionPoints;
+        var rows = new List<TimelineRow>();
+        foreach (var camera in cameras)
+        {
+            var motion = camera.Key.CameraId.Length == 0
+                ? []
+                : await MotionAsync(camera.Key, start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), (long)bucket, cancellationToken).ConfigureAwait(false);
+            var bars = Bars(spans[camera.Key]);
+            if (bars.Count > 0 || motion.Count > 0)
+            {
+                rows.Add(new TimelineRow(camera.Key, camera.Name, bars, motion));
+            }
+        }
+
+        return new DayTimeline(start, end, rows);
+    }
+
+    public async Task<PlayerModel?> GetEventPlayerAsync(long eventId, CancellationToken cancellationToken)
+    {
+        if (await events.FindAsync(eventId, cancellationToken).ConfigureAwait(false) is not { } row)
+        {
+            return null;
+        }
+
+        var camera = new CameraKey(row.NodeId, row.CameraId);
+        var shown = await clips.OverlappingAsync(camera, row.StartMs, row.StopMs, cancellationToken).ConfigureAwait(false);
+        var (previous, next) = await events.NeighboursAsync(camera, row.StartMs, eventId, cancellationToken).ConfigureAwait(false);
+        return await PlayerAsync(ToView(row), camera, row.CameraName, shown, previous, next, row.StartMs, row.StopMs, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<PlayerModel?> GetClipPlayerAsync(string clipId, CancellationToken cancellationToken)
+    {
+        if (!ClipIds.IsValid(clipId) || await clips.FindAsync(clipId, cancellationToken).ConfigureAwait(false) is not { } clip)
+        {
+            return null;
+        }
+
+        var camera = new CameraKey(clip.NodeId, clip.CameraId);
+        var name = (await CamerasAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Key == camera)?.Name ?? clip.CameraId;
+        // Id 0: the previous event is the last that starts before the clip, the next the first that starts with or after it.
+        var (previous, next) = await events.NeighboursAsync(camera, clip.StartMs, 0, cancellationToken).ConfigureAwait(false);
+        return await PlayerAsync(null, camera, name, [clip], previous, next, clip.StartMs, clip.EndMs, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static EventGroupView ToView(EventGroupRow row) => new(
+        row.Ids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).Order().ToList(),
+        row.NodeId,
+        row.CameraId,
+        row.CameraName,
+        row.Kind,
+        DateTimeOffset.FromUnixTimeMilliseconds(row.StartMs),
+        row.Open ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.StopMs),
+        row.Peak,
+        (JsonSerializer.Deserialize<List<List<string>>>(row.ZonesJson) ?? []).SelectMany(z => z).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+        row.Acknowledged,
+        row.Flagged,
+        row.ClipId,
+        row.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null);
+
+    public static ClipView ToView(ClipListRow clip) => new(
+        clip.Id,
+        clip.NodeId,
+        clip.CameraId,
+        DateTimeOffset.FromUnixTimeMilliseconds(clip.StartMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(clip.EndMs),
+        clip.Size,
+        Convert.ToHexStringLower(clip.Sha256),
+        clip.State,
+        clip.Fps,
+        clip.Flagged,
+        clip.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null);
+
+    /// <summary>Merges a camera's event spans (sorted by kind, then start) into bars per kind at the timeline's resolution.</summary>
+    internal static IReadOnlyList<TimelineBar> Bars(IEnumerable<EventSpanRow> spans)
+    {
+        var bars = new List<TimelineBar>();
+        var gap = (long)BarResolution.TotalMilliseconds;
+        foreach (var kind in spans.GroupBy(s => s.Kind))
+        {
+            EventSpanRow? first = null;
+            long start = 0, stop = 0;
+            var count = 0;
+            foreach (var span in kind.OrderBy(s => s.StartMs))
+            {
+                if (first is not null && span.StartMs - stop > gap)
+                {
+                    bars.Add(Bar(first, start, stop, count));
+                    first = null;
+                }
+
+                if (first is null)
+                {
+                    (first, start, stop, count) = (span, span.StartMs, span.StopMs, 0);
+                }
+
+                stop = Math.Max(stop, span.StopMs);
+                count++;
+            }
+
+            if (first is not null)
+            {
+                bars.Add(Bar(first, start, stop, count));
+            }
+        }
+
+        return bars.OrderBy(b => b.Start).ToList();
+
+        static TimelineBar Bar(EventSpanRow first, long start, long stop, int count) =>
+            new(DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(stop), count, first.Id, first.Kind);
+    }
+
+    private async Task<PlayerModel> PlayerAsync(EventGroupView? shownEvent, CameraKey camera, string name, IReadOnlyList<ClipListRow> shown, long? previous, long? next, long startMs, long stopMs, CancellationToken cancellationToken)
+    {
+        var views = new List<ClipView>();
+        foreach (var clip in shown)
+        {
+            views.Add(ToView(clip with { Fps = clip.Fps ?? await FrameRateAsync(clip, cancellationToken).ConfigureAwait(false) }));
+        }
+
+        var from = Math.Min(startMs, shown.Count > 0 ? shown.Min(c => c.StartMs) : startMs);
+        var to = Math.Max(stopMs, shown.Count > 0 ? shown.Max(c => c.EndMs) : stopMs) + 1;
+        var motion = camera.CameraId.Length == 0 ? [] : await MotionAsync(camera, from, to, Math.Max(1000, (to - from) / PlayerMotionPoints), cancellationToken).ConfigureAwait(false);
+        return new PlayerModel(shownEvent, camera, name, views, previous, next, motion);
+    }
+
+    /// <summary>Reads a stored clip's frame rate from its file the first time anyone plays it, and keeps it.</summary>
+    private async Task<double?> FrameRateAsync(ClipListRow clip, CancellationToken cancellationToken)
+    {
+        if (clip.State != ClipStore.Stored || clip.Path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (Mp4FrameRate.Read(Path.Combine(store.Root, clip.Path)) is { } fps)
+            {
+                await clips.SetFpsAsync(clip.Id, fps, cancellationToken).ConfigureAwait(false);
+                return fps;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            LogFrameRateUnreadable(logger, clip.Id, ex.Message);
+        }
+
+        return null;
+    }
+
+    private async Task<IReadOnlyList<MotionPoint>> MotionAsync(CameraKey camera, long fromMs, long toMs, long bucketMs, CancellationToken cancellationToken) =>
+        (await events.MotionAsync(camera, fromMs, toMs, bucketMs, cancellationToken).ConfigureAwait(false))
+            .Select(p => new MotionPoint(DateTimeOffset.FromUnixTimeMilliseconds(p.AtMs), p.Value))
+            .ToList();
+
+    /// <summary>Every camera, and each node's node-wide events (loss reports) as a camera of its own.</summary>
+    private async Task<IReadOnlyList<CameraOption>> CamerasAsync(CancellationToken cancellationToken)
+    {
+        var nodeRows = await nodes.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+        var cameraRows = await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false);
+        var names = nodeRows.ToDictionary(n => n.Id, n => n.Name, StringComparer.Ordinal);
+        return cameraRows.Select(c => new CameraOption(new CameraKey(c.NodeId, c.Id), $"{c.Name} ({names.GetValueOrDefault(c.NodeId, c.NodeId)})"))
+            .Concat(nodeRows.Select(n => new CameraOption(new CameraKey(n.Id, ""), $"{n.Name} (node)")))
+            .ToList();
+    }
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Clip {ClipId}: frame rate unreadable ({Error}); the player steps at its default rate.")]
+    private static partial void LogFrameRateUnreadable(ILogger logger, string clipId, string error);
+}

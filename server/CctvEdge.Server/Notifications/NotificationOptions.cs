@@ -1,0 +1,41 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Server.Notifications;
+
+/// <summary>The <c>Notifications</c> section: which stored events become notifications.</summary>
+internal sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>Event kinds that raise a notification (the web channel lists them; sending channels come later).</summary>
+    public List<string> Kinds { get; set; } = [];
+
+    /// <summary>How often the stage looks for new events when no change was pushed to it.</summary>
+    public double IntervalSeconds { get; set; } = 10;
+
+    /// <summary>The kinds in effect: the configured ones, or motion and system when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveKinds => Kinds.Count > 0 ? Kinds : ["motion", "system"];
+}
+
+internal sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NotificationOptions options)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < options.Kinds.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.Kinds[i]) || options.Kinds[i].Length > 32)
+            {
+                errors.Add($"Notifications:Kinds:{i} must be an event kind of 1 to 32 characters, e.g. motion (was '{options.Kinds[i]}').");
+            }
+        }
+
+        if (double.IsNaN(options.IntervalSeconds) || options.IntervalSeconds is < 0.1 or > 3600)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:IntervalSeconds must be between 0.1 and 3600 (was {options.IntervalSeconds})."));
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

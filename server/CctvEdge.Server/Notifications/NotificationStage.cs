@@ -1,0 +1,74 @@
+using CctvEdge.Server.Live;
+using CctvEdge.Web.Services;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Server.Notifications;
+
+/// <summary>
+/// The server-side stage that turns stored events of the configured kinds into notifications. It runs when ingest
+/// reports new events (and every few seconds in case it missed one); the watermark in the database makes each event
+/// raise at most one notification per channel, across restarts.
+/// </summary>
+internal sealed partial class NotificationStage(
+    NotificationStore store,
+    ChangeFeed changes,
+    IOptionsMonitor<NotificationOptions> options,
+    ILogger<NotificationStage> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var subscription = changes.Subscribe(change =>
+        {
+            if (change.Kind == LiveChangeKind.Event && _wake.CurrentCount == 0)
+            {
+                try
+                {
+                    _wake.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already woken.
+                }
+            }
+        });
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                await _wake.WaitAsync(TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var raised = await store.RaiseNewAsync(options.CurrentValue.EffectiveKinds, cancellationToken).ConfigureAwait(false);
+        if (raised > 0)
+        {
+            changes.Publish(new LiveChange(LiveChangeKind.Notification, "", null));
+        }
+
+        return raised;
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 80, Level = LogLevel.Error, Message = "Raising notifications failed; retrying in 5 s.")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,94 @@
+using CctvEdge.Storage;
+using CctvEdge.Web.Services;
+using Dapper;
+
+namespace CctvEdge.Server.Storage;
+
+/// <summary>A clip with its thumbnail, for the player, the storage list and exports.</summary>
+internal sealed record ClipListRow
+{
+    public string Id { get; init; } = "";
+    public string NodeId { get; init; } = "";
+    public string CameraId { get; init; } = "";
+    public long StartMs { get; init; }
+    public long EndMs { get; init; }
+    public long Size { get; init; }
+    public byte[] Sha256 { get; init; } = [];
+    public string State { get; init; } = "";
+    public string? Path { get; init; }
+    public double? Fps { get; init; }
+    public bool Flagged { get; init; }
+    public long? ThumbnailId { get; init; }
+}
+
+/// <summary>Bytes of stored clips per camera and day (UTC days: the clip store's folders).</summary>
+internal sealed record DailyBytesRow
+{
+    public string NodeId { get; init; } = "";
+    public string CameraId { get; init; } = "";
+    public string Day { get; init; } = "";
+    public long Bytes { get; init; }
+    public long Clips { get; init; }
+}
+
+/// <summary>Reads clips by camera and time for the player, the storage page and exports.</summary>
+internal sealed class ClipQueries(SqliteDatabase database)
+{
+    private const string Columns =
+        "k.id, k.node_id, k.camera_id, k.start_ms, k.end_ms, k.size, k.sha256, k.state, k.path, k.fps, k.flagged, " +
+        "(SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id";
+
+    /// <summary>The clips of <paramref name="camera"/> that overlap [from, to], oldest first.</summary>
+    public async Task<IReadOnlyList<ClipListRow>> OverlappingAsync(CameraKey camera, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<ClipListRow>(
+            $"SELECT {Columns} FROM clips k WHERE {ClipIds.OverlapSql("k", "@NodeId", "@CameraId", "@From", "@To")} ORDER BY k.start_ms, k.id",
+            new { camera.NodeId, camera.CameraId, From = fromMs, To = toMs }).ConfigureAwait(false);
+        return rows.ToList();
+    }
+
+    public async Task<ClipListRow?> FindAsync(string clipId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QueryFirstOrDefaultAsync<ClipListRow>($"SELECT {Columns} FROM clips k WHERE k.id = @Id", new { Id = clipId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Clips (only stored ones, or all) that start in [from, to), by start; all cameras when <paramref name="cameras"/> is empty.</summary>
+    public async Task<IReadOnlyList<ClipListRow>> StartingInAsync(IReadOnlyCollection<CameraKey> cameras, long fromMs, long toMs, bool storedOnly, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<ClipListRow>(
+            $"SELECT {Columns} FROM clips k WHERE (@Any OR k.state = 'stored') AND k.start_ms >= @From AND k.start_ms < @To ORDER BY k.start_ms, k.id",
+            new { From = fromMs, To = toMs, Any = !storedOnly }).ConfigureAwait(false);
+        var wanted = cameras.ToHashSet();
+        return rows.Where(r => wanted.Count == 0 || wanted.Contains(new CameraKey(r.NodeId, r.CameraId))).ToList();
+    }
+
+    /// <summary>Bytes per camera and UTC day of the stored clips that start in [from, to).</summary>
+    public async Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DailyBytesRow>(
+            """
+            SELECT node_id, camera_id, date(start_ms / 1000, 'unixepoch') AS day, SUM(size) AS bytes, COUNT(*) AS clips
+            FROM clips WHERE state = 'stored' AND start_ms >= @From AND start_ms < @To
+            GROUP BY node_id, camera_id, day ORDER BY day, node_id, camera_id
+            """,
+            new { From = fromMs, To = toMs }).ConfigureAwait(false);
+        return rows.ToList();
+    }
+
+    /// <summary>All stored bytes, and the bytes of clips stored before <paramref name="beforeMs"/> (growth baseline).</summary>
+    public async Task<(long Total, long Before)> TotalsAsync(long beforeMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<(long, long)>(
+            "SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN start_ms < @Before THEN size ELSE 0 END), 0) FROM clips WHERE state = 'stored'",
+            new { Before = beforeMs }).ConfigureAwait(false);
+    }
+
+    /// <summary>Remembers a clip's frame rate once read from its file.</summary>
+    public Task SetFpsAsync(string clipId, double fps, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync("UPDATE clips SET fps = @Fps WHERE id = @Id", new { Fps = fps, Id = clipId }, transaction), cancellationToken);
+}

@@ -1,0 +1,25 @@
+namespace CctvEdge.Web.Services;
+
+/// <summary>
+/// Days as the people on the farm count them: the server's time zone (set TZ for the server process). A day with a
+/// daylight-saving change has 23 or 25 hours.
+/// </summary>
+public static class LocalDay
+{
+    public static DateOnly Of(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.Local).DateTime);
+
+    public static DateOnly Today(TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return Of(clock.GetUtcNow());
+    }
+
+    /// <summary>Local midnight at the start of <paramref name="day"/> and of the day after.</summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) Bounds(DateOnly day) => (Midnight(day), Midnight(day.AddDays(1)));
+
+    private static DateTimeOffset Midnight(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, TimeZoneInfo.Local.GetUtcOffset(local));
+    }
+}

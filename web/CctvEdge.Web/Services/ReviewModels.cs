@@ -1,0 +1,129 @@
+using System.Globalization;
+
+namespace CctvEdge.Web.Services;
+
+/// <summary>A camera by its node; node-wide events (loss reports) have an empty camera id.</summary>
+public sealed record CameraKey(string NodeId, string CameraId)
+{
+    /// <summary><c>node.camera</c>, as URLs and the export form write it.</summary>
+    public override string ToString() => NodeId + "." + CameraId;
+
+    public static CameraKey? Parse(string? text)
+    {
+        var dot = text?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        return dot > 0 ? new CameraKey(text![..dot], text[(dot + 1)..]) : null;
+    }
+}
+
+/// <summary>What the events page shows: one day, narrowed by filters, optionally grouped.</summary>
+public sealed record EventFilter
+{
+    public DateOnly Day { get; init; }
+
+    public CameraKey? Camera { get; init; }
+
+    public string? Kind { get; init; }
+
+    public string? Zone { get; init; }
+
+    public bool? Acknowledged { get; init; }
+
+    public bool? Flagged { get; init; }
+
+    /// <summary>Events of one camera and kind less than this apart become one row; 0 for no grouping.</summary>
+    public int GroupGapSeconds { get; init; }
+}
+
+/// <summary>One row of the events list: an event, or nearby events of one camera grouped by the dwell gap.</summary>
+public sealed record EventGroupView(
+    IReadOnlyList<long> EventIds,
+    string NodeId,
+    string CameraId,
+    string CameraName,
+    string Kind,
+    DateTimeOffset Start,
+    DateTimeOffset? End,
+    double Peak,
+    IReadOnlyList<string> Zones,
+    bool Acknowledged,
+    bool Flagged,
+    string? ClipId,
+    string? ThumbnailUrl)
+{
+    public long FirstId => EventIds[0];
+
+    public int Count => EventIds.Count;
+}
+
+public sealed record EventPage(IReadOnlyList<EventGroupView> Items, int Total);
+
+public sealed record CameraOption(CameraKey Key, string Name)
+{
+    /// <summary>The key as text, for drop-downs.</summary>
+    public string Value => Key.ToString();
+}
+
+/// <summary>What the filters offer for a day.</summary>
+public sealed record DayOptions(IReadOnlyList<CameraOption> Cameras, IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged);
+
+/// <summary>A bar on the timeline: events close together merge into one bar at the timeline's resolution.</summary>
+public sealed record TimelineBar(DateTimeOffset Start, DateTimeOffset End, int Count, long FirstEventId, string Kind);
+
+public sealed record MotionPoint(DateTimeOffset At, double Value);
+
+/// <summary>One camera's day: its events as bars and its motion magnitude under them.</summary>
+public sealed record TimelineRow(CameraKey Camera, string Name, IReadOnlyList<TimelineBar> Bars, IReadOnlyList<MotionPoint> Motion);
+
+public sealed record DayTimeline(DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<TimelineRow> Rows);
+
+/// <summary>A clip as the player and the storage list show it.</summary>
+public sealed record ClipView(
+    string Id,
+    string NodeId,
+    string CameraId,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    long Size,
+    string Sha256,
+    string State,
+    double? Fps,
+    bool Flagged,
+    string? ThumbnailUrl)
+{
+    public string Url => $"/media/clips/{Id}.mp4";
+
+    public string DownloadUrl => $"/media/clips/{Id}.mp4?download=1";
+}
+
+/// <summary>Everything the player needs: the event (when opened from one), its clips, its neighbours and the motion graph.</summary>
+public sealed record PlayerModel(
+    EventGroupView? Event,
+    CameraKey Camera,
+    string CameraName,
+    IReadOnlyList<ClipView> Clips,
+    long? PreviousEventId,
+    long? NextEventId,
+    IReadOnlyList<MotionPoint> Motion);
+
+/// <summary>Query-string forms of filter values.</summary>
+public static class FilterText
+{
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static DateOnly? ParseDay(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+
+    public static bool? ParseBool(string? text) => text switch
+    {
+        "yes" => true,
+        "no" => false,
+        _ => null,
+    };
+
+    public static string? Bool(bool? value) => value switch
+    {
+        true => "yes",
+        false => "no",
+        null => null,
+    };
+}
