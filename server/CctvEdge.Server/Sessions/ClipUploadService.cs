@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using CctvEdge.Grpc;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
@@ -79,14 +78,13 @@ internal sealed partial class ClipUploadService(
     {
         var partPath = store.PartPath(clip.Id);
         Directory.CreateDirectory(store.UploadsDirectory);
-        await using var part = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 20, FileOptions.Asynchronous);
-        var held = part.Length;
-        if ((ulong)held != offset || held > clip.Size)
+        await using var part = await PartFile.OpenAsync(partPath, token).ConfigureAwait(false);
+        if ((ulong)part.Held != offset || part.Held > clip.Size)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The server holds {held} bytes of clip {clip.Id}; resume from there."));
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The server holds {part.Held} bytes of clip {clip.Id}; resume from there."));
         }
 
-        var needed = clip.Size - held;
+        var needed = clip.Size - part.Held;
         var free = store.FreeBytes();
         if (free - needed < store.MinFreeBytes)
         {
@@ -95,29 +93,35 @@ internal sealed partial class ClipUploadService(
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"The clip store has {free} bytes free; clip {clip.Id} needs {needed} more and the floor is {store.MinFreeBytes}."));
         }
 
-        // The hash covers the whole file: what an earlier call left, then what this one adds.
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await HashExistingAsync(part, hash, token).ConfigureAwait(false);
+        long length;
         try
         {
-            while (part.Position < clip.Size && await chunks.MoveNext(token).ConfigureAwait(false))
+            try
             {
-                await AppendAsync(clip, part, hash, chunks.Current, token).ConfigureAwait(false);
+                while (part.Received < clip.Size && await chunks.MoveNext(token).ConfigureAwait(false))
+                {
+                    var data = Verified(clip, part.Received, chunks.Current);
+                    await part.AppendAsync(data, token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // Whatever arrived (and was verified) stays, fsynced, for the next call to resume from.
+                length = await part.FinishAsync().ConfigureAwait(false);
             }
         }
-        finally
+        catch (IOException ex) when (IsDiskFull(ex))
         {
-            // Whatever arrived stays for the next call to resume from; make it durable first.
-            await part.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            part.Flush(flushToDisk: true);
+            Interlocked.Increment(ref _refusedForSpace);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"The clip disk filled up while receiving clip {clip.Id}."));
         }
 
-        if (part.Length < clip.Size)
+        if (length < clip.Size)
         {
-            throw new RpcException(new Status(StatusCode.Aborted, $"The upload of clip {clip.Id} ended at {part.Length} of {clip.Size} bytes; resume from there."));
+            throw new RpcException(new Status(StatusCode.Aborted, $"The upload of clip {clip.Id} ended at {length} of {clip.Size} bytes; resume from there."));
         }
 
-        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(clip.Sha256))
+        if (!part.Sha256().AsSpan().SequenceEqual(clip.Sha256))
         {
             await part.DisposeAsync().ConfigureAwait(false);
             File.Delete(partPath);
@@ -129,7 +133,8 @@ internal sealed partial class ClipUploadService(
         await store.CommitAsync(clip, partPath, token).ConfigureAwait(false);
     }
 
-    private async Task AppendAsync(ClipRow clip, FileStream part, IncrementalHash hash, ClipChunk chunk, CancellationToken token)
+    /// <summary>A data chunk's bytes, once its place and CRC-32C check out; otherwise the status that ends the upload.</summary>
+    private ReadOnlyMemory<byte> Verified(ClipRow clip, long received, ClipChunk chunk)
     {
         if (chunk.BodyCase != ClipChunk.BodyOneofCase.Data)
         {
@@ -137,12 +142,12 @@ internal sealed partial class ClipUploadService(
         }
 
         var data = chunk.Data;
-        if (data.Offset != (ulong)part.Position)
+        if (data.Offset != (ulong)received)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Chunk at offset {data.Offset}, but the server holds {part.Position} bytes of clip {clip.Id}."));
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Chunk at offset {data.Offset}, but the server holds {received} bytes of clip {clip.Id}."));
         }
 
-        if (part.Position + data.Data.Length > clip.Size)
+        if (received + data.Data.Length > clip.Size)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"Clip {clip.Id} was announced with {clip.Size} bytes; the upload sends more."));
         }
@@ -150,34 +155,10 @@ internal sealed partial class ClipUploadService(
         if (Crc32C.Compute(data.Data.Span) != data.Crc32C)
         {
             LogChunkCorrupt(logger, clip.Id, data.Offset);
-            throw new RpcException(new Status(StatusCode.DataLoss, $"The chunk at offset {data.Offset} of clip {clip.Id} failed its CRC-32C; it was not written. Resume from {part.Position}."));
+            throw new RpcException(new Status(StatusCode.DataLoss, $"The chunk at offset {data.Offset} of clip {clip.Id} failed its CRC-32C; it was not written. Resume from {received}."));
         }
 
-        var before = part.Position;
-        try
-        {
-            await part.WriteAsync(data.Data.Memory, token).ConfigureAwait(false);
-        }
-        catch (IOException ex) when (IsDiskFull(ex))
-        {
-            // Cut off whatever part of the chunk made it, so the file still ends on a verified chunk.
-            part.SetLength(before);
-            Interlocked.Increment(ref _refusedForSpace);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"The clip disk filled up while receiving clip {clip.Id}."));
-        }
-
-        hash.AppendData(data.Data.Span);
-    }
-
-    private static async Task HashExistingAsync(FileStream part, IncrementalHash hash, CancellationToken token)
-    {
-        part.Position = 0;
-        var buffer = new byte[1 << 16];
-        int read;
-        while ((read = await part.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-        }
+        return data.Data.Memory;
     }
 
     private async Task<ClipRow> FindOwnClipAsync(string nodeId, string clipId, CancellationToken token)
