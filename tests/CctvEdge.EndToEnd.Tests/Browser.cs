@@ -19,6 +19,9 @@ internal sealed class Browser : IAsyncDisposable
 
     public static async Task<Browser> LaunchAsync()
     {
+        // Expectations wait up to 20 s instead of Playwright's 5: CI runs the browser beside a node, a server and
+        // ffmpeg on two cores, where a Blazor round trip can take seconds.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
