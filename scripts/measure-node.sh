@@ -21,6 +21,21 @@ until grep -q "Camera .*: ffmpeg started" "$CCTVEDGE_DEMO_DIR.log" 2>/dev/null; 
 done
 printf 'camera started %.1f s after start (includes an incremental build check)\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 
+# The first motion event in the server's database (what the overview page shows next), polled read-only.
+first_event() {
+  python3 - "$CCTVEDGE_DEMO_DIR/server/cctvedge.db" <<'PY'
+import sqlite3, sys
+try:
+    db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=1)
+    sys.exit(0 if db.execute("SELECT 1 FROM events WHERE kind = 'motion' LIMIT 1").fetchone() else 1)
+except sqlite3.Error:
+    sys.exit(1)
+PY
+}
+for _ in $(seq 1 600); do first_event && break; sleep 0.1; done
+first_event || { echo "no motion event within a minute"; exit 1; }
+printf 'first motion event stored %.1f s after start\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+
 # This demo's agent only (its data directory is unique): other nodes may run on the same machine.
 agent=$(pgrep -f "cctvedge-node.dll.*$CCTVEDGE_DEMO_DIR" | head -n 1)
 sleep "$warmup"
