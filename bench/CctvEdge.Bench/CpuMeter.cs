@@ -29,6 +29,7 @@ internal sealed class CpuMeter
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        // /proc counts in USER_HZ, which Linux fixes at 100 for user space whatever the kernel's own tick rate.
         return ticks / 100.0;
     }
 }

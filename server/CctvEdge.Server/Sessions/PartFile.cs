@@ -47,18 +47,26 @@ internal sealed class PartFile : IAsyncDisposable
     {
         var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         var length = RandomAccess.GetLength(handle);
-        // Unbuffered writes need an aligned start; a part file always ends on a chunk, so this is the usual case.
+        // Unbuffered writes need an aligned start; an unfinished part file ends on a 512 KiB chunk, so this is usual.
         var direct = length % DirectIo.Alignment == 0 ? DirectIo.TryOpenForWriting(path) : null;
         var part = new PartFile(handle, direct, length);
-        var buffer = new byte[1 << 20];
-        for (long offset = 0; offset < length;)
+        try
         {
-            var read = await RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false);
-            part._hash.AppendData(buffer, 0, read);
-            offset += read;
-        }
+            var buffer = new byte[1 << 20];
+            for (long offset = 0; offset < length;)
+            {
+                var read = await RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false);
+                part._hash.AppendData(buffer, 0, read);
+                offset += read;
+            }
 
-        return part;
+            return part;
+        }
+        catch
+        {
+            await part.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Queues a verified chunk; throws the writer's failure (a full disk) if it had one.</summary>
@@ -156,7 +164,6 @@ internal sealed class PartFile : IAsyncDisposable
         // Synchronous positional writes: on Linux an "async" file write is only a thread-pool hop.
         RandomAccess.Write(_handle, data, _written);
         _written += data.Length;
-        _staged = 0;
         if (_written - _flushed >= FlushEvery)
         {
             // Flush as we go: the disk works while the next chunks arrive, and the final fsync has little left.
