@@ -105,11 +105,4 @@ public sealed class LiveStreamerTests : IDisposable
 
         public IReadOnlyList<CameraWorker> Cameras => cameras;
     }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

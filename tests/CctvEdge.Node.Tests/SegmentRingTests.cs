@@ -78,12 +78,7 @@ public sealed class SegmentRingTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private SegmentRing NewRing(RecordingOptions options) => new(_temp.Path, options, new FixedClock(T0.AddSeconds(30)), NullLogger.Instance);
+    private SegmentRing NewRing(RecordingOptions options) => new(_temp.Path, options, new ManualClock(T0.AddSeconds(30)), NullLogger.Instance);
 
     private void Segment(string name, int size) => File.WriteAllBytes(_temp.Combine(name), new byte[size]);
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

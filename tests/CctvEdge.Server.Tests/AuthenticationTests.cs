@@ -90,6 +90,27 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
+    public async Task SignIn_RepeatedWrongPasswords_LockedWith429AndEvenTheRightPasswordWaits()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        using var visitor = WebSignIn.NewClient(server.WebAddress);
+        for (var i = 1; i < Accounts.SignInThrottle.FreeFailures; i++)
+        {
+            using var wrong = await visitor.PostAsJsonAsync("/api/auth/sign-in", new { name = WebSignIn.AdminName, password = "guess-" + i }).WaitAsync(Timeout);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var locking = await visitor.PostAsJsonAsync("/api/auth/sign-in", new { name = WebSignIn.AdminName, password = "one-guess-too-many" }).WaitAsync(Timeout);
+        using var right = await visitor.PostAsJsonAsync("/api/auth/sign-in", new { name = WebSignIn.AdminName, password = WebSignIn.AdminPassword }).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, locking.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.InRange(right.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 30);
+        Assert.Contains("Too many failed sign-ins", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await visitor.GetAsync("/api/nodes").WaitAsync(Timeout)).StatusCode);
+    }
+
+    [Fact]
     public async Task Cookie_PasswordChangedElsewhere_NoLongerSignsIn()
     {
         await using var server = await InProcessServer.StartAsync();

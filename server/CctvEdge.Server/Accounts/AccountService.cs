@@ -9,26 +9,34 @@ namespace CctvEdge.Server.Accounts;
 /// Sign-in and first run over the users table. Passwords are hashed with ASP.NET Core Identity's PasswordHasher (v3:
 /// PBKDF2-HMAC-SHA512, salted); it comes with the shared framework, so no package is needed.
 /// </summary>
-internal sealed partial class AccountService(UserStore users) : IAccountService
+internal sealed partial class AccountService(UserStore users, SignInThrottle throttle) : IAccountService
 {
     public const int MinPasswordLength = 8;
     private static readonly PasswordHasher<UserRow> Hasher = new();
 
     public Task<bool> HasUsersAsync(CancellationToken cancellationToken) => users.AnyAsync(cancellationToken);
 
-    public async Task<SignedInUser?> VerifyAsync(string name, string password, CancellationToken cancellationToken)
+    public async Task<SignInAttempt> VerifyAsync(string name, string password, CancellationToken cancellationToken)
     {
-        var user = await users.FindAsync(name ?? "", cancellationToken).ConfigureAwait(false);
+        name ??= "";
+        if (throttle.LockedFor(name) is { } locked)
+        {
+            return new SignInAttempt(null, locked);
+        }
+
+        var user = await users.FindAsync(name, cancellationToken).ConfigureAwait(false);
         if (user is null)
         {
             // Hash anyway, so a wrong name takes as long as a wrong password.
             Hasher.HashPassword(new UserRow(), password ?? "");
-            return null;
+        }
+        else if (Hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "") is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            throttle.Succeeded(name);
+            return new SignInAttempt(ToSignedIn(user));
         }
 
-        return Hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "") is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded
-            ? ToSignedIn(user)
-            : null;
+        return new SignInAttempt(null, throttle.Failed(name));
     }
 
     public async Task<(SignedInUser? User, AccountProblem? Problem)> CreateFirstAdminAsync(string name, string password, CancellationToken cancellationToken)

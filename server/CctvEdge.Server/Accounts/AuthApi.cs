@@ -46,15 +46,22 @@ internal static class AuthApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, UnauthorizedHttpResult>> SignInAsync(Credentials credentials, IAccountService accounts, HttpContext http, CancellationToken ct)
+    /// <summary>204 with the cookie; 401 for wrong credentials; 429 with Retry-After while the name is locked.</summary>
+    private static async Task<Results<NoContent, UnauthorizedHttpResult, ProblemHttpResult>> SignInAsync(Credentials credentials, IAccountService accounts, HttpContext http, CancellationToken ct)
     {
-        var user = await accounts.VerifyAsync(credentials.Name, credentials.Password, ct);
-        if (user is null)
+        var attempt = await accounts.VerifyAsync(credentials.Name, credentials.Password, ct);
+        if (attempt.User is null)
         {
-            return TypedResults.Unauthorized();
+            if (attempt.LockedFor is not { } locked)
+            {
+                return TypedResults.Unauthorized();
+            }
+
+            http.Response.Headers.RetryAfter = Math.Ceiling(locked.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(attempt.Problem, statusCode: StatusCodes.Status429TooManyRequests);
         }
 
-        await http.SignInAsync(UserPrincipal.Scheme, UserPrincipal.Create(user));
+        await http.SignInAsync(UserPrincipal.Scheme, UserPrincipal.Create(attempt.User));
         return TypedResults.NoContent();
     }
 }

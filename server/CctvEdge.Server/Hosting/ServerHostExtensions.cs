@@ -111,6 +111,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<ILiveUpdates>(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<IOverviewQuery, OverviewQuery>();
         services.AddWebAuthentication();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<IAccountService, AccountService>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<IUserAdmin, UserAdmin>();

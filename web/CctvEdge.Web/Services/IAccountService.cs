@@ -18,14 +18,25 @@ public sealed record UserView(string Name, string Role, DateTimeOffset Created);
 /// <summary>Why an account change was refused, in words for the page; null when it was done.</summary>
 public sealed record AccountProblem(string Message);
 
+/// <summary>A sign-in's outcome: the user, or why not (wrong credentials, or too many failures for that name just now).</summary>
+public sealed record SignInAttempt(SignedInUser? User, TimeSpan? LockedFor = null)
+{
+    /// <summary>What to tell the visitor when the sign-in was refused.</summary>
+    public string? Problem => User is not null
+        ? null
+        : LockedFor is { } wait
+            ? $"Too many failed sign-ins for this user name. Try again in {Math.Ceiling(wait.TotalSeconds):0} s."
+            : "Wrong user name or password.";
+}
+
 /// <summary>Sign-in and first run; safe to call without a signed-in user.</summary>
 public interface IAccountService
 {
     /// <summary>False on the first run, until the admin is created.</summary>
     Task<bool> HasUsersAsync(CancellationToken cancellationToken);
 
-    /// <summary>The user when the password matches, else null.</summary>
-    Task<SignedInUser?> VerifyAsync(string name, string password, CancellationToken cancellationToken);
+    /// <summary>The user when the password matches and the name is not locked by repeated failures.</summary>
+    Task<SignInAttempt> VerifyAsync(string name, string password, CancellationToken cancellationToken);
 
     /// <summary>Creates the first admin; refused once any user exists.</summary>
     Task<(SignedInUser? User, AccountProblem? Problem)> CreateFirstAdminAsync(string name, string password, CancellationToken cancellationToken);
