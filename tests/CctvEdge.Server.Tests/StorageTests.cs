@@ -15,19 +15,20 @@ public sealed class StorageTests
     public async Task GetStorage_ClipsOnSeveralDays_BytesPerCameraAndDayAndForecasts()
     {
         await using var server = await InProcessServer.StartAsync();
-        var today = DateTimeOffset.UtcNow.Date;
-        await ClipFixtures.StoreAsync(server, "old", new DateTimeOffset(today.AddDays(-40), TimeSpan.Zero), size: 5000);
-        await ClipFixtures.StoreAsync(server, "y1", new DateTimeOffset(today.AddDays(-1).AddHours(3), TimeSpan.Zero), size: 1000);
-        await ClipFixtures.StoreAsync(server, "y2", new DateTimeOffset(today.AddDays(-1).AddHours(4), TimeSpan.Zero), size: 2000);
-        await ClipFixtures.StoreAsync(server, "g1", new DateTimeOffset(today.AddHours(1), TimeSpan.Zero), size: 700, camera: "gate");
+        // Local days, as the page counts them (the same as UTC days on a machine set to UTC).
+        var today = LocalDay.Today(TimeProvider.System);
+        await ClipFixtures.StoreAsync(server, "old", LocalDay.Bounds(today.AddDays(-40)).Start, size: 5000);
+        await ClipFixtures.StoreAsync(server, "y1", LocalDay.Bounds(today.AddDays(-1)).Start.AddHours(3), size: 1000);
+        await ClipFixtures.StoreAsync(server, "y2", LocalDay.Bounds(today.AddDays(-1)).Start.AddHours(4), size: 2000);
+        await ClipFixtures.StoreAsync(server, "g1", LocalDay.Bounds(today).Start.AddHours(1), size: 700, camera: "gate");
         await SeedNodeDiskAsync(server, today);
 
         var model = await server.Services.GetRequiredService<IStorageQuery>().GetAsync(30, CancellationToken.None);
 
         Assert.Equal(30, model.Days.Count);
-        Assert.Equal(DateOnly.FromDateTime(today), model.Days[^1]);
+        Assert.Equal(today, model.Days[^1]);
         var yard = Assert.Single(model.Cells, c => c.Camera == new CameraKey("barn", "yard"));
-        Assert.Equal((DateOnly.FromDateTime(today.AddDays(-1)), 3000L, 2L), (yard.Day, yard.Bytes, yard.Clips));
+        Assert.Equal((today.AddDays(-1), 3000L, 2L), (yard.Day, yard.Bytes, yard.Clips));
         Assert.Equal(8700, model.TotalBytes);
         Assert.Equal(5000, model.BytesBeforeWindow);
         var serverDisk = model.Disks[0];
@@ -61,7 +62,7 @@ public sealed class StorageTests
         Assert.Equal(expected, StorageForecast.DaysUntilFull(free, growth));
     }
 
-    private static async Task SeedNodeDiskAsync(InProcessServer server, DateTime today)
+    private static async Task SeedNodeDiskAsync(InProcessServer server, DateOnly today)
     {
         var database = server.Services.GetRequiredService<SqliteDatabase>();
         await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(

@@ -5,7 +5,7 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Api;
 
 /// <summary>
-/// The storage page: clip bytes per camera and UTC day (the clip store's folders), and for each disk the days until
+/// The storage page: clip bytes per camera and local day (the days of the events page), and for each disk the days until
 /// full at its average growth over the last <see cref="ForecastDays"/> days: the clip bytes stored per day for the
 /// server's disks, the fall in free space between daily readings for a node's disk.
 /// </summary>
@@ -16,10 +16,10 @@ internal sealed class StorageQuery(ClipQueries clips, NodeStore nodes, ServerDis
     public async Task<StorageModel> GetAsync(int days, CancellationToken cancellationToken)
     {
         days = Math.Clamp(days, 1, 366);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = LocalDay.Today(clock);
         var first = today.AddDays(1 - days);
-        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var to = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var from = LocalDay.Bounds(first).Start.ToUnixTimeMilliseconds();
+        var to = LocalDay.Bounds(today).End.ToUnixTimeMilliseconds();
         var rows = await clips.DailyBytesAsync(from, to, cancellationToken).ConfigureAwait(false);
         var (total, before) = await clips.TotalsAsync(from, cancellationToken).ConfigureAwait(false);
         var names = (await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => (c.NodeId, c.Id), c => c.Name);

@@ -65,13 +65,16 @@ internal sealed class ClipQueries(SqliteDatabase database)
         return rows.Where(r => wanted.Count == 0 || wanted.Contains(new CameraKey(r.NodeId, r.CameraId))).ToList();
     }
 
-    /// <summary>Bytes per camera and UTC day of the stored clips that start in [from, to).</summary>
+    /// <summary>
+    /// Bytes per camera and local day of the stored clips that start in [from, to). SQLite's 'localtime' and .NET's
+    /// <see cref="LocalDay"/> both follow the process's time zone (TZ or /etc/localtime), daylight saving included.
+    /// </summary>
     public async Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<DailyBytesRow>(
             """
-            SELECT node_id, camera_id, date(start_ms / 1000, 'unixepoch') AS day, SUM(size) AS bytes, COUNT(*) AS clips
+            SELECT node_id, camera_id, date(start_ms / 1000, 'unixepoch', 'localtime') AS day, SUM(size) AS bytes, COUNT(*) AS clips
             FROM clips WHERE state = 'stored' AND start_ms >= @From AND start_ms < @To
             GROUP BY node_id, camera_id, day ORDER BY day, node_id, camera_id
             """,
