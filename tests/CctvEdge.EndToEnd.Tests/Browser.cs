@@ -61,7 +61,17 @@ internal sealed class Browser : IAsyncDisposable
         await page.FillAsync("#name", name);
         await page.FillAsync("#password", password);
         await page.ClickAsync("[data-testid=signin-submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        }
+        catch (TimeoutException ex)
+        {
+            // Say what the page said, if anything: a refused sign-in and a slow one look alike otherwise.
+            var error = page.Locator("[data-testid=signin-error]");
+            var said = await error.CountAsync() > 0 ? await error.InnerTextAsync() : "no error shown";
+            throw new TimeoutException($"Still on {page.Url} after signing in as {name} ({said}).", ex);
+        }
     }
 
     /// <summary>Waits until the page runs interactively (its circuit is up), after the prerendered first paint.</summary>
