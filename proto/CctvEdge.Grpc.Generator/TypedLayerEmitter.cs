@@ -21,23 +21,27 @@ internal static class TypedLayerEmitter
         code.AppendLine("#nullable enable");
         code.AppendLine("#pragma warning disable CS1591");
         code.AppendLine("namespace " + file.CSharpNamespace + ";");
-        foreach (var service in file.Services)
+        for (var index = 0; index < file.Services.Count; index++)
         {
             code.AppendLine();
-            EmitService(code, file, service, resolve);
+            EmitService(code, file, index, resolve);
         }
 
         return code.ToString();
     }
 
-    private static void EmitService(StringBuilder code, ProtoFile file, ProtoService service, System.Func<string, string?> resolve)
+    private static void EmitService(StringBuilder code, ProtoFile file, int index, System.Func<string, string?> resolve)
     {
+        var service = file.Services[index];
         var fullName = string.IsNullOrEmpty(file.Package) ? service.Name : file.Package + "." + service.Name;
         var methods = service.Methods.Select(m => (Rpc: m, Request: resolve(m.RequestType)!, Response: resolve(m.ResponseType)!)).ToList();
         code.AppendLine($"/// <summary>The typed layer for <c>{fullName}</c>.</summary>");
         code.AppendLine($"public static partial class {service.Name}");
         code.AppendLine("{");
         code.AppendLine($"    public const string ServiceName = \"{fullName}\";");
+        code.AppendLine();
+        code.AppendLine("    /// <summary>The service's descriptor (from protoc's reflection class), for server reflection.</summary>");
+        code.AppendLine($"    public static global::Google.Protobuf.Reflection.ServiceDescriptor Descriptor => global::{file.CSharpNamespace}.{ReflectionClass(file.Path)}.Descriptor.Services[{index}];");
         foreach (var (rpc, request, response) in methods)
         {
             code.AppendLine();
@@ -74,6 +78,41 @@ internal static class TypedLayerEmitter
         code.AppendLine("            },");
         code.AppendLine("            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));");
         code.AppendLine("}");
+    }
+
+    /// <summary>
+    /// protoc's C# name for a file's reflection class: the file name without ".proto", in PascalCase (a letter after
+    /// '_', '-', '.' or a digit is capitalised, those separators dropped), plus "Reflection".
+    /// </summary>
+    internal static string ReflectionClass(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        if (name.EndsWith(".proto", System.StringComparison.Ordinal))
+        {
+            name = name.Substring(0, name.Length - ".proto".Length);
+        }
+
+        var result = new StringBuilder();
+        var capitalise = true;
+        foreach (var c in name)
+        {
+            if (char.IsLetter(c))
+            {
+                result.Append(capitalise ? char.ToUpperInvariant(c) : c);
+                capitalise = false;
+            }
+            else if (char.IsDigit(c))
+            {
+                result.Append(c);
+                capitalise = true;
+            }
+            else
+            {
+                capitalise = true;
+            }
+        }
+
+        return result.Append("Reflection").ToString();
     }
 
     private static void EmitBase(StringBuilder code, ProtoService service, List<(ProtoRpc Rpc, string Request, string Response)> methods)

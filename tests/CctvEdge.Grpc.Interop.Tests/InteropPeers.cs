@@ -43,6 +43,15 @@ public sealed class InteropPeers : IAsyncDisposable
         return results.TryGetValue(testCase, out var line) ? line : $"MISSING {testCase}";
     }
 
+    /// <summary>Runs a grpc-js reflection client (tests/interop/js/reflection.js) against our h2c server; its output.</summary>
+    public async Task<string> RunJsReflectionAsync(string symbol)
+    {
+        var (_, port) = await _servers.GetOrAdd((CSharp, false), key => new(() => StartServerAsync(key.Item1, key.Item2))).Value;
+        await using var process = ChildProcess.Start("grpc-js reflection client", "node", ["reflection.js", "--address", $"127.0.0.1:{port}", "--symbol", symbol], JsDirectory);
+        Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        return process.Output;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var server in _servers.Values.Where(s => s.IsValueCreated))

@@ -48,6 +48,17 @@ public sealed class InteropTests(InteropPeers peers) : IClassFixture<InteropPeer
         return data;
     }
 
+    [Fact]
+    public async Task ServerReflection_GrpcJsClient_DescribesAMethodFromTheDescriptorsAlone()
+    {
+        var output = await peers.RunJsReflectionAsync("grpc.testing.TestService.UnaryCall").WaitAsync(TimeSpan.FromMinutes(4));
+
+        Assert.Contains("SERVICES grpc.testing.TestService,grpc.reflection.v1alpha.ServerReflection", output, StringComparison.Ordinal);
+        // test.proto first, then what it imports, each once.
+        Assert.Contains("FILES grpc/testing/test.proto,grpc/testing/empty.proto,grpc/testing/messages.proto", output, StringComparison.Ordinal);
+        Assert.Contains("METHOD UnaryCall .grpc.testing.SimpleRequest -> .grpc.testing.SimpleResponse", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task InteropCase_ClientAgainstServer_Passes(string testCase, string client, string server, string transport)

@@ -1,10 +1,11 @@
 using CctvEdge.Grpc.AspNetCore;
+using CctvEdge.Grpc.Reflection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace CctvEdge.Grpc.Interop;
 
-/// <summary>Hosts <see cref="TestServiceImpl"/> on 127.0.0.1, h2c or TLS.</summary>
+/// <summary>Hosts <see cref="TestServiceImpl"/> and server reflection on 127.0.0.1, h2c or TLS.</summary>
 internal static class InteropServer
 {
     public static async Task<int> RunAsync(Dictionary<string, string> options)
@@ -26,6 +27,7 @@ internal static class InteropServer
         builder.Services.AddGrpcTransport();
         await using var app = builder.Build();
         app.MapGrpcService(global::Grpc.Testing.TestService.BindService(new TestServiceImpl()));
+        app.MapGrpcReflectionService(global::Grpc.Testing.TestService.Descriptor);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Console.WriteLine($"LISTENING {address.Port}");

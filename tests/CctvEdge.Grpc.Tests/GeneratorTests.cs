@@ -65,4 +65,14 @@ public sealed class GeneratorTests
         Assert.Contains("AsyncClientStreamingCall<global::T.Clip_Chunk, global::T.google_protobuf_Empty> Put(", code, StringComparison.Ordinal);
         Assert.Contains("AsyncUnaryCall<global::T.Clip> PingAsync(global::T.google_protobuf_Empty request,", code, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("grpc/health/v1/health.proto", "HealthReflection")]
+    [InlineData("interop_messages.proto", "InteropMessagesReflection")]
+    [InlineData("camera-v2beta.proto", "CameraV2BetaReflection")]
+    [InlineData("dir/Node.proto", "NodeReflection")]
+    public void ReflectionClass_FileName_NamedAsProtocNamesIt(string path, string expected)
+    {
+        Assert.Equal(expected, TypedLayerEmitter.ReflectionClass(path));
+    }
 }

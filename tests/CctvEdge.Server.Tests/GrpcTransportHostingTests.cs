@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using CctvEdge.Grpc.Client;
 using CctvEdge.Protocol.V1;
 using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
 
 namespace CctvEdge.Server.Tests;
 
@@ -31,5 +32,19 @@ public sealed class GrpcTransportHostingTests
         var response = await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(Timeout);
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task ServerReflection_RunningServer_ListsTheNodeFacingServices()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        using var call = new ServerReflection.ServerReflectionClient(server.Channel).ServerReflectionInfo();
+
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" }).WaitAsync(Timeout);
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout));
+
+        Assert.Equal(
+            [ClipService.ServiceName, NodeService.ServiceName, Health.ServiceName, ServerReflection.ServiceName],
+            call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).Order(StringComparer.Ordinal));
     }
 }

@@ -1,5 +1,6 @@
 using CctvEdge.Grpc.AspNetCore;
 using CctvEdge.Grpc.HealthCheck;
+using CctvEdge.Grpc.Reflection;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
@@ -140,6 +141,8 @@ internal static class ServerHostExtensions
         app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>())).AllowAnonymous();
         app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>())).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
+        // Reflection lets grpcurl and similar tools describe the API; it shows only the protos, which are public.
+        app.MapGrpcReflectionService(NodeService.Descriptor, ClipService.Descriptor, global::Grpc.Health.V1.Health.Descriptor).AllowAnonymous();
         app.MapAuthApi();
         app.MapServerApi();
         app.MapPluginApi();
