@@ -5,9 +5,9 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Api;
 
 /// <summary>
-/// The storage page: clip bytes per camera and local day (the days of the events page), and for each disk the days until
-/// full at its average growth over the last <see cref="ForecastDays"/> days: the clip bytes stored per day for the
-/// server's disks, the fall in free space between daily readings for a node's disk.
+/// The storage page: clip bytes per camera and local day (the days of the events page), and for each disk the days
+/// until full at its average growth over the last <see cref="ForecastDays"/> days: the clip bytes stored per day for
+/// the server's disks, the fall in free space between daily readings for a node's disk.
 /// </summary>
 internal sealed class StorageQuery(ClipQueries clips, NodeStore nodes, ServerDisks disks, TimeProvider clock) : IStorageQuery
 {
