@@ -18,9 +18,7 @@ internal sealed class SignInThrottle(TimeProvider clock)
 
     /// <summary>How long <paramref name="name"/> is still locked, or null when it may try.</summary>
     public TimeSpan? LockedFor(string name) =>
-        _byName.TryGetValue(name, out var failures) && failures.LockedUntil > clock.GetUtcNow()
-            ? failures.LockedUntil - clock.GetUtcNow()
-            : null;
+        _byName.TryGetValue(name, out var failures) ? Remaining(failures, clock.GetUtcNow()) : null;
 
     public void Succeeded(string name) => _byName.TryRemove(name, out _);
 
@@ -34,8 +32,11 @@ internal sealed class SignInThrottle(TimeProvider clock)
         }
 
         var failures = _byName.AddOrUpdate(name, _ => Next(new Failures(0, now, now), now), (_, old) => Next(old, now));
-        return failures.LockedUntil > now ? failures.LockedUntil - now : null;
+        return Remaining(failures, now);
     }
+
+    private static TimeSpan? Remaining(Failures failures, DateTimeOffset now) =>
+        failures.LockedUntil > now ? failures.LockedUntil - now : null;
 
     private static Failures Next(Failures old, DateTimeOffset now)
     {
