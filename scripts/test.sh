@@ -32,11 +32,17 @@ dotnet pack server/CctvEdge.Server.Plugins.Sdk -c Release --no-build -nologo -o 
 
 # One test project at a time (the end-to-end tests run ffmpeg and Chromium, and CI machines have two cores), each
 # with its own report name: default report names are timestamps and two quick projects can share a second.
+# Every process the tests start inherits this marker, so whatever is still alive afterwards can be named.
+# MSBuild's reusable nodes would carry it too and outlive the run on purpose: the tests ask for none.
+export CCTVEDGE_TEST_RUN="cctvedge-test-$$-$(date +%s%N)"
+export MSBUILDDISABLENODEREUSE=1
 status=0
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=$?
 done
+leftovers=$(bash scripts/lib/leftover-processes.sh "$CCTVEDGE_TEST_RUN")
+unset CCTVEDGE_TEST_RUN
 
 passed=0
 failed=0
@@ -52,6 +58,12 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status without a failed test in the reports (crashed test host?)"
   failed=1
+fi
+
+if [ -n "$leftovers" ]; then
+  echo "processes started by the tests were still running after them (now killed):"
+  echo "$leftovers"
+  failed=$((failed + 1))
 fi
 
 echo "$passed passed, $failed failed"

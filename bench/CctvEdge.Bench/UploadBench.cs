@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using CctvEdge.Grpc.Client;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Uplink;
@@ -9,6 +8,7 @@ using CctvEdge.Protocol.V1;
 using CctvEdge.Storage;
 using CctvEdge.Testing;
 using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -45,7 +45,7 @@ internal static class UploadBench
         await session.RequestStream.WriteAsync(new NodeMessage { Hello = new Hello { NodeId = "bench", ProtocolVersion = 1, Cameras = { new CameraInfo { Id = "cam", Name = "cam" } } } });
         await session.ResponseStream.MoveNext(CancellationToken.None);
 
-        using var rawChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{interopPort}");
+        using var rawChannel = UplinkChannel.Create($"http://127.0.0.1:{interopPort}", pinnedCa: null);
         var raw = new TestService.TestServiceClient(rawChannel);
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores; {megabytes} MiB per run, {ClipUploader.ChunkSize / 1024} KiB chunks, h2c on 127.0.0.1");
         // Both paths run once before measuring, so tiered JIT compilation does not favour whichever runs later.
@@ -87,7 +87,7 @@ internal static class UploadBench
     }
 
     /// <summary>Cuts a clip of random bytes into the outbox, announces it, and times the node's uploader to the receipt.</summary>
-    private static async Task<(double Rate, double SenderCpu, double ReceiverCpu)> ClipUploadAsync(ClipQueue queue, DurableResultOutbox outbox, ClipUploader uploader, Grpc.AsyncDuplexStreamingCall<NodeMessage, ServerMessage> session, int serverPid, long bytes)
+    private static async Task<(double Rate, double SenderCpu, double ReceiverCpu)> ClipUploadAsync(ClipQueue queue, DurableResultOutbox outbox, ClipUploader uploader, AsyncDuplexStreamingCall<NodeMessage, ServerMessage> session, int serverPid, long bytes)
     {
         var id = Guid.NewGuid().ToString("N");
         var relative = Path.Combine("clips", id + ".mp4");

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CctvEdge.Grpc.AspNetCore.Internal;
+using CctvEdge.Server.Hosting.Grpc;
 using CctvEdge.Testing;
 
 namespace CctvEdge.Grpc.Interop.Tests;
@@ -8,7 +8,7 @@ namespace CctvEdge.Grpc.Interop.Tests;
 /// The interop peers as real processes: each server (ours, grpc-js, grpcio; h2c and TLS) starts once, each
 /// client/server pair runs all its cases in one client process, and each test reads its case's line.
 /// </summary>
-public sealed class InteropPeers : IAsyncDisposable
+public sealed class InteropPeers : IAsyncLifetime
 {
     public const string CSharp = "csharp";
     public const string GrpcJs = "grpc-js";
@@ -52,7 +52,10 @@ public sealed class InteropPeers : IAsyncDisposable
         return process.Output;
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Stops every peer server. xUnit 2 calls this for fixtures that are IAsyncLifetime, never IAsyncDisposable.</summary>
+    public async Task DisposeAsync()
     {
         foreach (var server in _servers.Values.Where(s => s.IsValueCreated))
         {

@@ -53,7 +53,7 @@ public sealed class InteropTests(InteropPeers peers) : IClassFixture<InteropPeer
     {
         var output = await peers.RunJsReflectionAsync("grpc.testing.TestService.UnaryCall").WaitAsync(TimeSpan.FromMinutes(4));
 
-        Assert.Contains("SERVICES grpc.testing.TestService,grpc.reflection.v1alpha.ServerReflection", output, StringComparison.Ordinal);
+        Assert.Contains("SERVICES grpc.testing.TestService,grpc.health.v1.Health,grpc.reflection.v1alpha.ServerReflection,grpc.reflection.v1.ServerReflection", output, StringComparison.Ordinal);
         // test.proto first, then what it imports, each once.
         Assert.Contains("FILES grpc/testing/test.proto,grpc/testing/empty.proto,grpc/testing/messages.proto", output, StringComparison.Ordinal);
         Assert.Contains("METHOD UnaryCall .grpc.testing.SimpleRequest -> .grpc.testing.SimpleResponse", output, StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CctvEdge.Grpc.Client;
+using CctvEdge.Node.Uplink;
 using Google.Protobuf;
 using Grpc.Testing;
 
@@ -18,7 +18,7 @@ internal static class BenchClient
     {
         var seconds = double.Parse(options.GetValueOrDefault("seconds", "3"), CultureInfo.InvariantCulture);
         var streamMessages = int.Parse(options.GetValueOrDefault("messages", "2048"), CultureInfo.InvariantCulture);
-        using var channel = GrpcChannel.ForAddress(options["address"]);
+        using var channel = UplinkChannel.Create(options["address"], pinnedCa: null);
         var client = new TestService.TestServiceClient(channel);
         await UnaryAsync(client, 1, 0.5);
         var unary1 = await UnaryAsync(client, 1, seconds);

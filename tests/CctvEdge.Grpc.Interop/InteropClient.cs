@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using CctvEdge.Grpc.Client;
+using CctvEdge.Node.Uplink;
 using Google.Protobuf;
 using Grpc.Testing;
 
@@ -17,7 +17,7 @@ internal sealed class InteropClient(TestService.TestServiceClient client)
     public static async Task<int> RunAsync(Dictionary<string, string> options)
     {
         using var ca = options.TryGetValue("ca", out var caPath) ? X509CertificateLoader.LoadCertificateFromFile(caPath) : null;
-        using var channel = GrpcChannel.ForAddress(options["address"], new GrpcChannelOptions { PinnedCaCertificate = ca });
+        using var channel = UplinkChannel.Create(options["address"], ca);
         var interop = new InteropClient(new TestService.TestServiceClient(channel));
         foreach (var name in options["cases"].Split(','))
         {

@@ -1,11 +1,10 @@
-using CctvEdge.Grpc.AspNetCore;
-using CctvEdge.Grpc.Reflection;
+using CctvEdge.Server.Hosting.Grpc;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace CctvEdge.Grpc.Interop;
 
-/// <summary>Hosts <see cref="TestServiceImpl"/> and server reflection on 127.0.0.1, h2c or TLS.</summary>
+/// <summary>Hosts <see cref="TestServiceImpl"/>, health and server reflection on 127.0.0.1, h2c or TLS, as the server hosts its own services.</summary>
 internal static class InteropServer
 {
     public static async Task<int> RunAsync(Dictionary<string, string> options)
@@ -24,10 +23,10 @@ internal static class InteropServer
             k.Listen(System.Net.IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), System.Globalization.CultureInfo.InvariantCulture), l => l.UseGrpcTransport(tls, ""));
         });
         builder.Services.AddRouting();
-        builder.Services.AddGrpcTransport();
+        builder.Services.AddNodeGrpc();
         await using var app = builder.Build();
-        app.MapGrpcService(global::Grpc.Testing.TestService.BindService(new TestServiceImpl()));
-        app.MapGrpcReflectionService(global::Grpc.Testing.TestService.Descriptor);
+        app.MapGrpcService<TestServiceImpl>();
+        app.MapGrpcInfrastructure();
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Console.WriteLine($"LISTENING {address.Port}");

@@ -1,4 +1,3 @@
-using CctvEdge.Grpc.AspNetCore;
 using Google.Protobuf;
 using Grpc.Testing;
 

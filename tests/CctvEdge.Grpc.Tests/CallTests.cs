@@ -105,7 +105,7 @@ public sealed class CallTests
             port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        using var channel = Client.GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        using var channel = Channels.Create(new Uri($"http://127.0.0.1:{port}"));
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
             channel.CreateCallInvoker().AsyncUnaryCall(EchoService.Unary, null, default, "x").ResponseAsync.WaitAsync(Timeout));
 

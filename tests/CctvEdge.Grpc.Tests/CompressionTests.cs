@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using CctvEdge.Grpc.Client;
+using Grpc.Net.Client;
 
 namespace CctvEdge.Grpc.Tests;
 
@@ -13,7 +13,7 @@ public sealed class CompressionTests
     {
         await using var server = await TestServer.StartAsync(EchoService.Create());
         var recorder = new HeaderRecorder();
-        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = recorder, DisposeHttpHandler = true });
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = recorder, DisposeHttpClient = true });
         var text = new string('a', 50_000);
 
         var reply = await channel.CreateCallInvoker().AsyncUnaryCall(EchoService.Unary, null, new CallOptions(GzipRequests), text).ResponseAsync.WaitAsync(Timeout);
@@ -28,7 +28,7 @@ public sealed class CompressionTests
     {
         await using var server = await TestServer.StartAsync(EchoService.Create(), o => o.ResponseCompressionAlgorithm = "gzip");
         var recorder = new HeaderRecorder();
-        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = recorder, DisposeHttpHandler = true });
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = recorder, DisposeHttpClient = true });
         var text = new string('b', 50_000);
 
         var reply = await channel.CreateCallInvoker().AsyncUnaryCall(EchoService.Unary, null, default, text).ResponseAsync.WaitAsync(Timeout);

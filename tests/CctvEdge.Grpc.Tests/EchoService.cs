@@ -1,4 +1,6 @@
 using System.Text;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Core;
 
 namespace CctvEdge.Grpc.Tests;
 
@@ -19,73 +21,94 @@ internal static class EchoService
     /// with a response header and trailer. Collect joins requests with '+'. Repeat sends "text#i" N times for "text*N".
     /// Chat answers each message with "echo:" + message until the client half-closes.
     /// </summary>
-    public static ServerServiceDefinition Create(SleepProbe? sleep = null) =>
-        ServerServiceDefinition.CreateBuilder()
-            .AddMethod(Unary, async (request, context) =>
+    public static EchoHandlers Create(SleepProbe? sleep = null) => new(sleep);
+}
+
+/// <summary>
+/// The echo service's handlers. Grpc.AspNetCore binds them through <see cref="EchoMethodProvider"/>, its extension point
+/// for services that are not generated from a .proto (as protobuf-net.Grpc uses it).
+/// </summary>
+internal sealed class EchoHandlers(SleepProbe? sleep)
+{
+    public async Task<string> Unary(string request, ServerCallContext context)
+    {
+        if (request.StartsWith("fail:", StringComparison.Ordinal))
+        {
+            var parts = request.Split(':', 3);
+            throw new RpcException(new Status((StatusCode)int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), parts[2]));
+        }
+
+        if (request == "sleep")
+        {
+            sleep?.Started.TrySetResult();
+            try
             {
-                if (request.StartsWith("fail:", StringComparison.Ordinal))
-                {
-                    var parts = request.Split(':', 3);
-                    throw new RpcException(new Status((StatusCode)int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), parts[2]));
-                }
-
-                if (request == "sleep")
-                {
-                    sleep?.Started.TrySetResult();
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, context.CancellationToken);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        sleep?.Cancelled.TrySetResult();
-                        throw;
-                    }
-                }
-
-                if (request.StartsWith("header:", StringComparison.Ordinal))
-                {
-                    var kv = request["header:".Length..].Split('=', 2);
-                    await context.WriteResponseHeadersAsync(new Metadata { { kv[0], kv[1] } });
-                    context.ResponseTrailers.Add("trailer-" + kv[0], kv[1]);
-                    var echoedBinary = context.RequestHeaders.GetValueBytes("token-bin");
-                    return echoedBinary is null ? request : request + "|" + Convert.ToHexString(echoedBinary);
-                }
-
-                return request;
-            })
-            .AddMethod(Collect, async (requests, context) =>
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
             {
-                var all = new List<string>();
-                await foreach (var item in requests.ReadAllAsync(context.CancellationToken))
-                {
-                    all.Add(item);
-                }
+                sleep?.Cancelled.TrySetResult();
+                throw;
+            }
+        }
 
-                return string.Join('+', all);
-            })
-            .AddMethod(Repeat, async (request, responses, context) =>
-            {
-                var parts = request.Split('*');
-                var count = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-                for (var i = 0; i < count; i++)
-                {
-                    await responses.WriteAsync($"{parts[0]}#{i}");
-                }
-            })
-            .AddMethod(Chat, async (requests, responses, context) =>
-            {
-                await foreach (var item in requests.ReadAllAsync(context.CancellationToken))
-                {
-                    if (item == "stop")
-                    {
-                        throw new RpcException(new Status(StatusCode.Aborted, "stopped by request"));
-                    }
+        if (request.StartsWith("header:", StringComparison.Ordinal))
+        {
+            var kv = request["header:".Length..].Split('=', 2);
+            await context.WriteResponseHeadersAsync(new Metadata { { kv[0], kv[1] } });
+            context.ResponseTrailers.Add("trailer-" + kv[0], kv[1]);
+            var echoedBinary = context.RequestHeaders.GetValueBytes("token-bin");
+            return echoedBinary is null ? request : request + "|" + Convert.ToHexString(echoedBinary);
+        }
 
-                    await responses.WriteAsync("echo:" + item);
-                }
-            })
-            .Build();
+        return request;
+    }
+
+    public async Task<string> Collect(IAsyncStreamReader<string> requests, ServerCallContext context)
+    {
+        var all = new List<string>();
+        await foreach (var item in requests.ReadAllAsync(context.CancellationToken))
+        {
+            all.Add(item);
+        }
+
+        return string.Join('+', all);
+    }
+
+    public async Task Repeat(string request, IServerStreamWriter<string> responses, ServerCallContext context)
+    {
+        var parts = request.Split('*');
+        var count = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < count; i++)
+        {
+            await responses.WriteAsync($"{parts[0]}#{i}");
+        }
+    }
+
+    public async Task Chat(IAsyncStreamReader<string> requests, IServerStreamWriter<string> responses, ServerCallContext context)
+    {
+        await foreach (var item in requests.ReadAllAsync(context.CancellationToken))
+        {
+            if (item == "stop")
+            {
+                throw new RpcException(new Status(StatusCode.Aborted, "stopped by request"));
+            }
+
+            await responses.WriteAsync("echo:" + item);
+        }
+    }
+}
+
+/// <summary>Binds <see cref="EchoHandlers"/> to the echo methods, with their UTF-8 marshallers.</summary>
+internal sealed class EchoMethodProvider : IServiceMethodProvider<EchoHandlers>
+{
+    public void OnServiceMethodDiscovery(ServiceMethodProviderContext<EchoHandlers> context)
+    {
+        context.AddUnaryMethod(EchoService.Unary, [], (service, request, call) => service.Unary(request, call));
+        context.AddClientStreamingMethod(EchoService.Collect, [], (service, requests, call) => service.Collect(requests, call));
+        context.AddServerStreamingMethod(EchoService.Repeat, [], (service, request, responses, call) => service.Repeat(request, responses, call));
+        context.AddDuplexStreamingMethod(EchoService.Chat, [], (service, requests, responses, call) => service.Chat(requests, responses, call));
+    }
 }
 
 /// <summary>Tells a test when the "sleep" handler started and when its cancellation token fired.</summary>

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CctvEdge.Grpc.Client;
+using Grpc.Net.Client;
 using Grpc.Health.V1;
 using static CctvEdge.Grpc.Tests.RawGrpc;
 

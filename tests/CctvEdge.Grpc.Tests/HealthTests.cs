@@ -1,5 +1,5 @@
-using CctvEdge.Grpc.HealthCheck;
 using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using Microsoft.Extensions.DependencyInjection;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
@@ -53,7 +53,7 @@ public sealed class HealthTests
     public async Task Watch_ServerStops_WatchEndsWithNotServing()
     {
         var server = await TestServer.StartAsync(EchoService.Create(), new TestServerSetup { Health = true });
-        using var channel = Client.GrpcChannel.ForAddress(server.Address);
+        using var channel = Channels.Create(server.Address);
         using var call = new Health.HealthClient(channel).Watch(new HealthCheckRequest());
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout));
         Assert.Equal(ServingStatus.Serving, call.ResponseStream.Current.Status);

@@ -1,6 +1,8 @@
-using CctvEdge.Grpc.AspNetCore;
-using CctvEdge.Grpc.Client;
-using CctvEdge.Grpc.HealthCheck;
+using CctvEdge.Node.Uplink;
+using CctvEdge.Server.Hosting.Grpc;
+using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +13,7 @@ namespace CctvEdge.Grpc.Tests;
 /// <summary>How a <see cref="TestServer"/> is set up beyond its service.</summary>
 internal sealed record TestServerSetup
 {
-    public Action<GrpcServerOptions>? Grpc { get; init; }
+    public Action<GrpcServiceOptions>? Grpc { get; init; }
 
     public GrpcTlsOptions Tls { get; init; } = new();
 
@@ -19,13 +21,17 @@ internal sealed record TestServerSetup
 
     public GrpcHttp2Options Http2 { get; init; } = new();
 
+    /// <summary>Maps the health and reflection services as the server does.</summary>
     public bool Health { get; init; }
 
     /// <summary>0 picks a free port; a test that restarts a server passes the port it had.</summary>
     public int Port { get; init; }
 }
 
-/// <summary>A real Kestrel server on 127.0.0.1 (ephemeral port unless told), h2c or TLS, for one test.</summary>
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 (ephemeral port unless told), h2c or TLS, set up by the server's own gRPC
+/// hosting code (Kestrel HTTP/2 limits, TLS, message limits, health, reflection), serving the echo service.
+/// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -34,19 +40,20 @@ internal sealed class TestServer : IAsyncDisposable
     {
         _app = app;
         Address = address;
-        Channel = GrpcChannel.ForAddress(address);
+        Channel = Channels.Create(address);
     }
 
     public Uri Address { get; }
 
+    /// <summary>A channel configured as the node's uplink is.</summary>
     public GrpcChannel Channel { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    public static Task<TestServer> StartAsync(ServerServiceDefinition service, Action<GrpcServerOptions>? configure = null) =>
+    public static Task<TestServer> StartAsync(EchoHandlers service, Action<GrpcServiceOptions>? configure = null) =>
         StartAsync(service, new TestServerSetup { Grpc = configure });
 
-    public static async Task<TestServer> StartAsync(ServerServiceDefinition service, TestServerSetup setup)
+    public static async Task<TestServer> StartAsync(EchoHandlers service, TestServerSetup setup)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -56,17 +63,15 @@ internal sealed class TestServer : IAsyncDisposable
             k.Listen(System.Net.IPAddress.Loopback, setup.Port, o => o.UseGrpcTransport(setup.Tls, setup.CertificateDirectory));
         });
         builder.Services.AddRouting();
-        builder.Services.AddGrpcTransport(setup.Grpc);
-        if (setup.Health)
-        {
-            builder.Services.AddGrpcHealthChecks();
-        }
+        builder.Services.AddNodeGrpc(setup.Grpc);
+        builder.Services.AddSingleton(service);
+        builder.Services.AddSingleton<IServiceMethodProvider<EchoHandlers>, EchoMethodProvider>();
 
         var app = builder.Build();
-        app.MapGrpcService(service);
+        app.MapGrpcService<EchoHandlers>();
         if (setup.Health)
         {
-            app.MapGrpcHealthChecksService();
+            app.MapGrpcInfrastructure();
         }
 
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -80,4 +85,11 @@ internal sealed class TestServer : IAsyncDisposable
         await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>Client channels made by the node's own <see cref="UplinkChannel"/>.</summary>
+internal static class Channels
+{
+    public static GrpcChannel Create(Uri address, System.Security.Cryptography.X509Certificates.X509Certificate2? pinnedCa = null, UplinkChannelSettings? settings = null) =>
+        UplinkChannel.Create(address.ToString(), pinnedCa, settings);
 }

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using CctvEdge.Grpc;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CctvEdge.Server.Tests;

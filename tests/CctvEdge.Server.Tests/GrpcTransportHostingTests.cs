@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using CctvEdge.Grpc.Client;
+using Grpc.Net.Client;
 using CctvEdge.Protocol.V1;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
@@ -16,12 +16,24 @@ public sealed class GrpcTransportHostingTests
     {
         await using var server = await InProcessServer.StartAsync("--Server:Tls:Enabled", "true");
         using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(server.DataDirectory, "tls", "ca.crt"));
-        using var channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { PinnedCaCertificate = ca });
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => ChainsTo(ca, certificate);
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler });
 
         var info = await new NodeService.NodeServiceClient(channel).GetServerInfoAsync(new GetServerInfoRequest()).ResponseAsync.WaitAsync(Timeout);
 
         Assert.Equal("https", server.GrpcAddress.Scheme);
         Assert.Equal(1u, info.ProtocolVersion);
+    }
+
+    /// <summary>Trusts only <paramref name="ca"/>, as a node with Server:CaCertificate does (its own pinning is tested in CctvEdge.Grpc.Tests).</summary>
+    private static bool ChainsTo(X509Certificate2 ca, X509Certificate? certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return certificate is X509Certificate2 leaf && chain.Build(leaf);
     }
 
     [Fact]
@@ -44,7 +56,7 @@ public sealed class GrpcTransportHostingTests
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout));
 
         Assert.Equal(
-            [ClipService.ServiceName, NodeService.ServiceName, Health.ServiceName, ServerReflection.ServiceName],
+            [ClipService.Descriptor.FullName, NodeService.Descriptor.FullName, Health.Descriptor.FullName, "grpc.reflection.v1.ServerReflection", ServerReflection.Descriptor.FullName],
             call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).Order(StringComparer.Ordinal));
     }
 }

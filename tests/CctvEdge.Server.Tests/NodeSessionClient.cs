@@ -1,7 +1,7 @@
-using CctvEdge.Grpc;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace CctvEdge.Server.Tests;
 

@@ -1,9 +1,9 @@
-using CctvEdge.Grpc;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage;
 using CctvEdge.Storage;
 using CctvEdge.Web.Services;
 using Dapper;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CctvEdge.Server.Tests;

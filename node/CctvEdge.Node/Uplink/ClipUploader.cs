@@ -1,10 +1,10 @@
 using System.Threading.RateLimiting;
-using CctvEdge.Grpc;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
-using CctvEdge.Grpc;
-using CctvEdge.Grpc.Client;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Protocol.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Node.Uplink;
@@ -18,7 +18,11 @@ internal sealed class ServerConnection : IDisposable
         Address = server.Value.Address;
         // A pinned CA (Server:CaCertificate) for a server with its own generated CA; else the system store decides.
         _pinnedCa = server.Value.CaCertificate.Length > 0 ? X509CertificateLoader.LoadCertificateFromFile(server.Value.CaCertificate) : null;
-        Channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { PinnedCaCertificate = _pinnedCa });
+        Channel = UplinkChannel.Create(Address, _pinnedCa, new UplinkChannelSettings
+        {
+            InitialReconnectBackoff = TimeSpan.FromSeconds(server.Value.ReconnectMinSeconds),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(server.Value.ReconnectMaxSeconds),
+        });
         _identity = new Metadata { { ClipService.NodeIdHeader, node.Value.Id } };
         if (server.Value.Credential.Length > 0)
         {

@@ -1,9 +1,9 @@
-using CctvEdge.Grpc;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace CctvEdge.Node.Uplink;
 

@@ -1,8 +1,8 @@
-using CctvEdge.Grpc;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,7 @@
-using CctvEdge.Grpc.AspNetCore;
-using CctvEdge.Grpc.HealthCheck;
-using CctvEdge.Grpc.Reflection;
-using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
 using CctvEdge.Server.Export;
+using CctvEdge.Server.Hosting.Grpc;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Processors;
@@ -125,8 +122,7 @@ internal static class ServerHostExtensions
         services.AddScoped<IExportService, ExportService>();
         services.AddHostedService<NotificationStage>();
         services.AddSingleton<NodeSessionService>();
-        services.AddGrpcTransport();
-        services.AddGrpcHealthChecks();
+        services.AddNodeGrpc();
         services.AddCctvEdgeWeb();
         return builder;
     }
@@ -137,12 +133,7 @@ internal static class ServerHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        // Nodes authenticate by their hello and credential, not by a browser's cookie.
-        app.MapGrpcService(NodeService.BindService(app.Services.GetRequiredService<NodeSessionService>())).AllowAnonymous();
-        app.MapGrpcService(ClipService.BindService(app.Services.GetRequiredService<ClipUploadService>())).AllowAnonymous();
-        app.MapGrpcHealthChecksService().AllowAnonymous();
-        // Reflection lets grpcurl and similar tools describe the API; it shows only the protos, which are public.
-        app.MapGrpcReflectionService(NodeService.Descriptor, ClipService.Descriptor, global::Grpc.Health.V1.Health.Descriptor).AllowAnonymous();
+        app.MapNodeGrpc();
         app.MapAuthApi();
         app.MapServerApi();
         app.MapPluginApi();

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using CctvEdge.Grpc.AspNetCore;
+using CctvEdge.Server.Hosting.Grpc;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Hosting;

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using CctvEdge.Grpc;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Server.Sessions;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using CctvEdge.Grpc;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Sessions;

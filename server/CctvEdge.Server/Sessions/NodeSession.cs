@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using CctvEdge.Grpc;
+using Grpc.Core;
 using CctvEdge.Protocol.V1;
 
 namespace CctvEdge.Server.Sessions;

@@ -1,4 +1,3 @@
-using CctvEdge.Grpc;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
@@ -6,6 +5,7 @@ using CctvEdge.Server.Live;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

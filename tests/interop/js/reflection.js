@@ -10,7 +10,7 @@ const descriptor = require('protobufjs/ext/descriptor');
 const { grpc, args } = require('./common');
 
 const options = args(process.argv.slice(2));
-const definition = protoLoader.loadSync(path.join(__dirname, '..', '..', '..', 'proto', 'grpc', 'reflection', 'v1alpha', 'reflection.proto'), { keepCase: true });
+const definition = protoLoader.loadSync(path.join(__dirname, '..', 'proto', 'grpc', 'reflection', 'v1alpha', 'reflection.proto'), { keepCase: true });
 const reflection = grpc.loadPackageDefinition(definition).grpc.reflection.v1alpha;
 const client = new reflection.ServerReflection(options.address, grpc.credentials.createInsecure());
 const call = client.ServerReflectionInfo();

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace CctvEdge.Grpc.AspNetCore.Internal;
+namespace CctvEdge.Server.Hosting.Grpc;
 
 /// <summary>Finds the server's TLS certificate: the configured file, or the generated CA-signed one.</summary>
 internal static class ServerCertificates

@@ -1,11 +1,10 @@
-using CctvEdge.Grpc.AspNetCore.Internal;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace CctvEdge.Grpc.AspNetCore;
+namespace CctvEdge.Server.Hosting.Grpc;
 
 /// <summary>Kestrel settings for a gRPC endpoint: HTTP/2 limits and TLS.</summary>
-public static class GrpcKestrelExtensions
+internal static class GrpcKestrelExtensions
 {
     /// <summary>Applies keepalive pings, receive windows and the stream limit to every HTTP/2 connection.</summary>
     public static KestrelServerOptions ConfigureGrpcHttp2(this KestrelServerOptions kestrel, GrpcHttp2Options options)

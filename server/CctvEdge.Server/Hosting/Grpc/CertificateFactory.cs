@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CctvEdge.Grpc.AspNetCore.Internal;
+namespace CctvEdge.Server.Hosting.Grpc;
 
 /// <summary>Makes a private CA and server certificates it signs (ECDSA P-256: quick to make, every TLS stack takes it).</summary>
 internal static class CertificateFactory

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace CctvEdge.Grpc.AspNetCore;
+namespace CctvEdge.Server.Hosting.Grpc;
 
 /// <summary>
 /// Kestrel's HTTP/2 settings for gRPC: keepalive pings that find dead peers (a 4G link that vanished) long before
 /// TCP would, and receive windows sized for uploads over slow, high-latency links.
 /// </summary>
-public sealed class GrpcHttp2Options
+internal sealed class GrpcHttp2Options
 {
     /// <summary>Idle time before the server PINGs a connection; 0 turns pings off.</summary>
     public double KeepAlivePingDelaySeconds { get; set; } = 30;

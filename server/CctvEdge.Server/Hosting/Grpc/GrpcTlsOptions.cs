@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace CctvEdge.Grpc.AspNetCore;
+namespace CctvEdge.Server.Hosting.Grpc;
 
 /// <summary>
 /// TLS for the gRPC endpoint: a certificate from a file, or (when none is given) a private CA and a server certificate
 /// generated on first run and kept for later runs. Clients then pin the CA (<c>ca.crt</c> in the generated folder).
 /// </summary>
-public sealed class GrpcTlsOptions
+internal sealed class GrpcTlsOptions
 {
     /// <summary>Whether the endpoint speaks TLS; off means cleartext h2c, for loopback and development.</summary>
     public bool Enabled { get; set; }

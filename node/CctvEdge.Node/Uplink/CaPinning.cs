@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CctvEdge.Grpc.Internal;
+namespace CctvEdge.Node.Uplink;
 
 /// <summary>Certificate validation against one pinned CA, for servers with a private CA the system store does not hold.</summary>
 internal static class CaPinning

@@ -1,0 +1,81 @@
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
+
+namespace CctvEdge.Node.Uplink;
+
+/// <summary>
+/// The node's HTTP/2 connection to the server on Grpc.Net.Client: <c>http://</c> is h2c with prior knowledge,
+/// <c>https://</c> is TLS. What gRPC's defaults do not give a node on a 4G link is set on the handler here.
+/// </summary>
+internal static class UplinkChannel
+{
+    /// <summary>The largest message either side may send: snapshots and clip chunks fit with room to spare.</summary>
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    /// <summary>A channel for <paramref name="address"/>; with <paramref name="pinnedCa"/>, only that CA is trusted.</summary>
+    public static GrpcChannel Create(string address, X509Certificate2? pinnedCa, UplinkChannelSettings? settings = null)
+    {
+        var uri = new Uri(address);
+        if (uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"Address '{address}' must use http:// (h2c) or https://.", nameof(address));
+        }
+
+        settings ??= new UplinkChannelSettings();
+        var handler = new SocketsHttpHandler
+        {
+            // Several connections once one reaches the server's stream limit.
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            // HTTP/2 pings find a link that died silently (a 4G modem that lost its carrier) long before TCP would.
+            KeepAlivePingDelay = settings.KeepAlivePingDelay,
+            KeepAlivePingTimeout = settings.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            ConnectTimeout = settings.ConnectTimeout,
+            UseCookies = false,
+            UseProxy = false,
+        };
+        if (settings.InitialStreamWindowSize is { } window)
+        {
+            handler.InitialHttp2StreamWindowSize = window;
+        }
+
+        if (pinnedCa is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => CaPinning.IsTrusted(pinnedCa, certificate, errors);
+        }
+
+        return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = MaxMessageBytes,
+            MaxSendMessageSize = MaxMessageBytes,
+            // The channel's own reconnect backoff (up to 120 s by default) must not outlast the node's (Server:Reconnect*).
+            InitialReconnectBackoff = settings.InitialReconnectBackoff,
+            MaxReconnectBackoff = settings.MaxReconnectBackoff,
+        });
+    }
+}
+
+/// <summary>Connection timings of the uplink channel; tests shorten them.</summary>
+internal sealed record UplinkChannelSettings
+{
+    /// <summary>Idle time before the node PINGs the server.</summary>
+    public TimeSpan KeepAlivePingDelay { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a PING may go unanswered before the connection is declared dead.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a TCP (and TLS) connect may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The channel's first wait before connecting again after a failed connect.</summary>
+    public TimeSpan InitialReconnectBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The channel's longest wait before connecting again.</summary>
+    public TimeSpan MaxReconnectBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The HTTP/2 receive window each call starts with; null keeps .NET's, which grows as a download proceeds.</summary>
+    public int? InitialStreamWindowSize { get; init; }
+}
