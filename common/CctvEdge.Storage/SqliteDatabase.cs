@@ -19,7 +19,6 @@ public sealed partial class SqliteDatabase
 
     static SqliteDatabase()
     {
-        SQLitePCL.Batteries_V2.Init();
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 

@@ -42,7 +42,7 @@ internal sealed partial class NodeRuntime(
 
     public PluginCatalog Catalog => plugins.Catalog;
 
-    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -4,13 +4,14 @@ using CctvEdge.Node.Recording;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CctvEdge.Node.Tests;
 
 public sealed class LiveStreamerTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 21, 6, 0, 10, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 6, 0, 10, TimeSpan.Zero));
     private readonly CameraWorker _camera;
     private readonly LiveStreamer _live;
 
@@ -58,7 +59,7 @@ public sealed class LiveStreamerTests : IDisposable
         Assert.Empty(Take());
 
         _live.Start("yard", TimeSpan.FromSeconds(30));
-        _clock.Now += TimeSpan.FromSeconds(31);
+        _clock.Advance(TimeSpan.FromSeconds(31));
         await _live.PollAsync(CancellationToken.None);
 
         Assert.Empty(Take());

@@ -2,6 +2,7 @@ using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Recording;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CctvEdge.Node.Tests;
 
@@ -78,7 +79,7 @@ public sealed class SegmentRingTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private SegmentRing NewRing(RecordingOptions options) => new(_temp.Path, options, new ManualClock(T0.AddSeconds(30)), NullLogger.Instance);
+    private SegmentRing NewRing(RecordingOptions options) => new(_temp.Path, options, new FakeTimeProvider(T0.AddSeconds(30)), NullLogger.Instance);
 
     private void Segment(string name, int size) => File.WriteAllBytes(_temp.Combine(name), new byte[size]);
 }

@@ -1,5 +1,6 @@
 using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CctvEdge.Plugins.Motion.Tests;
 
@@ -27,7 +28,8 @@ internal sealed class FakePluginContext(MotionSettings settings, int width = Fra
 
     public ILogger Logger => this;
 
-    public TimeProvider Clock { get; } = new UtcTimeProvider();
+    // FakeTimeProvider's local time zone is UTC unless set.
+    public TimeProvider Clock { get; } = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
     public JpegSnapshot? Latest { get; set; }
 
@@ -56,10 +58,5 @@ internal sealed class FakePluginContext(MotionSettings settings, int width = Fra
     {
         Published.Add(result);
         return ValueTask.CompletedTask;
-    }
-
-    private sealed class UtcTimeProvider : TimeProvider
-    {
-        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
     }
 }

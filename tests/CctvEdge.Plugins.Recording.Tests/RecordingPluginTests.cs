@@ -1,6 +1,7 @@
 using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CctvEdge.Plugins.Recording.Tests;
 
@@ -12,13 +13,13 @@ public sealed class RecordingPluginTests
         var context = new FakeContext(new RecordingSettings { PreRollSeconds = 2, PostRollSeconds = 1 });
         await using var plugin = new RecordingPlugin();
         var subscription = await plugin.StartAsync(context, CancellationToken.None);
-        var start = context.Now;
+        var start = context.Clock.GetUtcNow();
 
         await plugin.OnEventAsync(new PluginEvent("m1", "motion", start), "motion", CancellationToken.None);
         await plugin.OnEventAsync(new PluginEvent("m1", "motion", start) { End = start.AddSeconds(4) }, "motion", CancellationToken.None);
         await plugin.OnEventAsync(new PluginEvent("t1", "temperature", start), "sense", CancellationToken.None);
-        context.Now = start.AddSeconds(6);
-        await plugin.OnTickAsync(context.Now, CancellationToken.None);
+        context.Clock.Advance(TimeSpan.FromSeconds(6));
+        await plugin.OnTickAsync(context.Clock.GetUtcNow(), CancellationToken.None);
 
         Assert.Null(subscription.Frames);
         Assert.Equal(TimeSpan.FromSeconds(1), subscription.TickInterval);
@@ -55,8 +56,6 @@ public sealed class RecordingPluginTests
 
     private sealed class FakeContext(RecordingSettings settings) : IPluginContext, IClipRecorder
     {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
-
         public bool Recording { get; init; } = true;
 
         public List<ClipRequest> Requests { get; } = [];
@@ -73,7 +72,9 @@ public sealed class RecordingPluginTests
 
         public ILogger Logger => NullLogger.Instance;
 
-        public TimeProvider Clock => new FakeClock(this);
+        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+
+        TimeProvider IPluginContext.Clock => Clock;
 
         public bool IsRecording => Recording;
 
@@ -84,11 +85,6 @@ public sealed class RecordingPluginTests
         {
             Requests.Add(request);
             return ValueTask.FromResult("clip-" + Requests.Count);
-        }
-
-        private sealed class FakeClock(FakeContext context) : TimeProvider
-        {
-            public override DateTimeOffset GetUtcNow() => context.Now;
         }
     }
 }

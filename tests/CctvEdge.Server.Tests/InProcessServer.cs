@@ -50,7 +50,13 @@ internal sealed class InProcessServer : IAsyncDisposable
     {
         var data = new TempDirectory("cctvedge-server");
         string[] args = ["--bind", "127.0.0.1", "--grpc-port", "0", "--web-port", "0", "--data", data.Path, .. extraArgs];
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The server's own name, not the test host's: static assets are found through cctvedge-server.staticwebassets.*.json.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(ServerHostExtensions).Assembly.GetName().Name,
+        });
         builder.Logging.ClearProviders();
         builder.AddCctvEdgeServer(args);
         var app = builder.Build();

@@ -1,11 +1,11 @@
 using CctvEdge.Server.Accounts;
-using CctvEdge.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CctvEdge.Server.Tests;
 
 public sealed class SignInThrottleTests
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Failed_FifthFailureInARow_LocksThirtySecondsThenDoubles()

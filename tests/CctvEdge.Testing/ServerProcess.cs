@@ -20,13 +20,18 @@ public sealed class ServerProcess : IAsyncDisposable
         StartAsync(dataDirectory, 0, 0, extraArguments);
 
     /// <summary>Starts on the given ports (0 for any), e.g. the same ones again after a kill.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, int grpcPort, int webPort, params string[] extraArguments)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, int grpcPort, int webPort, params string[] extraArguments) =>
+        StartAsync(RepositoryPaths.ServerDll, dataDirectory, grpcPort, webPort, environment: null, extraArguments);
+
+    /// <summary>Starts <paramref name="serverDll"/> (the build output, or a publish of it) with extra environment variables.</summary>
+    public static async Task<ServerProcess> StartAsync(string serverDll, string dataDirectory, int grpcPort, int webPort, IDictionary<string, string>? environment, params string[] extraArguments)
     {
         var process = ChildProcess.StartDotnet(
             "server",
-            RepositoryPaths.ServerDll,
+            serverDll,
             ["--bind", "127.0.0.1", "--grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--web-port", webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, .. extraArguments],
-            dataDirectory);
+            dataDirectory,
+            environment);
         try
         {
             var ready = await process.WaitForLineAsync(@"CctvEdge server ready: web (\S+)/ grpc (\S+) ", TimeSpan.FromSeconds(60)).ConfigureAwait(false);

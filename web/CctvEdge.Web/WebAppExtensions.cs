@@ -15,8 +15,6 @@ namespace CctvEdge.Web;
 /// </summary>
 public static class WebAppExtensions
 {
-    private const string BlazorScriptResource = "CctvEdge.Web.blazor.web.js";
-
     /// <summary>Registers Blazor (Interactive Server) and Radzen.</summary>
     public static IServiceCollection AddCctvEdgeWeb(this IServiceCollection services)
     {
@@ -26,15 +24,14 @@ public static class WebAppExtensions
         return services;
     }
 
-    /// <summary>Maps the pages and the Blazor script; call after UseStaticFiles and UseAntiforgery.</summary>
+    /// <summary>
+    /// Maps the static assets (blazor.web.js from the SDK's framework assets, Radzen's and our <c>_content</c>) and
+    /// the pages; call after UseAntiforgery.
+    /// </summary>
     public static IEndpointRouteBuilder MapCctvEdgeWeb(this IEndpointRouteBuilder endpoints)
     {
-        var script = ReadBlazorScript();
-        endpoints.MapGet("/_framework/blazor.web.js", (HttpContext http) =>
-        {
-            http.Response.Headers.CacheControl = "public, max-age=3600";
-            return Results.Bytes(script, "text/javascript");
-        }).AllowAnonymous();
+        // Assets are public: the sign-in page needs its script and styles before anyone has signed in.
+        endpoints.MapStaticAssets().AllowAnonymous();
         // A plain form post from the layout, so the cookie can be cleared (an interactive circuit cannot touch cookies).
         endpoints.MapPost("/auth/sign-out", async (HttpContext http) =>
         {
@@ -43,14 +40,5 @@ public static class WebAppExtensions
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return endpoints;
-    }
-
-    private static byte[] ReadBlazorScript()
-    {
-        using var stream = typeof(WebAppExtensions).Assembly.GetManifestResourceStream(BlazorScriptResource)
-            ?? throw new InvalidOperationException($"{BlazorScriptResource} is missing from CctvEdge.Web.dll; see web/CctvEdge.Web/build/BlazorScript.targets.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }

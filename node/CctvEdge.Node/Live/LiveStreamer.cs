@@ -161,13 +161,13 @@ internal sealed partial class LiveStreamer(ICameraSet cameras, TimeProvider cloc
         }
     }
 
-    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Live view of camera {CameraId} started (lease {LeaseSeconds} s).")]
+    [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Live view of camera {CameraId} started (lease {LeaseSeconds} s).")]
     private static partial void LogStarted(ILogger logger, string cameraId, double leaseSeconds);
 
-    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Live view of camera {CameraId} stopped: {Reason}.")]
+    [LoggerMessage(EventId = 801, Level = LogLevel.Information, Message = "Live view of camera {CameraId} stopped: {Reason}.")]
     private static partial void LogStopped(ILogger logger, string cameraId, string reason);
 
-    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Live view of camera {CameraId}: a {Bytes}-byte segment is too large to send; lower the bitrate or Recording:SegmentSeconds.")]
+    [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "Live view of camera {CameraId}: a {Bytes}-byte segment is too large to send; lower the bitrate or Recording:SegmentSeconds.")]
     private static partial void LogTooLarge(ILogger logger, string cameraId, long bytes);
 
     /// <summary>One camera's lease: until when (renewed from the session's reader), and the last segment sent.</summary>

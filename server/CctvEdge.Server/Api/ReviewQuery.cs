@@ -198,6 +198,6 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
             .ToList();
     }
 
-    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Clip {ClipId}: frame rate unreadable ({Error}); the player steps at its default rate.")]
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Clip {ClipId}: frame rate unreadable ({Error}); the player steps at its default rate.")]
     private static partial void LogFrameRateUnreadable(ILogger logger, string clipId, string error);
 }

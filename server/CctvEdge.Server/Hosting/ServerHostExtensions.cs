@@ -89,7 +89,10 @@ internal static class ServerHostExtensions
             // Keepalive pings notice dead nodes (a 4G link that vanished); windows sized for uploads (Server:Http2).
             kestrel.ConfigureGrpcHttp2(options.Http2);
         });
-        // Serves _content/* (Radzen, our CSS) from the build output too, not only after a publish.
+        // MapStaticAssets (MapCctvEdgeWeb) finds its files through the web root. After a publish they are in wwwroot;
+        // a build leaves them where they came from (the SDK's framework assets, Radzen's package, web/wwwroot) and
+        // only this maps them, which ASP.NET Core does by itself in Development only. Without a runtime manifest
+        // (a publish) it does nothing.
         builder.WebHost.UseStaticWebAssets();
 
         // Keys for antiforgery and sign-in cookies live with the server's data, so they survive restarts and moves.
@@ -129,7 +132,6 @@ internal static class ServerHostExtensions
 
     public static WebApplication MapCctvEdgeServer(this WebApplication app)
     {
-        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
