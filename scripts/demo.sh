@@ -2,7 +2,10 @@
 # Runs the demo CCTV network: the server (gRPC + web app, SQLite under .demo/) and a node agent with one synthetic
 # camera (node/demo-node.json). Installs ffmpeg when missing. Ctrl+C stops everything.
 #   CCTVEDGE_WEB_PORT (5080), CCTVEDGE_GRPC_PORT (5081), CCTVEDGE_DEMO_DIR (.demo) and CCTVEDGE_NODE_CONFIG
-#   (node/demo-node.json) change the defaults.
+#   (node/demo-node.json) change the defaults; CCTVEDGE_SKIP_BUILD=1 runs what is already built (Release), as the
+#   test of this script does.
+# Ctrl+C (SIGINT) or SIGTERM stops the node (and its ffmpeg), then the server, each gracefully within 20 s, then kills
+# whatever of theirs is left: nothing the demo started outlives it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -15,27 +18,51 @@ demo_dir=$(realpath -m "${CCTVEDGE_DEMO_DIR:-.demo}")
 node_config=${CCTVEDGE_NODE_CONFIG:-node/demo-node.json}
 mkdir -p "$demo_dir"
 
-echo "Building (Release) ..."
-for project in server/CctvEdge.Server node/CctvEdge.Node; do
-  if ! dotnet build "$project" -c Release -nologo > "$demo_dir/build.log" 2>&1; then
-    grep -E "error|Error" "$demo_dir/build.log" || cat "$demo_dir/build.log"
-    exit 1
-  fi
-done
+if [ "${CCTVEDGE_SKIP_BUILD:-0}" != 1 ]; then
+  echo "Building (Release) ..."
+  for project in server/CctvEdge.Server node/CctvEdge.Node; do
+    # No build servers: a Ctrl+C during the build must not leave MSBuild or compiler servers running either.
+    if ! dotnet build "$project" -c Release -nologo --disable-build-servers > "$demo_dir/build.log" 2>&1; then
+      grep -E "error|Error" "$demo_dir/build.log" || cat "$demo_dir/build.log"
+      exit 1
+    fi
+  done
+fi
 
+# Each program runs in its own session (setsid), so its process group holds it and its ffmpeg even after a crash
+# orphans them, and a Ctrl+C in the terminal reaches only this script (and the log filters, which ignore it so the
+# last lines still show), which stops them in order: the node first (it flushes its outbox and stops ffmpeg), then
+# the server.
 pids=()
+stop_group() {
+  local pid=$1 name=$2
+  kill -TERM -- "-$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 200); do
+    kill -0 -- "-$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  echo "The $name did not stop within 20 s; killing it."
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
 cleanup() {
-  trap - EXIT INT TERM
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  # A second Ctrl+C must not cut the stop short and leave the programs behind.
+  trap '' INT TERM
+  trap - EXIT
+  local names=(server node) i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    stop_group "${pids[i]}" "${names[i]}"
+  done
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 server_log="$demo_dir/server.log"
 : > "$server_log"
-dotnet server/CctvEdge.Server/bin/Release/net10.0/cctvedge-server.dll \
+setsid dotnet server/CctvEdge.Server/bin/Release/net10.0/cctvedge-server.dll \
   --web-port "$web_port" --grpc-port "$grpc_port" --data "$demo_dir/server" \
-  > >(tee -a "$server_log" | sed -u 's/^/[server] /') 2>&1 &
+  < /dev/null > >(trap '' INT; tee -a "$server_log" | sed -u 's/^/[server] /') 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 120); do
@@ -45,9 +72,9 @@ for _ in $(seq 1 120); do
 done
 grep -q "CctvEdge server ready" "$server_log" || { echo "The server did not start within a minute."; exit 1; }
 
-dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll --config "$node_config" \
+setsid dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll --config "$node_config" \
   --Server:Address "http://127.0.0.1:$grpc_port" --Node:DataDirectory "$demo_dir/node" \
-  > >(sed -u 's/^/[node]   /') 2>&1 &
+  < /dev/null > >(trap '' INT; sed -u 's/^/[node]   /') 2>&1 &
 pids+=($!)
 
 echo

@@ -66,6 +66,8 @@ internal static class NodeAgentHostExtensions
         services.AddSingleton<IResultOutbox>(sp => sp.GetRequiredService<DurableResultOutbox>());
         services.AddSingleton<ClipQueue>();
         services.AddHostedService<OutboxStartup>();
+        services.AddSingleton<InterruptedEvents>();
+        services.AddHostedService(sp => sp.GetRequiredService<InterruptedEvents>());
 
         services.AddSingleton<NodeRuntime>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeRuntime>());

@@ -62,6 +62,12 @@ internal sealed class DemoNetwork : IAsyncDisposable
     /// <summary>Where the node keeps cut clips until the server's receipt.</summary>
     public string NodeClips => Path.Combine(NodeData, "outbox", "clips");
 
+    /// <summary>The server's SQLite database.</summary>
+    public string ServerDatabase => Path.Combine(ServerData, "cctvedge.db");
+
+    /// <summary>The node's outbox database (results, clip jobs, open events).</summary>
+    public string NodeDatabase => Path.Combine(NodeData, "outbox.db");
+
     private string ConfigPath => _root.Combine("node.json");
 
     /// <summary>The node's plugins directory, where a test drops plugin folders.</summary>
@@ -112,6 +118,15 @@ internal sealed class DemoNetwork : IAsyncDisposable
         Server.Process.Kill();
         await Server.DisposeAsync().ConfigureAwait(false);
         await StartServerAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts both programs again after they stopped (server first), on the same ports, config and data.</summary>
+    public async Task RestartStoppedAsync()
+    {
+        await Node.DisposeAsync().ConfigureAwait(false);
+        await Server.DisposeAsync().ConfigureAwait(false);
+        await StartServerAsync().ConfigureAwait(false);
+        StartNode();
     }
 
     /// <summary>Polls the REST API until <paramref name="count"/> events of <paramref name="kind"/> are stored.</summary>

@@ -111,7 +111,67 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal(7001UL, await outbox.Results.AppendAsync(Measurement(1), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task DisposeAsync_Twice_SecondCallDoesNothing()
+    {
+        var outbox = await TestOutbox.OpenAsync();
+        await outbox.Results.StopAsync().WaitAsync(Timeout);
+
+        // The host stops the outbox, then the container disposes it: this used to throw ObjectDisposedException.
+        var second = await Record.ExceptionAsync(() => outbox.Results.DisposeAsync().AsTask().WaitAsync(Timeout));
+
+        Assert.Null(second);
+        await outbox.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StopAsync_AppendsQueued_AllCommittedNoneCancelled()
+    {
+        await using (var outbox = await TestOutbox.OpenAsync(_temp.Path))
+        {
+            var appends = Enumerable.Range(0, 300).Select(i => outbox.Results.AppendAsync(Measurement(i), CancellationToken.None).AsTask()).ToList();
+
+            await outbox.Results.StopAsync().WaitAsync(Timeout);
+
+            Assert.All(appends, a => Assert.True(a.IsCompletedSuccessfully, a.Status.ToString()));
+        }
+
+        await using var reopened = await TestOutbox.OpenAsync(_temp.Path);
+        Assert.Equal(300, reopened.Results.PendingCount);
+    }
+
+    [Fact]
+    public async Task AppendAsync_EventOpenedThenClosed_OpenEventRowFollowsAndSurvivesRestart()
+    {
+        var start = DateTimeOffset.UtcNow;
+        await using (var outbox = await TestOutbox.OpenAsync(_temp.Path))
+        {
+            await outbox.Results.AppendAsync(Event("e1", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+            await outbox.Results.AppendAsync(Event("e2", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+            await outbox.Results.AppendAsync(Event("e2", start, start.AddSeconds(3)), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        }
+
+        await using var reopened = await TestOutbox.OpenAsync(_temp.Path);
+        await using var connection = await reopened.Database.OpenAsync(CancellationToken.None);
+        var left = await OpenEventRows.ReadAllAsync(connection);
+
+        var open = Assert.Single(left);
+        Assert.Equal(("yard", "motion", "e1"), (open.CameraId, open.PluginId, open.Event.EventId));
+        Assert.Equal(start.ToUnixTimeMilliseconds(), open.LastSeen.ToUnixTimeMilliseconds());
+    }
+
     public void Dispose() => _temp.Dispose();
+
+    internal static Result Event(string id, DateTimeOffset start, DateTimeOffset? end)
+    {
+        var e = new Event { EventId = id, Kind = "motion", Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start), PayloadJson = "{\"motionFrames\":3}" };
+        if (end is { } ended)
+        {
+            e.End = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(ended);
+        }
+
+        return new Result { CameraId = "yard", PluginId = "motion", Event = e };
+    }
 
     internal static Result Measurement(int value) => new()
     {

@@ -20,6 +20,18 @@ public sealed class ClipWindowsTests
     }
 
     [Fact]
+    public void OnTick_EventArrivesAlreadyClosedByTheNextRun_OneClipWithPreAndPostRollAtOnce()
+    {
+        // An event a crash left open reaches the recorder of the next run already closed, its post-roll long past.
+        var windows = new ClipWindows(Settings);
+        Assert.Empty(windows.OnEvent("a", T0, T0.AddSeconds(4), T0.AddMinutes(2)));
+
+        var clip = Assert.Single(windows.OnTick(T0.AddMinutes(2).AddSeconds(1)));
+
+        Assert.Equal(new ClipWindow(T0.AddSeconds(-5), T0.AddSeconds(9), "a"), clip);
+    }
+
+    [Fact]
     public void OnEvent_NextEventStartsWithinPadding_MergedIntoOneClip()
     {
         var windows = new ClipWindows(Settings);

@@ -102,6 +102,19 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends a signal by name (TERM, INT), as systemd or Ctrl+C would; the program is left to stop on its own.</summary>
+    public void Signal(string signal) => Send(signal, _process.Id);
+
+    /// <summary>Sends a signal by name to a process, or to a process group when <paramref name="pid"/> is negative.</summary>
+    public static void Send(string signal, int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, "--", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardError = true })!;
+        if (!kill.WaitForExit(10_000))
+        {
+            kill.Kill();
+        }
+    }
+
     /// <summary>Stops it the hard way, as a power cut or kill -9 would.</summary>
     public void Kill()
     {

@@ -18,6 +18,7 @@ internal sealed partial class DurableResultOutbox(SqliteDatabase database, int c
     : IResultOutbox, IAsyncDisposable
 {
     private const int MaxGroup = 256;
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private Task _writer = Task.CompletedTask;
@@ -27,6 +28,7 @@ internal sealed partial class DurableResultOutbox(SqliteDatabase database, int c
     private long _pending;
     private long _lost;
     private long _deletedUpTo;
+    private Lazy<Task>? _stopping;
 
     public event Action? Appended;
 
@@ -110,9 +112,32 @@ internal sealed partial class DurableResultOutbox(SqliteDatabase database, int c
         Appended?.Invoke();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops taking appends, commits those already queued (a plugin waiting on one is told "accepted", not
+    /// "cancelled"), then stops the loops. Idempotent: the host stops the outbox, then the container disposes it;
+    /// a second run used to cancel a disposed token source and crash every graceful stop.
+    /// </summary>
+    public Task StopAsync()
+    {
+        var stopping = new Lazy<Task>(StopCoreAsync);
+        return (Interlocked.CompareExchange(ref _stopping, stopping, null) ?? stopping).Value;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task StopCoreAsync()
     {
         _appends.Writer.TryComplete();
+        try
+        {
+            // The writer ends by itself once the completed channel is empty; a stuck disk must not hold the stop.
+            await _writer.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogDrainTimedOut(logger, DrainTimeout.TotalSeconds);
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_writer, _cleaner).ConfigureAwait(false);
         _stop.Dispose();
@@ -263,4 +288,7 @@ internal sealed partial class DurableResultOutbox(SqliteDatabase database, int c
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Could not delete acknowledged results from the outbox; they will be resent and dropped by the server.")]
     private static partial void LogCleanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "The outbox could not commit the results queued at stop within {Seconds} s; their plugins are told they were not accepted.")]
+    private static partial void LogDrainTimedOut(ILogger logger, double seconds);
 }

@@ -14,5 +14,5 @@ internal sealed class OutboxStartup(SqliteDatabase database, DurableResultOutbox
         await outbox.StartAsync(Path.Combine(node.Value.ResolvedDataDirectory, "state", "sequence"), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await outbox.DisposeAsync().ConfigureAwait(false);
+    public Task StopAsync(CancellationToken cancellationToken) => outbox.StopAsync();
 }

@@ -9,7 +9,7 @@ namespace CctvEdge.Node.Outbox;
 /// <summary>The SQL for result rows, shared by the outbox and the clip queue (which appends results in its own transactions).</summary>
 internal static class ResultRows
 {
-    /// <summary>Inserts a result inside <paramref name="transaction"/>; sets and returns its sequence.</summary>
+    /// <summary>Inserts a result inside <paramref name="transaction"/> (and tracks the event it opens or closes); sets and returns its sequence.</summary>
     public static async Task<ulong> InsertAsync(SqliteConnection connection, IDbTransaction transaction, Result result, long nowMs)
     {
         result.Sequence = 0;
@@ -18,6 +18,7 @@ internal static class ResultRows
             new { Payload = result.ToByteArray(), Now = nowMs },
             transaction).ConfigureAwait(false);
         result.Sequence = (ulong)sequence;
+        await OpenEventRows.TrackAsync(connection, transaction, result).ConfigureAwait(false);
         return result.Sequence;
     }
 

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Outbox;
+using CctvEdge.Plugins.Sdk;
+using CctvEdge.Protocol.V1;
+using CctvEdge.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CctvEdge.Node.Tests;
+
+public sealed class InterruptedEventsTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly TempDirectory _temp = new();
+
+    [Fact]
+    public async Task StartAsync_EventLeftOpenByPreviousRun_ClosedAtLastFrameAsInterruptedAndToldToObservers()
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds());
+        var camera = TestCamera.Create(_temp.Combine("camera"));
+        await using (var crashed = await TestOutbox.OpenAsync(_temp.Path))
+        {
+            await crashed.Results.AppendAsync(OutboxTests.Event("e1", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+            camera.Status.FrameArrived(start.AddSeconds(7));
+            await Closer(crashed, new CameraSet(camera, Task.CompletedTask)).SaveLastFramesAsync(CancellationToken.None).WaitAsync(Timeout);
+        }
+
+        await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
+        var observer = new Observer();
+        camera.Events.Add(observer);
+        var closer = Closer(outbox, new CameraSet(camera, Task.CompletedTask));
+
+        await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        var (told, publisher) = await observer.Seen.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(("e1", "motion", start.AddSeconds(7)), (told.EventId, publisher, told.End));
+        var sent = (await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None)).Last().Event;
+        Assert.Equal(start.AddSeconds(7), sent.End.ToDateTimeOffset());
+        Assert.True(JsonDocument.Parse(sent.PayloadJson).RootElement.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(3, JsonDocument.Parse(sent.PayloadJson).RootElement.GetProperty("motionFrames").GetInt32());
+        await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
+        Assert.Empty(await OpenEventRows.ReadAllAsync(connection));
+    }
+
+    [Fact]
+    public async Task StartAsync_EventOpenedByThisRunBeforeCamerasReady_LeftOpen()
+    {
+        await using var outbox = await TestOutbox.OpenAsync();
+        var ready = new TaskCompletionSource();
+        var closer = Closer(outbox, new CameraSet(TestCamera.Create(_temp.Combine("camera")), ready.Task));
+
+        await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        await outbox.Results.AppendAsync(OutboxTests.Event("new", DateTimeOffset.UtcNow, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        ready.SetResult();
+        var closed = await closer.CloseLeftOpenAsync(CancellationToken.None).WaitAsync(Timeout);
+        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(0, closed);
+        await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
+        Assert.Equal("new", Assert.Single(await OpenEventRows.ReadAllAsync(connection)).Event.EventId);
+        Assert.All(await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None), r => Assert.Null(r.Event.End));
+    }
+
+    [Theory]
+    [InlineData("", "{\"interrupted\":true}")]
+    [InlineData("{\"motionFrames\":2}", "{\"motionFrames\":2,\"interrupted\":true}")]
+    [InlineData("[1,2]", "{\"payload\":[1,2],\"interrupted\":true}")]
+    public void MarkInterrupted_AnyPayload_ObjectWithInterruptedTrue(string payload, string expected) =>
+        Assert.Equal(expected, InterruptedEvents.MarkInterrupted(payload));
+
+    public void Dispose() => _temp.Dispose();
+
+    private static InterruptedEvents Closer(TestOutbox outbox, ICameraSet cameras) =>
+        new(outbox.Database, outbox.Results, cameras, TimeProvider.System, NullLogger<InterruptedEvents>.Instance);
+
+    private sealed class CameraSet(CameraWorker camera, Task ready) : ICameraSet
+    {
+        public Task Ready => ready;
+
+        public IReadOnlyList<CameraWorker> Cameras => [camera];
+    }
+
+    private sealed class Observer : IEventSink
+    {
+        public Channel<(PluginEvent Event, string Publisher)> Seen { get; } = Channel.CreateUnbounded<(PluginEvent, string)>();
+
+        public string PluginId => "recording";
+
+        public void Offer(PluginEvent pluginEvent, string publisherId) => Seen.Writer.TryWrite((pluginEvent, publisherId));
+    }
+}
