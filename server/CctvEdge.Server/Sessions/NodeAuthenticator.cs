@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CctvEdge.Grpc;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using CctvEdge.Grpc;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Live;
