@@ -1,24 +1,34 @@
 using System.Reflection;
+using System.Runtime.Loader;
+using McMaster.NETCore.Plugins;
 
 namespace CctvEdge.Plugins.Hosting;
 
 /// <summary>
 /// One plugin folder after loading: its entry type in its own collectible load context, or why it failed. Each load
-/// of a folder (a new version dropped in) is a new <see cref="PluginLoad"/> with a new context.
+/// of a folder (a new version dropped in) is a new <see cref="PluginLoad"/> with a new McMaster
+/// <see cref="PluginLoader"/>, over a fresh shadow copy of the folder.
 /// </summary>
+/// <remarks>
+/// Why shadow copies rather than McMaster's <c>LoadInMemory</c>: in memory, only the assemblies read so far are
+/// snapshots; a dependency the plugin first touches minutes later is read from the original folder, which may by then
+/// hold half of the next version. The copy is one consistent version for the plugin's whole life, natives included,
+/// <c>Assembly.Location</c> stays a real path (plugins find their models and data beside themselves), and the
+/// confinement check after loading can see where each assembly came from.
+/// </remarks>
 public sealed class PluginLoad
 {
-    private PluginLoadContext? _context;
+    private PluginLoader? _loader;
     private string? _shadow;
 
-    private PluginLoad(string id, string folder, PluginManifest? manifest, Type? entryType, string? error, PluginLoadContext? context, string? shadow)
+    private PluginLoad(string id, string folder, PluginManifest? manifest, Type? entryType, string? error, PluginLoader? loader, AssemblyLoadContext? context, string? shadow)
     {
         Id = id;
         Folder = folder;
         Manifest = manifest;
         EntryType = entryType;
         Error = error;
-        _context = context;
+        _loader = loader;
         _shadow = shadow;
         Context = new WeakReference(context);
     }
@@ -47,7 +57,7 @@ public sealed class PluginLoad
         var fallbackId = Path.GetFileName(folder).ToLowerInvariant();
         PluginManifest? manifest = null;
         string? shadow = null;
-        PluginLoadContext? context = null;
+        PluginLoader? loader = null;
         try
         {
             manifest = PluginManifest.Read(folder);
@@ -59,15 +69,18 @@ public sealed class PluginLoad
             var original = manifest.ResolveAssemblyPath(folder);
             shadow = ShadowCopy.Create(folder, rules.ShadowDirectory, manifest.Id);
             var assemblyPath = Path.Combine(shadow, Path.GetRelativePath(Path.GetFullPath(folder), original));
-            context = new PluginLoadContext(manifest.Id, assemblyPath, rules.Shared);
-            var assembly = context.LoadFromAssemblyPath(assemblyPath);
+            PluginConfinement.CheckInputs(shadow, assemblyPath);
+            loader = CreateLoader(assemblyPath, rules);
+            var assembly = loader.LoadDefaultAssembly();
             CheckSdkReference(assembly, rules);
             var entryType = FindEntryType(assembly, manifest, rules.Contract);
-            return new PluginLoad(manifest.Id, folder, manifest, entryType, null, context, shadow);
+            var context = AssemblyLoadContext.GetLoadContext(assembly)!;
+            PluginConfinement.CheckLoaded(context, shadow);
+            return new PluginLoad(manifest.Id, folder, manifest, entryType, null, loader, context, shadow);
         }
-        catch (Exception ex) when (ex is PluginLoadException or BadImageFormatException or FileLoadException or FileNotFoundException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is PluginLoadException or BadImageFormatException or FileLoadException or FileNotFoundException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
         {
-            context?.Unload();
+            loader?.Dispose();
             if (shadow is not null)
             {
                 ShadowCopy.Delete(shadow);
@@ -78,7 +91,7 @@ public sealed class PluginLoad
         }
     }
 
-    public static PluginLoad Failed(string id, string folder, PluginManifest? manifest, string error) => new(id, folder, manifest, null, error, null, null);
+    public static PluginLoad Failed(string id, string folder, PluginManifest? manifest, string error) => new(id, folder, manifest, null, error, null, null, null);
 
     /// <summary>Creates an instance of the entry type through its public parameterless constructor.</summary>
     public object CreateInstance() =>
@@ -90,12 +103,35 @@ public sealed class PluginLoad
     /// </summary>
     public void Unload()
     {
-        Interlocked.Exchange(ref _context, null)?.Unload();
+        // Disposing an unloadable loader unloads its context; dropping our reference lets the GC collect it.
+        Interlocked.Exchange(ref _loader, null)?.Dispose();
         if (Interlocked.Exchange(ref _shadow, null) is { } shadow)
         {
             ShadowCopy.Delete(shadow);
         }
     }
+
+    /// <summary>
+    /// One McMaster loader for the folder: collectible, the SDK (and what its signatures expose) taken from the host so
+    /// the plugin implements the host's very types, everything else from the plugin's folder first. McMaster's own
+    /// hot reload stays off: it reloads on the first changed file, where our watcher waits for the folder to settle.
+    /// </summary>
+    private static PluginLoader CreateLoader(string assemblyPath, PluginLoadRules rules) =>
+        PluginLoader.CreateFromAssemblyFile(
+            assemblyPath,
+            isUnloadable: true,
+            sharedTypes: [rules.Contract],
+            config =>
+            {
+                foreach (var name in rules.Shared)
+                {
+                    config.SharedAssemblies.Add(new AssemblyName(name));
+                }
+
+                config.PreferSharedTypes = false;
+                config.LoadInMemory = false;
+                config.EnableHotReload = false;
+            });
 
     /// <summary>
     /// Refuses a plugin built against another major version of the SDK (another ABI) or a newer one than the host's

@@ -1,6 +1,7 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,7 +55,7 @@ internal sealed partial class NodeRuntime(
         await plugins.StartAsync(Cameras, stoppingToken).ConfigureAwait(false);
         _ready.TrySetResult();
         var instances = plugins.Instances;
-        LogRunning(_logger, options.Id, Cameras.Count, instances.Count(i => i.State == PluginInstanceState.Running), instances.Count);
+        LogRunning(_logger, options.Id, Cameras.Count, instances.Count(i => i.State == InstanceState.Running), instances.Count);
 
         try
         {

@@ -28,7 +28,10 @@ public sealed class PluginCatalogTests
 
         Assert.True(plugin.IsLoaded, plugin.Error);
         var instance = plugin.CreateInstance();
-        Assert.IsType<CctvEdge.Plugins.Hosting.PluginLoadContext>(System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(instance.GetType().Assembly));
+        var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(instance.GetType().Assembly);
+        Assert.NotNull(context);
+        Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default, context);
+        Assert.True(context.IsCollectible);
         Assert.Same(typeof(ICameraPlugin).Assembly, instance.GetType().GetInterface(nameof(ICameraPlugin))!.Assembly);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Testing;
 
 namespace CctvEdge.Node.Tests;
@@ -15,7 +16,7 @@ public sealed class PluginHostTests : PluginTestBase
 
         Folders.Add("counting", "CountingPlugin");
 
-        await Eventually.TrueAsync(() => host.Instance("counting")?.State == PluginInstanceState.Running, Timeout, "the dropped plugin to start");
+        await Eventually.TrueAsync(() => host.Instance("counting")?.State == InstanceState.Running, Timeout, "the dropped plugin to start");
         await FeedUntilAsync(host, () => Results("counting") > 0, "its first result");
     }
 
@@ -30,7 +31,7 @@ public sealed class PluginHostTests : PluginTestBase
 
         Folders.Add("emitter", "EventEmitterPlugin", version: "2.0.0");
 
-        await Eventually.TrueAsync(() => host.Instance("emitter") is { Version: "2.0.0", State: PluginInstanceState.Running }, Timeout, "version 2.0.0 to run");
+        await Eventually.TrueAsync(() => host.Instance("emitter") is { Version: "2.0.0", State: InstanceState.Running }, Timeout, "version 2.0.0 to run");
         Assert.NotSame(old, host.Instance("emitter"));
         old = null;
         await AssertCollectedAsync(oldContext);
@@ -90,7 +91,7 @@ public sealed class PluginHostTests : PluginTestBase
 
         await Eventually.TrueAsync(() => host.Instance("stepper")?.Warning.Contains("Step", StringComparison.Ordinal) == true, Timeout, "the refusal to be reported");
         Assert.Contains("Cameras:0:Plugins:stepper:Step", host.Instance("stepper")!.Warning, StringComparison.Ordinal);
-        Assert.Equal(PluginInstanceState.Running, host.Instance("stepper")!.State);
+        Assert.Equal(InstanceState.Running, host.Instance("stepper")!.State);
         await FeedUntilAsync(host, () => LastStep("stepper") == 3, "results with the old step");
     }
 
@@ -104,7 +105,7 @@ public sealed class PluginHostTests : PluginTestBase
         await Eventually.TrueAsync(() => host.Instance("counting") is null, Timeout, "the instance to stop");
 
         host.SetAndReload("counting:Enabled", "true");
-        await Eventually.TrueAsync(() => host.Instance("counting")?.State == PluginInstanceState.Running, Timeout, "the instance to start again");
+        await Eventually.TrueAsync(() => host.Instance("counting")?.State == InstanceState.Running, Timeout, "the instance to start again");
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class PluginHostTests : PluginTestBase
         Folders.Add("counting", "CountingPlugin");
         await using var host = await StartAsync(new() { ["sleeping:Enabled"] = "true", ["counting:Enabled"] = "true" }, hangSeconds: 1);
 
-        await FeedUntilAsync(host, () => host.Instance("sleeping")!.State == PluginInstanceState.Failed, "the sleeping plugin to be switched off");
+        await FeedUntilAsync(host, () => host.Instance("sleeping")!.State == InstanceState.Failed, "the sleeping plugin to be switched off");
 
         Assert.StartsWith("hung: OnFrameAsync", host.Instance("sleeping")!.Error, StringComparison.Ordinal);
         var before = Results("counting");
@@ -129,7 +130,7 @@ public sealed class PluginHostTests : PluginTestBase
 
         await FeedUntilAsync(host, () => host.Instance("slow")!.Counters.OverBudget >= 2, "two calls over the 100 ms budget");
 
-        Assert.Equal(PluginInstanceState.Running, host.Instance("slow")!.State);
+        Assert.Equal(InstanceState.Running, host.Instance("slow")!.State);
     }
 
     [Fact]

@@ -15,19 +15,19 @@ public sealed class PluginInstanceTests : PluginTestBase
         await using var throwing = await StartAsync(camera, "throwing", "ThrowingPlugin");
         await using var counting = await StartAsync(camera, "counting", "CountingPlugin");
 
-        for (var batch = 0; batch < 40 && throwing.State == PluginInstanceState.Running; batch++)
+        for (var batch = 0; batch < 40 && throwing.State == InstanceState.Running; batch++)
         {
             await TestCamera.FeedAsync(camera, 2, T0.AddSeconds(batch), firstNumber: batch * 2);
         }
 
-        await Eventually.TrueAsync(() => throwing.State == PluginInstanceState.Failed, Timeout, "the throwing plugin to be switched off");
+        await Eventually.TrueAsync(() => throwing.State == InstanceState.Failed, Timeout, "the throwing plugin to be switched off");
         Assert.Contains("this plugin always fails", throwing.Error, StringComparison.Ordinal);
         Assert.Equal(50, throwing.Counters.Errors);
 
         var before = CountingResults();
         await TestCamera.FeedAsync(camera, 2, T0.AddSeconds(100));
         await Eventually.TrueAsync(() => CountingResults() >= before + 2, Timeout, "the counting plugin to go on after its neighbour failed");
-        Assert.Equal(PluginInstanceState.Running, counting.State);
+        Assert.Equal(InstanceState.Running, counting.State);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class PluginInstanceTests : PluginTestBase
 
         await missing.StartAsync(CancellationToken.None);
 
-        Assert.Equal(PluginInstanceState.Failed, missing.State);
+        Assert.Equal(InstanceState.Failed, missing.State);
         Assert.Contains("not installed", missing.Error, StringComparison.Ordinal);
     }
 
@@ -103,7 +103,7 @@ public sealed class PluginInstanceTests : PluginTestBase
         Assert.True(plugin.IsLoaded, plugin.Error);
         var instance = PluginInstance.Create(camera, plugin, Assignment(id), Outbox.Results, NoClips, Limits, TimeProvider.System, NullLoggerFactory.Instance);
         await instance.StartAsync(CancellationToken.None).WaitAsync(Timeout);
-        Assert.Equal(PluginInstanceState.Running, instance.State);
+        Assert.Equal(InstanceState.Running, instance.State);
         return instance;
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Node.Configuration;

@@ -147,7 +147,7 @@ internal sealed partial class PluginHost(
         // A new version, or new settings for a plugin that cannot take them while running: start the new instance
         // before stopping the old, so new settings that do not work leave the old instance running.
         var prepared = await fresh.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        if (!prepared && ReferenceEquals(running.Plugin, plugin) && running.State == PluginInstanceState.Running)
+        if (!prepared && ReferenceEquals(running.Plugin, plugin) && running.State == InstanceState.Running)
         {
             running.RefuseSettings(assignment, fresh.Error);
             await fresh.DisposeAsync().ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Uplink;
@@ -8,37 +7,23 @@ using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Plugins;
 
-internal enum PluginInstanceState
-{
-    Starting,
-    Running,
-    Failed,
-    Disabled,
-}
-
 /// <summary>
-/// One plugin running on one camera. Frames wait in a queue of two; when the plugin falls behind, new frames are
-/// dropped and counted rather than blocking the camera or other plugins. Calls go through a <see cref="PluginCallGuard"/>:
-/// one at a time, exceptions caught and counted, slow calls counted, a plugin that keeps failing or never returns
-/// switched off and reported. Calls the host itself waits for (start, reconfigure, dispose) run on the thread pool
-/// with a time limit, so a plugin stuck there cannot stall the node either.
+/// One plugin running on one camera, on the lifecycle every plugin instance shares (<see cref="PluginRunner{TPlugin}"/>):
+/// frames wait in a queue of two, so when the plugin falls behind new frames are dropped and counted rather than
+/// blocking the camera or other plugins; calls are guarded (one at a time, exceptions and slow calls counted, a plugin
+/// that keeps failing or never returns switched off and reported); start, new settings and dispose have time limits,
+/// so a plugin stuck there cannot stall the node either. This class adds what is the node's: the camera's feeds and
+/// settings that change while the plugin runs.
 /// </summary>
 internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyncDisposable
 {
     private const int QueueLength = 2;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private const int EventQueueLength = 1000;
 
     private readonly CameraWorker _camera;
     private readonly Func<PluginAssignment, IPluginContext> _createContext;
-    private readonly CallLimits _limits;
-    private readonly PluginCallGuard _guard;
+    private readonly PluginRunner<ICameraPlugin> _runner;
     private readonly ILogger _logger;
-    private readonly Channel<SharedFrame> _frames = Channel.CreateBounded<SharedFrame>(new BoundedChannelOptions(QueueLength) { SingleReader = true });
-    private readonly Channel<(PluginEvent Event, string Publisher)> _events = Channel.CreateBounded<(PluginEvent, string)>(new BoundedChannelOptions(1000) { SingleReader = true });
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _loops = [];
-    private ICameraPlugin? _instance;
     private PluginSubscription _subscription = PluginSubscription.None;
 
     public PluginInstance(string pluginId, InstalledPlugin? plugin, PluginAssignment assignment, CameraWorker camera, Func<PluginAssignment, IPluginContext> createContext, CallLimits limits, ILogger logger)
@@ -48,11 +33,9 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
         Assignment = assignment;
         _camera = camera;
         _createContext = createContext;
-        _limits = limits;
         _logger = logger;
-        _guard = new PluginCallGuard(limits);
-        _guard.Hung += OnHung;
-        _guard.OverBudget += OnOverBudget;
+        _runner = new PluginRunner<ICameraPlugin>($"Plugin {pluginId} on camera {camera.Camera.Id}", "the plugin's frames are dropped and a node restart reclaims the thread.", limits, logger);
+        _runner.SwitchedOff += Detach;
     }
 
     public string PluginId { get; }
@@ -70,23 +53,16 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
 
     public string Version => Plugin?.Version ?? "";
 
-    public PluginInstanceState State { get; private set; } = PluginInstanceState.Starting;
+    public InstanceState State => _runner.State;
 
-    public string Error { get; private set; } = "";
+    public string Error => _runner.Error;
 
     /// <summary>A problem that did not stop the instance: the latest exception, refused settings.</summary>
-    public string Warning { get; private set; } = "";
+    public string Warning => _runner.Warning;
 
-    public bool CanReconfigure => _instance is IReconfigurable && State == PluginInstanceState.Running;
+    public bool CanReconfigure => _runner.Plugin is IReconfigurable && State == InstanceState.Running;
 
-    public (long Processed, long Dropped, long Errors, long OverBudget) Counters
-    {
-        get
-        {
-            var (errors, overBudget) = _guard.Counters;
-            return (Interlocked.Read(ref _processed), Interlocked.Read(ref _dropped), errors, overBudget);
-        }
-    }
+    public (long Processed, long Dropped, long Errors, long OverBudget) Counters => _runner.Counters;
 
     /// <summary>An instance of <paramref name="plugin"/> (null when not installed) on <paramref name="camera"/>, wired to the outbox.</summary>
     public static PluginInstance Create(CameraWorker camera, InstalledPlugin? plugin, PluginAssignment assignment, IResultOutbox outbox, IClipRecorder clips, CallLimits limits, TimeProvider clock, ILoggerFactory loggers)
@@ -110,45 +86,30 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
     /// <summary>Creates the plugin and calls its StartAsync; false (and failed, with the reason) when that does not work.</summary>
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
-        if (Plugin is null || !Plugin.IsLoaded)
+        if (Plugin is not { IsLoaded: true } plugin)
         {
-            Fail(Plugin is null ? $"plugin '{PluginId}' is not installed in the plugins directory." : $"plugin '{PluginId}' failed to load: {Plugin.Error}");
+            _runner.Fail(Plugin is null ? $"plugin '{PluginId}' is not installed in the plugins directory." : $"plugin '{PluginId}' failed to load: {Plugin.Error}");
             return false;
         }
 
-        try
-        {
-            var context = _createContext(Assignment);
-            _subscription = await Task.Run(
-                    async () =>
-                    {
-                        _instance = Plugin.CreateInstance();
-                        return await _instance.StartAsync(context, cancellationToken).ConfigureAwait(false);
-                    },
-                    cancellationToken)
-                .WaitAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (PluginSettingsException ex)
-        {
-            Fail($"invalid settings: {ex.Message}");
-        }
-        catch (TimeoutException)
-        {
-            Fail($"StartAsync did not finish within {StartTimeout.TotalSeconds}s.");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Fail($"failed to start: {ex.GetType().Name}: {ex.Message}");
-        }
-
-        return false;
+        var assignment = Assignment;
+        return await _runner.StartAsync(
+                async stop =>
+                {
+                    var context = _createContext(assignment);
+                    var instance = plugin.CreateInstance();
+                    _subscription = await instance.StartAsync(context, stop).ConfigureAwait(false);
+                    return instance;
+                },
+                cancellationToken,
+                ex => ex is PluginSettingsException ? $"invalid settings: {ex.Message}" : null)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Starts feeding the prepared plugin what its subscription asks for.</summary>
     public void Attach()
     {
-        State = PluginInstanceState.Running;
+        _runner.Run();
         LogStarted(_logger, PluginId, CameraId, Version);
         AttachFeeds(_subscription);
     }
@@ -159,15 +120,10 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
     /// </summary>
     public async Task ReconfigureAsync(PluginAssignment assignment, CancellationToken cancellationToken)
     {
-        var reconfigurable = (IReconfigurable)_instance!;
+        var reconfigurable = (IReconfigurable)_runner.Plugin!;
         var context = _createContext(assignment);
-        CallOutcome outcome;
-        try
-        {
-            outcome = await Task.Run(() => _guard.RunAsync(nameof(IReconfigurable.ReconfigureAsync), () => reconfigurable.ReconfigureAsync(context, _stop.Token), _stop.Token).AsTask(), cancellationToken)
-                .WaitAsync(_limits.HangAfter, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        var outcome = await _runner.CallAndWaitAsync(nameof(IReconfigurable.ReconfigureAsync), stop => reconfigurable.ReconfigureAsync(context, stop), cancellationToken).ConfigureAwait(false);
+        if (outcome is null)
         {
             // The guard's watchdog reports the hung call and switches the instance off.
             return;
@@ -177,12 +133,12 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
         {
             Assignment = assignment;
             Refused = null;
-            Warning = "";
+            _runner.Warning = "";
             LogReconfigured(_logger, PluginId, CameraId);
         }
         else
         {
-            var error = _guard.LastError;
+            var error = _runner.LastError;
             RefuseSettings(assignment, error is PluginSettingsException ? error.Message : $"{error?.GetType().Name}: {error?.Message}");
         }
     }
@@ -191,60 +147,15 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
     public void RefuseSettings(PluginAssignment assignment, string reason)
     {
         Refused = assignment;
-        Warning = $"new settings not applied, the previous ones stay in force: {reason}";
-        LogSettingsRefused(_logger, PluginId, CameraId, Warning);
+        _runner.Warning = $"new settings not applied, the previous ones stay in force: {reason}";
+        LogSettingsRefused(_logger, PluginId, CameraId, _runner.Warning);
     }
 
     /// <summary>Stops feeding the plugin, lets it finish what is queued (drain), then disposes it.</summary>
     public async ValueTask DisposeAsync()
     {
         Detach();
-        _frames.Writer.TryComplete();
-        _events.Writer.TryComplete();
-        var drained = await WaitLoopsAsync(DrainTimeout).ConfigureAwait(false);
-        await _stop.CancelAsync().ConfigureAwait(false);
-        drained = drained || await WaitLoopsAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        if (drained)
-        {
-            while (_frames.Reader.TryRead(out var left))
-            {
-                left.Release();
-            }
-        }
-
-        // A hung plugin is still inside a call; disposing it now would overlap that call.
-        if (_instance is not null && !_guard.IsHung)
-        {
-            try
-            {
-                await Task.Run(() => _instance.DisposeAsync().AsTask()).WaitAsync(DrainTimeout).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                LogDisposeFailed(_logger, PluginId, CameraId, ex.Message);
-            }
-        }
-
-        _instance = null;
-        _guard.Dispose();
-        _stop.Dispose();
-    }
-
-    private async Task<bool> WaitLoopsAsync(TimeSpan timeout)
-    {
-        try
-        {
-            await Task.WhenAll(_loops).WaitAsync(timeout).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
+        await _runner.DisposeAsync().ConfigureAwait(false);
     }
 
     private void Detach()
@@ -253,41 +164,8 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
         _camera.Events.Remove(this);
     }
 
-    private void OnHung(string call, TimeSpan running)
-    {
-        Detach();
-        Fail($"hung: {call} has not returned after {running.TotalSeconds:0}s; switched off. .NET cannot stop a stuck thread: the plugin's frames are dropped and a node restart reclaims the thread.");
-        _stop.Cancel();
-    }
-
-    private void OnOverBudget(string call, TimeSpan took)
-    {
-        var count = _guard.Counters.OverBudget;
-        // The first and then every hundredth: enough to notice a slow plugin without flooding the log.
-        if (count == 1 || count % 100 == 0)
-        {
-            LogOverBudget(_logger, PluginId, CameraId, call, took.TotalMilliseconds, _limits.Budget.TotalMilliseconds, count);
-        }
-    }
-
-    private void Fail(string error)
-    {
-        State = PluginInstanceState.Failed;
-        Error = error;
-        LogFailed(_logger, PluginId, CameraId, error);
-    }
-
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Plugin {PluginId} {Version} running on camera {CameraId}.")]
     private static partial void LogStarted(ILogger logger, string pluginId, string cameraId, string version);
-
-    [LoggerMessage(EventId = 311, Level = LogLevel.Error, Message = "Plugin {PluginId} on camera {CameraId} failed: {Error}")]
-    private static partial void LogFailed(ILogger logger, string pluginId, string cameraId, string error);
-
-    [LoggerMessage(EventId = 313, Level = LogLevel.Warning, Message = "Plugin {PluginId} on camera {CameraId} failed to stop cleanly: {Error}")]
-    private static partial void LogDisposeFailed(ILogger logger, string pluginId, string cameraId, string error);
-
-    [LoggerMessage(EventId = 314, Level = LogLevel.Warning, Message = "Plugin {PluginId} on camera {CameraId}: {Call} took {Milliseconds:0} ms, over the {Budget:0} ms budget ({Count} slow calls so far).")]
-    private static partial void LogOverBudget(ILogger logger, string pluginId, string cameraId, string call, double milliseconds, double budget, long count);
 
     [LoggerMessage(EventId = 315, Level = LogLevel.Information, Message = "Plugin {PluginId} on camera {CameraId} took new settings.")]
     private static partial void LogReconfigured(ILogger logger, string pluginId, string cameraId);

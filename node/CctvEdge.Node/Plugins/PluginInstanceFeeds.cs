@@ -1,11 +1,10 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Plugins.Sdk;
-using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Plugins;
 
-/// <summary>How a plugin instance is fed: frames (scaled and thinned to its request), ticks and events.</summary>
+/// <summary>How a plugin instance is fed: frames (scaled and thinned to its request), ticks and events, each through the runner.</summary>
 internal sealed partial class PluginInstance
 {
     private FrameRequest? _request;
@@ -14,21 +13,15 @@ internal sealed partial class PluginInstance
     private bool _thinFrames;
     private DateTimeOffset _nextFrameDue;
     private byte[]? _scaled;
-    private long _processed;
-    private long _dropped;
+    private PluginQueue<SharedFrame>? _frames;
+    private PluginQueue<(PluginEvent Event, string Publisher)>? _events;
 
     /// <summary>Queues an event for an observing plugin; events beyond a thousand waiting are dropped and counted.</summary>
-    public void Offer(PluginEvent pluginEvent, string publisherId)
-    {
-        if (State == PluginInstanceState.Running && !_events.Writer.TryWrite((pluginEvent, publisherId)))
-        {
-            Interlocked.Increment(ref _dropped);
-        }
-    }
+    public void Offer(PluginEvent pluginEvent, string publisherId) => _events?.Offer((pluginEvent, publisherId));
 
     public void Offer(SharedFrame frame)
     {
-        if (State != PluginInstanceState.Running)
+        if (State != InstanceState.Running || _frames is not { } frames)
         {
             return;
         }
@@ -38,16 +31,14 @@ internal sealed partial class PluginInstance
             return;
         }
 
-        if (!_frames.Writer.TryWrite(frame.AddReference()))
-        {
-            frame.Release();
-            Interlocked.Increment(ref _dropped);
-        }
+        // The queue releases the reference it is given once the frame is handled, dropped or left over.
+        frames.Offer(frame.AddReference());
     }
 
     private void AttachFeeds(PluginSubscription subscription)
     {
-        if (subscription.Frames is { } request)
+        var plugin = _runner.Plugin;
+        if (subscription.Frames is { } request && plugin is IFrameAnalyzer)
         {
             _request = request;
             var cameraFps = _camera.Camera.Detect.Fps;
@@ -56,18 +47,26 @@ internal sealed partial class PluginInstance
             _framePeriod = TimeSpan.FromSeconds(1 / Math.Max(fps, 0.001));
             // Half a camera frame of slack absorbs arrival jitter without ever taking a frame one interval early.
             _frameSlack = TimeSpan.FromSeconds(0.5 / cameraFps);
-            _loops.Add(Task.Run(() => FrameLoopAsync(_stop.Token), CancellationToken.None));
+            _frames = _runner.AddQueue<SharedFrame>(
+                QueueLength,
+                nameof(IFrameAnalyzer.OnFrameAsync),
+                (analyzer, frame, stop) => ((IFrameAnalyzer)analyzer).OnFrameAsync(ToGrayFrame(frame), stop),
+                release: frame => frame.Release());
             _camera.Frames.Add(this);
         }
 
-        if (subscription.TickInterval is { } interval && interval > TimeSpan.Zero && _instance is ITickHandler)
+        if (subscription.TickInterval is { } interval && interval > TimeSpan.Zero && plugin is ITickHandler handler)
         {
-            _loops.Add(Task.Run(() => TickLoopAsync(interval, _stop.Token), CancellationToken.None));
+            _runner.AddLoop(stop => TickLoopAsync(handler, interval, stop));
         }
 
-        if (_instance is IEventObserver)
+        if (plugin is IEventObserver)
         {
-            _loops.Add(Task.Run(() => EventLoopAsync(_stop.Token), CancellationToken.None));
+            _events = _runner.AddQueue<(PluginEvent Event, string Publisher)>(
+                EventQueueLength,
+                nameof(IEventObserver.OnEventAsync),
+                (observer, item, stop) => ((IEventObserver)observer).OnEventAsync(item.Event, item.Publisher, stop),
+                countProcessed: false);
             _camera.Events.Add(this);
         }
     }
@@ -86,84 +85,12 @@ internal sealed partial class PluginInstance
         return true;
     }
 
-    private async Task FrameLoopAsync(CancellationToken stop)
+    private async Task TickLoopAsync(ITickHandler handler, TimeSpan interval, CancellationToken stop)
     {
-        var analyzer = _instance as IFrameAnalyzer;
-        try
-        {
-            await foreach (var frame in _frames.Reader.ReadAllAsync(stop).ConfigureAwait(false))
-            {
-                try
-                {
-                    if (analyzer is not null && State == PluginInstanceState.Running)
-                    {
-                        await CallAsync(nameof(IFrameAnalyzer.OnFrameAsync), () => analyzer.OnFrameAsync(ToGrayFrame(frame), stop), stop).ConfigureAwait(false);
-                        Interlocked.Increment(ref _processed);
-                    }
-                }
-                finally
-                {
-                    frame.Release();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task TickLoopAsync(TimeSpan interval, CancellationToken stop)
-    {
-        var handler = (ITickHandler)_instance!;
         using var timer = new PeriodicTimer(interval);
-        try
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false) && State == InstanceState.Running)
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false) && State == PluginInstanceState.Running)
-            {
-                await CallAsync(nameof(ITickHandler.OnTickAsync), () => handler.OnTickAsync(DateTimeOffset.UtcNow, stop), stop).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task EventLoopAsync(CancellationToken stop)
-    {
-        var observer = (IEventObserver)_instance!;
-        try
-        {
-            await foreach (var (pluginEvent, publisher) in _events.Reader.ReadAllAsync(stop).ConfigureAwait(false))
-            {
-                if (State == PluginInstanceState.Running)
-                {
-                    await CallAsync(nameof(IEventObserver.OnEventAsync), () => observer.OnEventAsync(pluginEvent, publisher, stop), stop).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task CallAsync(string name, Func<ValueTask> call, CancellationToken stop)
-    {
-        var outcome = await _guard.RunAsync(name, call, stop).ConfigureAwait(false);
-        if (outcome is CallOutcome.Failed or CallOutcome.Broken && _guard.LastError is { } ex)
-        {
-            var errors = _guard.Counters.Errors;
-            Warning = $"{name} threw {ex.GetType().Name}: {ex.Message} ({errors} errors so far)";
-            // The first failure and then every hundredth: enough to diagnose without flooding the log.
-            if (errors == 1 || errors % 100 == 0)
-            {
-                LogPluginThrew(_logger, PluginId, CameraId, errors, ex);
-            }
-        }
-
-        if (outcome == CallOutcome.Broken)
-        {
-            Detach();
-            Fail($"switched off after {_limits.FailuresBeforeBreaking} failures in a row; last: {_guard.LastError?.GetType().Name}: {_guard.LastError?.Message}");
+            await _runner.CallAsync(nameof(ITickHandler.OnTickAsync), () => handler.OnTickAsync(DateTimeOffset.UtcNow, stop), stop).ConfigureAwait(false);
         }
     }
 
@@ -180,7 +107,4 @@ internal sealed partial class PluginInstance
         FrameScaler.Scale(frame.Pixels.Span, frame.Width, frame.Height, _scaled, width, height);
         return new GrayFrame(_scaled, width, height, width, frame.Number, frame.Timestamp);
     }
-
-    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Plugin {PluginId} on camera {CameraId} threw ({Errors} errors so far).")]
-    private static partial void LogPluginThrew(ILogger logger, string pluginId, string cameraId, long errors, Exception exception);
 }

@@ -3,6 +3,7 @@ using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
@@ -129,7 +130,7 @@ internal sealed class NodeStatusCollector(
                 Id = instance.PluginId,
                 CameraId = instance.CameraId,
                 Version = instance.Version,
-                State = instance.State == PluginInstanceState.Failed ? PluginState.Failed : instance.State == PluginInstanceState.Disabled ? PluginState.Disabled : PluginState.Running,
+                State = instance.State == InstanceState.Failed ? PluginState.Failed : instance.State == InstanceState.Disabled ? PluginState.Disabled : PluginState.Running,
                 Error = instance.Error,
                 FramesProcessed = (ulong)processed,
                 FramesDropped = (ulong)dropped,

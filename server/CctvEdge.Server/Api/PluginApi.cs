@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 

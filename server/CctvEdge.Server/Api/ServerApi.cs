@@ -1,5 +1,5 @@
 using System.Globalization;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CctvEdge.Server.Live;

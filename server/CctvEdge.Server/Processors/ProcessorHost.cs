@@ -9,7 +9,7 @@ namespace CctvEdge.Server.Processors;
 
 /// <summary>
 /// Server plugins loaded the way the node loads its plugins (a folder per processor with a plugin.json, its own
-/// collectible load context, the SDK shared, paths confined, types loaded up front) and, like the node's, added,
+/// collectible McMaster loader, the SDK shared, paths confined, types loaded up front) and, like the node's, added,
 /// replaced and removed while the server runs. Each stored batch is handed to every running processor's queue after
 /// its transaction has committed; nothing a processor does can slow ingest or fail it.
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
 using Grpc.Core;

@@ -1,4 +1,4 @@
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Live;

@@ -1,4 +1,4 @@
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Storage;
 
 namespace CctvEdge.Server.Storage;

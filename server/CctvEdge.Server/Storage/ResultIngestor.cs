@@ -1,6 +1,6 @@
 using System.Data;
 using System.Text.Json;
-using CctvEdge.Protocol;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Storage;
 using Dapper;

@@ -1,10 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace CctvEdge.Protocol;
+namespace CctvEdge.Plugins.Hosting;
 
 /// <summary>
 /// The rule for ids of nodes, cameras and plugins. They end up in URLs and file paths on the server, so both ends
-/// restrict them to a safe alphabet: the node at configuration time, the server again on every message.
+/// restrict them to a safe alphabet: the node at configuration time, the server again on every message, and both
+/// hosts for the ids in plugin manifests. It lives here, in the layer node and server share, rather than with the wire
+/// contract, so plugin hosting needs nothing from the protocol.
 /// </summary>
 public static partial class Identifier
 {

@@ -1,4 +1,4 @@
-namespace CctvEdge.Protocol.Tests;
+namespace CctvEdge.Plugins.Hosting.Tests;
 
 public sealed class IdentifierTests
 {
