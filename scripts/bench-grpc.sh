@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # gRPC benchmark, side by side on this machine in one run (a command, not a test):
 #   unary calls/s with 1 and 16 concurrent callers, client-stream and server-stream MB/s with 64 KiB messages,
-#   for our client -> our server, grpc-js -> our server, grpc-js -> grpc-js and grpcio -> grpcio,
+#   for grpc-dotnet (Grpc.Net.Client -> Grpc.AspNetCore, configured as the node and server configure them),
+#   grpc-js -> grpc-dotnet, grpc-js -> grpc-js and grpcio -> grpcio,
 #   all over h2c on 127.0.0.1, each client and server its own process; plus bytes our client allocates per unary call.
 # Usage: bash scripts/bench-grpc.sh [seconds-per-unary-run (3)] [messages-per-stream (2048 = 128 MiB)]
+# CCTVEDGE_BENCH_BASELINE=/path/CctvEdge.Grpc.Interop.dll adds a row for an earlier build of the interop program
+# (copy its bin/Release/net10.0 folder away before a transport change), measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -40,13 +43,19 @@ start_server grpc-js bash -c "cd tests/interop/js && exec node server.js --port 
 grpcjs=$port
 start_server grpcio bash -c "cd tests/interop/python && exec /usr/bin/python3 server.py --descriptors $work/set.pb --port 0"
 grpcio=$port
+baseline=${CCTVEDGE_BENCH_BASELINE:-}
+if [ -n "$baseline" ]; then
+  start_server baseline dotnet "$baseline" server --port 0
+  baseline_port=$port
+fi
 
 run() { "$@" | sed -n 's/^RESULT //p'; }
-row() { printf '| %-24s | %10s | %11s | %14s | %14s | %16s |\n' "$@"; }
+row() { printf '| %-28s | %10s | %11s | %14s | %14s | %16s |\n' "$@"; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 row "client -> server" "unary/s x1" "unary/s x16" "client-stream MB/s" "server-stream MB/s" "client B/unary call"
 row "---" "---" "---" "---" "---" "---"
-row "ours -> ours" $(run $interop bench --address "http://127.0.0.1:$csharp" --seconds "$seconds" --messages "$messages")
-row "grpc-js -> ours" $(cd tests/interop/js && run node bench.js --address "127.0.0.1:$csharp" --seconds "$seconds" --messages "$messages")
+row "grpc-dotnet -> grpc-dotnet" $(run $interop bench --address "http://127.0.0.1:$csharp" --seconds "$seconds" --messages "$messages")
+[ -n "$baseline" ] && row "baseline -> baseline" $(run dotnet "$baseline" bench --address "http://127.0.0.1:$baseline_port" --seconds "$seconds" --messages "$messages")
+row "grpc-js -> grpc-dotnet" $(cd tests/interop/js && run node bench.js --address "127.0.0.1:$csharp" --seconds "$seconds" --messages "$messages")
 row "grpc-js -> grpc-js" $(cd tests/interop/js && run node bench.js --address "127.0.0.1:$grpcjs" --seconds "$seconds" --messages "$messages")
 row "grpcio -> grpcio" $(cd tests/interop/python && run /usr/bin/python3 bench.py --descriptors "$work/set.pb" --address "127.0.0.1:$grpcio" --seconds "$seconds" --messages "$messages")
