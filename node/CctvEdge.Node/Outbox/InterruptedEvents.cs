@@ -14,7 +14,7 @@ namespace CctvEdge.Node.Outbox;
 /// the last frame its camera delivered and <c>"interrupted": true</c> in its payload, through the outbox (so the server
 /// stores the end) and the camera's event bus (so observers such as the recording plugin cut the clip of what was
 /// recorded, with their own pre- and post-roll, from the segment ring that survived). While events are open it saves
-/// each camera's last frame time every few seconds, a cheap write that changes nothing when no event is open.
+/// the cameras' last frame times every few seconds, one small write that changes nothing when no event is open.
 /// Registered before the runtime: its start reads the list before any plugin can publish, and it stops after the
 /// cameras, so the last save holds their final frame.
 /// </summary>
@@ -108,15 +108,30 @@ internal sealed partial class InterruptedEvents(
         return left.Count;
     }
 
+    /// <summary>Every camera's last frame time in one transaction: one connection and one turn of the write gate, which the outbox's writer shares.</summary>
     internal async Task SaveLastFramesAsync(CancellationToken cancellationToken)
     {
-        foreach (var camera in runtime.Cameras)
+        var frames = runtime.Cameras
+            .Select(camera => (camera.Camera.Id, camera.Status.Read().LastFrameAt))
+            .Where(frame => frame.LastFrameAt is not null)
+            .ToList();
+        if (frames.Count == 0)
         {
-            if (camera.Status.Read().LastFrameAt is { } last)
-            {
-                await database.WriteAsync((connection, transaction) => OpenEventRows.TouchAsync(connection, transaction, camera.Camera.Id, last), cancellationToken).ConfigureAwait(false);
-            }
+            return;
         }
+
+        await database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var touched = 0;
+                foreach (var (cameraId, last) in frames)
+                {
+                    touched += await OpenEventRows.TouchAsync(connection, transaction, cameraId, last!.Value).ConfigureAwait(false);
+                }
+
+                return touched;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The plugin's payload with <c>"interrupted": true</c>; a payload that is not an object is kept under "payload".</summary>
