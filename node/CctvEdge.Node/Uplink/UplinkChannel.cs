@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CctvEdge.Protocol;
 using Grpc.Net.Client;
 
 namespace CctvEdge.Node.Uplink;
@@ -9,9 +10,6 @@ namespace CctvEdge.Node.Uplink;
 /// </summary>
 internal static class UplinkChannel
 {
-    /// <summary>The largest message either side may send: snapshots and clip chunks fit with room to spare.</summary>
-    public const int MaxMessageBytes = 16 * 1024 * 1024;
-
     /// <summary>A channel for <paramref name="address"/>; with <paramref name="pinnedCa"/>, only that CA is trusted.</summary>
     public static GrpcChannel Create(string address, X509Certificate2? pinnedCa, UplinkChannelSettings? settings = null)
     {
@@ -49,8 +47,8 @@ internal static class UplinkChannel
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
-            MaxReceiveMessageSize = MaxMessageBytes,
-            MaxSendMessageSize = MaxMessageBytes,
+            MaxReceiveMessageSize = MessageLimits.MaxMessageBytes,
+            MaxSendMessageSize = MessageLimits.MaxMessageBytes,
             // The channel's own reconnect backoff (up to 120 s by default) must not outlast the node's (Server:Reconnect*).
             InitialReconnectBackoff = settings.InitialReconnectBackoff,
             MaxReconnectBackoff = settings.MaxReconnectBackoff,

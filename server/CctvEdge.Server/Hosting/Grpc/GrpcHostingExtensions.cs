@@ -1,4 +1,4 @@
-using CctvEdge.Protocol.V1;
+using CctvEdge.Protocol;
 using CctvEdge.Server.Sessions;
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,12 +11,6 @@ namespace CctvEdge.Server.Hosting.Grpc;
 /// </summary>
 internal static class GrpcHostingExtensions
 {
-    /// <summary>
-    /// The largest message either side may send. Snapshots (up to 8 MiB, checked by the session) and 512 KiB clip
-    /// chunks fit with room; gRPC's 4 MiB default would refuse a large snapshot before the session could say why.
-    /// </summary>
-    public const int MaxMessageBytes = 16 * 1024 * 1024;
-
     /// <summary>The name of the health check that turns the gRPC health status to NOT_SERVING while the server stops.</summary>
     public const string LifetimeCheck = "lifetime";
 
@@ -25,8 +19,8 @@ internal static class GrpcHostingExtensions
     {
         services.AddGrpc(options =>
         {
-            options.MaxReceiveMessageSize = MaxMessageBytes;
-            options.MaxSendMessageSize = MaxMessageBytes;
+            options.MaxReceiveMessageSize = MessageLimits.MaxMessageBytes;
+            options.MaxSendMessageSize = MessageLimits.MaxMessageBytes;
             configure?.Invoke(options);
         });
         services.AddGrpcHealthChecks().AddCheck<LifetimeHealthCheck>(LifetimeCheck);
