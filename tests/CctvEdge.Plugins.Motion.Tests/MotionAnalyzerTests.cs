@@ -62,13 +62,15 @@ public sealed class MotionAnalyzerTests
             analyzer.Analyze(i < 10 ? quiet : i % 2 == 0 ? moving : shifted, Frames.Width, Frames.Height, Frames.Width, T0.AddSeconds(i * 0.2));
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 40; i < 140; i++)
+        var allocated = Allocations.OnThisThread(() =>
         {
-            analyzer.Analyze(i % 2 == 0 ? moving : shifted, Frames.Width, Frames.Height, Frames.Width, T0.AddSeconds(i * 0.2));
-        }
+            for (var i = 40; i < 140; i++)
+            {
+                analyzer.Analyze(i % 2 == 0 ? moving : shifted, Frames.Width, Frames.Height, Frames.Width, T0.AddSeconds(i * 0.2));
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     private static MotionAnalyzer Create(MotionSettings settings) =>

@@ -184,12 +184,14 @@ public sealed class MotionDetectorTests
             detector.Process(i % 2 == 0 ? quiet : moving, Frames.Width);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        var allocated = Allocations.OnThisThread(() =>
         {
-            detector.Process(i % 2 == 0 ? quiet : moving, Frames.Width);
-        }
+            for (var i = 0; i < 100; i++)
+            {
+                detector.Process(i % 2 == 0 ? quiet : moving, Frames.Width);
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }
