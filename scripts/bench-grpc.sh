@@ -15,9 +15,9 @@ ensure_packages python3-grpcio nodejs npm
 seconds=${1:-3}
 messages=${2:-2048}
 
-dotnet build tests/CctvEdge.Grpc.Interop -c Release -nologo -v q >/dev/null
-(cd tests/interop/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-interop="dotnet tests/CctvEdge.Grpc.Interop/bin/Release/net10.0/CctvEdge.Grpc.Interop.dll"
+dotnet build tools/interop/CctvEdge.Grpc.Interop -c Release -nologo -v q >/dev/null
+(cd tools/interop/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+interop="dotnet tools/interop/CctvEdge.Grpc.Interop/bin/Release/net10.0/CctvEdge.Grpc.Interop.dll"
 work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -39,9 +39,9 @@ start_server() {
 
 start_server csharp $interop server --port 0
 csharp=$port
-start_server grpc-js bash -c "cd tests/interop/js && exec node server.js --port 0"
+start_server grpc-js bash -c "cd tools/interop/js && exec node server.js --port 0"
 grpcjs=$port
-start_server grpcio bash -c "cd tests/interop/python && exec /usr/bin/python3 server.py --descriptors $work/set.pb --port 0"
+start_server grpcio bash -c "cd tools/interop/python && exec /usr/bin/python3 server.py --descriptors $work/set.pb --port 0"
 grpcio=$port
 baseline=${CCTVEDGE_BENCH_BASELINE:-}
 if [ -n "$baseline" ]; then
@@ -56,6 +56,6 @@ row "client -> server" "unary/s x1" "unary/s x16" "client-stream MB/s" "server-s
 row "---" "---" "---" "---" "---" "---"
 row "grpc-dotnet -> grpc-dotnet" $(run $interop bench --address "http://127.0.0.1:$csharp" --seconds "$seconds" --messages "$messages")
 [ -n "$baseline" ] && row "baseline -> baseline" $(run dotnet "$baseline" bench --address "http://127.0.0.1:$baseline_port" --seconds "$seconds" --messages "$messages")
-row "grpc-js -> grpc-dotnet" $(cd tests/interop/js && run node bench.js --address "127.0.0.1:$csharp" --seconds "$seconds" --messages "$messages")
-row "grpc-js -> grpc-js" $(cd tests/interop/js && run node bench.js --address "127.0.0.1:$grpcjs" --seconds "$seconds" --messages "$messages")
-row "grpcio -> grpcio" $(cd tests/interop/python && run /usr/bin/python3 bench.py --descriptors "$work/set.pb" --address "127.0.0.1:$grpcio" --seconds "$seconds" --messages "$messages")
+row "grpc-js -> grpc-dotnet" $(cd tools/interop/js && run node bench.js --address "127.0.0.1:$csharp" --seconds "$seconds" --messages "$messages")
+row "grpc-js -> grpc-js" $(cd tools/interop/js && run node bench.js --address "127.0.0.1:$grpcjs" --seconds "$seconds" --messages "$messages")
+row "grpcio -> grpcio" $(cd tools/interop/python && run /usr/bin/python3 bench.py --descriptors "$work/set.pb" --address "127.0.0.1:$grpcio" --seconds "$seconds" --messages "$messages")

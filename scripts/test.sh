@@ -8,8 +8,8 @@ source scripts/lib/packages.sh
 ensure_dotnet || exit 1
 ensure_packages ffmpeg chromium python3-grpcio nodejs npm || { echo "0 passed, 1 failed"; exit 1; }
 # The grpc-js peer of the gRPC interop tests, exactly as locked (the lock records no download addresses).
-if ! (cd tests/interop/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
-  echo "npm ci in tests/interop/js failed"
+if ! (cd tools/interop/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  echo "npm ci in tools/interop/js failed"
   echo "0 passed, 1 failed"
   exit 1
 fi

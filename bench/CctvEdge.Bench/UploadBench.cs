@@ -6,7 +6,7 @@ using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Uplink;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Storage;
-using CctvEdge.Testing;
+using CctvEdge.Harness;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Testing;
@@ -125,7 +125,7 @@ internal static class UploadBench
     }
 
     private static string InteropDll() =>
-        Path.Combine(RepositoryPaths.Root, "tests", "CctvEdge.Grpc.Interop", "bin", RepositoryPaths.Configuration, "net10.0", "CctvEdge.Grpc.Interop.dll");
+        Path.Combine(RepositoryPaths.Root, "tools", "interop", "CctvEdge.Grpc.Interop", "bin", RepositoryPaths.Configuration, "net10.0", "CctvEdge.Grpc.Interop.dll");
 
     private static int Option(string[] args, string name, int fallback)
     {

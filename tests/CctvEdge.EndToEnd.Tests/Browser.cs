@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Microsoft.Playwright;
 
@@ -15,7 +16,7 @@ internal sealed class Browser : IAsyncDisposable
         _browser = browser;
     }
 
-    public static string ScreenshotDirectory { get; } = Path.Combine(CctvEdge.Testing.RepositoryPaths.Root, "TestResults", "screenshots");
+    public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryPaths.Root, "TestResults", "screenshots");
 
     public static async Task<Browser> LaunchAsync()
     {

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 
 namespace CctvEdge.EndToEnd.Tests;

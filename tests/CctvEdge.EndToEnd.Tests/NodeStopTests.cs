@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 
 namespace CctvEdge.EndToEnd.Tests;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CctvEdge.Harness;
 using CctvEdge.Server.Hosting.Grpc;
 using CctvEdge.Testing;
 
@@ -22,11 +23,11 @@ public sealed class InteropPeers : IAsyncLifetime
 
     public InteropPeers() => _prepared = new(PrepareAsync);
 
-    private static string InteropDll => Path.Combine(RepositoryPaths.Root, "tests", "CctvEdge.Grpc.Interop", "bin", RepositoryPaths.Configuration, "net10.0", "CctvEdge.Grpc.Interop.dll");
+    private static string InteropDll => Path.Combine(RepositoryPaths.Root, "tools", "interop", "CctvEdge.Grpc.Interop", "bin", RepositoryPaths.Configuration, "net10.0", "CctvEdge.Grpc.Interop.dll");
 
-    private static string JsDirectory => Path.Combine(RepositoryPaths.Root, "tests", "interop", "js");
+    private static string JsDirectory => Path.Combine(RepositoryPaths.Root, "tools", "interop", "js");
 
-    private static string PythonDirectory => Path.Combine(RepositoryPaths.Root, "tests", "interop", "python");
+    private static string PythonDirectory => Path.Combine(RepositoryPaths.Root, "tools", "interop", "python");
 
     private string Descriptors => Path.Combine(_directory.Path, "grpc-testing.pb");
 

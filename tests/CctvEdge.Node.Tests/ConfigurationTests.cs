@@ -1,4 +1,7 @@
+using CctvEdge.Harness;
+using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Uplink;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using CctvEdge.Harness;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Plugins.Sdk;

@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Node.Bench;
 using CctvEdge.Testing;
 

@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Testing;

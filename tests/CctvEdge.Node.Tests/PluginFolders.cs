@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.Testing;

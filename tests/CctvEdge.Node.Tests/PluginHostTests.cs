@@ -140,11 +140,11 @@ public sealed class PluginHostTests : PluginTestBase
         await File.WriteAllTextAsync(file, Config(step: 1));
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { Args = [], ContentRootPath = Temp.Path });
         builder.AddNodeConfigurationFile(file);
-        using var reloader = new Configuration.PluginConfigReloader(
+        using var reloader = new PluginConfigReloader(
             builder.Configuration,
             Microsoft.Extensions.Options.Options.Create(Configuration.NodeConfiguration.ReadCameras(builder.Configuration)),
             new Configuration.NodeConfigurationValidator(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Configuration.PluginConfigReloader>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<PluginConfigReloader>.Instance);
 
         await File.WriteAllTextAsync(file, Config(step: 5));
 

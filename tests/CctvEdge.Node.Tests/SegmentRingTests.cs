@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Recording;
 using CctvEdge.Testing;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
+using CctvEdge.Harness;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.Testing;
 

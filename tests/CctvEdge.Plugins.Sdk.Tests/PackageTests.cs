@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 
 namespace CctvEdge.Plugins.Sdk.Tests;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using CctvEdge.Harness;
 using CctvEdge.Server.Plugins.Sdk;
 using CctvEdge.Testing;
 

@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Server.Maintenance;
 using CctvEdge.Server.Storage;
 using CctvEdge.Testing;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CctvEdge.Harness;
 using CctvEdge.Server.Export;
 using CctvEdge.Testing;
 using CctvEdge.Web.Services;

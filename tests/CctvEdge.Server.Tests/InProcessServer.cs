@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
 using CctvEdge.Testing;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using CctvEdge.Harness;
 using CctvEdge.Server.Storage;
 using CctvEdge.Testing;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CctvEdge.Harness;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Storage;
 using CctvEdge.Testing;

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 
 namespace CctvEdge.Server.Tests;

@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 
 namespace CctvEdge.Server.Tests;

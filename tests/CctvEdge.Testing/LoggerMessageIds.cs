@@ -9,6 +9,28 @@ namespace CctvEdge.Testing;
 /// </summary>
 public static class LoggerMessageIds
 {
+    /// <summary>
+    /// Null when every event id in the program's process means one message; otherwise what is wrong, as a test
+    /// failure should say it. A scan that did not see the program's own messages and Storage's is wrong too: an empty
+    /// result from it would prove nothing.
+    /// </summary>
+    public static string? Problems(Assembly program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var scanned = Scan(program);
+        foreach (var expected in new[] { "CctvEdge.Storage", program.GetName().Name })
+        {
+            if (!scanned.Any(m => m.Name.EndsWith($"({expected})", StringComparison.Ordinal)))
+            {
+                return $"The scan found no [LoggerMessage] methods in {expected}.";
+            }
+        }
+
+        var duplicates = Duplicates(program);
+        return duplicates.Count == 0 ? null : "Event ids used more than once in one process:" + Environment.NewLine + string.Join(
+            Environment.NewLine, duplicates.Select(d => $"  {d.Key}: {string.Join(", ", d.Value)}"));
+    }
+
     /// <summary>Each event id that more than one method uses, with those methods as "Type.Method (assembly)".</summary>
     public static IReadOnlyDictionary<int, IReadOnlyList<string>> Duplicates(Assembly program) =>
         Scan(program)

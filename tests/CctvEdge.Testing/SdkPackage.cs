@@ -1,3 +1,5 @@
+using CctvEdge.Harness;
+
 namespace CctvEdge.Testing;
 
 /// <summary>

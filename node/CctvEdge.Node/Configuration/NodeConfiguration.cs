@@ -1,3 +1,5 @@
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Uplink;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using Microsoft.Extensions.Configuration;
 

@@ -1,3 +1,4 @@
+using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Plugins.Sdk;

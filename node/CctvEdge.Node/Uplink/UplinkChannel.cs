@@ -40,7 +40,7 @@ internal static class UplinkChannel
 
         if (pinnedCa is not null)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => CaPinning.IsTrusted(pinnedCa, certificate, errors);
+            handler.SslOptions.CertificateChainPolicy = PinnedTo(pinnedCa);
         }
 
         return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
@@ -54,26 +54,16 @@ internal static class UplinkChannel
             MaxReconnectBackoff = settings.MaxReconnectBackoff,
         });
     }
-}
 
-/// <summary>Connection timings of the uplink channel; tests shorten them.</summary>
-internal sealed record UplinkChannelSettings
-{
-    /// <summary>Idle time before the node PINGs the server.</summary>
-    public TimeSpan KeepAlivePingDelay { get; init; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>How long a PING may go unanswered before the connection is declared dead.</summary>
-    public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long a TCP (and TLS) connect may take.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The channel's first wait before connecting again after a failed connect.</summary>
-    public TimeSpan InitialReconnectBackoff { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The channel's longest wait before connecting again.</summary>
-    public TimeSpan MaxReconnectBackoff { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The HTTP/2 receive window each call starts with; null keeps .NET's, which grows as a download proceeds.</summary>
-    public int? InitialStreamWindowSize { get; init; }
+    /// <summary>
+    /// The chain policy of a private CA the system store does not hold: only <paramref name="ca"/> is a root, and no
+    /// revocation lists are fetched (a private CA publishes none). The platform's own validation keeps checking the
+    /// host name and that a certificate was sent at all.
+    /// </summary>
+    internal static X509ChainPolicy PinnedTo(X509Certificate2 ca)
+    {
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(ca);
+        return policy;
+    }
 }

@@ -18,20 +18,21 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
 
     public async Task<DayOptions> GetDayOptionsAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        var (kinds, zones, unacknowledged) = await events.DayOptionsAsync(day, cancellationToken).ConfigureAwait(false);
+        var (fromMs, toMs) = StoreTerms.Millis(day);
+        var (kinds, zones, unacknowledged) = await events.DayOptionsAsync(fromMs, toMs, cancellationToken).ConfigureAwait(false);
         return new DayOptions(await CamerasAsync(cancellationToken).ConfigureAwait(false), kinds, zones, unacknowledged);
     }
 
     public async Task<EventPage> GetEventsAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
-        var (rows, total) = await events.PageAsync(filter, skip, take, cancellationToken).ConfigureAwait(false);
+        var (rows, total) = await events.PageAsync(filter.ToQuery(), skip, take, cancellationToken).ConfigureAwait(false);
         return new EventPage(rows.Select(ToView).ToList(), (int)total);
     }
 
     public async Task<DayTimeline> GetTimelineAsync(EventFilter filter, CancellationToken cancellationToken)
     {
         var (start, end) = LocalDay.Bounds(filter.Day);
-        var spans = (await events.SpansAsync(filter, cancellationToken).ConfigureAwait(false)).ToLookup(s => new CameraKey(s.NodeId, s.CameraId));
+        var spans = (await events.SpansAsync(filter.ToQuery(), cancellationToken).ConfigureAwait(false)).ToLookup(s => new CameraKey(s.NodeId, s.CameraId));
         var cameras = (await CamerasAsync(cancellationToken).ConfigureAwait(false)).Where(c => filter.Camera is null || c.Key == filter.Camera).ToList();
         var bucket = (end - start).TotalMilliseconds / DayMotionPoints;
         var rows = new List<TimelineRow>();
@@ -58,8 +59,8 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
         }
 
         var camera = new CameraKey(row.NodeId, row.CameraId);
-        var shown = await clips.OverlappingAsync(camera, row.StartMs, row.StopMs, cancellationToken).ConfigureAwait(false);
-        var (previous, next) = await events.NeighboursAsync(camera, row.StartMs, eventId, cancellationToken).ConfigureAwait(false);
+        var shown = await clips.OverlappingAsync(camera.ToRef(), row.StartMs, row.StopMs, cancellationToken).ConfigureAwait(false);
+        var (previous, next) = await events.NeighboursAsync(camera.ToRef(), row.StartMs, eventId, cancellationToken).ConfigureAwait(false);
         return await PlayerAsync(ToView(row), camera, row.CameraName, shown, previous, next, row.StartMs, row.StopMs, cancellationToken).ConfigureAwait(false);
     }
 
@@ -73,7 +74,7 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
         var camera = new CameraKey(clip.NodeId, clip.CameraId);
         var name = (await CamerasAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Key == camera)?.Name ?? clip.CameraId;
         // Id 0: the previous event is the last that starts before the clip, the next the first that starts with or after it.
-        var (previous, next) = await events.NeighboursAsync(camera, clip.StartMs, 0, cancellationToken).ConfigureAwait(false);
+        var (previous, next) = await events.NeighboursAsync(camera.ToRef(), clip.StartMs, 0, cancellationToken).ConfigureAwait(false);
         return await PlayerAsync(null, camera, name, [clip], previous, next, clip.StartMs, clip.EndMs, cancellationToken).ConfigureAwait(false);
     }
 
@@ -183,7 +184,7 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
     }
 
     private async Task<IReadOnlyList<MotionPoint>> MotionAsync(CameraKey camera, long fromMs, long toMs, long bucketMs, CancellationToken cancellationToken) =>
-        (await events.MotionAsync(camera, fromMs, toMs, bucketMs, cancellationToken).ConfigureAwait(false))
+        (await events.MotionAsync(camera.ToRef(), fromMs, toMs, bucketMs, cancellationToken).ConfigureAwait(false))
             .Select(p => new MotionPoint(DateTimeOffset.FromUnixTimeMilliseconds(p.AtMs), p.Value))
             .ToList();
 

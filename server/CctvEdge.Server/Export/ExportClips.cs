@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CctvEdge.Server.Api;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
 
@@ -27,7 +28,7 @@ internal sealed class ExportClips(ClipQueries clips, ClipStore store)
         var from = selection.From.ToUnixTimeMilliseconds();
         var to = selection.To.ToUnixTimeMilliseconds();
         // Clips that start up to their longest length before the range can still overlap it.
-        var rows = await clips.StartingInAsync(selection.Cameras, from - ClipIds.MaxDurationMs, to, storedOnly: true, cancellationToken).ConfigureAwait(false);
+        var rows = await clips.StartingInAsync(selection.Cameras.Select(c => c.ToRef()).ToList(), from - ClipIds.MaxDurationMs, to, storedOnly: true, cancellationToken).ConfigureAwait(false);
         return rows.Where(c => c.EndMs > from && c.Path is not null)
             .Select(c => new ExportItem(
                 c,

@@ -1,5 +1,4 @@
 using CctvEdge.Storage;
-using CctvEdge.Web.Services;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -39,7 +38,7 @@ internal sealed class ClipQueries(SqliteDatabase database)
         "(SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id";
 
     /// <summary>The clips of <paramref name="camera"/> that overlap [from, to], oldest first.</summary>
-    public async Task<IReadOnlyList<ClipListRow>> OverlappingAsync(CameraKey camera, long fromMs, long toMs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClipListRow>> OverlappingAsync(CameraRef camera, long fromMs, long toMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<ClipListRow>(
@@ -55,19 +54,19 @@ internal sealed class ClipQueries(SqliteDatabase database)
     }
 
     /// <summary>Clips (only stored ones, or all) that start in [from, to), by start; all cameras when <paramref name="cameras"/> is empty.</summary>
-    public async Task<IReadOnlyList<ClipListRow>> StartingInAsync(IReadOnlyCollection<CameraKey> cameras, long fromMs, long toMs, bool storedOnly, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClipListRow>> StartingInAsync(IReadOnlyCollection<CameraRef> cameras, long fromMs, long toMs, bool storedOnly, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<ClipListRow>(
             $"SELECT {Columns} FROM clips k WHERE (@Any OR k.state = 'stored') AND k.start_ms >= @From AND k.start_ms < @To ORDER BY k.start_ms, k.id",
             new { From = fromMs, To = toMs, Any = !storedOnly }).ConfigureAwait(false);
         var wanted = cameras.ToHashSet();
-        return rows.Where(r => wanted.Count == 0 || wanted.Contains(new CameraKey(r.NodeId, r.CameraId))).ToList();
+        return rows.Where(r => wanted.Count == 0 || wanted.Contains(new CameraRef(r.NodeId, r.CameraId))).ToList();
     }
 
     /// <summary>
-    /// Bytes per camera and local day of the stored clips that start in [from, to). SQLite's 'localtime' and .NET's
-    /// <see cref="LocalDay"/> both follow the process's time zone (TZ or /etc/localtime), daylight saving included.
+    /// Bytes per camera and local day of the stored clips that start in [from, to). SQLite's 'localtime' and the pages'
+    /// local days both follow the process's time zone (TZ or /etc/localtime), daylight saving included.
     /// </summary>
     public async Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, CancellationToken cancellationToken)
     {

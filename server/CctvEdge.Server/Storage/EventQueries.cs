@@ -1,5 +1,4 @@
 using CctvEdge.Storage;
-using CctvEdge.Web.Services;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -51,7 +50,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     /// A page of rows and how many rows there are. Without grouping the page is read straight off the start-time
     /// index and stops after it; with grouping, the day's filtered events are grouped in one pass of window functions.
     /// </summary>
-    public async Task<(IReadOnlyList<EventGroupRow> Rows, long Total)> PageAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<EventGroupRow> Rows, long Total)> PageAsync(EventQuery filter, int skip, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var parameters = Parameters(filter, new { Skip = Math.Max(0, skip), Take = Math.Clamp(take, 1, 1000) });
@@ -120,7 +119,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     }
 
     /// <summary>The camera's events just before and after a moment (ties broken by id), through the camera's index.</summary>
-    public async Task<(long? Previous, long? Next)> NeighboursAsync(CameraKey camera, long startMs, long id, CancellationToken cancellationToken)
+    public async Task<(long? Previous, long? Next)> NeighboursAsync(CameraRef camera, long startMs, long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var parameters = new { camera.NodeId, camera.CameraId, Start = startMs, Id = id };
@@ -142,10 +141,10 @@ internal sealed class EventQueries(SqliteDatabase database)
     }
 
     /// <summary>The day's events of the filtered camera (or all cameras), whatever the other filters say.</summary>
-    public async Task<IReadOnlyList<EventSpanRow>> SpansAsync(EventFilter filter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EventSpanRow>> SpansAsync(EventQuery filter, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var dayOnly = new EventFilter { Day = filter.Day, Camera = filter.Camera };
+        var dayOnly = new EventQuery { FromMs = filter.FromMs, ToMs = filter.ToMs, Camera = filter.Camera };
         var rows = await connection.QueryAsync<EventSpanRow>(
             $"""
             SELECT e.id, e.node_id, e.camera_id, e.kind, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms
@@ -160,7 +159,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     /// The largest motion magnitude per bucket of <paramref name="bucketMs"/>: from the per-minute rollup for buckets of
     /// a minute or more (a day's graph), from the raw series through its index for finer ones (the player's).
     /// </summary>
-    public async Task<IReadOnlyList<(long AtMs, double Value)>> MotionAsync(CameraKey camera, long fromMs, long toMs, long bucketMs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(long AtMs, double Value)>> MotionAsync(CameraRef camera, long fromMs, long toMs, long bucketMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var sql = bucketMs >= MotionMinutes.MinuteMs
@@ -180,10 +179,10 @@ internal sealed class EventQueries(SqliteDatabase database)
         return rows.Select(r => (fromMs + (r.Bucket * bucketMs), r.Value)).ToList();
     }
 
-    public async Task<(IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged)> DayOptionsAsync(DateOnly day, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged)> DayOptionsAsync(long fromMs, long toMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var filter = new EventFilter { Day = day };
+        var filter = new EventQuery { FromMs = fromMs, ToMs = toMs };
         var parameters = Parameters(filter);
         var kinds = await connection.QueryAsync<string>($"SELECT DISTINCT e.kind FROM events e WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
         var zones = await connection.QueryAsync<string>($"SELECT DISTINCT z.value FROM events e, json_each(e.zones_json) z WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
@@ -199,7 +198,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     }
 
     /// <summary>The filter as SQL over <c>events e</c>: only fixed fragments, every value a parameter.</summary>
-    private static string Where(EventFilter filter) =>
+    private static string Where(EventQuery filter) =>
         "e.start_ms >= @From AND e.start_ms < @To AND e.deleted_ms IS NULL"
         + (filter.Camera is null ? "" : " AND e.node_id = @NodeId AND e.camera_id = @CameraId")
         + (filter.Kind is null ? "" : " AND e.kind = @Kind")
@@ -212,14 +211,13 @@ internal sealed class EventQueries(SqliteDatabase database)
         }
         + (filter.Flagged is null ? "" : " AND e.flagged = @Flagged");
 
-    private static DynamicParameters Parameters(EventFilter filter, object? more = null)
+    private static DynamicParameters Parameters(EventQuery filter, object? more = null)
     {
-        var (start, end) = LocalDay.Bounds(filter.Day);
         var parameters = new DynamicParameters(more);
         parameters.AddDynamicParams(new
         {
-            From = start.ToUnixTimeMilliseconds(),
-            To = end.ToUnixTimeMilliseconds(),
+            From = filter.FromMs,
+            To = filter.ToMs,
             filter.Camera?.NodeId,
             filter.Camera?.CameraId,
             filter.Kind,

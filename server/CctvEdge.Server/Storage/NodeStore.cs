@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Storage;
-using CctvEdge.Web.Services;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -79,13 +78,15 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                 transaction).ConfigureAwait(false);
             if (heartbeat.DiskTotalBytes > 0)
             {
-                // The last reading of each local day: the storage page's days-until-full forecast for the node.
+                // The last reading of each local day: the storage page's days-until-full forecast for the node. The day
+                // is SQLite's 'localtime' of the server clock, as the clips' daily bytes count days.
                 await connection.ExecuteAsync(
                     """
-                    INSERT INTO node_disk_days (node_id, day, free_bytes, total_bytes) VALUES (@NodeId, @Day, @Free, @Total)
+                    INSERT INTO node_disk_days (node_id, day, free_bytes, total_bytes)
+                    VALUES (@NodeId, date(@Now / 1000, 'unixepoch', 'localtime'), @Free, @Total)
                     ON CONFLICT (node_id, day) DO UPDATE SET free_bytes = excluded.free_bytes, total_bytes = excluded.total_bytes
                     """,
-                    new { NodeId = nodeId, Day = LocalDay.Today(clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Free = (long)heartbeat.DiskFreeBytes, Total = (long)heartbeat.DiskTotalBytes },
+                    new { NodeId = nodeId, Now = clock.GetUtcNow().ToUnixTimeMilliseconds(), Free = (long)heartbeat.DiskFreeBytes, Total = (long)heartbeat.DiskTotalBytes },
                     transaction).ConfigureAwait(false);
             }
 

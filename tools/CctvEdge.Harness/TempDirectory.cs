@@ -1,4 +1,4 @@
-namespace CctvEdge.Testing;
+namespace CctvEdge.Harness;
 
 /// <summary>A fresh folder under the system temp directory, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable

@@ -2,7 +2,7 @@ using System.Globalization;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace CctvEdge.Server.Hosting;
+namespace CctvEdge.Server.Storage;
 
 /// <summary>
 /// The <c>Retention</c> section: how long clips are kept. Per camera limits (age, size) apply to each camera, with

@@ -1,4 +1,4 @@
-namespace CctvEdge.Testing;
+namespace CctvEdge.Harness;
 
 /// <summary>The real server, started as its own process on 127.0.0.1 with free ports and a temporary data folder.</summary>
 public sealed class ServerProcess : IAsyncDisposable

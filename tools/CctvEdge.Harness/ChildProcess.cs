@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace CctvEdge.Testing;
+namespace CctvEdge.Harness;
 
 /// <summary>
 /// A real program started by a test (dotnet cctvedge-server.dll, ...): its output is captured line by line so a test

@@ -1,5 +1,5 @@
 'use strict';
-// Loads the interop protos from tests/interop/proto with proto-loader (no code generation).
+// Loads the interop protos from tools/interop/proto with proto-loader (no code generation).
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');

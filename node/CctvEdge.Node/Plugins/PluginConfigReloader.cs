@@ -1,10 +1,11 @@
-using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace CctvEdge.Node.Configuration;
+namespace CctvEdge.Node.Plugins;
 
 /// <summary>
 /// Follows the node's config file (loaded with reloadOnChange): when it changes, the cameras' plugin assignments are

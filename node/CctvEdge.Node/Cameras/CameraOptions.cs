@@ -1,6 +1,7 @@
+using CctvEdge.Node.Recording;
 using Microsoft.Extensions.Configuration;
 
-namespace CctvEdge.Node.Configuration;
+namespace CctvEdge.Node.Cameras;
 
 /// <summary>The <c>Cameras</c> section: a list of cameras.</summary>
 internal sealed class CamerasOptions
@@ -70,29 +71,6 @@ internal sealed class DetectOptions
     public int Height { get; set; } = 180;
 
     public double Fps { get; set; } = 5;
-}
-
-/// <summary>
-/// Recording: ffmpeg copies the camera's main stream (no transcoding; the synthetic source is encoded) into short
-/// fragmented MP4 segments in a ring buffer on the node's disk. Clips are cut from the ring.
-/// </summary>
-internal sealed class RecordingOptions
-{
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Target segment length; ffmpeg cuts on the next keyframe after it.</summary>
-    public double SegmentSeconds { get; set; } = 2;
-
-    /// <summary>How much video the ring keeps; clips can reach back this far.</summary>
-    public double RingSeconds { get; set; } = 300;
-
-    /// <summary>The ring's size limit on disk.</summary>
-    public int RingMegabytes { get; set; } = 512;
-
-    /// <summary>Record everything: cut and upload back-to-back clips of <see cref="ContinuousClipSeconds"/>.</summary>
-    public bool Continuous { get; set; }
-
-    public double ContinuousClipSeconds { get; set; } = 60;
 }
 
 /// <summary>The source kinds the node knows.</summary>

@@ -2,7 +2,7 @@ using CctvEdge.Server.Hosting;
 using CctvEdge.Web.Services;
 using Microsoft.Extensions.Options;
 
-namespace CctvEdge.Server.Storage;
+namespace CctvEdge.Server.Api;
 
 /// <summary>The server's disks as the overview and the storage page show them: the data disk and the clip disk, once if they are one.</summary>
 internal sealed class ServerDisks(IOptions<ServerOptions> options)

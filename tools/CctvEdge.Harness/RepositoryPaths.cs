@@ -1,4 +1,4 @@
-namespace CctvEdge.Testing;
+namespace CctvEdge.Harness;
 
 /// <summary>Finds the repository and the build output of the real programs the tests start.</summary>
 public static class RepositoryPaths
