@@ -20,6 +20,9 @@ internal sealed record NetworkOptions
     /// <summary>Add the recording plugin (clips around motion events).</summary>
     public bool RecordMotion { get; init; }
 
+    /// <summary>The recording plugin's post-roll: how long after an event ends its clip is asked for.</summary>
+    public double PostRollSeconds { get; init; } = 1;
+
     /// <summary>Add a broken plugin folder and a reference to it, as an installer might leave them.</summary>
     public bool BrokenPlugin { get; init; }
 
@@ -182,7 +185,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
 
         if (_options.RecordMotion)
         {
-            cameraPlugins["recording"] = new { PreRollSeconds = 2, PostRollSeconds = 1, MaxClipSeconds = 30 };
+            cameraPlugins["recording"] = new { PreRollSeconds = 2, _options.PostRollSeconds, MaxClipSeconds = Math.Max(30, 2 + _options.PostRollSeconds + 10) };
         }
 
         var grpcPort = Proxy?.Port ?? _grpcPort;

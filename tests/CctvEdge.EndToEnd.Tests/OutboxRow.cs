@@ -5,30 +5,31 @@ namespace CctvEdge.EndToEnd.Tests;
 /// <summary>
 /// What a row of the node's outbox holds, read straight from the Result message's wire format, so the tests need no
 /// reference to the node's generated types. Field numbers from cctvedge/v1/node.proto: Result.event = 10,
-/// Result.measurement = 11; Event.event_id = 1; Measurement.name = 1, Measurement.at = 4; Timestamp seconds = 1, nanos = 2.
+/// Result.measurement = 11; Event.event_id = 1, Event.end = 4; Measurement.name = 1, Measurement.at = 4; Timestamp seconds = 1, nanos = 2.
 /// </summary>
 internal static class OutboxRow
 {
-    public static (string? EventId, (string Name, long AtMs)? Measurement) Read(byte[] result)
+    public static (string? EventId, bool EventEnded, (string Name, long AtMs)? Measurement) Read(byte[] result)
     {
         foreach (var (field, body, _) in Fields(result))
         {
             if (field == 10)
             {
-                return (Fields(body).Where(f => f.Field == 1).Select(f => Encoding.UTF8.GetString(f.Body)).FirstOrDefault(), null);
+                var fields = Fields(body).ToList();
+                return (fields.Where(f => f.Field == 1).Select(f => Encoding.UTF8.GetString(f.Body)).FirstOrDefault(), fields.Any(f => f.Field == 4), null);
             }
 
             if (field == 11)
             {
-                var fields = Fields(body).ToList();
-                var name = Encoding.UTF8.GetString(fields.First(f => f.Field == 1).Body);
-                var at = fields.FirstOrDefault(f => f.Field == 4).Body ?? [];
+                var measured = Fields(body).ToList();
+                var name = Encoding.UTF8.GetString(measured.First(f => f.Field == 1).Body);
+                var at = measured.FirstOrDefault(f => f.Field == 4).Body ?? [];
                 var parts = Fields(at).ToDictionary(f => f.Field, f => f.Varint);
-                return (null, (name, (parts.GetValueOrDefault(1) * 1000) + (parts.GetValueOrDefault(2) / 1_000_000)));
+                return (null, false, (name, (parts.GetValueOrDefault(1) * 1000) + (parts.GetValueOrDefault(2) / 1_000_000)));
             }
         }
 
-        return (null, null);
+        return (null, false, null);
     }
 
     /// <summary>The top-level fields of a message: length-delimited ones with their bytes, varints with their value.</summary>

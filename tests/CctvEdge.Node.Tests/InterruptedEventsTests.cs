@@ -41,8 +41,9 @@ public sealed class InterruptedEventsTests : IDisposable
         Assert.Equal(start.AddSeconds(7), sent.End.ToDateTimeOffset());
         Assert.True(JsonDocument.Parse(sent.PayloadJson).RootElement.GetProperty("interrupted").GetBoolean());
         Assert.Equal(3, JsonDocument.Parse(sent.PayloadJson).RootElement.GetProperty("motionFrames").GetInt32());
+        // Ended now, it waits for a clip job to cover its end.
         await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
-        Assert.Empty(await OpenEventRows.ReadAllAsync(connection));
+        Assert.True(Assert.Single(await OpenEventRows.ReadAllAsync(connection)).Ended);
     }
 
     [Fact]
@@ -56,12 +57,79 @@ public sealed class InterruptedEventsTests : IDisposable
         await outbox.Results.AppendAsync(OutboxTests.Event("new", DateTimeOffset.UtcNow, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
         ready.SetResult();
         var closed = await closer.CloseLeftOpenAsync(CancellationToken.None).WaitAsync(Timeout);
-        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
 
         Assert.Equal(0, closed);
         await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
-        Assert.Equal("new", Assert.Single(await OpenEventRows.ReadAllAsync(connection)).Event.EventId);
+        var row = Assert.Single(await OpenEventRows.ReadAllAsync(connection));
+        Assert.Equal(("new", false), (row.Event.EventId, row.Ended));
         Assert.All(await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None), r => Assert.Null(r.Event.End));
+        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task StopAsync_EventStillOpen_EndedAtLastFrameAsInterruptedAndKeptForItsClip()
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds());
+        var camera = TestCamera.Create(_temp.Combine("camera"));
+        await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
+        var closer = Closer(outbox, new CameraSet(camera, Task.CompletedTask));
+        await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        await outbox.Results.AppendAsync(OutboxTests.Event("e1", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        camera.Status.FrameArrived(start.AddSeconds(5));
+
+        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        var sent = (await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None)).Last().Event;
+        Assert.Equal(("e1", start.AddSeconds(5)), (sent.EventId, sent.End?.ToDateTimeOffset()));
+        Assert.True(JsonDocument.Parse(sent.PayloadJson).RootElement.GetProperty("interrupted").GetBoolean());
+        await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
+        Assert.True(Assert.Single(await OpenEventRows.ReadAllAsync(connection)).Ended);
+    }
+
+    [Fact]
+    public async Task StartAsync_EventEndedButUnclippedByPreviousRun_ToldToObserversAgainNothingAppended()
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds());
+        var camera = TestCamera.Create(_temp.Combine("camera"));
+        await using (var crashed = await TestOutbox.OpenAsync(_temp.Path))
+        {
+            // Ended; the run died during the post-roll, before the recording plugin asked for the clip.
+            await crashed.Results.AppendAsync(OutboxTests.Event("e1", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+            await crashed.Results.AppendAsync(OutboxTests.Event("e1", start, start.AddSeconds(4)), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        }
+
+        await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
+        var observer = new Observer();
+        camera.Events.Add(observer);
+        var closer = Closer(outbox, new CameraSet(camera, Task.CompletedTask));
+
+        await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        var (told, publisher) = await observer.Seen.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(("e1", "motion", start, start.AddSeconds(4)), (told.EventId, publisher, told.Start, told.End));
+        Assert.False(((JsonElement)told.Payload!).TryGetProperty("interrupted", out _));
+        // The server has this end already: nothing new goes out, and the row waits for the clip job.
+        Assert.Equal(2, (await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None)).Count);
+        await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
+        Assert.True(Assert.Single(await OpenEventRows.ReadAllAsync(connection)).Ended);
+    }
+
+    [Fact]
+    public async Task SaveLastFramesAsync_EndedEventsNobodyClipped_ForgottenAfterTheHorizonOnly()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var camera = TestCamera.Create(_temp.Combine("camera"));
+        await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
+        var stale = now - InterruptedEvents.SettleHorizon - TimeSpan.FromMinutes(1);
+        await outbox.Results.AppendAsync(OutboxTests.Event("stale", stale.AddSeconds(-5), stale), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        await outbox.Results.AppendAsync(OutboxTests.Event("recent", now.AddSeconds(-65), now.AddMinutes(-1)), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        camera.Status.FrameArrived(now);
+
+        await Closer(outbox, new CameraSet(camera, Task.CompletedTask)).SaveLastFramesAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
+        Assert.Equal("recent", Assert.Single(await OpenEventRows.ReadAllAsync(connection)).Event.EventId);
     }
 
     [Theory]

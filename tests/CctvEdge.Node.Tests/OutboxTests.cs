@@ -145,9 +145,9 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
-    public async Task AppendAsync_EventOpenedThenClosed_OpenEventRowFollowsAndSurvivesRestart()
+    public async Task AppendAsync_EventOpenedThenClosed_RowsFollowAndSurviveRestart()
     {
-        var start = DateTimeOffset.UtcNow;
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await using (var outbox = await TestOutbox.OpenAsync(_temp.Path))
         {
             await outbox.Results.AppendAsync(Event("e1", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
@@ -156,12 +156,35 @@ public sealed class OutboxTests : IDisposable
         }
 
         await using var reopened = await TestOutbox.OpenAsync(_temp.Path);
-        await using var connection = await reopened.Database.OpenAsync(CancellationToken.None);
-        var left = await OpenEventRows.ReadAllAsync(connection);
+        var left = await LeftOpenAsync(reopened);
 
-        var open = Assert.Single(left);
-        Assert.Equal(("yard", "motion", "e1"), (open.CameraId, open.PluginId, open.Event.EventId));
-        Assert.Equal(start.ToUnixTimeMilliseconds(), open.LastSeen.ToUnixTimeMilliseconds());
+        // e2 ended, but no clip job covers its end yet: it stays listed, marked ended, with its end.
+        Assert.Equal(
+            [("e1", false, (DateTimeOffset?)null), ("e2", true, start.AddSeconds(3))],
+            left.Select(l => (l.Event.EventId, l.Ended, l.Event.End?.ToDateTimeOffset())).OrderBy(l => l.EventId));
+        Assert.All(left, l => Assert.Equal(("yard", "motion", start), (l.CameraId, l.PluginId, l.LastSeen)));
+    }
+
+    [Fact]
+    public async Task AddJobAsync_JobWindowHoldsAnEndedEventsEnd_ThatEventSettledOthersKept()
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
+        await outbox.Results.AppendAsync(Event("open", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        await outbox.Results.AppendAsync(Event("early", start, start.AddSeconds(3)), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        await outbox.Results.AppendAsync(Event("late", start, start.AddSeconds(30)), CancellationToken.None).AsTask().WaitAsync(Timeout);
+
+        // A window that ends before "late" ended, and one of another camera: only "early" is covered.
+        await outbox.Clips.AddJobAsync(new ClipJob("j1", "yard", start.AddSeconds(-2), start.AddSeconds(10), "early", "motion"), CancellationToken.None).WaitAsync(Timeout);
+        await outbox.Clips.AddJobAsync(new ClipJob("j2", "gate", start, start.AddSeconds(60), "", "motion"), CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(["late", "open"], (await LeftOpenAsync(outbox)).Select(l => l.Event.EventId).Order());
+    }
+
+    private static async Task<IReadOnlyList<LeftOpenEvent>> LeftOpenAsync(TestOutbox outbox)
+    {
+        await using var connection = await outbox.Database.OpenAsync(CancellationToken.None);
+        return await OpenEventRows.ReadAllAsync(connection);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -36,7 +36,8 @@ public static class SdkPackage
         var source = Path.GetDirectoryName(Project)!;
         var copy = Path.Combine(work, Id);
         Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(source).Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)))
+        // Sources, project, readme and the PublicAPI files the analyzer checks the copy against.
+        foreach (var file in Directory.GetFiles(source))
         {
             File.Copy(file, Path.Combine(copy, Path.GetFileName(file)), overwrite: true);
         }

@@ -166,14 +166,19 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
         return (await connection.QueryAsync<string>("SELECT id FROM clips").ConfigureAwait(false)).ToList();
     }
 
-    private Task<int> InsertJobAsync(Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.IDbTransaction transaction, ClipJob job) =>
-        connection.ExecuteAsync(
+    /// <summary>Inserts a job and, in the same commit, settles the ended events whose end it covers.</summary>
+    private async Task<int> InsertJobAsync(Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.IDbTransaction transaction, ClipJob job)
+    {
+        var inserted = await connection.ExecuteAsync(
             """
             INSERT INTO clip_jobs (id, camera_id, start_ms, end_ms, event_id, reason, created_ms)
             VALUES (@Id, @CameraId, @Start, @End, @EventId, @Reason, @Now)
             """,
             new { job.Id, job.CameraId, Start = job.Start.ToUnixTimeMilliseconds(), End = job.End.ToUnixTimeMilliseconds(), job.EventId, job.Reason, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
-            transaction);
+            transaction).ConfigureAwait(false);
+        await OpenEventRows.SettleAsync(connection, transaction, job.CameraId, job.Start, job.End).ConfigureAwait(false);
+        return inserted;
+    }
 
     private static Task<int> SetStateAsync(Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.IDbTransaction transaction, string key, string value) =>
         connection.ExecuteAsync("INSERT INTO state (key, value) VALUES (@Key, @Value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", new { Key = key, Value = value }, transaction);
