@@ -31,7 +31,11 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
         JsonSerializer.Deserialize<List<string>>(e.ZonesJson) ?? [],
         e.ClipId is null ? null : $"/media/clips/{e.ClipId}.mp4",
         e.ClipState,
-        e.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null);
+        e.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null,
+        e.EventId,
+        e.PluginId,
+        e.Acknowledged,
+        e.Flagged);
 
     private NodeView ToView(NodeRow n, IEnumerable<CameraRow> cameras)
     {

@@ -22,11 +22,29 @@ internal static class ServerApi
 
         var api = endpoints.MapGroup("/api");
         api.MapGet("/nodes", async (IOverviewQuery query, CancellationToken ct) => (await query.GetOverviewAsync(1, ct)).Nodes);
-        api.MapGet("/events", async (EventStore events, int? limit, string? node, CancellationToken ct) =>
-            (await events.LatestAsync(limit ?? 50, node, ct)).Select(OverviewQuery.ToView));
+        api.MapEventApi();
         api.MapPost("/nodes/{nodeId}/cameras/{cameraId}/snapshot-request", RequestSnapshot);
-        api.MapGet("/clips", async (ClipStore clips, int? limit, CancellationToken ct) =>
-            (await clips.LatestAsync(limit ?? 100, ct)).Select(c => new
+        api.MapGet("/clips", ListClipsAsync).WithSummary("The latest clips, newest first.").ProducesValidationProblem();
+
+        api.MapGet("/clips.csv", ClipsCsvAsync).WithSummary("Clips starting in a range of UTC days, as CSV.").ProducesValidationProblem();
+
+        endpoints.MapGet("/media/snapshots/{nodeId}/{cameraFile}", Snapshot);
+        endpoints.MapGet("/media/clips/{clipFile}", ClipAsync);
+        endpoints.MapGet("/media/files/{fileId:long}", FileAsync);
+        return endpoints;
+    }
+
+    /// <summary><c>limit</c> 1..1000 (100).</summary>
+    private static async Task<IResult> ListClipsAsync(ClipStore clips, int? limit, CancellationToken ct)
+    {
+        var errors = new QueryErrors();
+        var count = errors.Int(limit, "limit", 100, 1, EventApi.MaxLimit);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        return TypedResults.Ok((await clips.LatestAsync(count, ct)).Select(c => new
             {
                 c.Id,
                 c.NodeId,
@@ -40,13 +58,6 @@ internal static class ServerApi
                 c.State,
                 Url = c.IsStored ? $"/media/clips/{c.Id}.mp4" : null,
             }));
-
-        api.MapGet("/clips.csv", ClipsCsvAsync);
-
-        endpoints.MapGet("/media/snapshots/{nodeId}/{cameraFile}", Snapshot);
-        endpoints.MapGet("/media/clips/{clipFile}", ClipAsync);
-        endpoints.MapGet("/media/files/{fileId:long}", FileAsync);
-        return endpoints;
     }
 
     /// <summary>
@@ -71,10 +82,20 @@ internal static class ServerApi
     }
 
     /// <summary>The clip list as CSV: every clip that starts in [from, to) (UTC days, yyyy-MM-dd; open-ended when missing).</summary>
+    /// <summary><c>from</c> and <c>to</c>: UTC days (yyyy-MM-dd), both included; a value that is not a day is refused, not ignored.</summary>
     private static async Task ClipsCsvAsync(HttpContext http, ClipQueries clips, string? from, string? to, CancellationToken ct)
     {
-        var fromMs = FilterText.ParseDay(from) is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : 0;
-        var toMs = FilterText.ParseDay(to) is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : long.MaxValue;
+        var errors = new QueryErrors();
+        var fromDay = Day(from, "from");
+        var toDay = Day(to, "to");
+        if (errors.Any)
+        {
+            await errors.Problem().ExecuteAsync(http);
+            return;
+        }
+
+        var fromMs = fromDay is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : 0;
+        var toMs = toDay is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : long.MaxValue;
         var rows = await clips.StartingInAsync([], fromMs, toMs, storedOnly: false, ct);
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=cctvedge-clips.csv";
@@ -84,6 +105,22 @@ internal static class ServerApi
         {
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{c.Id},{c.NodeId},{c.CameraId},{DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'},{DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'},{(c.EndMs - c.StartMs) / 1000.0:0.###},{c.Size},{Convert.ToHexStringLower(c.Sha256)},{c.State},{(c.Flagged ? 1 : 0)},{c.Fps}"));
+        }
+
+        DateOnly? Day(string? text, string name)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            var day = FilterText.ParseDay(text);
+            if (day is null)
+            {
+                errors.Add(name, $"must be a day such as 2026-12-05 (was '{text}').");
+            }
+
+            return day;
         }
     }
 

@@ -126,6 +126,7 @@ internal static class ServerHostExtensions
         services.AddHostedService<NotificationStage>();
         services.AddSingleton<NodeSessionService>();
         services.AddNodeGrpc();
+        services.AddApiDocs();
         services.AddCctvEdgeWeb();
         return builder;
     }
@@ -138,6 +139,7 @@ internal static class ServerHostExtensions
         app.MapNodeGrpc();
         app.MapAuthApi();
         app.MapServerApi();
+        app.MapApiDocs();
         app.MapPluginApi();
         app.MapProcessorApi();
         app.MapZipExport();

@@ -198,8 +198,9 @@ internal sealed class EventQueries(SqliteDatabase database)
     }
 
     /// <summary>The filter as SQL over <c>events e</c>: only fixed fragments, every value a parameter.</summary>
-    private static string Where(EventQuery filter) =>
+    internal static string Where(EventQuery filter) =>
         "e.start_ms >= @From AND e.start_ms < @To AND e.deleted_ms IS NULL"
+        + (filter.NodeId is null ? "" : " AND e.node_id = @OnlyNode")
         + (filter.Camera is null ? "" : " AND e.node_id = @NodeId AND e.camera_id = @CameraId")
         + (filter.Kind is null ? "" : " AND e.kind = @Kind")
         + (filter.Zone is null ? "" : " AND EXISTS (SELECT 1 FROM json_each(e.zones_json) z WHERE z.value = @Zone)")
@@ -211,13 +212,15 @@ internal sealed class EventQueries(SqliteDatabase database)
         }
         + (filter.Flagged is null ? "" : " AND e.flagged = @Flagged");
 
-    private static DynamicParameters Parameters(EventQuery filter, object? more = null)
+    /// <summary>The values <see cref="Where"/> refers to, with <paramref name="more"/> of the caller's own.</summary>
+    internal static DynamicParameters Parameters(EventQuery filter, object? more = null)
     {
         var parameters = new DynamicParameters(more);
         parameters.AddDynamicParams(new
         {
             From = filter.FromMs,
             To = filter.ToMs,
+            OnlyNode = filter.NodeId,
             filter.Camera?.NodeId,
             filter.Camera?.CameraId,
             filter.Kind,

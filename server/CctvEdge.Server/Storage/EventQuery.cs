@@ -10,7 +10,10 @@ internal sealed record EventQuery
     public long FromMs { get; init; }
 
     /// <summary>First start time no longer included, Unix milliseconds.</summary>
-    public long ToMs { get; init; }
+    public long ToMs { get; init; } = long.MaxValue;
+
+    /// <summary>Only this node's events, of any camera.</summary>
+    public string? NodeId { get; init; }
 
     public CameraRef? Camera { get; init; }
 

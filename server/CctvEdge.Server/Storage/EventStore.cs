@@ -6,13 +6,19 @@ namespace CctvEdge.Server.Storage;
 /// <summary>Reads events for the API and the web app.</summary>
 internal sealed class EventStore(SqliteDatabase database)
 {
-    public async Task<IReadOnlyList<EventRow>> LatestAsync(int count, string? nodeId, CancellationToken cancellationToken)
+    /// <summary>The latest events, of one node or all.</summary>
+    public Task<IReadOnlyList<EventRow>> LatestAsync(int count, string? nodeId, CancellationToken cancellationToken) =>
+        ListAsync(new EventQuery { NodeId = nodeId }, 0, count, cancellationToken);
+
+    /// <summary>A page of the events <paramref name="query"/> selects, newest first, read off the start-time index.</summary>
+    public async Task<IReadOnlyList<EventRow>> ListAsync(EventQuery query, int offset, int count, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<EventRow>(
             $"""
             SELECT e.id, e.node_id, e.event_id, e.camera_id, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.plugin_id, e.kind,
                    e.start_ms, e.end_ms, e.peak, e.zones_json, e.boxes_json, e.payload_json,
+                   e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged,
                    k.id AS clip_id, k.state AS clip_state,
                    (SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id
             FROM events e
@@ -22,11 +28,11 @@ internal sealed class EventStore(SqliteDatabase database)
                 SELECT k2.id FROM clips k2
                 WHERE {ClipIds.OverlapSql("k2", "e.node_id", "e.camera_id", "e.start_ms", "COALESCE(e.end_ms, e.start_ms)")}
                 ORDER BY k2.start_ms LIMIT 1)
-            WHERE (@NodeId IS NULL OR e.node_id = @NodeId) AND e.deleted_ms IS NULL
+            WHERE {EventQueries.Where(query)}
             ORDER BY e.start_ms DESC, e.id DESC
-            LIMIT @Count
+            LIMIT @Count OFFSET @Offset
             """,
-            new { Count = Math.Clamp(count, 1, 1000), NodeId = nodeId }).ConfigureAwait(false);
+            EventQueries.Parameters(query, new { Count = Math.Clamp(count, 1, 1000), Offset = Math.Max(0, offset) })).ConfigureAwait(false);
         return rows.ToList();
     }
 
@@ -62,6 +68,8 @@ internal sealed record EventRow
     public string? ClipId { get; init; }
     public string? ClipState { get; init; }
     public long? ThumbnailId { get; init; }
+    public bool Acknowledged { get; init; }
+    public bool Flagged { get; init; }
 }
 
 internal sealed record FileRow

@@ -45,7 +45,7 @@ public sealed record CameraView(string NodeId, string Id, string Name, string So
 /// <summary>A plugin, or a plugin instance on one camera when <see cref="CameraId"/> is set.</summary>
 public sealed record PluginView(string Id, string? CameraId, string Version, string State, string Error, long Errors, long FramesDropped);
 
-/// <summary>An event in a list, with its clip when it has one (pending until the upload is stored).</summary>
+/// <summary>An event in a list, with its clip when it has one (pending until the upload is stored) and its review state; <c>GET /api/events</c> answers these.</summary>
 public sealed record EventView(
     long Id,
     string NodeId,
@@ -58,4 +58,8 @@ public sealed record EventView(
     IReadOnlyList<string> Zones,
     string? ClipUrl = null,
     string? ClipState = null,
-    string? ThumbnailUrl = null);
+    string? ThumbnailUrl = null,
+    string EventId = "",
+    string PluginId = "",
+    bool Acknowledged = false,
+    bool Flagged = false);

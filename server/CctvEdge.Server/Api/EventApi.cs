@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using CctvEdge.Server.Live;
+using CctvEdge.Server.Storage;
+using CctvEdge.Web.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CctvEdge.Server.Api;
+
+/// <summary>
+/// Events for scripts and integrators: a filtered, bounded page; acknowledge and flag (admins), as the review page does.
+/// </summary>
+internal static class EventApi
+{
+    /// <summary>The largest page a call may ask for.</summary>
+    public const int MaxLimit = 1000;
+
+    public static RouteGroupBuilder MapEventApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/events", ListAsync)
+            .WithSummary("Events, newest first, filtered and paged.")
+            .ProducesValidationProblem();
+        var admin = api.MapGroup("/events/{id:long}").RequireAuthorization(policy => policy.RequireRole(Roles.Admin));
+        admin.MapPost("/acknowledge", (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
+            ChangeAsync(id, events, changes, () => reviews.AcknowledgeAsync([id], true, user.Identity?.Name ?? "", ct), ct)).WithSummary("Acknowledge an event.");
+        admin.MapDelete("/acknowledge", (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
+            ChangeAsync(id, events, changes, () => reviews.AcknowledgeAsync([id], false, user.Identity?.Name ?? "", ct), ct)).WithSummary("Take an event's acknowledgement back.");
+        admin.MapPost("/flag", (long id, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
+            ChangeAsync(id, events, changes, () => reviews.FlagAsync([id], true, ct), ct)).WithSummary("Flag an event: its clips are kept whatever the retention.");
+        admin.MapDelete("/flag", (long id, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
+            ChangeAsync(id, events, changes, () => reviews.FlagAsync([id], false, ct), ct)).WithSummary("Remove an event's flag.");
+        return api;
+    }
+
+    /// <summary>
+    /// <c>limit</c> 1..1000 (50), <c>offset</c> from 0, <c>node</c>, <c>camera</c> (with <c>node</c>), <c>kind</c>,
+    /// <c>from</c>/<c>to</c> (start times, ISO 8601), <c>acknowledged</c>, <c>flagged</c>.
+    /// </summary>
+    private static async Task<IResult> ListAsync(
+        EventStore events,
+        int? limit,
+        int? offset,
+        string? node,
+        string? camera,
+        string? kind,
+        string? from,
+        string? to,
+        bool? acknowledged,
+        bool? flagged,
+        CancellationToken ct)
+    {
+        var errors = new QueryErrors();
+        var count = errors.Int(limit, "limit", 50, 1, MaxLimit);
+        var skip = errors.Int(offset, "offset", 0, 0, int.MaxValue);
+        var fromAt = errors.Time(from, "from");
+        var toAt = errors.Time(to, "to");
+        if (camera is not null && node is null)
+        {
+            errors.Add("camera", "needs node: a camera id is unique within its node.");
+        }
+
+        if (fromAt is not null && toAt is not null && toAt <= fromAt)
+        {
+            errors.Add("to", "must be after from.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var query = new EventQuery
+        {
+            FromMs = fromAt?.ToUnixTimeMilliseconds() ?? 0,
+            ToMs = toAt?.ToUnixTimeMilliseconds() ?? long.MaxValue,
+            NodeId = node,
+            Camera = camera is null ? null : new CameraRef(node!, camera),
+            Kind = kind,
+            Acknowledged = acknowledged,
+            Flagged = flagged,
+        };
+        var rows = await events.ListAsync(query, skip, count, ct).ConfigureAwait(false);
+        return TypedResults.Ok(rows.Select(OverviewQuery.ToView));
+    }
+
+    /// <summary>204 once the event is in the asked state (also when it already was), 404 for an unknown or deleted one.</summary>
+    private static async Task<Results<NoContent, NotFound>> ChangeAsync(long id, EventQueries events, ChangeFeed changes, Func<Task<int>> change, CancellationToken ct)
+    {
+        if (await events.FindAsync(id, ct).ConfigureAwait(false) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (await change().ConfigureAwait(false) > 0)
+        {
+            changes.Publish(new LiveChange(LiveChangeKind.Review, "", null));
+        }
+
+        return TypedResults.NoContent();
+    }
+}

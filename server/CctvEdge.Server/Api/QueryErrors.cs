@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace CctvEdge.Server.Api;
+
+/// <summary>
+/// Reads query-string values for the REST API and collects what is wrong with them by parameter name, so a bad call
+/// gets one problem+json answer naming every field instead of a silently ignored value or a clamped page.
+/// </summary>
+internal sealed class QueryErrors
+{
+    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    /// <summary>The problem+json answer: 400 with an <c>errors</c> map of parameter name to messages.</summary>
+    public IResult Problem() => TypedResults.ValidationProblem(_errors, title: "Some query parameters are not valid.");
+
+    public int Int(int? value, string name, int fallback, int min, int max)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (value < min || value > max)
+        {
+            Add(name, $"must be between {min} and {max} (was {value}).");
+        }
+
+        return Math.Clamp(value.Value, min, max);
+    }
+
+    /// <summary>An ISO 8601 time with an offset (2026-12-05T10:00:00Z) or a date (2026-12-05, UTC midnight); null when absent.</summary>
+    public DateTimeOffset? Time(string? text, string name)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
+            return at;
+        }
+
+        Add(name, $"must be an ISO 8601 time such as 2026-12-05T10:00:00Z or a date such as 2026-12-05 (was '{text}').");
+        return null;
+    }
+
+    public void Add(string name, string message) =>
+        _errors[name] = _errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];
+}
