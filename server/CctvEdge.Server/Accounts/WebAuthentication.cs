@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Authorization;
 namespace CctvEdge.Server.Accounts;
 
 /// <summary>
-/// Cookie sign-in for the web app and the REST API. Everything requires a signed-in user unless it says otherwise
+/// Cookie sign-in for the web app and the REST API, and API tokens (<c>Authorization: Bearer</c>) for scripts. Everything
+/// requires a signed-in user or a valid token unless it says otherwise
 /// (the fallback policy): pages, /api and /media alike. Browsers asking for a page are sent to the sign-in page, or to
 /// the first-run page while there are no users; /api and /media get 401 instead of a redirect.
 /// </summary>
@@ -16,9 +17,16 @@ internal static class WebAuthentication
     public const string SignInPath = "/signin";
     public const string SetupPath = "/setup";
 
+    /// <summary>Picks the scheme per request: a bearer token goes to <see cref="ApiTokenAuthentication"/>, anything else to the cookie.</summary>
+    private const string DefaultScheme = "CookieOrToken";
+
     public static IServiceCollection AddWebAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(UserPrincipal.Scheme).AddCookie(options =>
+        services.AddAuthentication(DefaultScheme)
+            .AddPolicyScheme(DefaultScheme, "Sign-in cookie or API token", options =>
+                options.ForwardDefaultSelector = context => ApiTokenAuthentication.Carries(context.Request) ? ApiTokenAuthentication.SchemeName : UserPrincipal.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null)
+            .AddCookie(UserPrincipal.Scheme, options =>
         {
             options.Cookie.Name = "cctvedge.auth";
             options.Cookie.HttpOnly = true;
@@ -34,7 +42,7 @@ internal static class WebAuthentication
                 OnValidatePrincipal = ValidateAsync,
             };
         });
-        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()).AddApiPolicies();
         return services;
     }
 

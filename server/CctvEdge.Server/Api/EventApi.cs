@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CctvEdge.Server.Api;
 
 /// <summary>
-/// Events for scripts and integrators: a filtered, bounded page; acknowledge and flag (admins), as the review page does.
+/// Events for scripts and integrators: a filtered, bounded page; acknowledge and flag (admins, or tokens with the review scope), as the review page does.
 /// </summary>
 internal static class EventApi
 {
@@ -19,7 +20,7 @@ internal static class EventApi
         api.MapGet("/events", ListAsync)
             .WithSummary("Events, newest first, filtered and paged.")
             .ProducesValidationProblem();
-        var admin = api.MapGroup("/events/{id:long}").RequireAuthorization(policy => policy.RequireRole(Roles.Admin));
+        var admin = api.MapGroup("/events/{id:long}").RequireAuthorization(ApiScopes.ReviewPolicy);
         admin.MapPost("/acknowledge", (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
             ChangeAsync(id, events, changes, () => reviews.AcknowledgeAsync([id], true, user.Identity?.Name ?? "", ct), ct)).WithSummary("Acknowledge an event.");
         admin.MapDelete("/acknowledge", (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>

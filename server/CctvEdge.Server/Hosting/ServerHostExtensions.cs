@@ -55,6 +55,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<EventStore>();
         services.AddSingleton<ClipStore>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<TokenStore>();
         services.AddSingleton<EventQueries>();
         services.AddSingleton<ClipQueries>();
         services.AddSingleton<ReviewStore>();
@@ -138,6 +139,7 @@ internal static class ServerHostExtensions
         app.UseAntiforgery();
         app.MapNodeGrpc();
         app.MapAuthApi();
+        app.MapTokenApi();
         app.MapServerApi();
         app.MapApiDocs();
         app.MapPluginApi();
