@@ -1,7 +1,11 @@
+using System.Net.Http.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Storage;
 using CctvEdge.Testing;
+using CctvEdge.Web.Services;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +71,16 @@ internal sealed class InProcessServer : IAsyncDisposable
         var web = new Uri(endpoints.WebAddress);
         var http = createAdmin ? await WebSignIn.AdminClientAsync(web).WaitAsync(TimeSpan.FromSeconds(30)) : WebSignIn.NewClient(web);
         return new InProcessServer(app, data, endpoints, http);
+    }
+
+    /// <summary>A new user of the viewer role, and a client signed in as them.</summary>
+    public async Task<HttpClient> ViewerClientAsync(string name = "viewer")
+    {
+        const string password = "viewer-password-1";
+        await Services.GetRequiredService<UserStore>().CreateAsync(name, AccountService.Hash(password), Roles.Viewer, onlyIfNone: false, CancellationToken.None);
+        var client = WebSignIn.NewClient(WebAddress);
+        (await client.PostAsJsonAsync("api/auth/sign-in", new { name, password })).EnsureSuccessStatusCode();
+        return client;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CctvEdge.Server.Accounts;
-using CctvEdge.Server.Storage;
 using CctvEdge.Storage;
 using CctvEdge.Testing;
-using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -100,9 +97,7 @@ public sealed class RestApiTests : IAsyncLifetime
     [Fact]
     public async Task Acknowledge_Viewer_ForbiddenAndNothingChanges()
     {
-        await _server.Services.GetRequiredService<UserStore>().CreateAsync("viewer", AccountService.Hash("viewer-password-1"), Roles.Viewer, onlyIfNone: false, CancellationToken.None);
-        using var viewer = WebSignIn.NewClient(_server.WebAddress);
-        (await viewer.PostAsJsonAsync("api/auth/sign-in", new { name = "viewer", password = "viewer-password-1" })).EnsureSuccessStatusCode();
+        using var viewer = await _server.ViewerClientAsync();
 
         using var response = await viewer.PostAsync($"/api/events/{_ids[0]}/acknowledge", null);
         var visible = await viewer.GetFromJsonAsync<JsonElement[]>("/api/events?acknowledged=true");

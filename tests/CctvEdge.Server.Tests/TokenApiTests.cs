@@ -3,11 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using CctvEdge.Server.Accounts;
-using CctvEdge.Server.Storage;
 using CctvEdge.Storage;
 using CctvEdge.Testing;
-using CctvEdge.Web.Services;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -116,9 +113,7 @@ public sealed class TokenApiTests : IAsyncLifetime
     [Fact]
     public async Task Viewer_CannotGiveReviewOrAdmin_AndTheirTokenOnlyReads()
     {
-        await _server.Services.GetRequiredService<UserStore>().CreateAsync("viewer", AccountService.Hash("viewer-password-1"), Roles.Viewer, onlyIfNone: false, CancellationToken.None);
-        using var viewer = WebSignIn.NewClient(_server.WebAddress);
-        (await viewer.PostAsJsonAsync("api/auth/sign-in", new { name = "viewer", password = "viewer-password-1" })).EnsureSuccessStatusCode();
+        using var viewer = await _server.ViewerClientAsync();
 
         using var refused = await viewer.PostAsJsonAsync("/api/tokens", new { name = "too much", scopes = new[] { "review" } });
         using var client = Bearer(await CreateAsync(viewer, "mine", "read"));
