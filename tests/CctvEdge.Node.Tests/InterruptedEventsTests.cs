@@ -28,13 +28,8 @@ public sealed class InterruptedEventsTests : IDisposable
         }
 
         await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
-        var observer = new Observer();
-        camera.Events.Add(observer);
-        var closer = Closer(outbox, new CameraSet(camera, Task.CompletedTask));
 
-        await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
-        var (told, publisher) = await observer.Seen.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
-        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+        var (told, publisher) = await StartAndHearFirstAsync(outbox, camera);
 
         Assert.Equal(("e1", "motion", start.AddSeconds(7)), (told.EventId, publisher, told.End));
         var sent = (await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None)).Last().Event;
@@ -99,13 +94,8 @@ public sealed class InterruptedEventsTests : IDisposable
         }
 
         await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
-        var observer = new Observer();
-        camera.Events.Add(observer);
-        var closer = Closer(outbox, new CameraSet(camera, Task.CompletedTask));
 
-        await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
-        var (told, publisher) = await observer.Seen.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
-        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+        var (told, publisher) = await StartAndHearFirstAsync(outbox, camera);
 
         Assert.Equal(("e1", "motion", start, start.AddSeconds(4)), (told.EventId, publisher, told.Start, told.End));
         Assert.False(((JsonElement)told.Payload!).TryGetProperty("interrupted", out _));
@@ -140,6 +130,18 @@ public sealed class InterruptedEventsTests : IDisposable
         Assert.Equal(expected, InterruptedEvents.MarkInterrupted(payload));
 
     public void Dispose() => _temp.Dispose();
+
+    /// <summary>The next run: starts the closer with an observer on the camera, returns the first event told to it, stops.</summary>
+    private static async Task<(PluginEvent Told, string Publisher)> StartAndHearFirstAsync(TestOutbox outbox, CameraWorker camera)
+    {
+        var observer = new Observer();
+        camera.Events.Add(observer);
+        var closer = Closer(outbox, new CameraSet(camera, Task.CompletedTask));
+        await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        var heard = await observer.Seen.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        await closer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+        return heard;
+    }
 
     private static InterruptedEvents Closer(TestOutbox outbox, ICameraSet cameras) =>
         new(outbox.Database, outbox.Results, cameras, TimeProvider.System, NullLogger<InterruptedEvents>.Instance);

@@ -18,9 +18,8 @@ internal static class ApiScopes
     /// <summary>The claim a token's principal carries once per scope.</summary>
     public const string Claim = "scope";
 
-    /// <summary>The policy names endpoints ask for.</summary>
+    /// <summary>The policy acknowledge and flag ask for.</summary>
     public const string ReviewPolicy = "api-review";
-    public const string AdminPolicy = "api-admin";
 
     public static readonly IReadOnlyList<string> All = [Read, Review, Admin];
 
@@ -35,8 +34,7 @@ internal static class ApiScopes
     public static IReadOnlyList<string> AllowedFor(string role) => role == Roles.Admin ? All : [Read];
 
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
-        .AddPolicy(ReviewPolicy, policy => policy.RequireAssertion(context => Allows(context.User, Review)))
-        .AddPolicy(AdminPolicy, policy => policy.RequireAssertion(context => Allows(context.User, Admin)));
+        .AddPolicy(ReviewPolicy, policy => policy.RequireAssertion(context => Allows(context.User, Review)));
 
     private static bool Allows(ClaimsPrincipal user, string scope) =>
         user.Identity?.AuthenticationType == ApiTokenAuthentication.SchemeName

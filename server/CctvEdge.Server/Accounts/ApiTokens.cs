@@ -13,7 +13,8 @@ internal static class ApiTokens
 {
     private const string Prefix = "cev_";
 
-    public static (string Token, byte[] Hash) Create(long id, string secret) => (Prefix + id.ToString(CultureInfo.InvariantCulture) + "_" + secret, Hash(secret));
+    /// <summary>The token a caller sends, from its row id and secret.</summary>
+    public static string Format(long id, string secret) => Prefix + id.ToString(CultureInfo.InvariantCulture) + "_" + secret;
 
     public static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 

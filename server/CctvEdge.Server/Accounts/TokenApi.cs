@@ -75,8 +75,7 @@ internal static class TokenApi
         var secret = ApiTokens.NewSecret();
         var granted = ApiScopes.Expand(scopes);
         var id = await store.CreateAsync(name, user.Identity!.Name!, string.Join(' ', granted), ApiTokens.Hash(secret), expires, ct).ConfigureAwait(false);
-        var (token, _) = ApiTokens.Create(id, secret);
-        return TypedResults.Created($"/api/tokens/{id}", new CreatedToken(id, name, granted, expires, token));
+        return TypedResults.Created($"/api/tokens/{id}", new CreatedToken(id, name, granted, expires, ApiTokens.Format(id, secret)));
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(long id, ClaimsPrincipal user, TokenStore store, CancellationToken ct)

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Storage;
-using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CctvEdge.Server.Api;
@@ -20,15 +19,9 @@ internal static class EventApi
         api.MapGet("/events", ListAsync)
             .WithSummary("Events, newest first, filtered and paged.")
             .ProducesValidationProblem();
-        var admin = api.MapGroup("/events/{id:long}").RequireAuthorization(ApiScopes.ReviewPolicy);
-        admin.MapPost("/acknowledge", (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
-            ChangeAsync(id, events, changes, () => reviews.AcknowledgeAsync([id], true, user.Identity?.Name ?? "", ct), ct)).WithSummary("Acknowledge an event.");
-        admin.MapDelete("/acknowledge", (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
-            ChangeAsync(id, events, changes, () => reviews.AcknowledgeAsync([id], false, user.Identity?.Name ?? "", ct), ct)).WithSummary("Take an event's acknowledgement back.");
-        admin.MapPost("/flag", (long id, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
-            ChangeAsync(id, events, changes, () => reviews.FlagAsync([id], true, ct), ct)).WithSummary("Flag an event: its clips are kept whatever the retention.");
-        admin.MapDelete("/flag", (long id, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
-            ChangeAsync(id, events, changes, () => reviews.FlagAsync([id], false, ct), ct)).WithSummary("Remove an event's flag.");
+        var review = api.MapGroup("/events/{id:long}").RequireAuthorization(ApiScopes.ReviewPolicy);
+        MapReviewState(review, "/acknowledge", "Acknowledge an event.", "Take an event's acknowledgement back.", (reviews, id, on, by, ct) => reviews.AcknowledgeAsync([id], on, by, ct));
+        MapReviewState(review, "/flag", "Flag an event: its clips are kept whatever the retention.", "Remove an event's flag.", (reviews, id, on, _, ct) => reviews.FlagAsync([id], on, ct));
         return api;
     }
 
@@ -83,19 +76,31 @@ internal static class EventApi
         return TypedResults.Ok(rows.Select(OverviewQuery.ToView));
     }
 
-    /// <summary>204 once the event is in the asked state (also when it already was), 404 for an unknown or deleted one.</summary>
-    private static async Task<Results<NoContent, NotFound>> ChangeAsync(long id, EventQueries events, ChangeFeed changes, Func<Task<int>> change, CancellationToken ct)
+    /// <summary>POST sets a review state, DELETE clears it: 204 once the event is in it (also when it already was), 404 for an unknown or deleted event.</summary>
+    private static void MapReviewState(RouteGroupBuilder review, string pattern, string setSummary, string clearSummary, Func<ReviewStore, long, bool, string, CancellationToken, Task<int>> change)
+    {
+        review.MapPost(pattern, (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
+            SetAsync(id, true, user, reviews, events, changes, change, ct)).WithSummary(setSummary);
+        review.MapDelete(pattern, (long id, ClaimsPrincipal user, ReviewStore reviews, EventQueries events, ChangeFeed changes, CancellationToken ct) =>
+            SetAsync(id, false, user, reviews, events, changes, change, ct)).WithSummary(clearSummary);
+    }
+
+    private static async Task<Results<NoContent, NotFound>> SetAsync(
+        long id,
+        bool on,
+        ClaimsPrincipal user,
+        ReviewStore reviews,
+        EventQueries events,
+        ChangeFeed changes,
+        Func<ReviewStore, long, bool, string, CancellationToken, Task<int>> change,
+        CancellationToken ct)
     {
         if (await events.FindAsync(id, ct).ConfigureAwait(false) is null)
         {
             return TypedResults.NotFound();
         }
 
-        if (await change().ConfigureAwait(false) > 0)
-        {
-            changes.Publish(new LiveChange(LiveChangeKind.Review, "", null));
-        }
-
+        await ReviewActions.ApplyAsync(changes, change(reviews, id, on, user.Identity?.Name ?? "", ct)).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 }

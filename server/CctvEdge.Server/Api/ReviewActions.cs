@@ -20,15 +20,21 @@ internal sealed class ReviewActions(ReviewStore reviews, CurrentUser current, Ch
     public Task<int> AcknowledgeNotificationsAsync(IReadOnlyCollection<long> notificationIds, CancellationToken cancellationToken) =>
         RunAsync(by => reviews.AcknowledgeNotificationsAsync(notificationIds, by, cancellationToken));
 
-    private async Task<int> RunAsync(Func<string, Task<int>> change)
+    /// <summary>Runs a review change and, when it changed anything, tells open pages: the one way pages and the REST API change review state.</summary>
+    internal static async Task<int> ApplyAsync(ChangeFeed changes, Task<int> change)
     {
-        var by = await current.RequireAdminAsync().ConfigureAwait(false);
-        var changed = await change(by).ConfigureAwait(false);
+        var changed = await change.ConfigureAwait(false);
         if (changed > 0)
         {
             changes.Publish(new LiveChange(LiveChangeKind.Review, "", null));
         }
 
         return changed;
+    }
+
+    private async Task<int> RunAsync(Func<string, Task<int>> change)
+    {
+        var by = await current.RequireAdminAsync().ConfigureAwait(false);
+        return await ApplyAsync(changes, change(by)).ConfigureAwait(false);
     }
 }
