@@ -32,7 +32,7 @@ internal static class NodeAgentHostExtensions
             }
 
             // Later sources win, so the file goes just before the environment variables and the command line. It is
-            // watched: plugin changes in it are applied at run time (PluginConfigReloader).
+            // watched: camera and plugin changes in it are applied at run time (LocalConfigReloader).
             var sources = builder.Configuration.Sources;
             var at = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
             var file = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = full, Optional = false, ReloadOnChange = true };
@@ -50,7 +50,21 @@ internal static class NodeAgentHostExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IProcessRunner, ProcessRunner>();
         services.AddSingleton(sp => new PluginCatalog(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PluginShadowDirectory, sp.GetRequiredService<ILogger<PluginCatalog>>()));
-        services.AddSingleton<PluginConfigReloader>();
+        services.AddSingleton<CameraConfiguration>();
+        services.AddSingleton<LocalConfigReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalConfigReloader>());
+        services.AddSingleton<CentralConfigApplier>();
+        services.AddSingleton(sp =>
+        {
+            var data = sp.GetRequiredService<IOptions<NodeOptions>>().Value.ResolvedDataDirectory;
+            var ffmpeg = sp.GetRequiredService<IOptions<FfmpegOptions>>().Value;
+            var processes = sp.GetRequiredService<IProcessRunner>();
+            var clock = sp.GetRequiredService<TimeProvider>();
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+            return new CameraFleet(
+                c => new CameraWorker(c, ffmpeg, Path.Combine(data, "cameras", c.Id), processes, clock, loggers.CreateLogger("CctvEdge.Node.Camera." + c.Id)),
+                (worker, stop) => worker.RunAsync(stop));
+        });
         services.AddSingleton<PluginHost>();
 
         // The outbox: one SQLite file beside the outbox folder of cut clips. Registered first, so it is ready before

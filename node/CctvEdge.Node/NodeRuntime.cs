@@ -17,26 +17,27 @@ internal interface ICameraSet
 }
 
 /// <summary>
-/// The node's moving parts: builds one worker per camera, has the plugin host start one plugin instance per enabled
-/// camera-plugin pair (and follow plugin folder and config changes), and runs them until the host stops. The uplink
-/// reads its state for hello and heartbeats.
+/// The node's moving parts: has the plugin host start a worker per enabled camera and one plugin instance per
+/// enabled camera-plugin pair, follow plugin folder and configuration changes live, and run them until the host
+/// stops. The uplink reads its state for hello and heartbeats.
 /// </summary>
 internal sealed partial class NodeRuntime(
     IOptions<NodeOptions> node,
-    IOptions<FfmpegOptions> ffmpeg,
-    IOptions<CamerasOptions> cameras,
+    CameraConfiguration configuration,
     PluginHost plugins,
-    IProcessRunner processes,
     TimeProvider clock,
-    ILoggerFactory loggers) : BackgroundService, ICameraSet
+    ILogger<NodeRuntime> logger) : BackgroundService, ICameraSet
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ILogger _logger = loggers.CreateLogger<NodeRuntime>();
 
     /// <summary>Completes once plugins are loaded and instances started, before frames flow.</summary>
     public Task Ready => _ready.Task;
 
-    public IReadOnlyList<CameraWorker> Cameras { get; private set; } = [];
+    /// <summary>The cameras now running (they change when the configuration does).</summary>
+    public IReadOnlyList<CameraWorker> Cameras => plugins.Cameras;
+
+    /// <summary>The cameras as configured, deactivated ones included, and the configuration's version.</summary>
+    public CamerasOptions Configured => configuration.Current;
 
     /// <summary>The plugin instances now running (they change when plugin folders or the config change).</summary>
     public IReadOnlyList<PluginInstance> Instances => plugins.Instances;
@@ -49,17 +50,13 @@ internal sealed partial class NodeRuntime(
     {
         var options = node.Value;
         Directory.CreateDirectory(options.ResolvedDataDirectory);
-        Cameras = cameras.Value.Items
-            .Select(c => new CameraWorker(c, ffmpeg.Value, Path.Combine(options.ResolvedDataDirectory, "cameras", c.Id), processes, clock, loggers.CreateLogger("CctvEdge.Node.Camera." + c.Id)))
-            .ToList();
-        await plugins.StartAsync(Cameras, stoppingToken).ConfigureAwait(false);
-        _ready.TrySetResult();
-        var instances = plugins.Instances;
-        LogRunning(_logger, options.Id, Cameras.Count, instances.Count(i => i.State == InstanceState.Running), instances.Count);
-
         try
         {
-            await Task.WhenAll([plugins.RunAsync(stoppingToken), .. Cameras.Select(c => c.RunAsync(stoppingToken))]).ConfigureAwait(false);
+            await plugins.StartAsync(stoppingToken, stoppingToken).ConfigureAwait(false);
+            _ready.TrySetResult();
+            var instances = plugins.Instances;
+            LogRunning(logger, options.Id, Cameras.Count, instances.Count(i => i.State == InstanceState.Running), instances.Count, configuration.Version);
+            await plugins.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         finally
         {
@@ -67,6 +64,6 @@ internal sealed partial class NodeRuntime(
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Node {NodeId} running: {Cameras} camera(s), {Running} of {Instances} plugin instance(s) running.")]
-    private static partial void LogRunning(ILogger logger, string nodeId, int cameras, int running, int instances);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Node {NodeId} running: {Cameras} camera(s), {Running} of {Instances} plugin instance(s) running; configuration version {Version} (0: the local file).")]
+    private static partial void LogRunning(ILogger logger, string nodeId, int cameras, int running, int instances, ulong version);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Testing;
@@ -140,18 +141,21 @@ public sealed class PluginHostTests : PluginTestBase
         await File.WriteAllTextAsync(file, Config(step: 1));
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { Args = [], ContentRootPath = Temp.Path });
         builder.AddNodeConfigurationFile(file);
-        using var reloader = new PluginConfigReloader(
+        var cameras = new CameraConfiguration(Microsoft.Extensions.Options.Options.Create(NodeConfiguration.ReadCameras(builder.Configuration)));
+        using var reloader = new LocalConfigReloader(
             builder.Configuration,
-            Microsoft.Extensions.Options.Options.Create(Configuration.NodeConfiguration.ReadCameras(builder.Configuration)),
-            new Configuration.NodeConfigurationValidator(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<PluginConfigReloader>.Instance);
+            cameras,
+            new NodeConfigurationValidator(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LocalConfigReloader>.Instance);
+        string Step() => PluginAssignment.ForCameras(cameras.Current.Items)["yard"].Single().Settings["Step"];
 
         await File.WriteAllTextAsync(file, Config(step: 5));
 
-        await Eventually.TrueAsync(() => reloader.Current["yard"].Single().Settings["Step"] == "5", Timeout, "the edited step to be read");
+        await Eventually.TrueAsync(() => Step() == "5", Timeout, "the edited step to be read");
         await File.WriteAllTextAsync(file, Config(step: 6).Replace("\"Enabled\": true", "\"Enabled\": \"maybe\"", StringComparison.Ordinal));
         await Task.Delay(1500);
-        Assert.Equal("5", reloader.Current["yard"].Single().Settings["Step"]);
+        Assert.Equal("5", Step());
+        Assert.Equal(0UL, cameras.Version);
     }
 
     private static string Config(int step) =>

@@ -17,22 +17,27 @@ internal sealed class TestPluginHost : IAsyncDisposable
     private readonly IConfigurationRoot _configuration;
     private Task _running = Task.CompletedTask;
 
-    private TestPluginHost(PluginFolders folders, TestOutbox outbox, CameraWorker camera, IConfigurationRoot configuration, NodeOptions options)
+    private TestPluginHost(PluginFolders folders, TestOutbox outbox, string cameraDirectory, IConfigurationRoot configuration, NodeOptions options)
     {
         Folders = folders;
-        Camera = camera;
         _configuration = configuration;
-        Reloader = new PluginConfigReloader(configuration, Options.Create(NodeConfiguration.ReadCameras(configuration)), new NodeConfigurationValidator(), NullLogger<PluginConfigReloader>.Instance);
-        Host = new PluginHost(folders.Catalog(), Reloader, outbox.Results, outbox.Clips, Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance);
+        Cameras = new CameraConfiguration(Options.Create(NodeConfiguration.ReadCameras(configuration)));
+        Reloader = new LocalConfigReloader(configuration, Cameras, new NodeConfigurationValidator(), NullLogger<LocalConfigReloader>.Instance);
+        // Workers are fed by the test, not by ffmpeg: they are created but not run.
+        var fleet = new CameraFleet(c => TestCamera.Create(Path.Combine(cameraDirectory, c.Id), options: c), (_, stop) => Task.Delay(Timeout.Infinite, stop));
+        Host = new PluginHost(folders.Catalog(), Cameras, fleet, outbox.Results, outbox.Clips, Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public PluginFolders Folders { get; }
 
-    public CameraWorker Camera { get; }
+    /// <summary>The camera "yard"'s worker now running.</summary>
+    public CameraWorker Camera => Host.Cameras.Single(c => c.Camera.Id == "yard");
 
     public PluginHost Host { get; }
 
-    public PluginConfigReloader Reloader { get; }
+    public CameraConfiguration Cameras { get; }
+
+    public LocalConfigReloader Reloader { get; }
 
     /// <summary>Starts a host whose camera "yard" has the given plugin settings (<c>pluginId:Key</c> to value).</summary>
     public static async Task<TestPluginHost> StartAsync(PluginFolders folders, TestOutbox outbox, string cameraDirectory, Dictionary<string, string?> plugins, double hangSeconds = 30)
@@ -45,9 +50,8 @@ internal sealed class TestPluginHost : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = new NodeOptions { Id = "test", PluginsDirectory = folders.Directory, PluginQuietMilliseconds = 100, PluginRescanSeconds = 0.5, PluginCallBudgetMilliseconds = 100, PluginHangSeconds = hangSeconds };
-        var camera = TestCamera.Create(cameraDirectory);
-        var host = new TestPluginHost(folders, outbox, camera, configuration, options);
-        await host.Host.StartAsync([camera], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var host = new TestPluginHost(folders, outbox, cameraDirectory, configuration, options);
+        await host.Host.StartAsync(host._stop.Token, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         host._running = host.Host.RunAsync(host._stop.Token);
         return host;
     }

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Accounts;
@@ -80,6 +83,22 @@ internal sealed class InProcessServer : IAsyncDisposable
         await Services.GetRequiredService<UserStore>().CreateAsync(name, AccountService.Hash(password), Roles.Viewer, onlyIfNone: false, CancellationToken.None);
         var client = WebSignIn.NewClient(WebAddress);
         (await client.PostAsJsonAsync("api/auth/sign-in", new { name, password })).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    /// <summary>Creates an API token as <paramref name="signedIn"/>'s user; returns the token, shown this once.</summary>
+    public static async Task<string> CreateTokenAsync(HttpClient signedIn, string name, string scope)
+    {
+        using var response = await signedIn.PostAsJsonAsync("/api/tokens", new { name, scopes = new[] { scope } });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    /// <summary>A client that sends <c>Authorization: Bearer</c> and no cookie.</summary>
+    public HttpClient BearerClient(string token)
+    {
+        var client = new HttpClient { BaseAddress = WebAddress, Timeout = TimeSpan.FromSeconds(20) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 

@@ -125,17 +125,7 @@ public sealed class TokenApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/tokens", new { name = "child", scopes = new[] { "read" } })).StatusCode);
     }
 
-    private static async Task<string> CreateAsync(HttpClient signedIn, string name, string scope)
-    {
-        using var response = await signedIn.PostAsJsonAsync("/api/tokens", new { name, scopes = new[] { scope } });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
+    private static Task<string> CreateAsync(HttpClient signedIn, string name, string scope) => InProcessServer.CreateTokenAsync(signedIn, name, scope);
 
-    private HttpClient Bearer(string token)
-    {
-        var client = new HttpClient { BaseAddress = _server.WebAddress, Timeout = TimeSpan.FromSeconds(20) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private HttpClient Bearer(string token) => _server.BearerClient(token);
 }

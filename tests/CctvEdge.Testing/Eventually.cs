@@ -39,4 +39,10 @@ public static class Eventually
     {
         await GetAsync<object>(() => Task.FromResult<object?>(condition() ? new object() : null), timeout, what).ConfigureAwait(false);
     }
+
+    /// <summary>As <see cref="TrueAsync(Func{bool}, TimeSpan, string)"/>, for a condition that has to ask (HTTP, a database).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        await GetAsync<object>(async () => await condition().ConfigureAwait(false) ? new object() : null, timeout, what).ConfigureAwait(false);
+    }
 }

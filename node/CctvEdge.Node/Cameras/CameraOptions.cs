@@ -9,6 +9,12 @@ internal sealed class CamerasOptions
     public const string Section = "Cameras";
 
     public List<CameraOptions> Items { get; } = [];
+
+    /// <summary>The fleet hub's configuration version these cameras come from; 0 for the local config file.</summary>
+    public ulong Version { get; set; }
+
+    /// <summary>The section as JSON in the config file's shape (an array of camera entries), as the server keeps it.</summary>
+    public string Json { get; set; } = "[]";
 }
 
 /// <summary>One camera: where its video comes from, how detection sees it, and the plugins that watch it.</summary>
@@ -18,6 +24,9 @@ internal sealed class CameraOptions
     public string Id { get; set; } = "";
 
     public string Name { get; set; } = "";
+
+    /// <summary>False keeps the camera configured but switched off: no ffmpeg, no plugins (the API's deactivate).</summary>
+    public bool Enabled { get; set; } = true;
 
     public CameraSourceOptions Source { get; set; } = new();
 

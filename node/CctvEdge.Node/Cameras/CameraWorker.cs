@@ -22,8 +22,13 @@ internal sealed partial class CameraWorker(
     // Segment names are strftime patterns; UTC keeps them unambiguous across time-zone and daylight-saving changes.
     private static readonly Dictionary<string, string> FfmpegEnvironment = new() { ["TZ"] = "UTC" };
     private IRunningProcess? _process;
+    private CameraOptions _options = camera;
 
-    public CameraOptions Camera => camera;
+    /// <summary>
+    /// The camera's entry as now configured. Its video settings never change under a running worker (a change of
+    /// those gets a new worker); its name and plugins may (<see cref="Retag"/>).
+    /// </summary>
+    public CameraOptions Camera => Volatile.Read(ref _options);
 
     public CameraStatusBoard Status { get; } = new();
 
@@ -39,6 +44,9 @@ internal sealed partial class CameraWorker(
 
     /// <summary>The ffmpeg process now running, for CPU and memory accounting.</summary>
     public IRunningProcess? Process => Volatile.Read(ref _process);
+
+    /// <summary>Takes a new entry for this camera whose video settings are the same (<see cref="CameraFleet.VideoKey"/>).</summary>
+    public void Retag(CameraOptions options) => Volatile.Write(ref _options, options);
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -77,7 +85,7 @@ internal sealed partial class CameraWorker(
 
             var delay = backoff.Next();
             Status.Set(CameraRunState.Failed, error);
-            LogCameraFailed(logger, camera.Id, error, delay.TotalSeconds);
+            LogCameraFailed(logger, Camera.Id, error, delay.TotalSeconds);
             try
             {
                 await Task.Delay(delay, clock, stop).ConfigureAwait(false);
@@ -97,16 +105,16 @@ internal sealed partial class CameraWorker(
         Directory.CreateDirectory(cameraDirectory);
         var snapshotPath = Path.Combine(cameraDirectory, "snapshot.jpg");
         string? recording = null;
-        if (camera.Recording.Enabled)
+        if (Camera.Recording.Enabled)
         {
             recording = Ring.Directory;
             Directory.CreateDirectory(recording);
         }
 
-        var arguments = FfmpegArguments.Build(camera, snapshotPath, recording, runId: clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var arguments = FfmpegArguments.Build(Camera, snapshotPath, recording, runId: clock.GetUtcNow().ToUnixTimeMilliseconds());
         var process = runner.Start(ffmpeg.Path, arguments, FfmpegEnvironment);
         Volatile.Write(ref _process, process);
-        LogCameraStarted(logger, camera.Id, camera.Source.Kind);
+        LogCameraStarted(logger, Camera.Id, Camera.Source.Kind);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var snapshots = WatchSnapshotsAsync(snapshotPath, watch.Token);
         try
@@ -132,7 +140,7 @@ internal sealed partial class CameraWorker(
 
     private async Task ReadFramesAsync(Stream output, CancellationToken stop)
     {
-        var (width, height) = (camera.Detect.Width, camera.Detect.Height);
+        var (width, height) = (Camera.Detect.Width, Camera.Detect.Height);
         var frameSize = width * height;
         long number = 0;
         while (true)
@@ -157,7 +165,7 @@ internal sealed partial class CameraWorker(
     private async Task WatchSnapshotsAsync(string path, CancellationToken stop)
     {
         var lastWrite = DateTime.MinValue;
-        var period = TimeSpan.FromSeconds(Math.Clamp(camera.SnapshotSeconds / 4, 0.25, 2));
+        var period = TimeSpan.FromSeconds(Math.Clamp(Camera.SnapshotSeconds / 4, 0.25, 2));
         using var timer = new PeriodicTimer(period, clock);
         try
         {
@@ -181,7 +189,7 @@ internal sealed partial class CameraWorker(
                 }
                 catch (IOException ex)
                 {
-                    LogSnapshotFailed(logger, camera.Id, ex.Message);
+                    LogSnapshotFailed(logger, Camera.Id, ex.Message);
                 }
             }
         }

@@ -15,7 +15,7 @@ internal static class NodeConfiguration
         AddSection<ServerConnectionOptions>(services, configuration, ServerConnectionOptions.Section);
         AddSection<FfmpegOptions>(services, configuration, FfmpegOptions.Section);
         services.AddOptions<CamerasOptions>()
-            .Configure(options => BindCameras(options, configuration.GetSection(CamerasOptions.Section)))
+            .Configure<IOptions<NodeOptions>>((options, node) => BindStartCameras(options, configuration, node.Value))
             .ValidateOnStart();
         services.AddSingleton<NodeConfigurationValidator>();
         services.AddSingleton<IValidateOptions<NodeOptions>>(sp => sp.GetRequiredService<NodeConfigurationValidator>());
@@ -39,15 +39,38 @@ internal static class NodeConfiguration
         return options;
     }
 
+    /// <summary>The cameras the node starts with: the fleet hub's last accepted version if there is one, else the config file's.</summary>
+    private static void BindStartCameras(CamerasOptions options, IConfiguration configuration, NodeOptions node)
+    {
+        var source = CentralConfigFile.TryRead(node.ResolvedDataDirectory) ?? ReadCameras(configuration);
+        options.Items.AddRange(source.Items);
+        options.Version = source.Version;
+        options.Json = source.Json;
+    }
+
     private static void BindCameras(CamerasOptions options, IConfigurationSection cameras)
     {
         foreach (var child in cameras.GetChildren())
         {
             var camera = new CameraOptions { Path = child.Path };
             BindStrict(child, camera, child.Path);
+            foreach (var plugin in camera.Plugins.Keys.ToList())
+            {
+                camera.Plugins[plugin] = Detached(camera.Plugins[plugin]);
+            }
+
             options.Items.Add(camera);
         }
+
+        options.Json = ConfigurationJson.Write(cameras);
     }
+
+    /// <summary>
+    /// A copy of a section that a later reload of the file cannot change: bound sections are live views of the
+    /// configuration, and a configuration that was refused must not leak into the one still running.
+    /// </summary>
+    private static IConfigurationSection Detached(IConfigurationSection section) =>
+        new ConfigurationBuilder().AddInMemoryCollection(section.AsEnumerable().Where(kv => kv.Value is not null)).Build().GetSection(section.Path);
 
     /// <summary>Binds with unknown keys as errors (a typo must not silently fall back to a default).</summary>
     private static void BindStrict<T>(IConfiguration section, T options, string path)

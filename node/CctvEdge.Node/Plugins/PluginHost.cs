@@ -9,13 +9,15 @@ using Microsoft.Extensions.Options;
 namespace CctvEdge.Node.Plugins;
 
 /// <summary>
-/// Keeps one plugin instance running for every enabled camera-plugin pair while both change under it: plugin folders
-/// added, replaced or removed (the old version drained and unloaded, the new one started), and config reloads
-/// (plugins enabled, disabled or given new settings). All changes are applied one at a time, by one loop.
+/// Keeps the cameras and one plugin instance for every enabled camera-plugin pair running while both change under
+/// it: plugin folders added, replaced or removed (the old version drained and unloaded, the new one started), and
+/// configuration changes from the local file or the fleet hub (cameras added, changed or removed; plugins enabled,
+/// disabled or given new settings). All changes are applied one at a time, by one loop.
 /// </summary>
 internal sealed partial class PluginHost(
     PluginCatalog catalog,
-    PluginConfigReloader config,
+    CameraConfiguration config,
+    CameraFleet cameras,
     IResultOutbox outbox,
     ClipQueue clipQueue,
     IOptions<NodeOptions> node,
@@ -26,16 +28,22 @@ internal sealed partial class PluginHost(
     private readonly AsyncSignal _configChanged = new();
     private readonly CallLimits _limits = new(TimeSpan.FromMilliseconds(node.Value.PluginCallBudgetMilliseconds), TimeSpan.FromSeconds(node.Value.PluginHangSeconds));
     private IReadOnlyList<PluginInstance> _instances = [];
-    private IReadOnlyList<(CameraWorker Camera, ClipRecorder Clips)> _cameras = [];
+    private CancellationToken _camerasStop;
 
     public IReadOnlyList<PluginInstance> Instances => Volatile.Read(ref _instances);
 
     public PluginCatalog Catalog => catalog;
 
-    /// <summary>Loads the plugins directory and starts the instances the config asks for.</summary>
-    public async Task StartAsync(IReadOnlyList<CameraWorker> cameras, CancellationToken cancellationToken)
+    /// <summary>The cameras now running.</summary>
+    public IReadOnlyList<CameraWorker> Cameras => cameras.Workers;
+
+    /// <summary>
+    /// Loads the plugins directory, starts the cameras and the instances the config asks for; the cameras run until
+    /// <paramref name="camerasStop"/> or <see cref="DisposeAsync"/>.
+    /// </summary>
+    public async Task StartAsync(CancellationToken camerasStop, CancellationToken cancellationToken)
     {
-        _cameras = [.. cameras.Select(c => (c, new ClipRecorder(c.Camera, clipQueue)))];
+        _camerasStop = camerasStop;
         catalog.LoadAll(node.Value.ResolvedPluginsDirectory);
         config.Changed += _configChanged.Set;
         await ReconcileAsync(cancellationToken).ConfigureAwait(false);
@@ -84,6 +92,7 @@ internal sealed partial class PluginHost(
     public async ValueTask DisposeAsync()
     {
         config.Changed -= _configChanged.Set;
+        await cameras.DisposeAsync().ConfigureAwait(false);
         foreach (var instance in Interlocked.Exchange(ref _instances, []))
         {
             await instance.DisposeAsync().ConfigureAwait(false);
@@ -92,15 +101,19 @@ internal sealed partial class PluginHost(
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        var assignments = config.Current;
+        var configured = config.Current.Items;
+        await cameras.ApplyAsync(configured, _camerasStop).ConfigureAwait(false);
+        var assignments = PluginAssignment.ForCameras(configured);
         var current = Instances;
         var next = new List<PluginInstance>();
         var considered = new List<PluginInstance>();
-        foreach (var (camera, clips) in _cameras)
+        foreach (var camera in cameras.Workers)
         {
+            var clips = new ClipRecorder(camera.Camera, clipQueue);
             foreach (var assignment in assignments.GetValueOrDefault(camera.Camera.Id, []).Where(a => a.Enabled))
             {
-                var running = current.FirstOrDefault(i => i.CameraId == camera.Camera.Id && i.PluginId == assignment.PluginId);
+                // An instance watching a worker that was replaced (new video settings) goes with it.
+                var running = current.FirstOrDefault(i => ReferenceEquals(i.Camera, camera) && i.PluginId == assignment.PluginId);
                 var plugin = catalog.Find(assignment.PluginId);
                 if (running is not null)
                 {
@@ -164,7 +177,7 @@ internal sealed partial class PluginHost(
         return fresh;
     }
 
-    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Plugin {PluginId} on camera {CameraId} stopped: disabled, or removed from the config.")]
+    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Plugin {PluginId} on camera {CameraId} stopped: disabled, removed from the config, or its camera changed or went.")]
     private static partial void LogStopped(ILogger logger, string pluginId, string cameraId);
 
     [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Plugin {PluginId} on camera {CameraId}: replacing {OldVersion} with {NewVersion}.")]

@@ -51,6 +51,9 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
 
     public string CameraId => _camera.Camera.Id;
 
+    /// <summary>The camera worker it watches; a camera whose video settings change gets a new worker.</summary>
+    public CameraWorker Camera => _camera;
+
     public string Version => Plugin?.Version ?? "";
 
     public InstanceState State => _runner.State;

@@ -26,6 +26,7 @@ internal sealed class NodeStatusCollector(
     private TimeSpan _lastCpu;
     private DateTimeOffset _lastSample = DateTimeOffset.MinValue;
     private int _sentCatalogGeneration = -1;
+    private CamerasOptions? _sentCameras;
 
     public Hello BuildHello()
     {
@@ -39,9 +40,21 @@ internal sealed class NodeStatusCollector(
             ProtocolVersion = ProtocolVersion,
             NodeTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
         };
-        foreach (var camera in runtime.Cameras)
+        var configured = runtime.Configured;
+        hello.Cameras.AddRange(CameraInfos(configured));
+        hello.ConfigVersion = configured.Version;
+        hello.CamerasJson = configured.Json;
+        _sentCameras = configured;
+        hello.Plugins.AddRange(InstalledPlugins());
+        return hello;
+    }
+
+    /// <summary>Every configured camera, deactivated ones included, with the plugins now watching it.</summary>
+    private IEnumerable<CameraInfo> CameraInfos(CamerasOptions configured)
+    {
+        var instances = runtime.Instances;
+        foreach (var c in configured.Items)
         {
-            var c = camera.Camera;
             var info = new CameraInfo
             {
                 Id = c.Id,
@@ -50,13 +63,11 @@ internal sealed class NodeStatusCollector(
                 DetectWidth = (uint)c.Detect.Width,
                 DetectHeight = (uint)c.Detect.Height,
                 DetectFps = c.Detect.Fps,
+                Deactivated = !c.Enabled,
             };
-            info.PluginIds.AddRange(runtime.Instances.Where(i => i.CameraId == c.Id).Select(i => i.PluginId));
-            hello.Cameras.Add(info);
+            info.PluginIds.AddRange(instances.Where(i => i.CameraId == c.Id).Select(i => i.PluginId));
+            yield return info;
         }
-
-        hello.Plugins.AddRange(InstalledPlugins());
-        return hello;
     }
 
     /// <summary>The installed plugins with their settings schemas; remembers what was sent, for heartbeats.</summary>
@@ -91,6 +102,15 @@ internal sealed class NodeStatusCollector(
             LostClips = (ulong)uploads.LostClips,
         };
         FillResources(heartbeat, now);
+        var configured = runtime.Configured;
+        heartbeat.ConfigVersion = configured.Version;
+        if (!ReferenceEquals(configured, _sentCameras))
+        {
+            heartbeat.CameraSet = new CameraSet { ConfigVersion = configured.Version, CamerasJson = configured.Json };
+            heartbeat.CameraSet.Cameras.AddRange(CameraInfos(configured));
+            _sentCameras = configured;
+        }
+
         if (runtime.Catalog.Generation != _sentCatalogGeneration)
         {
             heartbeat.InstalledPlugins = new InstalledPlugins();

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
@@ -19,7 +21,8 @@ internal sealed class SessionSender(
     IResultOutbox outbox,
     SessionState state,
     TimeSpan heartbeatInterval,
-    LiveStreamer live)
+    LiveStreamer live,
+    CentralConfigApplier configs)
 {
     private const int BatchSize = 200;
     // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
@@ -30,6 +33,11 @@ internal sealed class SessionSender(
     private readonly System.Collections.Concurrent.ConcurrentQueue<NodeMessage> _replies = new();
     private readonly Dictionary<string, long> _sentSnapshotVersions = [];
     private readonly HashSet<string> _requestedSnapshots = [];
+
+    // Configuration pushes are applied in order by their own loop, so a slow one (it is saved with fsync) never
+    // holds up the acks and commands behind it.
+    private readonly Channel<Command> _configs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+    private volatile bool _heartbeatNow;
 
     public void Wake() => _wake.Set();
 
@@ -57,6 +65,9 @@ internal sealed class SessionSender(
             case Command.KindOneofCase.StopLive:
                 live.Stop(command.StopLive.CameraId);
                 break;
+            case Command.KindOneofCase.ApplyConfig:
+                _configs.Writer.TryWrite(command);
+                return;
             default:
                 reply.Ok = false;
                 reply.Error = $"This node does not know the command {command.KindCase}.";
@@ -69,6 +80,7 @@ internal sealed class SessionSender(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var applying = ApplyConfigsAsync(cancellationToken);
         outbox.Appended += Wake;
         live.ChunkReady += Wake;
         foreach (var camera in runtime.Cameras)
@@ -86,8 +98,9 @@ internal sealed class SessionSender(
                     await requests.WriteAsync(reply).ConfigureAwait(false);
                 }
 
-                if (DateTimeOffset.UtcNow >= nextHeartbeat)
+                if (DateTimeOffset.UtcNow >= nextHeartbeat || _heartbeatNow)
                 {
+                    _heartbeatNow = false;
                     await requests.WriteAsync(new NodeMessage { Heartbeat = await status.BuildHeartbeatAsync(cancellationToken).ConfigureAwait(false) }).ConfigureAwait(false);
                     nextHeartbeat = DateTimeOffset.UtcNow + heartbeatInterval;
                 }
@@ -106,6 +119,8 @@ internal sealed class SessionSender(
         }
         finally
         {
+            _configs.Writer.TryComplete();
+            await applying.ConfigureAwait(false);
             outbox.Appended -= Wake;
             live.ChunkReady -= Wake;
             live.StopAll();
@@ -113,6 +128,24 @@ internal sealed class SessionSender(
             {
                 camera.Snapshots.Updated -= Wake;
             }
+        }
+    }
+
+    /// <summary>Applies pushed configurations one after another and queues each reply; a change is followed by a heartbeat at once, carrying the new camera set.</summary>
+    private async Task ApplyConfigsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var command in _configs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var refused = configs.Apply(command.ApplyConfig);
+                _heartbeatNow |= refused is null;
+                _replies.Enqueue(new NodeMessage { CommandReply = new CommandReply { CommandId = command.CommandId, Ok = refused is null, Error = refused ?? "" } });
+                Wake();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

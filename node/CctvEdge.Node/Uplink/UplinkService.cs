@@ -21,6 +21,7 @@ internal sealed partial class UplinkService(
     ServerConnection server,
     ResultDelivery delivery,
     LiveStreamer live,
+    CentralConfigApplier configs,
     IOptions<ServerConnectionOptions> options,
     ILogger<UplinkService> logger) : BackgroundService
 {
@@ -102,7 +103,7 @@ internal sealed partial class UplinkService(
 
         var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
-        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live);
+        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs);
         var sending = sender.RunAsync(session.Token);
         var receiving = ReceiveAsync(call.ResponseStream, state, sender, session.Token);
         var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);

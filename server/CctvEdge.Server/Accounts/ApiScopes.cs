@@ -21,6 +21,9 @@ internal static class ApiScopes
     /// <summary>The policy acknowledge and flag ask for.</summary>
     public const string ReviewPolicy = "api-review";
 
+    /// <summary>The policy configuration changes ask for.</summary>
+    public const string AdminPolicy = "api-admin";
+
     public static readonly IReadOnlyList<string> All = [Read, Review, Admin];
 
     /// <summary>A scope and those it implies: review reads, admin reviews and reads.</summary>
@@ -34,7 +37,8 @@ internal static class ApiScopes
     public static IReadOnlyList<string> AllowedFor(string role) => role == Roles.Admin ? All : [Read];
 
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
-        .AddPolicy(ReviewPolicy, policy => policy.RequireAssertion(context => Allows(context.User, Review)));
+        .AddPolicy(ReviewPolicy, policy => policy.RequireAssertion(context => Allows(context.User, Review)))
+        .AddPolicy(AdminPolicy, policy => policy.RequireAssertion(context => Allows(context.User, Admin)));
 
     private static bool Allows(ClaimsPrincipal user, string scope) =>
         user.Identity?.AuthenticationType == ApiTokenAuthentication.SchemeName

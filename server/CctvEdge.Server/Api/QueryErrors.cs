@@ -13,7 +13,7 @@ internal sealed class QueryErrors
     public bool Any => _errors.Count > 0;
 
     /// <summary>The problem+json answer: 400 with an <c>errors</c> map of parameter name to messages.</summary>
-    public IResult Problem() => TypedResults.ValidationProblem(_errors, title: "Some query parameters are not valid.");
+    public IResult Problem(string title = "Some query parameters are not valid.") => TypedResults.ValidationProblem(_errors, title: title);
 
     public int Int(int? value, string name, int fallback, int min, int max)
     {

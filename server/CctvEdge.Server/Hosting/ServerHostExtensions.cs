@@ -52,6 +52,7 @@ internal static class ServerHostExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("CctvEdge.Server.Storage.Database")));
         services.AddSingleton(sp => new MediaStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory));
         services.AddSingleton<NodeStore>();
+        services.AddSingleton<NodeConfigStore>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<ClipStore>();
         services.AddSingleton<UserStore>();
@@ -107,6 +108,8 @@ internal static class ServerHostExtensions
         services.AddSingleton<NodeAuthenticator>();
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<ConfigSync>();
+        services.AddSingleton<ConfigChanges>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<LiveHub>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveHub>());
@@ -143,6 +146,7 @@ internal static class ServerHostExtensions
         app.MapServerApi();
         app.MapApiDocs();
         app.MapPluginApi();
+        app.MapCameraConfigApi();
         app.MapProcessorApi();
         app.MapZipExport();
         app.MapLiveStream();

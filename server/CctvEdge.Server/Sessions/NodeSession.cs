@@ -18,13 +18,20 @@ internal sealed class NodeSession : IAsyncDisposable
     public NodeSession(string nodeId, HashSet<string> cameraIds, CancellationToken callToken)
     {
         NodeId = nodeId;
-        CameraIds = cameraIds;
+        _cameraIds = cameraIds;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(callToken);
     }
 
     public string NodeId { get; }
 
-    public IReadOnlySet<string> CameraIds { get; }
+    private IReadOnlySet<string> _cameraIds;
+
+    /// <summary>The node's cameras: from its hello, then from the camera sets it sends after configuration changes.</summary>
+    public IReadOnlySet<string> CameraIds
+    {
+        get => Volatile.Read(ref _cameraIds);
+        set => Volatile.Write(ref _cameraIds, value);
+    }
 
     public Guid SessionId { get; } = Guid.NewGuid();
 

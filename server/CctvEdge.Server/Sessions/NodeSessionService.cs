@@ -20,6 +20,7 @@ internal sealed partial class NodeSessionService(
     ChangeFeed changes,
     LiveHub live,
     NodeAuthenticator authenticator,
+    ConfigSync configs,
     IOptions<ServerOptions> options,
     TimeProvider clock,
     ILogger<NodeSessionService> logger) : NodeService.NodeServiceBase
@@ -56,6 +57,7 @@ internal sealed partial class NodeSessionService(
             });
 
             live.NodeConnected(hello.NodeId);
+            await configs.NodeConnectedAsync(hello, session.Token).ConfigureAwait(false);
             var reading = ReadMessagesAsync(requestStream, session);
             // A failing writer (the node stopped reading) must end the call as surely as a failing reader.
             await Task.WhenAny(reading, session.Writer).ConfigureAwait(false);
@@ -117,23 +119,39 @@ internal sealed partial class NodeSessionService(
             return refused;
         }
 
-        if (hello.NodeName.Length > 100 || hello.Cameras.Count > 256)
+        if (hello.NodeName.Length > 100)
         {
-            return new Status(StatusCode.InvalidArgument, "The node's name is longer than 100 characters or it has more than 256 cameras.");
+            return new Status(StatusCode.InvalidArgument, "The node's name is longer than 100 characters.");
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var camera in hello.Cameras)
+        if (CameraProblem(hello.Cameras) is { } cameras)
         {
-            if (!Identifier.IsValid(camera.Id) || !seen.Add(camera.Id) || camera.Name.Length > 100)
-            {
-                return new Status(StatusCode.InvalidArgument, $"Camera id '{camera.Id}' is invalid or repeated, or its name is too long: {Identifier.Rule}.");
-            }
+            return cameras;
         }
 
         if (string.IsNullOrWhiteSpace(hello.NodeName))
         {
             hello.NodeName = hello.NodeId;
+        }
+
+        return null;
+    }
+
+    /// <summary>A node's camera list, from a hello or after a configuration change: at most 256, ids valid and unique.</summary>
+    private static Status? CameraProblem(IReadOnlyCollection<CameraInfo> cameras)
+    {
+        if (cameras.Count > 256)
+        {
+            return new Status(StatusCode.InvalidArgument, "The node has more than 256 cameras.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var camera in cameras)
+        {
+            if (!Identifier.IsValid(camera.Id) || !seen.Add(camera.Id) || camera.Name.Length > 100)
+            {
+                return new Status(StatusCode.InvalidArgument, $"Camera id '{camera.Id}' is invalid or repeated, or its name is too long: {Identifier.Rule}.");
+            }
         }
 
         return null;
@@ -148,6 +166,16 @@ internal sealed partial class NodeSessionService(
             switch (message.BodyCase)
             {
                 case NodeMessage.BodyOneofCase.Heartbeat:
+                    if (message.Heartbeat.CameraSet is { } cameras)
+                    {
+                        if (CameraProblem(cameras.Cameras) is { } problem)
+                        {
+                            throw new RpcException(problem);
+                        }
+
+                        session.CameraIds = cameras.Cameras.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+                    }
+
                     live.RecordClock(nodeId, message.Heartbeat.NodeTime);
                     await nodes.RecordHeartbeatAsync(nodeId, message.Heartbeat, session.Token).ConfigureAwait(false);
                     changes.Publish(new LiveChange(LiveChangeKind.Node, nodeId, null));
@@ -166,7 +194,11 @@ internal sealed partial class NodeSessionService(
                     break;
                 case NodeMessage.BodyOneofCase.CommandReply:
                     LogCommandReply(logger, nodeId, message.CommandReply.CommandId, message.CommandReply.Ok, message.CommandReply.Error);
-                    live.CommandReplied(nodeId, message.CommandReply);
+                    if (!await configs.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false))
+                    {
+                        live.CommandReplied(nodeId, message.CommandReply);
+                    }
+
                     break;
                 case NodeMessage.BodyOneofCase.LiveChunk when session.CameraIds.Contains(message.LiveChunk.CameraId):
                     live.Publish(nodeId, message.LiveChunk);

@@ -23,25 +23,46 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                 """,
                 new { Id = hello.NodeId, Name = hello.NodeName, Version = hello.AgentVersion, hello.Hostname, Now = now, Plugins = JsonSerializer.Serialize(plugins) },
                 transaction).ConfigureAwait(false);
-            foreach (var camera in hello.Cameras)
-            {
-                await connection.ExecuteAsync(
-                    """
-                    INSERT INTO cameras (node_id, id, name, source_kind, detect_width, detect_height, detect_fps, state)
-                    VALUES (@NodeId, @Id, @Name, @SourceKind, @Width, @Height, @Fps, 'starting')
-                    ON CONFLICT (node_id, id) DO UPDATE SET name = excluded.name, source_kind = excluded.source_kind,
-                        detect_width = excluded.detect_width, detect_height = excluded.detect_height, detect_fps = excluded.detect_fps
-                    """,
-                    new { NodeId = hello.NodeId, camera.Id, camera.Name, camera.SourceKind, Width = (long)camera.DetectWidth, Height = (long)camera.DetectHeight, Fps = camera.DetectFps },
-                    transaction).ConfigureAwait(false);
-            }
-
+            await UpsertCamerasAsync(connection, transaction, hello.NodeId, hello.Cameras).ConfigureAwait(false);
             return (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @Id", new { Id = hello.NodeId }, transaction).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>
+    /// The node's cameras as configured now: new ones added, deactivated ones marked, and those no longer configured
+    /// marked removed (their events and clips stay reviewable; they leave the camera lists).
+    /// </summary>
+    private static async Task UpsertCamerasAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string nodeId, IEnumerable<CameraInfo> cameras)
+    {
+        var ids = new List<string>();
+        foreach (var camera in cameras)
+        {
+            ids.Add(camera.Id);
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO cameras (node_id, id, name, source_kind, detect_width, detect_height, detect_fps, state)
+                VALUES (@NodeId, @Id, @Name, @SourceKind, @Width, @Height, @Fps, @State)
+                ON CONFLICT (node_id, id) DO UPDATE SET name = excluded.name, source_kind = excluded.source_kind,
+                    detect_width = excluded.detect_width, detect_height = excluded.detect_height, detect_fps = excluded.detect_fps,
+                    state = CASE WHEN excluded.state = 'deactivated' OR cameras.state IN ('deactivated', 'removed') THEN excluded.state ELSE cameras.state END
+                """,
+                new { NodeId = nodeId, camera.Id, camera.Name, camera.SourceKind, Width = (long)camera.DetectWidth, Height = (long)camera.DetectHeight, Fps = camera.DetectFps, State = camera.Deactivated ? "deactivated" : "starting" },
+                transaction).ConfigureAwait(false);
+        }
+
+        await connection.ExecuteAsync(
+            "UPDATE cameras SET state = 'removed' WHERE node_id = @NodeId AND id NOT IN @Ids",
+            new { NodeId = nodeId, Ids = ids },
+            transaction).ConfigureAwait(false);
+    }
 
     public Task RecordHeartbeatAsync(string nodeId, Heartbeat heartbeat, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
+            if (heartbeat.CameraSet is { } set)
+            {
+                await UpsertCamerasAsync(connection, transaction, nodeId, set.Cameras).ConfigureAwait(false);
+            }
+
             var instances = heartbeat.Plugins.Select(PluginRecord.From).ToList();
             if (heartbeat.InstalledPlugins is { } installed)
             {
@@ -56,7 +77,8 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                 """
                 UPDATE nodes SET last_seen_ms = @Now, cpu_percent = @Cpu, memory_bytes = @Memory, disk_free_bytes = @DiskFree,
                     disk_total_bytes = @DiskTotal, pending_results = @Pending, lost_results = @Lost, instances_json = @Instances,
-                    pending_clips = @PendingClips, pending_clip_bytes = @PendingClipBytes, lost_clips = @LostClips, upload_error = @UploadError
+                    pending_clips = @PendingClips, pending_clip_bytes = @PendingClipBytes, lost_clips = @LostClips, upload_error = @UploadError,
+                    config_applied = CASE WHEN @ConfigApplied > 0 THEN @ConfigApplied ELSE config_applied END
                 WHERE id = @NodeId
                 """,
                 new
@@ -74,6 +96,7 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                     PendingClipBytes = (long)heartbeat.PendingClipBytes,
                     LostClips = (long)heartbeat.LostClips,
                     heartbeat.UploadError,
+                    ConfigApplied = (long)heartbeat.ConfigVersion,
                 },
                 transaction).ConfigureAwait(false);
             if (heartbeat.DiskTotalBytes > 0)
@@ -90,12 +113,14 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                     transaction).ConfigureAwait(false);
             }
 
+            // A heartbeat built while a change is being applied may still report a camera just switched off or
+            // removed; its camera set says what is configured, and wins.
             foreach (var camera in heartbeat.Cameras)
             {
                 await connection.ExecuteAsync(
                     """
                     UPDATE cameras SET state = @State, error = @Error, fps = @Fps, frames_total = @Frames, last_frame_ms = @LastFrame
-                    WHERE node_id = @NodeId AND id = @CameraId
+                    WHERE node_id = @NodeId AND id = @CameraId AND state NOT IN ('deactivated', 'removed')
                     """,
                     new
                     {
@@ -156,7 +181,7 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
     public async Task<IReadOnlyList<CameraRow>> ListCamerasAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.QueryAsync<CameraRow>("SELECT * FROM cameras ORDER BY node_id, name, id").ConfigureAwait(false)).ToList();
+        return (await connection.QueryAsync<CameraRow>("SELECT * FROM cameras WHERE state <> 'removed' ORDER BY node_id, name, id").ConfigureAwait(false)).ToList();
     }
 
 }
@@ -232,6 +257,9 @@ internal sealed record NodeRow
     public long PendingClipBytes { get; init; }
     public long LostClips { get; init; }
     public string UploadError { get; init; } = "";
+    public long ConfigApplied { get; init; }
+    public long ConfigRefused { get; init; }
+    public string ConfigError { get; init; } = "";
 }
 
 internal sealed record NodeDiskDayRow

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CctvEdge.Testing;
+using Xunit.Abstractions;
+
+namespace CctvEdge.EndToEnd.Tests;
+
+/// <summary>The fleet hub's camera configuration against a real node process running ffmpeg.</summary>
+public sealed class FleetConfigTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task CameraAddedThroughApi_StreamsWithoutRestart_BadPushRefusedWhileOldRuns_KeptAcrossRestart()
+    {
+        await using var network = await DemoNetwork.StartAsync();
+        var http = network.Http;
+        await Eventually.TrueAsync(async () => (await http.GetAsync("api/nodes/e2e-node/config")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the node's configuration to be reported");
+        var pid = network.Node.Id;
+
+        // A new camera: the running node starts it, with its own motion plugin, and its snapshots arrive.
+        var gate = JsonNode.Parse("""{"Id":"gate","Name":"Gate","Source":{"Kind":"synthetic","Width":320,"Height":240,"Fps":5},"Detect":{"Width":160,"Height":120,"Fps":5},"SnapshotSeconds":1,"Recording":{"Enabled":false},"Plugins":{"motion":{"GapSeconds":1}}}""");
+        var added = DateTimeOffset.UtcNow;
+        using (var response = await http.PostAsJsonAsync("api/nodes/e2e-node/cameras", gate))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        await Eventually.TrueAsync(async () => await CameraStateAsync(network, "gate") == "running" && (await http.GetAsync("media/snapshots/e2e-node/gate.jpg")).StatusCode == HttpStatusCode.OK, Soon, "the new camera to stream");
+        output.WriteLine($"camera added through the API streaming after {(DateTimeOffset.UtcNow - added).TotalSeconds:0.0} s");
+        Assert.Equal(pid, network.Node.Id);
+        Assert.False(network.Node.HasExited);
+        var applied = (await ConfigAsync(network)).GetProperty("appliedVersion").GetInt64();
+        Assert.Equal((await ConfigAsync(network)).GetProperty("version").GetInt64(), applied);
+
+        // A change the node cannot run: refused with its reason, and both cameras keep running.
+        var bad = JsonNode.Parse(gate!.ToJsonString())!;
+        bad["Source"]!["Kind"] = "webcam";
+        using (var response = await http.PutAsJsonAsync("api/nodes/e2e-node/cameras/gate", bad))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var refused = await Eventually.GetValueAsync<JsonElement>(async () =>
+            await ConfigAsync(network) is var c && c.TryGetProperty("refusedVersion", out var v) && v.ValueKind == JsonValueKind.Number ? c : null, Soon, "the node to refuse the push");
+        Assert.Contains("Kind", refused.GetProperty("refusedReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(applied, refused.GetProperty("appliedVersion").GetInt64());
+        var frames = await SnapshotTimeAsync(network, "gate");
+        await Eventually.TrueAsync(async () => await SnapshotTimeAsync(network, "gate") > frames, Soon, "the camera to keep running after the refused push");
+        Assert.Equal("running", await CameraStateAsync(network, "yard"));
+
+        // Back to the version that ran (changes build on the latest version, so a refused one is rolled back or
+        // fixed first); then deactivate the first camera and restart the node: it runs the hub's last accepted
+        // version, not its file.
+        using (var response = await http.PostAsJsonAsync("api/nodes/e2e-node/config/rollback", new { version = applied }))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var response = await http.PostAsync("api/nodes/e2e-node/cameras/yard/deactivate", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Eventually.TrueAsync(async () => await CameraStateAsync(network, "yard") == "deactivated", Soon, "the camera to be deactivated");
+        var final = await ConfigAsync(network);
+        Assert.Equal(final.GetProperty("version").GetInt64(), final.GetProperty("appliedVersion").GetInt64());
+        Assert.False(final.TryGetProperty("refusedVersion", out var gone) && gone.ValueKind == JsonValueKind.Number);
+        await network.KillAndRestartNodeAsync();
+        await network.Node.WaitForLineAsync("configuration version [1-9]", Soon);
+        var restartedAt = DateTimeOffset.UtcNow;
+        await Eventually.TrueAsync(async () => await SnapshotTimeAsync(network, "gate") > restartedAt, Soon, "the added camera to stream after the restart");
+        Assert.Equal("deactivated", await CameraStateAsync(network, "yard"));
+    }
+
+    private static async Task<JsonElement> ConfigAsync(DemoNetwork network) => await network.Http.GetFromJsonAsync<JsonElement>("api/nodes/e2e-node/config");
+
+    private static async Task<JsonElement?> CameraAsync(DemoNetwork network, string cameraId) =>
+        (await network.NodeStatusAsync()).GetProperty("cameras").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(c => c!.Value.GetProperty("id").GetString() == cameraId);
+
+    private static async Task<string?> CameraStateAsync(DemoNetwork network, string cameraId) =>
+        (await CameraAsync(network, cameraId))?.GetProperty("state").GetString();
+
+    private static async Task<DateTimeOffset> SnapshotTimeAsync(DemoNetwork network, string cameraId) =>
+        (await CameraAsync(network, cameraId)) is { } camera && camera.GetProperty("snapshotAt").ValueKind == JsonValueKind.String
+            ? camera.GetProperty("snapshotAt").GetDateTimeOffset()
+            : DateTimeOffset.MinValue;
+}
