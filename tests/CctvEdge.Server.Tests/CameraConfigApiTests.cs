@@ -143,6 +143,23 @@ public sealed class CameraConfigApiTests : IAsyncLifetime
         Assert.Single((await _server.Http.GetFromJsonAsync<JsonArray>("/api/nodes/barn/config/versions"))!);
     }
 
+    [Theory]
+    [InlineData("""{"Id":"yard"}""")]
+    [InlineData("""[{"Id":""")]
+    public async Task Hello_MalformedCameras_RefusedWithReasonAndNothingStored(string camerasJson)
+    {
+        using var node = new NodeSessionClient(_server.Client);
+        var hello = NodeSessionClient.Hello("barn", "yard");
+        hello.CamerasJson = camerasJson;
+
+        await node.SendAsync(new NodeMessage { Hello = hello });
+        var status = await node.EndAsync();
+
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, status.StatusCode);
+        Assert.Contains("Cameras section", status.Detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await _server.Http.GetAsync("/api/nodes/barn/config")).StatusCode);
+    }
+
     [Fact]
     public async Task Tokens_ReadScopeReadsWithoutPasswordsAndCannotChange_AdminScopeChanges()
     {

@@ -17,6 +17,7 @@ namespace CctvEdge.Server.Sessions;
 internal sealed partial class ConfigSync(NodeConfigStore configs, SessionRegistry sessions, ChangeFeed changes, ILogger<ConfigSync> logger)
 {
     private const string CommandPrefix = "config-";
+    private const int MaxCamerasJson = 1024 * 1024;
 
     public async Task NodeConnectedAsync(Hello hello, CancellationToken cancellationToken)
     {
@@ -88,6 +89,29 @@ internal sealed partial class ConfigSync(NodeConfigStore configs, SessionRegistr
 
         changes.Publish(new LiveChange(LiveChangeKind.Node, nodeId, null));
         return true;
+    }
+
+    /// <summary>Why a node's reported Cameras section cannot be kept (not a JSON array, or over 1 MiB); null when it can.</summary>
+    public static string? CamerasJsonProblem(string camerasJson)
+    {
+        if (camerasJson.Length == 0)
+        {
+            return null;
+        }
+
+        if (camerasJson.Length > MaxCamerasJson)
+        {
+            return $"The node's Cameras section is larger than {MaxCamerasJson / 1024} KiB.";
+        }
+
+        try
+        {
+            return JsonNode.Parse(camerasJson) is JsonArray ? null : "The node's Cameras section must be a JSON array.";
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return $"The node's Cameras section is not valid JSON: {ex.Message}";
+        }
     }
 
     /// <summary>One text per configuration, whatever the spacing it was written with.</summary>

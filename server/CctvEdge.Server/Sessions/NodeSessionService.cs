@@ -129,6 +129,11 @@ internal sealed partial class NodeSessionService(
             return cameras;
         }
 
+        if (ConfigSync.CamerasJsonProblem(hello.CamerasJson) is { } config)
+        {
+            return new Status(StatusCode.InvalidArgument, config);
+        }
+
         if (string.IsNullOrWhiteSpace(hello.NodeName))
         {
             hello.NodeName = hello.NodeId;
