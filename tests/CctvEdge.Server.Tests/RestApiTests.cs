@@ -131,4 +131,15 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Contains("\"url\":\"api/openapi/v1.json\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("initialize", await _server.Http.GetStringAsync("/api/docs/scalar.aspnetcore.js"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OpenApiDocument_DeclaresBearerTokens_ForEveryCall()
+    {
+        var document = await _server.Http.GetFromJsonAsync<JsonElement>("/api/openapi/v1.json");
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        Assert.Contains(document.GetProperty("security").EnumerateArray(), requirement => requirement.TryGetProperty("bearer", out _));
+    }
 }
