@@ -185,7 +185,7 @@ public sealed class CameraConfigApiTests : IAsyncLifetime
     public async Task CameraSet_AfterAChange_NewCameraSnapshotsAccepted()
     {
         using var node = await ConnectAsync(0, Yard);
-        var heartbeat = new Heartbeat { NodeTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), CameraSet = new CameraSet { ConfigVersion = 2 } };
+        var heartbeat = new Heartbeat { NodeTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), CameraSet = new CameraSet() };
         heartbeat.CameraSet.Cameras.Add(new CameraInfo { Id = "yard", Name = "Yard", SourceKind = "rtsp", Deactivated = true });
         heartbeat.CameraSet.Cameras.Add(new CameraInfo { Id = "gate", Name = "Gate", SourceKind = "synthetic" });
 

@@ -106,7 +106,7 @@ internal sealed class NodeStatusCollector(
         heartbeat.ConfigVersion = configured.Version;
         if (!ReferenceEquals(configured, _sentCameras))
         {
-            heartbeat.CameraSet = new CameraSet { ConfigVersion = configured.Version, CamerasJson = configured.Json };
+            heartbeat.CameraSet = new CameraSet();
             heartbeat.CameraSet.Cameras.AddRange(CameraInfos(configured));
             _sentCameras = configured;
         }

@@ -72,7 +72,7 @@ internal sealed partial class ConfigSync(NodeConfigStore configs, SessionRegistr
     public async Task<bool> TryRecordReplyAsync(string nodeId, CommandReply reply, CancellationToken cancellationToken)
     {
         if (!reply.CommandId.StartsWith(CommandPrefix, StringComparison.Ordinal)
-            || !long.TryParse(reply.CommandId.AsSpan(CommandPrefix.Length).ToString().Split('-')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            || !long.TryParse(reply.CommandId[CommandPrefix.Length..].Split('-')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             return false;
         }
