@@ -61,7 +61,7 @@ trap 'exit 143' TERM
 server_log="$demo_dir/server.log"
 : > "$server_log"
 setsid dotnet server/CctvEdge.Server/bin/Release/net10.0/cctvedge-server.dll \
-  --web-port "$web_port" --grpc-port "$grpc_port" --data "$demo_dir/server" \
+  --web-port "$web_port" --grpc-port "$grpc_port" --data "$demo_dir/server" --Server:RequireEnrolment true \
   < /dev/null > >(trap '' INT; tee -a "$server_log" | sed -u 's/^/[server] /') 2>&1 &
 pids+=($!)
 
@@ -72,8 +72,18 @@ for _ in $(seq 1 120); do
 done
 grep -q "CctvEdge server ready" "$server_log" || { echo "The server did not start within a minute."; exit 1; }
 
-setsid dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll --config "$node_config" \
-  --Server:Address "http://127.0.0.1:$grpc_port" --Node:DataDirectory "$demo_dir/node" \
+# The server accepts enrolled nodes only, as a real installation should: the first run issues a one-time code on
+# the server's console and enrols the node with it, as an installer does on a Pi (cctvedge-node enrol).
+node_args=(--config "$node_config" --Node:DataDirectory "$demo_dir/node")
+if [ ! -f "$demo_dir/node/enrolment.json" ]; then
+  if ! code=$(dotnet server/CctvEdge.Server/bin/Release/net10.0/cctvedge-server.dll enrolment-code --data "$demo_dir/server" --comment "demo node" 2> "$demo_dir/enrol.log"); then
+    cat "$demo_dir/enrol.log"
+    exit 1
+  fi
+  dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll enrol --server "http://127.0.0.1:$grpc_port" --code "$code" "${node_args[@]}"
+fi
+
+setsid dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll "${node_args[@]}" --Server:Address "http://127.0.0.1:$grpc_port" \
   < /dev/null > >(trap '' INT; sed -u 's/^/[node]   /') 2>&1 &
 pids+=($!)
 

@@ -41,6 +41,9 @@ public sealed class PluginCallGuard : IDisposable
     private long _errors;
     private long _overBudget;
 
+    /// <summary>Tags of this instance's <see cref="PluginMetrics"/> (plugin, camera); the call's name is added per call.</summary>
+    public KeyValuePair<string, object?>[] MetricTags { get; init; } = [];
+
     public PluginCallGuard(CallLimits limits)
     {
         _limits = limits;
@@ -95,6 +98,11 @@ public sealed class PluginCallGuard : IDisposable
         {
             Volatile.Write(ref _callStarted, 0);
             var elapsed = Stopwatch.GetElapsedTime(started);
+            if (PluginMetrics.CallDuration.Enabled)
+            {
+                PluginMetrics.CallDuration.Record(elapsed.TotalSeconds, [.. MetricTags, new("call", name)]);
+            }
+
             if (elapsed > _limits.Budget)
             {
                 Interlocked.Increment(ref _overBudget);

@@ -25,14 +25,15 @@ public sealed partial class PluginRunner<TPlugin> : IAsyncDisposable
 
     /// <param name="subject">Names the instance in logs and errors, e.g. "Plugin motion on camera yard".</param>
     /// <param name="restartHint">What reclaims a hung call's thread, in the words of this host.</param>
-    public PluginRunner(string subject, string restartHint, CallLimits calls, ILogger logger, LifecycleLimits? lifecycle = null)
+    /// <param name="metricTags">Names the instance in <see cref="PluginMetrics"/>: its plugin id and, on a node, its camera.</param>
+    public PluginRunner(string subject, string restartHint, CallLimits calls, ILogger logger, LifecycleLimits? lifecycle = null, KeyValuePair<string, object?>[]? metricTags = null)
     {
         Subject = subject;
         _restartHint = restartHint;
         Calls = calls;
         _logger = logger;
         _lifecycle = lifecycle ?? LifecycleLimits.Default;
-        _guard = new PluginCallGuard(calls);
+        _guard = new PluginCallGuard(calls) { MetricTags = metricTags ?? [] };
         _guard.Hung += OnHung;
         _guard.OverBudget += OnOverBudget;
     }

@@ -1,6 +1,8 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Enrolment;
 using CctvEdge.Node.Live;
+using CctvEdge.Node.Metrics;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Node.Recording;
@@ -18,11 +20,13 @@ namespace CctvEdge.Node;
 internal static class NodeAgentHostExtensions
 {
     /// <summary>
-    /// Adds the config file named by <c>--config</c> (JSON), then environment variables and the command line, so
-    /// any setting can be overridden as <c>Node__Id=barn</c> or <c>--Node:Id barn</c>.
+    /// Adds the config file named by <c>--config</c> (JSON), then the node's enrolment (<see cref="EnrolmentFile"/>),
+    /// then environment variables and the command line, so any setting can be overridden as <c>Node__Id=barn</c> or
+    /// <c>--Node:Id barn</c>.
     /// </summary>
     public static HostApplicationBuilder AddNodeConfigurationFile(this HostApplicationBuilder builder, string? configFile)
     {
+        var sources = builder.Configuration.Sources;
         if (configFile is not null)
         {
             var full = Path.GetFullPath(configFile);
@@ -33,20 +37,29 @@ internal static class NodeAgentHostExtensions
 
             // Later sources win, so the file goes just before the environment variables and the command line. It is
             // watched: camera and plugin changes in it are applied at run time (LocalConfigReloader).
-            var sources = builder.Configuration.Sources;
-            var at = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
             var file = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = full, Optional = false, ReloadOnChange = true };
             file.ResolveFileProvider();
-            sources.Insert(at < 0 ? sources.Count : at, file);
+            sources.Insert(EnvironmentIndex(sources), file);
         }
 
+        EnrolmentFile.AddTo(builder.Configuration, builder.Configuration, EnvironmentIndex(sources));
         return builder;
+    }
+
+    private static int EnvironmentIndex(IList<IConfigurationSource> sources)
+    {
+        var at = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
+        return at < 0 ? sources.Count : at;
     }
 
     public static HostApplicationBuilder AddNodeAgent(this HostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddNodeConfiguration(builder.Configuration);
+        // Whether to listen is known before the host is built; the section itself is bound and validated with the rest.
+        var metrics = new NodeMetricsOptions();
+        builder.Configuration.GetSection(NodeMetricsOptions.Section).Bind(metrics);
+        NodeMetrics.AddTo(services, metrics, builder.Configuration["Node:Id"] ?? "");
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IProcessRunner, ProcessRunner>();
         services.AddSingleton(sp => new PluginCatalog(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PluginShadowDirectory, sp.GetRequiredService<ILogger<PluginCatalog>>()));

@@ -2,10 +2,16 @@ using CctvEdge.Node;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// cctvedge-node [--config FILE] [--Section:Key value ...]  |  cctvedge-node bench motion ...
+// cctvedge-node [--config FILE] [--Section:Key value ...]
+// cctvedge-node enrol --server URL --code CODE [--config FILE]  |  cctvedge-node bench motion ...
 if (args is ["bench", "motion", ..])
 {
     return await CctvEdge.Node.Bench.MotionBenchCommand.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
+if (args is ["enrol", .. var enrolArgs])
+{
+    return await CctvEdge.Node.Enrolment.EnrolCommand.RunAsync(enrolArgs, Console.Out, Console.Error);
 }
 
 var (configFile, hostArgs) = CommandLine.TakeOption(args, "--config");

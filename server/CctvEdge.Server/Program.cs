@@ -4,11 +4,17 @@ using Microsoft.Extensions.Options;
 
 // cctvedge-server [--grpc-port N] [--web-port N] [--data DIR] [--bind ADDRESS] [--Section:Key value ...]
 // cctvedge-server check [--hash] [--repair] [--data DIR]
+// cctvedge-server enrolment-code [--node ID] [--hours N] [--comment TEXT] [--data DIR]
 try
 {
     if (args is ["check", .. var checkArgs])
     {
         return await CheckCommand.RunAsync(checkArgs);
+    }
+
+    if (args is ["enrolment-code", .. var codeArgs])
+    {
+        return await EnrolmentCodeCommand.RunAsync(codeArgs, Console.Out, Console.Error);
     }
 
     // Content root next to the binaries, so appsettings.json is found wherever the server is started from.

@@ -46,6 +46,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
     private readonly int _grpcPort = FreePort.Next();
     private readonly int _webPort = FreePort.Next();
 
+    /// <summary>The node's Prometheus endpoint (Metrics:Port), on loopback.</summary>
+    public Uri NodeMetrics { get; } = new($"http://127.0.0.1:{FreePort.Next()}/metrics");
+
     private DemoNetwork(NetworkOptions options) => _options = options;
 
     public ServerProcess Server { get; private set; } = null!;
@@ -194,6 +197,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
             Node = new { Id = "e2e-node", Name = "E2E node", DataDirectory = NodeData, PluginsDirectory = plugins, MinFreeMegabytes = 0, _options.PluginHangSeconds },
             Server = new { Address = $"http://127.0.0.1:{grpcPort}", ReconnectMaxSeconds = 2, MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond },
             Ffmpeg = new { RestartMaxSeconds = 2 },
+            Metrics = new { NodeMetrics.Port },
             Cameras = new[]
             {
                 new

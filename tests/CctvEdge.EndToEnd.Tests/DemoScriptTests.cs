@@ -33,6 +33,9 @@ public sealed class DemoScriptTests(ITestOutputHelper output)
         try
         {
             await script.WaitForLineAsync("CctvEdge demo is running", StartTimeout);
+            // The demo server takes enrolled nodes only: the node enrolled with a one-time code and was let in.
+            Assert.Contains("Enrolled node 'demo-node'", script.Output, StringComparison.Ordinal);
+            await script.WaitForLineAsync("Node demo-node [^ ]+ connected from", StartTimeout);
             started = await Eventually.GetAsync(
                 () => Task.FromResult(ProcessTree.Descendants(script.Id) is var tree && tree.Count(p => p.Name == "dotnet") >= 2 && tree.Any(p => p.Name == "ffmpeg") ? tree : null),
                 StartTimeout,

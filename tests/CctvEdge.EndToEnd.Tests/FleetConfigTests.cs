@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Xunit.Abstractions;
 
@@ -33,6 +34,7 @@ public sealed class FleetConfigTests(ITestOutputHelper output)
         Assert.Equal(pid, network.Node.Id);
         Assert.False(network.Node.HasExited);
         var applied = (await ConfigAsync(network)).GetProperty("appliedVersion").GetInt64();
+        await NewCameraInMetricsAsync(network);
         Assert.Equal((await ConfigAsync(network)).GetProperty("version").GetInt64(), applied);
 
         // A change the node cannot run: refused with its reason, and both cameras keep running.
@@ -74,6 +76,49 @@ public sealed class FleetConfigTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () => await SnapshotTimeAsync(network, "gate") > restartedAt, Soon, "the added camera to stream after the restart");
         Assert.Equal("deactivated", await CameraStateAsync(network, "yard"));
     }
+
+    /// <summary>
+    /// Health as Prometheus scrapes it: the node's own endpoint shows the new camera's frame rate and its motion
+    /// plugin's call times; the server's shows the camera as its node reported it.
+    /// </summary>
+    private async Task NewCameraInMetricsAsync(DemoNetwork network)
+    {
+        using var scraper = new HttpClient();
+        string[] nodeSeries =
+        [
+            """cctvedge_camera_running\{[^}]*camera="gate"[^}]*\} 1\b""",
+            """cctvedge_camera_fps_per_second\{[^}]*camera="gate"[^}]*\} [1-9]""",
+            """cctvedge_plugin_call_duration_seconds_count\{[^}]*camera="gate"[^}]*plugin="motion"[^}]*\} [1-9]""",
+            """cctvedge_plugin_frames_processed_total\{[^}]*camera="gate"[^}]*\} [1-9]""",
+            """cctvedge_node_pending_results\{[^}]*\} \d+""",
+            "service_name=\"cctvedge-node\"",
+        ];
+        string[] serverSeries =
+        [
+            """cctvedge_camera_running\{[^}]*camera="gate"[^}]*node="e2e-node"[^}]*\} 1\b""",
+            """cctvedge_results_ingested_total\{[^}]*node="e2e-node"[^}]*\} [1-9]""",
+        ];
+
+        // The camera has only just started: its first scrapes may show it starting, at 0 fps.
+        var node = await ScrapeUntilAsync(scraper, network.NodeMetrics, nodeSeries, "the node's metrics to show the new camera");
+        var server = await ScrapeUntilAsync(scraper, new Uri(network.Server.WebAddress, "/metrics"), serverSeries, "the server's metrics to show the node's new camera");
+
+        Assert.All(nodeSeries, series => Assert.Matches(series, node));
+        Assert.All(serverSeries, series => Assert.Matches(series, server));
+
+        // Every series the Grafana dashboard in docs/ plots is one the server or a node really exports.
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "grafana-dashboard.json"));
+        var plotted = System.Text.RegularExpressions.Regex.Matches(dashboard, "(cctvedge|http_server)_[a-z_]+").Select(m => m.Value).Distinct().ToList();
+        Assert.NotEmpty(plotted);
+        Assert.All(plotted, name => Assert.True(node.Contains(name + "{", StringComparison.Ordinal) || server.Contains(name + "{", StringComparison.Ordinal), $"{name} is in the dashboard but neither endpoint exports it"));
+        output.WriteLine($"node /metrics: {node.Length} bytes; server /metrics: {server.Length} bytes");
+    }
+
+    private static Task<string> ScrapeUntilAsync(HttpClient scraper, Uri endpoint, string[] series, string what) =>
+        Eventually.GetAsync<string>(
+            async () => await scraper.GetStringAsync(endpoint) is var text && series.All(s => System.Text.RegularExpressions.Regex.IsMatch(text, s)) ? text : null,
+            Soon,
+            what);
 
     private static async Task<JsonElement> ConfigAsync(DemoNetwork network) => await network.Http.GetFromJsonAsync<JsonElement>("api/nodes/e2e-node/config");
 

@@ -1,6 +1,7 @@
 using CctvEdge.Harness;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Metrics;
 using CctvEdge.Node.Uplink;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,8 @@ public sealed class ConfigurationTests
     [InlineData("Cameras:0:Detect:Width", "wide", "Cameras:0:Detect:Width")]
     [InlineData("Cameras:0:Detct:Width", "320", "Detct")]
     [InlineData("Cameras:0:Plugins:motion:Enabled", "maybe", "Cameras:0:Plugins:motion:Enabled must be true or false")]
+    [InlineData("Metrics:Port", "70000", "Metrics:Port must be 0 (no metrics) or a port from 1 to 65535")]
+    [InlineData("Metrics:BindAddress", "anywhere", "Metrics:BindAddress must be an IP address")]
     public void Options_BadValue_FailsWithMessageNamingTheKey(string key, string? value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
@@ -49,6 +52,7 @@ public sealed class ConfigurationTests
             Resolve<NodeOptions>(settings);
             Resolve<ServerConnectionOptions>(settings);
             Resolve<CamerasOptions>(settings);
+            Resolve<NodeMetricsOptions>(settings);
         });
 
         Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));

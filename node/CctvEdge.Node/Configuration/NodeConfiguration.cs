@@ -1,4 +1,5 @@
 using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Metrics;
 using CctvEdge.Node.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,8 @@ internal static class NodeConfiguration
         AddSection<NodeOptions>(services, configuration, NodeOptions.Section);
         AddSection<ServerConnectionOptions>(services, configuration, ServerConnectionOptions.Section);
         AddSection<FfmpegOptions>(services, configuration, FfmpegOptions.Section);
+        AddSection<NodeMetricsOptions>(services, configuration, NodeMetricsOptions.Section);
+        services.AddSingleton<IValidateOptions<NodeMetricsOptions>, NodeMetricsOptionsValidator>();
         services.AddOptions<CamerasOptions>()
             .Configure<IOptions<NodeOptions>>((options, node) => BindStartCameras(options, configuration, node.Value))
             .ValidateOnStart();

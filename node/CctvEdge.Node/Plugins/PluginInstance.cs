@@ -34,7 +34,8 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
         _camera = camera;
         _createContext = createContext;
         _logger = logger;
-        _runner = new PluginRunner<ICameraPlugin>($"Plugin {pluginId} on camera {camera.Camera.Id}", "the plugin's frames are dropped and a node restart reclaims the thread.", limits, logger);
+        _runner = new PluginRunner<ICameraPlugin>($"Plugin {pluginId} on camera {camera.Camera.Id}", "the plugin's frames are dropped and a node restart reclaims the thread.", limits, logger,
+            metricTags: [new("plugin", pluginId), new("camera", camera.Camera.Id)]);
         _runner.SwitchedOff += Detach;
     }
 

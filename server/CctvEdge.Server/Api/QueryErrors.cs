@@ -12,6 +12,8 @@ internal sealed class QueryErrors
 
     public bool Any => _errors.Count > 0;
 
+    public IReadOnlyDictionary<string, string[]> Errors => _errors;
+
     /// <summary>The problem+json answer: 400 with an <c>errors</c> map of parameter name to messages.</summary>
     public IResult Problem(string title = "Some query parameters are not valid.") => TypedResults.ValidationProblem(_errors, title: title);
 

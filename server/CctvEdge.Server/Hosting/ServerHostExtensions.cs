@@ -3,6 +3,7 @@ using CctvEdge.Server.Api;
 using CctvEdge.Server.Export;
 using CctvEdge.Server.Hosting.Grpc;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
@@ -46,6 +47,9 @@ internal static class ServerHostExtensions
             .Configure(o => BindStrict(configuration.GetSection(NotificationOptions.Section), o, NotificationOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+        services.AddOptions<MetricsOptions>()
+            .Configure(o => BindStrict(configuration.GetSection(MetricsOptions.Section), o, MetricsOptions.Section))
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(
             Path.Combine(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory, "cctvedge.db"),
@@ -57,6 +61,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<ClipStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
+        services.AddSingleton<EnrolmentStore>();
         services.AddSingleton<EventQueries>();
         services.AddSingleton<ClipQueries>();
         services.AddSingleton<ReviewStore>();
@@ -106,6 +111,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<ResultIngestor>();
         services.AddServerProcessors(builder.Configuration);
         services.AddSingleton<NodeAuthenticator>();
+        services.AddSingleton<NodeEnrolment>();
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ConfigSync>();
@@ -131,6 +137,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<NodeSessionService>();
         services.AddNodeGrpc();
         services.AddApiDocs();
+        services.AddServerMetrics();
         services.AddCctvEdgeWeb();
         return builder;
     }
@@ -147,6 +154,8 @@ internal static class ServerHostExtensions
         app.MapApiDocs();
         app.MapPluginApi();
         app.MapCameraConfigApi();
+        app.MapEnrolmentApi();
+        app.MapServerMetrics();
         app.MapProcessorApi();
         app.MapZipExport();
         app.MapLiveStream();

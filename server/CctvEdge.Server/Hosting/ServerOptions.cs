@@ -25,8 +25,14 @@ internal sealed class ServerOptions
     /// <summary>How often nodes send heartbeats, in seconds.</summary>
     public int HeartbeatSeconds { get; set; } = 5;
 
-    /// <summary>When set, nodes must present it as their credential.</summary>
+    /// <summary>When set, nodes that have not enrolled must present it as their credential.</summary>
     public string NodeCredential { get; set; } = "";
+
+    /// <summary>
+    /// Only enrolled nodes may connect (each with the credential it got for a one-time code). Off by default so a
+    /// first install connects at once; enrolled nodes must present their own credential either way.
+    /// </summary>
+    public bool RequireEnrolment { get; set; }
 
     /// <summary>Where clips are stored; empty means <c>clips</c> under the data directory. May be its own disk.</summary>
     public string ClipsDirectory { get; set; } = "";

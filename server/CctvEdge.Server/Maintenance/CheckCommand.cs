@@ -1,6 +1,5 @@
 using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Maintenance;
@@ -12,13 +11,8 @@ internal static class CheckCommand
     {
         var hash = args.Contains("--hash");
         var repair = args.Contains("--repair");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddServerCommandLine(args.Where(a => a is not ("--hash" or "--repair")).ToArray());
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddServerStorage(builder.Configuration);
-        using var host = builder.Build();
+        using var host = await MaintenanceHost.StartAsync(args.Where(a => a is not ("--hash" or "--repair")).ToArray());
         var options = host.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
-        await host.Services.GetRequiredService<SqliteDatabase>().MigrateAsync(typeof(CheckCommand).Assembly, "CctvEdge.Server.Storage.Schema.", CancellationToken.None);
         Console.WriteLine($"Checking clips in {options.ResolvedClipsDirectory}{(hash ? " with sha256" : "")}{(repair ? ", repairing" : "")} ...");
 
         var problems = await new ClipCheck(host.Services.GetRequiredService<ClipStore>(), Console.Error).RunAsync(hash, repair, CancellationToken.None);

@@ -23,7 +23,7 @@ internal sealed partial class ProcessorInstance : IAsyncDisposable
         _logger = logger;
         _queueLength = options.QueueLength;
         var limits = new CallLimits(TimeSpan.FromMilliseconds(options.CallBudgetMilliseconds), TimeSpan.FromSeconds(options.HangSeconds));
-        _runner = new PluginRunner<IResultProcessor>($"Processor {load.Id}", "a server restart reclaims it.", limits, logger);
+        _runner = new PluginRunner<IResultProcessor>($"Processor {load.Id}", "a server restart reclaims it.", limits, logger, metricTags: [new("plugin", load.Id)]);
     }
 
     public PluginLoad Load { get; }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
 using Google.Protobuf;
@@ -18,6 +19,7 @@ internal sealed partial class ClipUploadService(
     ClipStore store,
     NodeAuthenticator authenticator,
     ChangeFeed changes,
+    ServerMetrics metrics,
     ILogger<ClipUploadService> logger) : ClipService.ClipServiceBase
 {
     private readonly ConcurrentDictionary<string, byte> _uploading = new(StringComparer.Ordinal);
@@ -29,7 +31,7 @@ internal sealed partial class ClipUploadService(
 
     public override async Task<UploadOffset> GetUploadOffset(ClipRef request, ServerCallContext context)
     {
-        var clip = await FindOwnClipAsync(authenticator.Authenticate(context), request.ClipId, context.CancellationToken).ConfigureAwait(false);
+        var clip = await FindOwnClipAsync(await authenticator.AuthenticateAsync(context).ConfigureAwait(false), request.ClipId, context.CancellationToken).ConfigureAwait(false);
         if (clip.IsStored)
         {
             return new UploadOffset { Offset = (ulong)clip.Size, Complete = true };
@@ -41,7 +43,7 @@ internal sealed partial class ClipUploadService(
 
     public override async Task<UploadReceipt> Upload(IAsyncStreamReader<ClipChunk> requestStream, ServerCallContext context)
     {
-        var nodeId = authenticator.Authenticate(context);
+        var nodeId = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         var token = context.CancellationToken;
         if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.BodyCase != ClipChunk.BodyOneofCase.Header)
         {
@@ -70,6 +72,7 @@ internal sealed partial class ClipUploadService(
         }
 
         changes.Publish(new LiveChange(LiveChangeKind.Event, nodeId, clip.CameraId));
+        metrics.ClipStored(nodeId, clip.Size);
         LogStored(logger, clip.Id, nodeId, clip.Size, header.Offset);
         return Receipt(clip, alreadyStored: false);
     }

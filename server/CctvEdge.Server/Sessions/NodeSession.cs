@@ -55,6 +55,15 @@ internal sealed class NodeSession : IAsyncDisposable
     /// <summary>The writer's task, so the call can fail when writing fails.</summary>
     public Task Writer => _writer;
 
+    /// <summary>Why the server ended the session itself (a revoked credential); the node gets it as the call's status.</summary>
+    public string? EndReason { get; private set; }
+
+    public void End(string reason)
+    {
+        EndReason = reason;
+        _cancellation.Cancel();
+    }
+
     public void Supersede()
     {
         Superseded = true;
@@ -99,6 +108,15 @@ internal sealed class SessionRegistry
     public bool Remove(NodeSession session) => _sessions.TryRemove(new KeyValuePair<string, NodeSession>(session.NodeId, session));
 
     public bool IsConnected(string nodeId) => _sessions.ContainsKey(nodeId);
+
+    /// <summary>Ends a node's session now, with <paramref name="reason"/>; it meets the authenticator again when it reconnects.</summary>
+    public void Disconnect(string nodeId, string reason)
+    {
+        if (_sessions.TryGetValue(nodeId, out var session))
+        {
+            session.End(reason);
+        }
+    }
 
     public bool TrySend(string nodeId, ServerMessage message) => _sessions.TryGetValue(nodeId, out var session) && session.Send(message);
 }

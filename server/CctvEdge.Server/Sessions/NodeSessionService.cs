@@ -2,6 +2,7 @@ using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
 using Google.Protobuf.WellKnownTypes;
@@ -20,7 +21,9 @@ internal sealed partial class NodeSessionService(
     ChangeFeed changes,
     LiveHub live,
     NodeAuthenticator authenticator,
+    NodeEnrolment enrolment,
     ConfigSync configs,
+    ServerMetrics metrics,
     IOptions<ServerOptions> options,
     TimeProvider clock,
     ILogger<NodeSessionService> logger) : NodeService.NodeServiceBase
@@ -32,6 +35,9 @@ internal sealed partial class NodeSessionService(
 
     public override Task<ServerInfo> GetServerInfo(GetServerInfoRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerInfo { ServerVersion = ServerVersion, ProtocolVersion = ProtocolVersion, ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) });
+
+    public override Task<EnrolReply> Enrol(EnrolRequest request, ServerCallContext context) =>
+        enrolment.EnrolAsync(request, context.Peer, context.CancellationToken);
 
     public override async Task Connect(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<ServerMessage> responseStream, ServerCallContext context)
     {
@@ -57,11 +63,16 @@ internal sealed partial class NodeSessionService(
             });
 
             live.NodeConnected(hello.NodeId);
+            metrics.NodeConnected(hello.NodeId);
             await configs.NodeConnectedAsync(hello, session.Token).ConfigureAwait(false);
             var reading = ReadMessagesAsync(requestStream, session);
             // A failing writer (the node stopped reading) must end the call as surely as a failing reader.
             await Task.WhenAny(reading, session.Writer).ConfigureAwait(false);
             await (reading.IsCompleted ? reading : session.Writer).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (session.EndReason is { } reason)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, reason));
         }
         catch (OperationCanceledException) when (session.Superseded)
         {
@@ -98,7 +109,7 @@ internal sealed partial class NodeSessionService(
         }
 
         var hello = requests.Current.Hello;
-        if (HelloProblem(hello) is { } problem)
+        if (await HelloProblemAsync(hello, context.CancellationToken).ConfigureAwait(false) is { } problem)
         {
             LogRefused(logger, hello.NodeId, context.Peer, problem.Detail);
             throw new RpcException(problem);
@@ -107,14 +118,14 @@ internal sealed partial class NodeSessionService(
         return hello;
     }
 
-    private Status? HelloProblem(Hello hello)
+    private async Task<Status?> HelloProblemAsync(Hello hello, CancellationToken cancellationToken)
     {
         if (hello.ProtocolVersion != ProtocolVersion)
         {
             return new Status(StatusCode.FailedPrecondition, $"Protocol version {hello.ProtocolVersion} is not supported; this server speaks {ProtocolVersion}. Upgrade the node or the server.");
         }
 
-        if (authenticator.Problem(hello.NodeId, hello.Credential) is { } refused)
+        if (await authenticator.ProblemAsync(hello.NodeId, hello.Credential, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
@@ -183,10 +194,12 @@ internal sealed partial class NodeSessionService(
 
                     live.RecordClock(nodeId, message.Heartbeat.NodeTime);
                     await nodes.RecordHeartbeatAsync(nodeId, message.Heartbeat, session.Token).ConfigureAwait(false);
+                    metrics.Heartbeat(nodeId, message.Heartbeat);
                     changes.Publish(new LiveChange(LiveChangeKind.Node, nodeId, null));
                     break;
                 case NodeMessage.BodyOneofCase.Results:
                     var outcome = await ingestor.StoreAsync(nodeId, message.Results.Results, session.Token).ConfigureAwait(false);
+                    metrics.ResultsIngested(nodeId, outcome.Stored);
                     session.Send(new ServerMessage { Ack = new Ack { Sequence = outcome.AcknowledgedSequence } });
                     if (outcome.EventsChanged > 0)
                     {
