@@ -34,19 +34,21 @@ internal sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser);
     }
 
-    /// <summary>A new page with its own cookies (a fresh visitor), at <paramref name="address"/>.</summary>
-    public async Task<IPage> OpenAsync(Uri address)
+    /// <summary>A new page with its own cookies (a fresh visitor), at <paramref name="address"/>; on a phone (390x844, touch) when asked.</summary>
+    public async Task<IPage> OpenAsync(Uri address, bool phone = false)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, AcceptDownloads = true });
+        var page = await _browser.NewPageAsync(phone
+            ? new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 3 }
+            : new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, AcceptDownloads = true });
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(address.ToString());
         return page;
     }
 
     /// <summary>A new page signed in as the test admin through the sign-in form, then at <paramref name="path"/>.</summary>
-    public async Task<IPage> OpenSignedInAsync(Uri webAddress, string path = "")
+    public async Task<IPage> OpenSignedInAsync(Uri webAddress, string path = "", bool phone = false)
     {
-        var page = await OpenAsync(new Uri(webAddress, "signin"));
+        var page = await OpenAsync(new Uri(webAddress, "signin"), phone);
         await SignInAsync(page, WebSignIn.AdminName, WebSignIn.AdminPassword);
         if (path.Length > 0)
         {
@@ -77,6 +79,10 @@ internal sealed class Browser : IAsyncDisposable
 
     /// <summary>Waits until the page runs interactively (its circuit is up), after the prerendered first paint.</summary>
     public static Task WaitInteractiveAsync(IPage page) => page.Locator("[data-testid=interactive]").First.WaitForAsync();
+
+    /// <summary>Whether the page is wider than its viewport: on a phone, content that scrolls sideways.</summary>
+    public static Task<bool> OverflowsSidewaysAsync(IPage page) =>
+        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -9,7 +9,7 @@ using Microsoft.Playwright;
 namespace CctvEdge.EndToEnd.Tests;
 
 /// <summary>The review web app in Chromium against a real server and node: player, review, export, live, every page.</summary>
-public sealed class ReviewAppTests(ReviewNetwork fixture) : IClassFixture<ReviewNetwork>
+public sealed partial class ReviewAppTests(ReviewNetwork fixture) : IClassFixture<ReviewNetwork>
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
 

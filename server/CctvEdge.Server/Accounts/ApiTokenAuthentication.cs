@@ -21,6 +21,9 @@ internal sealed class ApiTokenAuthentication(
 {
     public const string SchemeName = "ApiToken";
 
+    /// <summary>The claim naming the token a call came with ("#id name"), for the audit log.</summary>
+    public const string TokenClaim = "token";
+
     /// <summary>Whether a request carries a bearer token, so the default scheme sends it here instead of to the cookie.</summary>
     public static bool Carries(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
@@ -52,7 +55,7 @@ internal sealed class ApiTokenAuthentication(
 
         await tokens.TouchAsync(token, Context.RequestAborted).ConfigureAwait(false);
         var allowed = ApiScopes.AllowedFor(owner.Role);
-        var claims = new List<Claim> { new(ClaimTypes.Name, owner.Name) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, owner.Name), new(TokenClaim, $"#{token.Id} {token.Name}") };
         claims.AddRange(ApiScopes.Expand(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(allowed.Contains).Select(s => new Claim(ApiScopes.Claim, s)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }

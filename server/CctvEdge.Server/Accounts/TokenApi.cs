@@ -9,15 +9,6 @@ namespace CctvEdge.Server.Accounts;
 /// <summary>What a signed-in user posts to create a token.</summary>
 internal sealed record TokenRequest(string? Name, IReadOnlyList<string>? Scopes, int? ExpiresInDays);
 
-/// <summary>A token as listed: never its secret.</summary>
-internal sealed record TokenView(long Id, string Name, string Owner, IReadOnlyList<string> Scopes, DateTimeOffset Created, DateTimeOffset? Expires, DateTimeOffset? Revoked, DateTimeOffset? LastUsed)
-{
-    public static TokenView From(TokenRow row) => new(
-        row.Id, row.Name, row.Owner, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), At(row.CreatedMs)!.Value, At(row.ExpiresMs), At(row.RevokedMs), At(row.LastUsedMs));
-
-    private static DateTimeOffset? At(long? ms) => ms is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
-}
-
 /// <summary>The created token: the only time its secret is shown.</summary>
 internal sealed record CreatedToken(long Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? Expires, string Token);
 
@@ -36,14 +27,24 @@ internal static class TokenApi
             context.HttpContext.User.Identity?.AuthenticationType == ApiTokenAuthentication.SchemeName
                 ? TypedResults.Problem("Tokens are managed by a signed-in user, not by a token.", statusCode: StatusCodes.Status403Forbidden)
                 : await next(context).ConfigureAwait(false));
-        tokens.MapPost("", CreateAsync).WithSummary("Create an API token; its secret is in this answer only.").ProducesValidationProblem();
-        tokens.MapGet("", async (ClaimsPrincipal user, TokenStore store, CancellationToken ct) =>
-            (await store.ListAsync(user.IsInRole(Roles.Admin) ? null : user.Identity!.Name, ct)).Select(TokenView.From)).WithSummary("List API tokens (an admin sees everyone's).");
-        tokens.MapDelete("/{id:long}", RevokeAsync).WithSummary("Revoke an API token.");
+        tokens.MapPost("", async (TokenRequest request, ClaimsPrincipal user, TokenStore store, TimeProvider clock, CancellationToken ct) =>
+            await IssueAsync(request, user, store, clock, ct) switch
+            {
+                ({ } created, _) => TypedResults.Created($"/api/tokens/{created.Id}", created),
+                (_, var errors) => errors.Problem(),
+            }).WithSummary("Create an API token; its secret is in this answer only.").ProducesValidationProblem();
+        tokens.MapGet("", ListAsync).WithSummary("List API tokens (an admin sees everyone's).");
+        tokens.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, ClaimsPrincipal user, TokenStore store, CancellationToken ct) =>
+            await RevokeAsync(id, user, store, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Revoke an API token.");
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(TokenRequest request, ClaimsPrincipal user, TokenStore store, TimeProvider clock, CancellationToken ct)
+    /// <summary>The tokens <paramref name="user"/> may see: their own, or everyone's for an admin. The API's and the tokens page's path.</summary>
+    public static async Task<IReadOnlyList<TokenEntry>> ListAsync(ClaimsPrincipal user, TokenStore store, CancellationToken ct) =>
+        (await store.ListAsync(user.IsInRole(Roles.Admin) ? null : user.Identity!.Name, ct).ConfigureAwait(false)).Select(Entry).ToList();
+
+    /// <summary>Creates a token for <paramref name="user"/>, or says which fields are wrong. The API's and the tokens page's path.</summary>
+    public static async Task<(CreatedToken? Created, QueryErrors Errors)> IssueAsync(TokenRequest request, ClaimsPrincipal user, TokenStore store, TimeProvider clock, CancellationToken ct)
     {
         var errors = new QueryErrors();
         var name = request.Name?.Trim() ?? "";
@@ -68,26 +69,31 @@ internal static class TokenApi
         var days = errors.Int(request.ExpiresInDays, "expiresInDays", DefaultDays, 1, MaxDays);
         if (errors.Any)
         {
-            return errors.Problem();
+            return (null, errors);
         }
 
         var expires = clock.GetUtcNow().AddDays(days);
         var secret = ApiTokens.NewSecret();
         var granted = ApiScopes.Expand(scopes);
         var id = await store.CreateAsync(name, user.Identity!.Name!, string.Join(' ', granted), ApiTokens.Hash(secret), expires, ct).ConfigureAwait(false);
-        return TypedResults.Created($"/api/tokens/{id}", new CreatedToken(id, name, granted, expires, ApiTokens.Format(id, secret)));
+        return (new CreatedToken(id, name, granted, expires, ApiTokens.Format(id, secret)), errors);
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeAsync(long id, ClaimsPrincipal user, TokenStore store, CancellationToken ct)
+    /// <summary>Revokes a token <paramref name="user"/> may see; false for anything else (someone else's token is as good as absent to a non-admin).</summary>
+    public static async Task<bool> RevokeAsync(long id, ClaimsPrincipal user, TokenStore store, CancellationToken ct)
     {
-        // Someone else's token is as good as absent to a non-admin: no hint that it exists.
         if (await store.FindAsync(id, ct).ConfigureAwait(false) is not { } token
             || (!user.IsInRole(Roles.Admin) && !string.Equals(token.Owner, user.Identity?.Name, StringComparison.OrdinalIgnoreCase)))
         {
-            return TypedResults.NotFound();
+            return false;
         }
 
         await store.RevokeAsync(id, ct).ConfigureAwait(false);
-        return TypedResults.NoContent();
+        return true;
     }
+
+    private static TokenEntry Entry(TokenRow row) => new(
+        row.Id, row.Name, row.Owner, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), At(row.CreatedMs)!.Value, At(row.ExpiresMs), At(row.RevokedMs), At(row.LastUsedMs));
+
+    private static DateTimeOffset? At(long? ms) => ms is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
 }

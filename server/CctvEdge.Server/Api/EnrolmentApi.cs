@@ -3,6 +3,7 @@ using CctvEdge.Plugins.Hosting;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
+using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CctvEdge.Server.Api;
@@ -12,14 +13,6 @@ internal sealed record EnrolmentCodeRequest(string? NodeId, int? ExpiresInHours,
 
 /// <summary>An issued code: the only time the code itself is shown.</summary>
 internal sealed record CreatedEnrolmentCode(long Id, string Code, string? NodeId, DateTimeOffset Expires, string Comment);
-
-/// <summary>A code as listed: its state, never the code.</summary>
-internal sealed record EnrolmentCodeView(long Id, string? NodeId, string Comment, string CreatedBy, DateTimeOffset Created, DateTimeOffset Expires, string State, DateTimeOffset? Used, string? UsedBy)
-{
-    public static EnrolmentCodeView From(EnrolmentCodeRow row, long nowMs) => new(
-        row.Id, row.NodeId, row.Comment, row.CreatedBy, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedMs), DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresMs),
-        row.State(nowMs), row.UsedMs is { } used ? DateTimeOffset.FromUnixTimeMilliseconds(used) : null, row.UsedBy);
-}
 
 /// <summary>
 /// Enrolment codes for the fleet hub (admins only): issue one for a node about to be installed, list them, revoke
@@ -34,8 +27,7 @@ internal static class EnrolmentApi
     {
         var codes = endpoints.MapGroup("/api/enrolment-codes").WithTags("Enrolment").RequireAuthorization(ApiScopes.AdminPolicy);
         codes.MapPost("", CreateAsync).WithSummary("Issue a one-time enrolment code; the code is in this answer only.").ProducesValidationProblem();
-        codes.MapGet("", async (EnrolmentStore store, TimeProvider clock, CancellationToken ct) =>
-            (await store.ListCodesAsync(ct)).Select(c => EnrolmentCodeView.From(c, clock.GetUtcNow().ToUnixTimeMilliseconds()))).WithSummary("Every enrolment code and its state (active, used, expired, revoked).");
+        codes.MapGet("", ListAsync).WithSummary("Every enrolment code and its state (active, used, expired, revoked).");
         codes.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, EnrolmentStore store, CancellationToken ct) =>
             await store.RevokeCodeAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Revoke an enrolment code that has not been used.");
         endpoints.MapDelete("/api/nodes/{nodeId}/credential", RevokeCredentialAsync).WithTags("Enrolment").RequireAuthorization(ApiScopes.AdminPolicy)
@@ -43,7 +35,16 @@ internal static class EnrolmentApi
         return endpoints;
     }
 
-    /// <summary>Issues a code (the API's and <c>cctvedge-server enrolment-code</c>'s path); null with the errors when the request is not valid.</summary>
+    /// <summary>Every code with its state, newest first (the API's and the fleet page's list).</summary>
+    public static async Task<IReadOnlyList<EnrolmentCodeEntry>> ListAsync(EnrolmentStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return (await store.ListCodesAsync(cancellationToken).ConfigureAwait(false)).Select(row => new EnrolmentCodeEntry(
+            row.Id, row.NodeId, row.Comment, row.CreatedBy, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedMs), DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresMs),
+            row.State(now), row.UsedMs is { } used ? DateTimeOffset.FromUnixTimeMilliseconds(used) : null, row.UsedBy)).ToList();
+    }
+
+    /// <summary>Issues a code (the API's, the fleet page's and <c>cctvedge-server enrolment-code</c>'s path); null with the errors when the request is not valid.</summary>
     public static async Task<(CreatedEnrolmentCode? Code, QueryErrors Errors)> IssueAsync(
         EnrolmentCodeRequest request, string createdBy, EnrolmentStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -78,14 +79,18 @@ internal static class EnrolmentApi
         return code is null ? errors.Problem("The enrolment code request is not valid.") : TypedResults.Created($"/api/enrolment-codes/{code.Id}", code);
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeCredentialAsync(string nodeId, EnrolmentStore store, SessionRegistry sessions, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> RevokeCredentialAsync(string nodeId, EnrolmentStore store, SessionRegistry sessions, CancellationToken ct) =>
+        await RevokeNodeAsync(nodeId, store, sessions, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    /// <summary>Revokes a node's credential and ends its session; false when it holds none (the API's and the fleet page's path).</summary>
+    public static async Task<bool> RevokeNodeAsync(string nodeId, EnrolmentStore store, SessionRegistry sessions, CancellationToken cancellationToken)
     {
-        if (!Identifier.IsValid(nodeId) || !await store.RevokeCredentialAsync(nodeId, ct))
+        if (!Identifier.IsValid(nodeId) || !await store.RevokeCredentialAsync(nodeId, cancellationToken).ConfigureAwait(false))
         {
-            return TypedResults.NotFound();
+            return false;
         }
 
         sessions.Disconnect(nodeId, $"Node '{nodeId}' had its credential revoked.");
-        return TypedResults.NoContent();
+        return true;
     }
 }

@@ -14,6 +14,9 @@ internal sealed class QueryErrors
 
     public IReadOnlyDictionary<string, string[]> Errors => _errors;
 
+    /// <summary>The errors in one line, for a page: "name must be ... expiresInDays must be ...".</summary>
+    public string Summary => string.Join(" ", _errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}"));
+
     /// <summary>The problem+json answer: 400 with an <c>errors</c> map of parameter name to messages.</summary>
     public IResult Problem(string title = "Some query parameters are not valid.") => TypedResults.ValidationProblem(_errors, title: title);
 

@@ -1,5 +1,6 @@
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
+using CctvEdge.Server.Audit;
 using CctvEdge.Server.Export;
 using CctvEdge.Server.Hosting.Grpc;
 using CctvEdge.Server.Live;
@@ -62,6 +63,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<EnrolmentStore>();
+        services.AddSingleton<AuditStore>();
         services.AddSingleton<EventQueries>();
         services.AddSingleton<ClipQueries>();
         services.AddSingleton<ReviewStore>();
@@ -126,6 +128,8 @@ internal static class ServerHostExtensions
         services.AddSingleton<IAccountService, AccountService>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<IUserAdmin, UserAdmin>();
+        services.AddScoped<IFleetAdmin, FleetAdmin>();
+        services.AddScoped<ITokenAdmin, TokenAdmin>();
         services.AddSingleton<IReviewQuery, ReviewQuery>();
         services.AddScoped<IReviewActions, ReviewActions>();
         services.AddSingleton<INotificationQuery, NotificationQuery>();
@@ -144,6 +148,8 @@ internal static class ServerHostExtensions
 
     public static WebApplication MapCctvEdgeServer(this WebApplication app)
     {
+        // Outside authentication and authorization, so calls they refuse are logged too (with the user they found).
+        app.UseAuditLog();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -156,6 +162,7 @@ internal static class ServerHostExtensions
         app.MapCameraConfigApi();
         app.MapEnrolmentApi();
         app.MapServerMetrics();
+        app.MapAuditApi();
         app.MapProcessorApi();
         app.MapZipExport();
         app.MapLiveStream();

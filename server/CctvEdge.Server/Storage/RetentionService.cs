@@ -10,6 +10,7 @@ namespace CctvEdge.Server.Storage;
 /// </summary>
 internal sealed partial class RetentionService(
     ClipStore store,
+    AuditStore audit,
     IOptionsMonitor<RetentionOptions> options,
     TimeProvider clock,
     ILogger<RetentionService> logger) : BackgroundService
@@ -37,6 +38,8 @@ internal sealed partial class RetentionService(
     {
         var settings = options.CurrentValue;
         var now = clock.GetUtcNow();
+        // The audit log keeps a year: long enough to answer "who changed this camera last spring".
+        await audit.DeleteBeforeAsync(now.AddDays(-365), cancellationToken).ConfigureAwait(false);
         var clips = (await store.StoredAsync(cancellationToken).ConfigureAwait(false)).ToList();
         var deleted = 0;
         foreach (var camera in clips.GroupBy(c => (c.NodeId, c.CameraId)))

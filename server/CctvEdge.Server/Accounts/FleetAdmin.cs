@@ -1,0 +1,56 @@
+using CctvEdge.Server.Api;
+using CctvEdge.Server.Audit;
+using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Sessions;
+using CctvEdge.Server.Storage;
+using CctvEdge.Web.Services;
+
+namespace CctvEdge.Server.Accounts;
+
+/// <summary>The fleet page's service: admins only, on the same paths as the REST API; every change is audited.</summary>
+internal sealed class FleetAdmin(EnrolmentStore enrolment, SessionRegistry sessions, AuditStore audit, CurrentUser current, ServerEndpoints endpoints, TimeProvider clock) : IFleetAdmin
+{
+    public string NodeAddress(string host) =>
+        $"{(endpoints.GrpcTls ? "https" : "http")}://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{endpoints.Grpc?.IPEndPoint?.Port ?? 5081}";
+
+    public async Task<IReadOnlyList<EnrolmentCodeEntry>> CodesAsync(CancellationToken cancellationToken)
+    {
+        await current.RequireAdminAsync().ConfigureAwait(false);
+        return await EnrolmentApi.ListAsync(enrolment, clock, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<(IssuedEnrolmentCode? Code, string? Problem)> IssueCodeAsync(string? nodeId, int hours, string? comment, CancellationToken cancellationToken)
+    {
+        var by = await current.RequireAdminAsync().ConfigureAwait(false);
+        var (code, errors) = await EnrolmentApi.IssueAsync(new EnrolmentCodeRequest(nodeId, hours, comment), by, enrolment, clock, cancellationToken).ConfigureAwait(false);
+        if (code is null)
+        {
+            return (null, errors.Summary);
+        }
+
+        await audit.PageChangeAsync(by, "issue enrolment code", $"code {code.Id}{(code.NodeId is null ? "" : $" for node {code.NodeId}")}", "issued").ConfigureAwait(false);
+        return (new IssuedEnrolmentCode(code.Id, code.Code, code.NodeId, code.Expires), null);
+    }
+
+    public async Task<bool> RevokeCodeAsync(long id, CancellationToken cancellationToken)
+    {
+        var by = await current.RequireAdminAsync().ConfigureAwait(false);
+        var revoked = await enrolment.RevokeCodeAsync(id, cancellationToken).ConfigureAwait(false);
+        await audit.PageChangeAsync(by, "revoke enrolment code", $"code {id}", revoked ? "revoked" : "not found").ConfigureAwait(false);
+        return revoked;
+    }
+
+    public async Task<bool> RevokeNodeAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        var by = await current.RequireAdminAsync().ConfigureAwait(false);
+        var revoked = await EnrolmentApi.RevokeNodeAsync(nodeId, enrolment, sessions, cancellationToken).ConfigureAwait(false);
+        await audit.PageChangeAsync(by, "revoke node credential", $"node {nodeId}", revoked ? "revoked" : "not enrolled").ConfigureAwait(false);
+        return revoked;
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> AuditAsync(int limit, string? actor, CancellationToken cancellationToken)
+    {
+        await current.RequireAdminAsync().ConfigureAwait(false);
+        return await AuditApi.EntriesAsync(audit, Math.Clamp(limit, 1, 1000), 0, actor, null, null, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CctvEdge.Harness;
+using Microsoft.Playwright;
+
+namespace CctvEdge.EndToEnd.Tests;
+
+/// <summary>The fleet page (enrolment codes, audit log) and the API tokens page, on a desktop and on a phone.</summary>
+public sealed partial class ReviewAppTests
+{
+    [Fact]
+    public async Task FleetPage_CodeIssuedInTheBrowser_EnrolsARealNode_ThenRevokedAndAudited()
+    {
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "fleet");
+        await Browser.WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=code-node] input, input[data-testid=code-node]").First.FillAsync("field-pi");
+        await page.Locator("[data-testid=code-comment] input, input[data-testid=code-comment]").First.FillAsync("barn Pi");
+        await page.ClickAsync("[data-testid=code-issue]");
+        var code = (await page.Locator("[data-testid=code-value]").InnerTextAsync()).Trim();
+        var command = await page.Locator("[data-testid=code-command]").InnerTextAsync();
+        Assert.Matches("^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$", code);
+        var server = Regex.Match(command, "--server (\\S+) --code").Groups[1].Value;
+        Assert.Equal(fixture.Network.Server.GrpcAddress.ToString().TrimEnd('/'), server);
+
+        // The command as the page shows it, run by the real agent.
+        using var data = new TempDirectory("cctvedge-enrol");
+        await using (var enrol = ChildProcess.StartDotnet("enrol", RepositoryPaths.NodeDll, ["enrol", "--server", server, "--code", code, "--Node:Id", "field-pi", "--Node:DataDirectory", data.Path], data.Path))
+        {
+            Assert.Equal(0, await enrol.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        Assert.True(File.Exists(Path.Combine(data.Path, "enrolment.json")));
+        await page.ReloadAsync();
+        await Browser.WaitInteractiveAsync(page);
+        var row = page.Locator("[data-testid=code][data-state=used]").Filter(new() { HasText = "field-pi" });
+        await Assertions.Expect(row.Locator("[data-testid=code-used-by]")).ToContainTextAsync("field-pi");
+        await row.Locator("[data-testid=node-revoke]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=fleet-done]")).ToContainTextAsync("field-pi's credential is revoked");
+
+        var audit = page.Locator("[data-testid=audit-entry]");
+        await Assertions.Expect(audit.Filter(new() { HasText = "revoke node credential" }).First).ToContainTextAsync("node field-pi");
+        await Assertions.Expect(audit.Filter(new() { HasText = "issue enrolment code" }).First.Locator("[data-testid=audit-via]")).ToHaveTextAsync("web");
+        await Browser.ScreenshotAsync(page, "fleet");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TokensPage_CreateUseAndRevoke_OnDesktopAndPhoneWithoutSidewaysScrolling(bool phone)
+    {
+        var name = phone ? "phone-script" : "desk-script";
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "tokens", phone);
+        await Browser.WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=token-name] input, input[data-testid=token-name]").First.FillAsync(name);
+        await page.ClickAsync("[data-testid=token-create]");
+        var token = (await page.Locator("[data-testid=token-value]").InnerTextAsync()).Trim();
+        Assert.StartsWith("cev_", token, StringComparison.Ordinal);
+        var row = page.Locator("[data-testid=token][data-state=active]").Filter(new() { HasText = name });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        Assert.False(await Browser.OverflowsSidewaysAsync(page), "the tokens page scrolls sideways");
+        await Browser.ScreenshotAsync(page, phone ? "tokens-phone" : "tokens");
+
+        using var script = new HttpClient { BaseAddress = fixture.Web };
+        script.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("api/events?limit=1")).StatusCode);
+
+        await row.Locator("[data-testid=token-revoke]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=token][data-state=revoked]").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("api/events?limit=1")).StatusCode);
+
+        // The fleet page, with its codes and audit log, fits the same screen.
+        await page.GotoAsync(new Uri(fixture.Web, "fleet").ToString());
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=audit-entry]").Filter(new() { HasText = "create API token" }).First).ToBeVisibleAsync();
+        Assert.False(await Browser.OverflowsSidewaysAsync(page), "the fleet page scrolls sideways");
+        await Browser.ScreenshotAsync(page, phone ? "fleet-phone" : "fleet-desktop");
+    }
+}

@@ -1,0 +1,46 @@
+namespace CctvEdge.Web.Services;
+
+/// <summary>One entry of the audit log: who changed what, when, and how.</summary>
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Via, string Action, string Target, string Outcome, string Remote);
+
+/// <summary>An enrolment code as listed (never the code itself once issued).</summary>
+public sealed record EnrolmentCodeEntry(long Id, string? NodeId, string Comment, string CreatedBy, DateTimeOffset Created, DateTimeOffset Expires, string State, DateTimeOffset? Used, string? UsedBy);
+
+/// <summary>A code just issued: the only time it is shown.</summary>
+public sealed record IssuedEnrolmentCode(long Id, string Code, string? NodeId, DateTimeOffset Expires);
+
+/// <summary>An API token as listed: never its secret.</summary>
+public sealed record TokenEntry(long Id, string Name, string Owner, IReadOnlyList<string> Scopes, DateTimeOffset Created, DateTimeOffset? Expires, DateTimeOffset? Revoked, DateTimeOffset? LastUsed);
+
+/// <summary>
+/// The fleet page's service (admins only): enrolment codes, node credentials and the audit log. Every change it makes
+/// is written to the audit log under the admin's name.
+/// </summary>
+public interface IFleetAdmin
+{
+    /// <summary>The address a node dials to enrol, for the command shown: this server's gRPC port on <paramref name="host"/> (the host the admin's browser reached).</summary>
+    string NodeAddress(string host);
+
+    Task<IReadOnlyList<EnrolmentCodeEntry>> CodesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Issues a code; the problem when the fields are not valid.</summary>
+    Task<(IssuedEnrolmentCode? Code, string? Problem)> IssueCodeAsync(string? nodeId, int hours, string? comment, CancellationToken cancellationToken);
+
+    Task<bool> RevokeCodeAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a node's credential and ends its session; false when it holds none.</summary>
+    Task<bool> RevokeNodeAsync(string nodeId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEntry>> AuditAsync(int limit, string? actor, CancellationToken cancellationToken);
+}
+
+/// <summary>The tokens page's service: a user's own API tokens (an admin's page lists everyone's).</summary>
+public interface ITokenAdmin
+{
+    Task<IReadOnlyList<TokenEntry>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates a token; its secret is in the answer only. The problem when the fields are not valid.</summary>
+    Task<(string? Token, string? Problem)> CreateAsync(string name, IReadOnlyList<string> scopes, int days, CancellationToken cancellationToken);
+
+    Task<bool> RevokeAsync(long id, CancellationToken cancellationToken);
+}
