@@ -22,25 +22,43 @@ public sealed partial class ReviewAppTests
         var server = Regex.Match(command, "--server (\\S+) --code").Groups[1].Value;
         Assert.Equal(fixture.Network.Server.GrpcAddress.ToString().TrimEnd('/'), server);
 
-        // The command as the page shows it, run by the real agent.
+        // The command as the page shows it, run by the real agent; the same code a second time is refused.
         using var data = new TempDirectory("cctvedge-enrol");
-        await using (var enrol = ChildProcess.StartDotnet("enrol", RepositoryPaths.NodeDll, ["enrol", "--server", server, "--code", code, "--Node:Id", "field-pi", "--Node:DataDirectory", data.Path], data.Path))
-        {
-            Assert.Equal(0, await enrol.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        }
-
+        string[] identity = ["--Node:Id", "field-pi", "--Node:DataDirectory", data.Path, "--Server:ReconnectMaxSeconds", "2"];
+        Assert.Equal(0, await RunNodeAsync(["enrol", "--server", server, "--code", code, .. identity], data.Path));
         Assert.True(File.Exists(Path.Combine(data.Path, "enrolment.json")));
+        using var other = new TempDirectory("cctvedge-enrol");
+        Assert.Equal(1, await RunNodeAsync(["enrol", "--server", server, "--code", code, "--Node:Id", "field-pi-2", "--Node:DataDirectory", other.Path], other.Path, "used already"));
+
+        // The enrolled agent connects with its credential alone (the server address comes from the enrolment too).
+        await using var agent = ChildProcess.StartDotnet("field-pi", RepositoryPaths.NodeDll, identity, data.Path);
+        await agent.WaitForLineAsync("Connected to " + Regex.Escape(server), TimeSpan.FromSeconds(60));
         await page.ReloadAsync();
         await Browser.WaitInteractiveAsync(page);
         var row = page.Locator("[data-testid=code][data-state=used]").Filter(new() { HasText = "field-pi" });
         await Assertions.Expect(row.Locator("[data-testid=code-used-by]")).ToContainTextAsync("field-pi");
         await row.Locator("[data-testid=node-revoke]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=fleet-done]")).ToContainTextAsync("field-pi's credential is revoked");
+        // The running agent is cut off at once and refused when it tries again.
+        await agent.WaitForLineAsync("refused this node \\(Unauthenticated: Node 'field-pi' had its credential revoked", TimeSpan.FromSeconds(60));
 
         var audit = page.Locator("[data-testid=audit-entry]");
         await Assertions.Expect(audit.Filter(new() { HasText = "revoke node credential" }).First).ToContainTextAsync("node field-pi");
         await Assertions.Expect(audit.Filter(new() { HasText = "issue enrolment code" }).First.Locator("[data-testid=audit-via]")).ToHaveTextAsync("web");
         await Browser.ScreenshotAsync(page, "fleet");
+    }
+
+    /// <summary>Runs <c>cctvedge-node</c> to its end; its exit code, after checking its output says <paramref name="expected"/>.</summary>
+    private static async Task<int> RunNodeAsync(string[] arguments, string workingDirectory, string? expected = null)
+    {
+        await using var node = ChildProcess.StartDotnet("node-command", RepositoryPaths.NodeDll, arguments, workingDirectory);
+        var exit = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        if (expected is not null)
+        {
+            Assert.Contains(expected, node.Output, StringComparison.Ordinal);
+        }
+
+        return exit;
     }
 
     [Theory]
