@@ -6,7 +6,10 @@ namespace CctvEdge.Plugins.Hosting.Tests;
 public sealed class PluginRunnerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    // A start that never ends fails after 0.3 s; the other tests allow a start 10 s, because a first exception can take
+    // longer than 0.3 s on a loaded CI machine (loading the runtime's resources), and a drain 0.3 s.
     private static readonly LifecycleLimits Quick = new(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300));
+    private static readonly LifecycleLimits QuickDrain = new(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300));
 
     [Fact]
     public async Task StartAsync_PluginStarts_RunningAfterRun()
@@ -47,7 +50,7 @@ public sealed class PluginRunnerTests
     public async Task StartAsync_NeverFinishes_FailedAfterStartTimeoutAndNotDisposed()
     {
         var plugin = new FakePlugin();
-        await using var runner = Runner();
+        await using var runner = Runner(lifecycle: Quick);
 
         var started = await runner.StartAsync(
                 async stop =>
@@ -230,7 +233,7 @@ public sealed class PluginRunnerTests
     }
 
     private static PluginRunner<IFakePlugin> Runner(CallLimits? limits = null, LifecycleLimits? lifecycle = null) =>
-        new("Fake plugin", "a test restart reclaims it.", limits ?? new CallLimits(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), NullLogger.Instance, lifecycle ?? Quick);
+        new("Fake plugin", "a test restart reclaims it.", limits ?? new CallLimits(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), NullLogger.Instance, lifecycle ?? QuickDrain);
 
     private static async Task<PluginRunner<IFakePlugin>> RunningAsync(FakePlugin plugin, CallLimits? limits = null, LifecycleLimits? lifecycle = null)
     {
