@@ -38,6 +38,12 @@ public sealed class PluginDirectoryWatcher : IDisposable
 
         foreach (var folder in Directory.GetDirectories(directory))
         {
+            // Dot folders are not plugins: a rollout stages the new version and keeps the previous one in them.
+            if (Path.GetFileName(folder).StartsWith('.'))
+            {
+                continue;
+            }
+
             try
             {
                 folders[Path.GetFullPath(folder)] = Fingerprint(folder);

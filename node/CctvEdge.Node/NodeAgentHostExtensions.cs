@@ -103,6 +103,7 @@ internal static class NodeAgentHostExtensions
         services.AddHostedService<DiskGuard>();
 
         services.AddSingleton<ServerConnection>();
+        services.AddSingleton<PluginInstaller>();
         services.AddSingleton<ResultDelivery>();
         services.AddSingleton<UploadStatus>();
         services.AddSingleton<NodeStatusCollector>();

@@ -77,6 +77,62 @@ public sealed class FleetConfigTests(ITestOutputHelper output)
         Assert.Equal("deactivated", await CameraStateAsync(network, "yard"));
     }
 
+    [Fact]
+    public async Task PluginRolledOutThroughApi_RunningNodeSwapsItIn_ThenRolledBack()
+    {
+        await using var network = await DemoNetwork.StartAsync();
+        var http = network.Http;
+        await Eventually.TrueAsync(async () => (await http.GetAsync("api/nodes/e2e-node/plugins")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the node's plugins to be reported");
+        var original = await Eventually.GetAsync<string>(async () => await MotionAsync(network, "installed") is { } m && m.GetProperty("state").GetString() == "running" ? m.GetProperty("version").GetString() : null, Soon, "the motion plugin to run");
+        using var work = new TempDirectory("cctvedge-package");
+
+        // The built-in motion plugin, as a plugin author would ship a new version of it: its folder, zipped.
+        var folder = Path.Combine(work.Path, "motion");
+        DemoNetwork.CopyDirectory(RepositoryPaths.NodePluginsDirectory + "/motion", folder);
+        var manifest = Path.Combine(folder, "plugin.json");
+        var originalZip = Path.Combine(work.Path, "motion-original.zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(folder, originalZip);
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace($"\"{original}\"", "\"9.9.9-rollout\"", StringComparison.Ordinal));
+        var newZip = Path.Combine(work.Path, "motion-new.zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(folder, newZip);
+
+        var rolledOut = DateTimeOffset.UtcNow;
+        await RollOutAsync(network, newZip);
+        output.WriteLine($"plugin rolled out and running its new version after {(DateTimeOffset.UtcNow - rolledOut).TotalSeconds:0.0} s");
+        Assert.Equal("9.9.9-rollout", (await MotionAsync(network, "instances"))!.Value.GetProperty("version").GetString());
+        Assert.True(Directory.Exists(Path.Combine(network.PluginsDirectory, ".previous-motion")));
+        Assert.False(network.Node.HasExited);
+
+        // Rolling back is rolling out the earlier package.
+        await RollOutAsync(network, originalZip);
+        Assert.Equal(original, (await MotionAsync(network, "installed"))!.Value.GetProperty("version").GetString());
+        var rollouts = await http.GetFromJsonAsync<JsonElement[]>("api/plugin-rollouts?node=e2e-node");
+        Assert.Equal(["installed", "installed"], rollouts!.Select(r => r.GetProperty("state").GetString()));
+    }
+
+    /// <summary>Uploads a package, rolls it out to the node and waits until the node runs its version.</summary>
+    private static async Task RollOutAsync(DemoNetwork network, string zip)
+    {
+        using var content = new ByteArrayContent(await File.ReadAllBytesAsync(zip));
+        using var uploaded = await network.Http.PostAsync("api/plugin-packages", content);
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var package = await uploaded.Content.ReadFromJsonAsync<JsonElement>();
+        using var started = await network.Http.PostAsJsonAsync("api/plugin-rollouts", new { packageId = package.GetProperty("id").GetString(), nodes = new[] { "e2e-node" } });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var rollout = (await started.Content.ReadFromJsonAsync<JsonElement[]>())![0].GetProperty("id").GetInt64();
+        var version = package.GetProperty("version").GetString();
+        var state = await Eventually.GetAsync<string>(
+            async () => (await network.Http.GetFromJsonAsync<JsonElement[]>("api/plugin-rollouts?node=e2e-node"))!.Single(r => r.GetProperty("id").GetInt64() == rollout) is var r
+                && r.GetProperty("state").GetString() is "installed" or "failed" ? $"{r.GetProperty("state").GetString()} {r.GetProperty("error").GetString()}" : null,
+            TimeSpan.FromSeconds(90),
+            $"rollout {rollout} to finish");
+        Assert.Equal("installed ", state);
+        await Eventually.TrueAsync(async () => (await MotionAsync(network, "instances"))?.GetProperty("version").GetString() == version, Soon, $"the camera's motion instance to run {version}");
+    }
+
+    private static async Task<JsonElement?> MotionAsync(DemoNetwork network, string list) =>
+        (await network.Http.GetFromJsonAsync<JsonElement>("api/nodes/e2e-node/plugins")).GetProperty(list).EnumerateArray().Cast<JsonElement?>().FirstOrDefault(p => p!.Value.GetProperty("id").GetString() == "motion");
+
     /// <summary>
     /// Health as Prometheus scrapes it: the node's own endpoint shows the new camera's frame rate and its motion
     /// plugin's call times; the server's shows the camera as its node reported it.

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
+using CctvEdge.Node.Plugins;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -22,7 +23,8 @@ internal sealed class SessionSender(
     SessionState state,
     TimeSpan heartbeatInterval,
     LiveStreamer live,
-    CentralConfigApplier configs)
+    CentralConfigApplier configs,
+    PluginInstaller installer)
 {
     private const int BatchSize = 200;
     // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
@@ -34,9 +36,10 @@ internal sealed class SessionSender(
     private readonly Dictionary<string, long> _sentSnapshotVersions = [];
     private readonly HashSet<string> _requestedSnapshots = [];
 
-    // Configuration pushes are applied in order by their own loop, so a slow one (it is saved with fsync) never
-    // holds up the acks and commands behind it.
+    // Configuration pushes and plugin installs are carried out in order by loops of their own, so a slow one (a
+    // configuration is saved with fsync, a package downloaded) never holds up the acks and commands behind it.
     private readonly Channel<Command> _configs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Command> _installs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _heartbeatNow;
 
     public void Wake() => _wake.Set();
@@ -68,6 +71,9 @@ internal sealed class SessionSender(
             case Command.KindOneofCase.ApplyConfig:
                 _configs.Writer.TryWrite(command);
                 return;
+            case Command.KindOneofCase.InstallPlugin:
+                _installs.Writer.TryWrite(command);
+                return;
             default:
                 reply.Ok = false;
                 reply.Error = $"This node does not know the command {command.KindCase}.";
@@ -80,7 +86,8 @@ internal sealed class SessionSender(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var applying = ApplyConfigsAsync(cancellationToken);
+        var applying = CarryOutInOrderAsync(_configs, (command, _) => Task.FromResult(configs.Apply(command.ApplyConfig)), cancellationToken);
+        var installing = CarryOutInOrderAsync(_installs, (command, ct) => installer.InstallAsync(command.InstallPlugin, ct), cancellationToken);
         outbox.Appended += Wake;
         live.ChunkReady += Wake;
         foreach (var camera in runtime.Cameras)
@@ -120,7 +127,8 @@ internal sealed class SessionSender(
         finally
         {
             _configs.Writer.TryComplete();
-            await applying.ConfigureAwait(false);
+            _installs.Writer.TryComplete();
+            await Task.WhenAll(applying, installing).ConfigureAwait(false);
             outbox.Appended -= Wake;
             live.ChunkReady -= Wake;
             live.StopAll();
@@ -131,14 +139,17 @@ internal sealed class SessionSender(
         }
     }
 
-    /// <summary>Applies pushed configurations one after another and queues each reply; a change is followed by a heartbeat at once, carrying the new camera set.</summary>
-    private async Task ApplyConfigsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Carries out commands one after another and queues each reply (the problem, or ok for null); a success is followed
+    /// by a heartbeat at once, carrying the new camera set or plugins.
+    /// </summary>
+    private async Task CarryOutInOrderAsync(Channel<Command> commands, Func<Command, CancellationToken, Task<string?>> carryOut, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var command in _configs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var command in commands.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var refused = configs.Apply(command.ApplyConfig);
+                var refused = await carryOut(command, cancellationToken).ConfigureAwait(false);
                 _heartbeatNow |= refused is null;
                 _replies.Enqueue(new NodeMessage { CommandReply = new CommandReply { CommandId = command.CommandId, Ok = refused is null, Error = refused ?? "" } });
                 Wake();

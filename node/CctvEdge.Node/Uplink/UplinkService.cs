@@ -1,4 +1,5 @@
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Plugins;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
@@ -22,6 +23,7 @@ internal sealed partial class UplinkService(
     ResultDelivery delivery,
     LiveStreamer live,
     CentralConfigApplier configs,
+    PluginInstaller installer,
     IOptions<ServerConnectionOptions> options,
     ILogger<UplinkService> logger) : BackgroundService
 {
@@ -103,7 +105,7 @@ internal sealed partial class UplinkService(
 
         var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
-        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs);
+        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs, installer);
         var sending = sender.RunAsync(session.Token);
         var receiving = ReceiveAsync(call.ResponseStream, state, sender, session.Token);
         var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);

@@ -64,6 +64,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<TokenStore>();
         services.AddSingleton<EnrolmentStore>();
         services.AddSingleton<AuditStore>();
+        services.AddSingleton<PluginPackageStore>();
         services.AddSingleton<EventQueries>();
         services.AddSingleton<ClipQueries>();
         services.AddSingleton<ReviewStore>();
@@ -114,6 +115,7 @@ internal static class ServerHostExtensions
         services.AddServerProcessors(builder.Configuration);
         services.AddSingleton<NodeAuthenticator>();
         services.AddSingleton<NodeEnrolment>();
+        services.AddSingleton<PluginRollouts>();
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ConfigSync>();
@@ -163,6 +165,7 @@ internal static class ServerHostExtensions
         app.MapEnrolmentApi();
         app.MapServerMetrics();
         app.MapAuditApi();
+        app.MapPluginRolloutApi();
         app.MapProcessorApi();
         app.MapZipExport();
         app.MapLiveStream();

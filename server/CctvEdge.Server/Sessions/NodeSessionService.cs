@@ -23,6 +23,7 @@ internal sealed partial class NodeSessionService(
     NodeAuthenticator authenticator,
     NodeEnrolment enrolment,
     ConfigSync configs,
+    PluginRollouts rollouts,
     ServerMetrics metrics,
     IOptions<ServerOptions> options,
     TimeProvider clock,
@@ -38,6 +39,9 @@ internal sealed partial class NodeSessionService(
 
     public override Task<EnrolReply> Enrol(EnrolRequest request, ServerCallContext context) =>
         enrolment.EnrolAsync(request, context.Peer, context.CancellationToken);
+
+    public override async Task DownloadPlugin(PluginDownload request, IServerStreamWriter<PluginPackageChunk> responseStream, ServerCallContext context) =>
+        await rollouts.DownloadAsync(await authenticator.AuthenticateAsync(context).ConfigureAwait(false), request, responseStream, context.CancellationToken).ConfigureAwait(false);
 
     public override async Task Connect(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<ServerMessage> responseStream, ServerCallContext context)
     {
@@ -65,6 +69,7 @@ internal sealed partial class NodeSessionService(
             live.NodeConnected(hello.NodeId);
             metrics.NodeConnected(hello.NodeId);
             await configs.NodeConnectedAsync(hello, session.Token).ConfigureAwait(false);
+            await rollouts.NodeConnectedAsync(hello.NodeId, session.Token).ConfigureAwait(false);
             var reading = ReadMessagesAsync(requestStream, session);
             // A failing writer (the node stopped reading) must end the call as surely as a failing reader.
             await Task.WhenAny(reading, session.Writer).ConfigureAwait(false);
@@ -212,7 +217,8 @@ internal sealed partial class NodeSessionService(
                     break;
                 case NodeMessage.BodyOneofCase.CommandReply:
                     LogCommandReply(logger, nodeId, message.CommandReply.CommandId, message.CommandReply.Ok, message.CommandReply.Error);
-                    if (!await configs.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false))
+                    if (!await configs.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false)
+                        && !await rollouts.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false))
                     {
                         live.CommandReplied(nodeId, message.CommandReply);
                     }
