@@ -52,7 +52,7 @@ internal sealed class InProcessServer : IAsyncDisposable
     public static Task<InProcessServer> StartAsync(params string[] extraArgs) => StartAsync(createAdmin: true, extraArgs);
 
     /// <summary>Starts the server as on its first run: no users, <see cref="Http"/> not signed in.</summary>
-    public static Task<InProcessServer> StartFirstRunAsync() => StartAsync(createAdmin: false, []);
+    public static Task<InProcessServer> StartFirstRunAsync(params string[] extraArgs) => StartAsync(createAdmin: false, extraArgs);
 
     private static async Task<InProcessServer> StartAsync(bool createAdmin, string[] extraArgs)
     {

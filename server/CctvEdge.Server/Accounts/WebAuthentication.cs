@@ -1,8 +1,10 @@
+using CctvEdge.Server.Hosting;
 using CctvEdge.Web;
 using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Accounts;
 
@@ -42,6 +44,9 @@ internal static class WebAuthentication
                 OnValidatePrincipal = ValidateAsync,
             };
         });
+        // Over HTTPS the cookie is Secure: a browser never sends it over plain HTTP (a proxy, a downgrade).
+        services.AddOptions<CookieAuthenticationOptions>(UserPrincipal.Scheme).Configure<IOptions<ServerOptions>>((cookie, server) =>
+            cookie.Cookie.SecurePolicy = server.Value.WebTls.Enabled ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()).AddApiPolicies();
         return services;
     }

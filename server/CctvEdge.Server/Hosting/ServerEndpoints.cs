@@ -16,9 +16,12 @@ internal sealed class ServerEndpoints
     /// <summary>Whether the gRPC port speaks TLS (Server:Tls:Enabled).</summary>
     public bool GrpcTls { get; set; }
 
+    /// <summary>Whether the web port speaks HTTPS (Server:WebTls:Enabled).</summary>
+    public bool WebTls { get; set; }
+
     public string GrpcAddress => Address(Grpc, GrpcTls);
 
-    public string WebAddress => Address(Web, tls: false);
+    public string WebAddress => Address(Web, WebTls);
 
     private static string Address(ListenOptions? listen, bool tls) =>
         listen?.IPEndPoint is { } endpoint

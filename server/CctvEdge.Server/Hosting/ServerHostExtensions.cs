@@ -86,15 +86,21 @@ internal static class ServerHostExtensions
             // gRPC transport (issue 3): HTTP/2 only, TLS when Server:Tls:Enabled (certificate file or generated CA).
             kestrel.Listen(options.ResolvedBindAddress, options.GrpcPort, listen =>
             {
-                listen.UseGrpcTransport(options.Tls, options.TlsDirectory);
+                listen.UseGrpcTransport(options.Tls, options.TlsDirectory, options.WebTls.Hostnames);
                 endpoints.Grpc = listen;
                 endpoints.GrpcTls = options.Tls.Enabled;
             });
             kestrel.Listen(options.ResolvedBindAddress, options.WebPort, listen =>
             {
                 // Browsers speak HTTP/2 only over TLS; on cleartext the web port is HTTP/1.1.
-                listen.Protocols = HttpProtocols.Http1;
+                listen.Protocols = options.WebTls.Enabled ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+                if (options.WebTls.Enabled)
+                {
+                    listen.UseHttps(ServerCertificates.Load(options.WebTls, options.TlsDirectory, options.Tls.Hostnames));
+                }
+
                 endpoints.Web = listen;
+                endpoints.WebTls = options.WebTls.Enabled;
             });
             // Keepalive pings notice dead nodes (a 4G link that vanished); windows sized for uploads (Server:Http2).
             kestrel.ConfigureGrpcHttp2(options.Http2);

@@ -10,7 +10,7 @@ internal sealed class ServerOptions
 {
     public const string Section = "Server";
 
-    /// <summary>The address both ports bind to: 0.0.0.0 for other machines (the web port is plain HTTP: put a TLS proxy in front).</summary>
+    /// <summary>The address both ports bind to: 0.0.0.0 for other machines (with Server:WebTls, or a TLS proxy in front of the web port).</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
     /// <summary>The gRPC port nodes dial (HTTP/2 only); 0 picks a free one.</summary>
@@ -48,6 +48,12 @@ internal sealed class ServerOptions
 
     /// <summary>TLS for the gRPC port (<c>Server:Tls</c>); off by default (h2c).</summary>
     public GrpcTlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// HTTPS for the web port (<c>Server:WebTls</c>, the same keys as <c>Server:Tls</c>): a given certificate, or the
+    /// generated CA's server certificate that the gRPC port uses too. Sign-in cookies are then Secure.
+    /// </summary>
+    public GrpcTlsOptions WebTls { get; set; } = new();
 
     /// <summary>HTTP/2 keepalive pings and receive windows for the gRPC port (<c>Server:Http2</c>).</summary>
     public GrpcHttp2Options Http2 { get; set; } = new();
@@ -103,6 +109,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         }
 
         errors.AddRange(options.Tls.Validate("Server:Tls"));
+        errors.AddRange(options.WebTls.Validate("Server:WebTls"));
         errors.AddRange(options.Http2.Validate("Server:Http2"));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -26,7 +26,7 @@ internal static class GrpcKestrelExtensions
     /// Without a certificate file, a CA and server certificate are generated under <paramref name="generatedDirectory"/>
     /// on first run (<c>ca.crt</c> is what clients pin) and reused after.
     /// </summary>
-    public static ListenOptions UseGrpcTransport(this ListenOptions listen, GrpcTlsOptions options, string generatedDirectory)
+    public static ListenOptions UseGrpcTransport(this ListenOptions listen, GrpcTlsOptions options, string generatedDirectory, IEnumerable<string>? sharedHostnames = null)
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,7 +34,7 @@ internal static class GrpcKestrelExtensions
         listen.Protocols = HttpProtocols.Http2;
         if (options.Enabled)
         {
-            listen.UseHttps(ServerCertificates.Load(options, generatedDirectory));
+            listen.UseHttps(ServerCertificates.Load(options, generatedDirectory, sharedHostnames));
         }
 
         return listen;

@@ -13,8 +13,10 @@ internal static class ServerCertificates
     /// <summary>A generated certificate is re-issued when it has less than this left.</summary>
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
 
-    public static X509Certificate2 Load(GrpcTlsOptions options, string generatedDirectory) =>
-        options.CertificatePath.Length > 0 ? LoadFile(options) : LoadOrCreate(generatedDirectory, options);
+    /// <param name="sharedHostnames">Names the generated certificate covers besides the options' own: both ports share
+    /// one generated certificate, so each asks for the names of both, or they would re-issue it in turn.</param>
+    public static X509Certificate2 Load(GrpcTlsOptions options, string generatedDirectory, IEnumerable<string>? sharedHostnames = null) =>
+        options.CertificatePath.Length > 0 ? LoadFile(options) : LoadOrCreate(generatedDirectory, options, sharedHostnames ?? []);
 
     private static X509Certificate2 LoadFile(GrpcTlsOptions options)
     {
@@ -32,10 +34,10 @@ internal static class ServerCertificates
         return Persisted(pem);
     }
 
-    private static X509Certificate2 LoadOrCreate(string directory, GrpcTlsOptions options)
+    private static X509Certificate2 LoadOrCreate(string directory, GrpcTlsOptions options, IEnumerable<string> sharedHostnames)
     {
         Directory.CreateDirectory(directory);
-        var names = new[] { "localhost", "127.0.0.1", "::1", Environment.MachineName }.Concat(options.Hostnames).ToList();
+        var names = new[] { "localhost", "127.0.0.1", "::1", Environment.MachineName }.Concat(options.Hostnames).Concat(sharedHostnames).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var caPath = Path.Combine(directory, CaCertificateFile);
         var caKeyPath = Path.Combine(directory, CaKeyFile);
         using var ca = File.Exists(caPath) && File.Exists(caKeyPath)
