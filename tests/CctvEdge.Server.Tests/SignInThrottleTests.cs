@@ -1,40 +1,58 @@
+using CctvEdge.Harness;
 using CctvEdge.Server.Accounts;
+using CctvEdge.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CctvEdge.Server.Tests;
 
-public sealed class SignInThrottleTests
+/// <summary>The sign-in lock per user name and client address, over a real database file.</summary>
+public sealed class SignInThrottleTests : IAsyncLifetime
 {
+    private const string Here = "192.0.2.10";
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
+    private readonly TempDirectory _temp = new("cctvedge-throttle");
+    private SqliteDatabase _database = null!;
+    private SignInThrottle _throttle = null!;
 
-    [Fact]
-    public void Failed_FifthFailureInARow_LocksThirtySecondsThenDoubles()
+    public async Task InitializeAsync()
     {
-        var throttle = new SignInThrottle(_clock);
-        for (var i = 1; i < SignInThrottle.FreeFailures; i++)
-        {
-            Assert.Null(throttle.Failed("admin"));
-        }
+        _database = await OpenAsync();
+        _throttle = new SignInThrottle(_database, _clock);
+    }
 
-        Assert.Null(throttle.LockedFor("admin"));
-        Assert.Equal(TimeSpan.FromSeconds(30), throttle.Failed("admin"));
-        Assert.Equal(TimeSpan.FromSeconds(30), throttle.LockedFor("ADMIN"));
-
-        _clock.Advance(TimeSpan.FromSeconds(31));
-        Assert.Null(throttle.LockedFor("admin"));
-        Assert.Equal(TimeSpan.FromSeconds(60), throttle.Failed("admin"));
-        _clock.Advance(TimeSpan.FromSeconds(61));
-        Assert.Equal(TimeSpan.FromSeconds(120), throttle.Failed("admin"));
+    public Task DisposeAsync()
+    {
+        _temp.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]
-    public void Failed_ManyTimes_LockNeverLongerThanFifteenMinutes()
+    public async Task Failed_FifthFailureInARow_LocksThirtySecondsThenDoubles()
     {
-        var throttle = new SignInThrottle(_clock);
+        for (var i = 1; i < SignInThrottle.FreeFailures; i++)
+        {
+            Assert.Null(await FailAsync("admin"));
+        }
+
+        Assert.Null(await _throttle.LockedForAsync("admin", Here, default));
+        Assert.Equal(TimeSpan.FromSeconds(30), await FailAsync("admin"));
+        Assert.Equal(TimeSpan.FromSeconds(30), await _throttle.LockedForAsync("ADMIN", Here, default));
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Null(await _throttle.LockedForAsync("admin", Here, default));
+        Assert.Equal(TimeSpan.FromSeconds(60), await FailAsync("admin"));
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(TimeSpan.FromSeconds(120), await FailAsync("admin"));
+    }
+
+    [Fact]
+    public async Task Failed_ManyTimes_LockNeverLongerThanFifteenMinutes()
+    {
         TimeSpan? locked = null;
         for (var i = 0; i < 40; i++)
         {
-            locked = throttle.Failed("admin");
+            locked = await FailAsync("admin");
             _clock.Advance(TimeSpan.FromHours(1));
         }
 
@@ -42,30 +60,52 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
-    public void Succeeded_AfterFailures_CountStartsAgain()
+    public async Task Succeeded_AfterFailures_CountStartsAgain()
     {
-        var throttle = new SignInThrottle(_clock);
         for (var i = 1; i < SignInThrottle.FreeFailures; i++)
         {
-            throttle.Failed("admin");
+            await FailAsync("admin");
         }
 
-        throttle.Succeeded("admin");
+        await _throttle.SucceededAsync("admin", Here, default);
 
-        Assert.Null(throttle.Failed("admin"));
-        Assert.Null(throttle.LockedFor("admin"));
+        Assert.Null(await FailAsync("admin"));
+        Assert.Null(await _throttle.LockedForAsync("admin", Here, default));
     }
 
     [Fact]
-    public void Failed_OneName_OtherNamesUnaffected()
+    public async Task Locked_OneNameFromOneAddress_OtherNamesAndAddressesUnaffected()
     {
-        var throttle = new SignInThrottle(_clock);
         for (var i = 0; i < SignInThrottle.FreeFailures; i++)
         {
-            throttle.Failed("admin");
+            await FailAsync("admin");
         }
 
-        Assert.NotNull(throttle.LockedFor("admin"));
-        Assert.Null(throttle.LockedFor("viewer"));
+        Assert.NotNull(await _throttle.LockedForAsync("admin", Here, default));
+        Assert.Null(await _throttle.LockedForAsync("viewer", Here, default));
+        Assert.Null(await _throttle.LockedForAsync("admin", "198.51.100.7", default));
+    }
+
+    [Fact]
+    public async Task Locked_SurvivesARestart()
+    {
+        for (var i = 0; i < SignInThrottle.FreeFailures; i++)
+        {
+            await FailAsync("admin");
+        }
+
+        // A new server process: a new database handle and throttle on the same file.
+        var restarted = new SignInThrottle(await OpenAsync(), _clock);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), await restarted.LockedForAsync("admin", Here, default));
+    }
+
+    private Task<TimeSpan?> FailAsync(string name) => _throttle.FailedAsync(name, Here, default);
+
+    private async Task<SqliteDatabase> OpenAsync()
+    {
+        var database = new SqliteDatabase(_temp.Combine("cctvedge.db"), NullLogger.Instance);
+        await database.MigrateAsync(typeof(SignInThrottle).Assembly, "CctvEdge.Server.Storage.Schema.", CancellationToken.None);
+        return database;
     }
 }

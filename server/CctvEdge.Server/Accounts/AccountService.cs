@@ -16,10 +16,11 @@ internal sealed partial class AccountService(UserStore users, SignInThrottle thr
 
     public Task<bool> HasUsersAsync(CancellationToken cancellationToken) => users.AnyAsync(cancellationToken);
 
-    public async Task<SignInAttempt> VerifyAsync(string name, string password, CancellationToken cancellationToken)
+    public async Task<SignInAttempt> VerifyAsync(string name, string password, string clientAddress, CancellationToken cancellationToken)
     {
         name ??= "";
-        if (throttle.LockedFor(name) is { } locked)
+        clientAddress ??= "";
+        if (await throttle.LockedForAsync(name, clientAddress, cancellationToken).ConfigureAwait(false) is { } locked)
         {
             return new SignInAttempt(null, locked);
         }
@@ -32,11 +33,11 @@ internal sealed partial class AccountService(UserStore users, SignInThrottle thr
         }
         else if (Hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "") is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded)
         {
-            throttle.Succeeded(name);
+            await throttle.SucceededAsync(name, clientAddress, cancellationToken).ConfigureAwait(false);
             return new SignInAttempt(ToSignedIn(user));
         }
 
-        return new SignInAttempt(null, throttle.Failed(name));
+        return new SignInAttempt(null, await throttle.FailedAsync(name, clientAddress, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<(SignedInUser? User, AccountProblem? Problem)> CreateFirstAdminAsync(string name, string password, CancellationToken cancellationToken)

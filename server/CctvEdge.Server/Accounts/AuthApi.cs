@@ -49,7 +49,7 @@ internal static class AuthApi
     /// <summary>204 with the cookie; 401 for wrong credentials; 429 with Retry-After while the name is locked.</summary>
     private static async Task<Results<NoContent, UnauthorizedHttpResult, ProblemHttpResult>> SignInAsync(Credentials credentials, IAccountService accounts, HttpContext http, CancellationToken ct)
     {
-        var attempt = await accounts.VerifyAsync(credentials.Name, credentials.Password, ct);
+        var attempt = await accounts.VerifyAsync(credentials.Name, credentials.Password, http.Connection.RemoteIpAddress?.ToString() ?? "", ct);
         if (attempt.User is null)
         {
             if (attempt.LockedFor is not { } locked)

@@ -25,7 +25,7 @@ public sealed record SignInAttempt(SignedInUser? User, TimeSpan? LockedFor = nul
     public string? Problem => User is not null
         ? null
         : LockedFor is { } wait
-            ? $"Too many failed sign-ins for this user name. Try again in {Math.Ceiling(wait.TotalSeconds):0} s."
+            ? $"Too many failed sign-ins for this user name from here. Try again in {Math.Ceiling(wait.TotalSeconds):0} s."
             : "Wrong user name or password.";
 }
 
@@ -35,8 +35,8 @@ public interface IAccountService
     /// <summary>False on the first run, until the admin is created.</summary>
     Task<bool> HasUsersAsync(CancellationToken cancellationToken);
 
-    /// <summary>The user when the password matches and the name is not locked by repeated failures.</summary>
-    Task<SignInAttempt> VerifyAsync(string name, string password, CancellationToken cancellationToken);
+    /// <summary>The user when the password matches and the name is not locked by repeated failures from <paramref name="clientAddress"/>.</summary>
+    Task<SignInAttempt> VerifyAsync(string name, string password, string clientAddress, CancellationToken cancellationToken);
 
     /// <summary>Creates the first admin; refused once any user exists.</summary>
     Task<(SignedInUser? User, AccountProblem? Problem)> CreateFirstAdminAsync(string name, string password, CancellationToken cancellationToken);
