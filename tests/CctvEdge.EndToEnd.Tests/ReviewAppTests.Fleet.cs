@@ -13,6 +13,17 @@ public sealed partial class ReviewAppTests
     {
         var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "fleet");
         await Browser.WaitInteractiveAsync(page);
+
+        // The running demo node's health, then it is put in a site and listed under it.
+        var card = page.Locator("[data-testid=fleet-node][data-node-id=e2e-node]");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-online", "true");
+        await Assertions.Expect(card.Locator("[data-testid=fleet-plugins]")).ToContainTextAsync("motion ");
+        await Assertions.Expect(card.Locator("[data-testid=fleet-clock]")).ToHaveTextAsync("clock in step");
+        await Assertions.Expect(card.Locator("[data-testid=fleet-config]")).ToContainTextAsync("configuration version 1");
+        await card.Locator("[data-testid=fleet-site] input, input[data-testid=fleet-site]").First.FillAsync("Yard field");
+        await card.Locator("[data-testid=fleet-site-set]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=fleet-site-name]").First).ToHaveTextAsync("Yard field");
+
         await page.Locator("[data-testid=code-node] input, input[data-testid=code-node]").First.FillAsync("field-pi");
         await page.Locator("[data-testid=code-comment] input, input[data-testid=code-comment]").First.FillAsync("barn Pi");
         await page.ClickAsync("[data-testid=code-issue]");

@@ -142,6 +142,18 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
         return await connection.QuerySingleAsync<(long, long)>("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM clips").ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// When the oldest result or clip still waiting for the server was made (both live in the outbox database); null
+    /// when nothing waits. The fleet page shows its age: a backlog that only grows older is a link that is down.
+    /// </summary>
+    public async Task<DateTimeOffset?> OldestWaitingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var oldest = await connection.ExecuteScalarAsync<long?>(
+            "SELECT MIN(at) FROM (SELECT (SELECT created_ms FROM results ORDER BY sequence LIMIT 1) AS at UNION ALL SELECT MIN(created_ms) FROM clips)").ConfigureAwait(false);
+        return oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
     /// <summary>Forgets a clip (uploaded, or dropped by the disk guard) and deletes its file.</summary>
     public async Task RemoveAsync(PendingClip clip, CancellationToken cancellationToken)
     {

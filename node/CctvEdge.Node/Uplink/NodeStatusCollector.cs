@@ -23,6 +23,7 @@ internal sealed class NodeStatusCollector(
     public const uint ProtocolVersion = 1;
     public static readonly string AgentVersion = typeof(NodeStatusCollector).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    private readonly CpuTemperature _temperature = new();
     private TimeSpan _lastCpu;
     private DateTimeOffset _lastSample = DateTimeOffset.MinValue;
     private int _sentCatalogGeneration = -1;
@@ -102,6 +103,16 @@ internal sealed class NodeStatusCollector(
             LostClips = (ulong)uploads.LostClips,
         };
         FillResources(heartbeat, now);
+        if (_temperature.Read() is { } celsius)
+        {
+            heartbeat.CpuTemperatureCelsius = celsius;
+        }
+
+        if (await clips.OldestWaitingAsync(cancellationToken).ConfigureAwait(false) is { } oldest)
+        {
+            heartbeat.OldestPendingAt = Timestamp.FromDateTimeOffset(oldest);
+        }
+
         var configured = runtime.Configured;
         heartbeat.ConfigVersion = configured.Version;
         if (!ReferenceEquals(configured, _sentCameras))

@@ -8,7 +8,7 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Accounts;
 
 /// <summary>The fleet page's service: admins only, on the same paths as the REST API; every change is audited.</summary>
-internal sealed class FleetAdmin(EnrolmentStore enrolment, SessionRegistry sessions, AuditStore audit, CurrentUser current, ServerEndpoints endpoints, TimeProvider clock) : IFleetAdmin
+internal sealed class FleetAdmin(EnrolmentStore enrolment, NodeStore nodes, SessionRegistry sessions, AuditStore audit, CurrentUser current, ServerEndpoints endpoints, TimeProvider clock) : IFleetAdmin
 {
     public string NodeAddress(string host) =>
         $"{(endpoints.GrpcTls ? "https" : "http")}://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{endpoints.Grpc?.IPEndPoint?.Port ?? 5081}";
@@ -52,5 +52,19 @@ internal sealed class FleetAdmin(EnrolmentStore enrolment, SessionRegistry sessi
     {
         await current.RequireAdminAsync().ConfigureAwait(false);
         return await AuditApi.EntriesAsync(audit, Math.Clamp(limit, 1, 1000), 0, actor, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<FleetNodeView>> NodesAsync(CancellationToken cancellationToken)
+    {
+        await current.RequireAdminAsync().ConfigureAwait(false);
+        return await FleetApi.NodesAsync(nodes, sessions, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> SetSiteAsync(string nodeId, string site, CancellationToken cancellationToken)
+    {
+        var by = await current.RequireAdminAsync().ConfigureAwait(false);
+        var set = await FleetApi.SetSiteAsync(nodeId, site, nodes, cancellationToken).ConfigureAwait(false);
+        await audit.PageChangeAsync(by, "set site", $"node {nodeId} to '{site.Trim()}'", set ? "done" : "refused").ConfigureAwait(false);
+        return set;
     }
 }

@@ -172,6 +172,7 @@ internal static class ServerHostExtensions
         app.MapServerMetrics();
         app.MapAuditApi();
         app.MapPluginRolloutApi();
+        app.MapFleetApi();
         app.MapProcessorApi();
         app.MapZipExport();
         app.MapLiveStream();

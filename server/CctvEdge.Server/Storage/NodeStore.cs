@@ -78,7 +78,8 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                 UPDATE nodes SET last_seen_ms = @Now, cpu_percent = @Cpu, memory_bytes = @Memory, disk_free_bytes = @DiskFree,
                     disk_total_bytes = @DiskTotal, pending_results = @Pending, lost_results = @Lost, instances_json = @Instances,
                     pending_clips = @PendingClips, pending_clip_bytes = @PendingClipBytes, lost_clips = @LostClips, upload_error = @UploadError,
-                    config_applied = CASE WHEN @ConfigApplied > 0 THEN @ConfigApplied ELSE config_applied END
+                    config_applied = CASE WHEN @ConfigApplied > 0 THEN @ConfigApplied ELSE config_applied END,
+                    cpu_temperature = @CpuTemperature, clock_skew_ms = @ClockSkew, oldest_pending_ms = @OldestPending
                 WHERE id = @NodeId
                 """,
                 new
@@ -97,6 +98,9 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                     LostClips = (long)heartbeat.LostClips,
                     heartbeat.UploadError,
                     ConfigApplied = (long)heartbeat.ConfigVersion,
+                    CpuTemperature = heartbeat.HasCpuTemperatureCelsius ? heartbeat.CpuTemperatureCelsius : (double?)null,
+                    ClockSkew = heartbeat.NodeTime is { } nodeTime ? (long)(clock.GetUtcNow() - nodeTime.ToDateTimeOffset()).TotalMilliseconds : (long?)null,
+                    OldestPending = heartbeat.OldestPendingAt?.ToDateTimeOffset().ToUnixTimeMilliseconds(),
                 },
                 transaction).ConfigureAwait(false);
             if (heartbeat.DiskTotalBytes > 0)
@@ -158,6 +162,12 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                 new { NodeId = nodeId, CameraId = cameraId, At = at.ToUnixTimeMilliseconds() },
                 transaction).ConfigureAwait(false) == 1,
             cancellationToken);
+
+    /// <summary>Puts a node in a site (empty: none); false for an unknown node.</summary>
+    public async Task<bool> SetSiteAsync(string nodeId, string site, CancellationToken cancellationToken) =>
+        await database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync("UPDATE nodes SET site = @Site WHERE id = @NodeId", new { NodeId = nodeId, Site = site }, transaction),
+            cancellationToken).ConfigureAwait(false) > 0;
 
     public async Task<IReadOnlyList<NodeRow>> ListNodesAsync(CancellationToken cancellationToken)
     {
@@ -260,6 +270,10 @@ internal sealed record NodeRow
     public long ConfigApplied { get; init; }
     public long ConfigRefused { get; init; }
     public string ConfigError { get; init; } = "";
+    public string Site { get; init; } = "";
+    public double? CpuTemperature { get; init; }
+    public long? ClockSkewMs { get; init; }
+    public long? OldestPendingMs { get; init; }
 }
 
 internal sealed record NodeDiskDayRow

@@ -1,5 +1,32 @@
 namespace CctvEdge.Web.Services;
 
+/// <summary>
+/// A node as the fleet page shows it: where it is (site), what it runs (versions, configuration), how it is (CPU,
+/// memory, disk, temperature, clock) and what it has not delivered yet (the backlog and the age of its oldest item).
+/// <c>GET /api/fleet/nodes</c> answers these.
+/// </summary>
+public sealed record FleetNodeView(
+    string Id,
+    string Name,
+    string Site,
+    bool Online,
+    DateTimeOffset LastSeen,
+    string AgentVersion,
+    string Hostname,
+    IReadOnlyList<string> Plugins,
+    double? CpuPercent,
+    long? MemoryBytes,
+    long? DiskFreeBytes,
+    long? DiskTotalBytes,
+    double? CpuTemperature,
+    TimeSpan? ClockSkew,
+    long PendingResults,
+    long PendingClips,
+    long PendingClipBytes,
+    DateTimeOffset? OldestPending,
+    long ConfigVersion,
+    string? ConfigRefused);
+
 /// <summary>One entry of the audit log: who changed what, when, and how.</summary>
 public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Via, string Action, string Target, string Outcome, string Remote);
 
@@ -32,6 +59,12 @@ public interface IFleetAdmin
     Task<bool> RevokeNodeAsync(string nodeId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AuditEntry>> AuditAsync(int limit, string? actor, CancellationToken cancellationToken);
+
+    /// <summary>Every node with its health, grouped by the page.</summary>
+    Task<IReadOnlyList<FleetNodeView>> NodesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Puts a node in a site (empty for none); false for an unknown node or a site over 60 characters.</summary>
+    Task<bool> SetSiteAsync(string nodeId, string site, CancellationToken cancellationToken);
 }
 
 /// <summary>The tokens page's service: a user's own API tokens (an admin's page lists everyone's).</summary>
