@@ -59,6 +59,40 @@ public sealed partial class ReviewAppTests
         await Browser.ScreenshotAsync(page, "fleet");
     }
 
+    [Fact]
+    public async Task FleetPage_PackageUploadedAndRolledOut_TheNodeInstallsIt()
+    {
+        // A plugin no camera uses (a copy of motion under another id), so the other tests' node keeps its plugins.
+        using var work = new TempDirectory("cctvedge-package");
+        var folder = Path.Combine(work.Path, "page-sample");
+        DemoNetwork.CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, "motion"), folder);
+        var manifest = Path.Combine(folder, "plugin.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(manifest))!;
+        json["id"] = "page-sample";
+        json["version"] = "1.0.0-page";
+        await File.WriteAllTextAsync(manifest, json.ToJsonString());
+        var zip = Path.Combine(work.Path, "page-sample.zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(folder, zip);
+
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "fleet");
+        await Browser.WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=package-file]").SetInputFilesAsync(zip);
+        await Assertions.Expect(page.Locator("[data-testid=fleet-done]")).ToContainTextAsync("page-sample 1.0.0-page is uploaded");
+        var package = page.Locator("[data-testid=package]").Filter(new() { HasText = "page-sample 1.0.0-page" });
+        await package.Locator("[data-testid=package-node][data-node-id=e2e-node]").ClickAsync();
+        await package.Locator("[data-testid=package-rollout]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=fleet-done]")).ToContainTextAsync("is rolling out to e2e-node");
+
+        await CctvEdge.Testing.Eventually.TrueAsync(
+            async () => (await fixture.Network.Http.GetStringAsync("api/nodes/e2e-node/plugins")).Contains("1.0.0-page", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(90),
+            "the node to report the rolled-out plugin");
+        await page.ReloadAsync();
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=rollout][data-node-id=e2e-node]").Filter(new() { HasText = "page-sample" }).First).ToHaveAttributeAsync("data-state", "installed");
+        await Assertions.Expect(page.Locator("[data-testid=fleet-node][data-node-id=e2e-node] [data-testid=fleet-plugins]")).ToContainTextAsync("page-sample 1.0.0-page");
+    }
+
     /// <summary>Runs <c>cctvedge-node</c> to its end; its exit code, after checking its output says <paramref name="expected"/>.</summary>
     private static async Task<int> RunNodeAsync(string[] arguments, string workingDirectory, string? expected = null)
     {

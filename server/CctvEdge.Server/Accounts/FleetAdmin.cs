@@ -8,7 +8,16 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Accounts;
 
 /// <summary>The fleet page's service: admins only, on the same paths as the REST API; every change is audited.</summary>
-internal sealed class FleetAdmin(EnrolmentStore enrolment, NodeStore nodes, SessionRegistry sessions, AuditStore audit, CurrentUser current, ServerEndpoints endpoints, TimeProvider clock) : IFleetAdmin
+internal sealed class FleetAdmin(
+    EnrolmentStore enrolment,
+    NodeStore nodes,
+    PluginPackageStore packages,
+    PluginRollouts rollouts,
+    SessionRegistry sessions,
+    AuditStore audit,
+    CurrentUser current,
+    ServerEndpoints endpoints,
+    TimeProvider clock) : IFleetAdmin
 {
     public string NodeAddress(string host) =>
         $"{(endpoints.GrpcTls ? "https" : "http")}://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{endpoints.Grpc?.IPEndPoint?.Port ?? 5081}";
@@ -66,5 +75,33 @@ internal sealed class FleetAdmin(EnrolmentStore enrolment, NodeStore nodes, Sess
         var set = await FleetApi.SetSiteAsync(nodeId, site, nodes, cancellationToken).ConfigureAwait(false);
         await audit.PageChangeAsync(by, "set site", $"node {nodeId} to '{site.Trim()}'", set ? "done" : "refused").ConfigureAwait(false);
         return set;
+    }
+
+    public async Task<IReadOnlyList<PluginPackageEntry>> PackagesAsync(CancellationToken cancellationToken)
+    {
+        await current.RequireAdminAsync().ConfigureAwait(false);
+        return (await packages.ListPackagesAsync(cancellationToken).ConfigureAwait(false)).Select(PluginRolloutApi.Entry).ToList();
+    }
+
+    public async Task<(PluginPackageEntry? Package, string? Problem)> UploadPackageAsync(Stream zip, CancellationToken cancellationToken)
+    {
+        var by = await current.RequireAdminAsync().ConfigureAwait(false);
+        var (package, problem) = await rollouts.AddPackageAsync(zip, by, cancellationToken).ConfigureAwait(false);
+        await audit.PageChangeAsync(by, "upload plugin package", package is null ? "" : $"{package.PluginId} {package.Version} ({package.Id})", problem ?? "stored").ConfigureAwait(false);
+        return (package is null ? null : PluginRolloutApi.Entry(package), problem);
+    }
+
+    public async Task<string?> RollOutAsync(string packageId, IReadOnlyList<string> nodeIds, CancellationToken cancellationToken)
+    {
+        var by = await current.RequireAdminAsync().ConfigureAwait(false);
+        var (started, errors) = await PluginRolloutApi.StartAsync(new RolloutRequest(packageId, nodeIds), by, packages, nodes, rollouts, cancellationToken).ConfigureAwait(false);
+        await audit.PageChangeAsync(by, "roll out plugin", $"package {packageId} to {string.Join(", ", nodeIds)}", errors.Any ? errors.Summary : $"{started.Count} started").ConfigureAwait(false);
+        return errors.Any ? errors.Summary : null;
+    }
+
+    public async Task<IReadOnlyList<PluginRolloutEntry>> RolloutsAsync(CancellationToken cancellationToken)
+    {
+        await current.RequireAdminAsync().ConfigureAwait(false);
+        return (await packages.ListRolloutsAsync(null, cancellationToken).ConfigureAwait(false)).Select(PluginRolloutApi.Entry).ToList();
     }
 }

@@ -27,6 +27,12 @@ public sealed record FleetNodeView(
     long ConfigVersion,
     string? ConfigRefused);
 
+/// <summary>A plugin package uploaded to the server (the zip of a plugin folder), named by its sha256.</summary>
+public sealed record PluginPackageEntry(string Id, string PluginId, string Version, string Description, long Size, string UploadedBy, DateTimeOffset Uploaded);
+
+/// <summary>A package's rollout to one node: pending, sent, installed, failed (with the node's reason) or superseded.</summary>
+public sealed record PluginRolloutEntry(long Id, string NodeId, string PackageId, string PluginId, string State, string Error, string CreatedBy, DateTimeOffset Created, DateTimeOffset Updated);
+
 /// <summary>One entry of the audit log: who changed what, when, and how.</summary>
 public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Via, string Action, string Target, string Outcome, string Remote);
 
@@ -59,6 +65,16 @@ public interface IFleetAdmin
     Task<bool> RevokeNodeAsync(string nodeId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AuditEntry>> AuditAsync(int limit, string? actor, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PluginPackageEntry>> PackagesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a package after the checks a node makes; the reason when it is refused.</summary>
+    Task<(PluginPackageEntry? Package, string? Problem)> UploadPackageAsync(Stream zip, CancellationToken cancellationToken);
+
+    /// <summary>Rolls a package out to nodes; the problem when the package or a node is unknown.</summary>
+    Task<string?> RollOutAsync(string packageId, IReadOnlyList<string> nodeIds, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PluginRolloutEntry>> RolloutsAsync(CancellationToken cancellationToken);
 
     /// <summary>Every node with its health, grouped by the page.</summary>
     Task<IReadOnlyList<FleetNodeView>> NodesAsync(CancellationToken cancellationToken);
