@@ -7,6 +7,7 @@ using CctvEdge.Node.Plugins;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Metrics;
 
 namespace CctvEdge.Bench;
 
@@ -50,7 +51,7 @@ internal static class PluginHostBench
         var limits = new CallLimits(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         await using var instance = new PluginInstance("noop", plugin, PluginAssignment.From(camera.Path, "noop", null), worker, a => null!, limits, NullLogger.Instance);
         await instance.StartAsync(CancellationToken.None);
-        var hostedRun = Measure(frames, () =>
+        void Hosted()
         {
             var before = instance.Counters.Processed;
             worker.Frames.Dispatch(frame);
@@ -59,12 +60,31 @@ internal static class PluginHostBench
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
-        });
+        }
+
+        var hostedRun = Measure(frames, Hosted);
+
+        // The same path with the node's metrics on (Metrics:Port): OpenTelemetry aggregating every call into the
+        // plugin-call histogram, behind the Prometheus listener the node serves.
+        Run meteredRun;
+        using (OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(PluginMetrics.MeterName)
+            .AddPrometheusHttpListener(listener =>
+            {
+                listener.Host = "127.0.0.1";
+                listener.Port = FreePort.Next();
+            })
+            .Build())
+        {
+            meteredRun = Measure(frames, Hosted);
+        }
 
         Console.WriteLine($"{"path",-34} {"mean µs",9} {"p50 µs",8} {"p99 µs",8} {"bytes/frame",12}");
         Print("direct call", directRun);
         Print("fan-out -> instance -> analyzer", hostedRun);
+        Print("  ... with metrics on", meteredRun);
         Console.WriteLine($"host overhead per frame: {hostedRun.Mean - directRun.Mean:0.0} µs mean, {hostedRun.P50 - directRun.P50:0.0} µs median; frames dropped: {instance.Counters.Dropped}");
+        Console.WriteLine($"metrics overhead per frame: {meteredRun.Mean - hostedRun.Mean:0.00} µs mean, {meteredRun.P50 - hostedRun.P50:0.00} µs median");
         return 0;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CctvEdge.Harness;
 using CctvEdge.Testing;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace CctvEdge.EndToEnd.Tests;
@@ -108,6 +109,47 @@ public sealed class FleetConfigTests(ITestOutputHelper output)
         Assert.Equal(original, (await MotionAsync(network, "installed"))!.Value.GetProperty("version").GetString());
         var rollouts = await http.GetFromJsonAsync<JsonElement[]>("api/plugin-rollouts?node=e2e-node");
         Assert.Equal(["installed", "installed"], rollouts!.Select(r => r.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task ConfigurationPage_SettingsFormFromTheSchema_ChangeAppliedByTheNode_AddAndRollBack_FitsAPhone()
+    {
+        await using var network = await DemoNetwork.StartAsync();
+        await Eventually.TrueAsync(async () => (await network.Http.GetAsync("api/nodes/e2e-node/config")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the node's configuration to be reported");
+        await Eventually.TrueAsync(async () => (await network.Http.GetStringAsync("api/nodes/e2e-node/plugins")).Contains("\"Threshold\"", StringComparison.Ordinal), Soon, "the motion plugin's settings schema");
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.OpenSignedInAsync(network.Server.WebAddress, "nodes/e2e-node/config");
+        await Browser.WaitInteractiveAsync(page);
+
+        // The motion plugin's form, generated from its schema: Threshold to 40, saved, applied by the running node.
+        var yard = page.Locator("[data-testid=camera-editor][data-camera-id=yard]");
+        var threshold = yard.Locator("[data-testid=camera-plugin][data-plugin-id=motion] [data-testid=setting][data-setting=Threshold] input");
+        await threshold.FillAsync("40");
+        await threshold.PressAsync("Tab");
+        await yard.Locator("[data-testid=camera-save]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=config-outcome]")).ToContainTextAsync("Saved as version 2; sent to the node");
+        await Eventually.TrueAsync(async () => await ConfigAsync(network) is var c && c.GetProperty("appliedVersion").GetInt64() == 2
+            && c.GetProperty("cameras")[0].GetProperty("Plugins").GetProperty("motion").GetProperty("Threshold").GetInt32() == 40, Soon, "the node to apply version 2");
+
+        // A camera added on the page; then back to the node's own version 1.
+        await page.Locator("[data-testid=new-camera-id] input, input[data-testid=new-camera-id]").First.FillAsync("gate");
+        await page.Locator("[data-testid=new-camera-kind]").ClickAsync();
+        await page.Locator(".rz-dropdown-item:visible", new() { HasText = "synthetic" }).First.ClickAsync();
+        await page.ClickAsync("[data-testid=new-camera-add]");
+        await Assertions.Expect(page.Locator("[data-testid=camera-editor][data-camera-id=gate]")).ToBeVisibleAsync();
+        await Eventually.TrueAsync(async () => await CameraStateAsync(network, "gate") == "running", Soon, "the camera added on the page to run");
+        await page.Locator("[data-testid=config-version-entry][data-version='1'] [data-testid=config-rollback]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=config-outcome]")).ToContainTextAsync("Saved as version 4");
+        await Assertions.Expect(page.Locator("[data-testid=camera-editor][data-camera-id=gate]")).ToHaveCountAsync(0);
+        await Eventually.TrueAsync(async () => (await ConfigAsync(network)).GetProperty("appliedVersion").GetInt64() == 4, Soon, "the node to apply the rollback");
+        Assert.False(network.Node.HasExited);
+        await Browser.ScreenshotAsync(page, "node-config");
+
+        var phone = await browser.OpenSignedInAsync(network.Server.WebAddress, "nodes/e2e-node/config", phone: true);
+        await Browser.WaitInteractiveAsync(phone);
+        await Assertions.Expect(phone.Locator("[data-testid=camera-editor][data-camera-id=yard]")).ToBeVisibleAsync();
+        Assert.False(await Browser.OverflowsSidewaysAsync(phone), "the configuration page scrolls sideways on a phone");
+        await Browser.ScreenshotAsync(phone, "node-config-phone");
     }
 
     /// <summary>Uploads a package, rolls it out to the node and waits until the node runs its version.</summary>

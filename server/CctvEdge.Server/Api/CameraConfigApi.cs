@@ -79,7 +79,7 @@ internal static class CameraConfigApi
             : TypedResults.Ok(versions.Select(v => new NodeConfigVersionView(v.Version, v.Author, DateTimeOffset.FromUnixTimeMilliseconds(v.CreatedMs), v.Comment)));
     }
 
-    private static Task<IResult> AddCameraAsync(string nodeId, JsonObject camera, ClaimsPrincipal user, ConfigChanges changes, CancellationToken ct) =>
+    internal static Task<IResult> AddCameraAsync(string nodeId, JsonObject camera, ClaimsPrincipal user, ConfigChanges changes, CancellationToken ct) =>
         changes.ApplyAsync(nodeId, user, $"camera '{CameraEntries.IdOf(camera)}' added", cameras =>
         {
             if (CameraEntries.IdOf(camera) is not { } id || !Identifier.IsValid(id))
@@ -96,7 +96,7 @@ internal static class CameraConfigApi
             return null;
         }, created: true, ct);
 
-    private static Task<IResult> ReplaceCameraAsync(string nodeId, string cameraId, JsonObject camera, ClaimsPrincipal user, ConfigChanges changes, CancellationToken ct) =>
+    internal static Task<IResult> ReplaceCameraAsync(string nodeId, string cameraId, JsonObject camera, ClaimsPrincipal user, ConfigChanges changes, CancellationToken ct) =>
         changes.ApplyAsync(nodeId, user, $"camera '{cameraId}' changed", cameras =>
         {
             var at = CameraEntries.IndexOf(cameras, cameraId);
@@ -119,7 +119,7 @@ internal static class CameraConfigApi
             return null;
         }, created: false, ct);
 
-    private static Task<IResult> RemoveCameraAsync(string nodeId, string cameraId, ClaimsPrincipal user, ConfigChanges changes, CancellationToken ct) =>
+    internal static Task<IResult> RemoveCameraAsync(string nodeId, string cameraId, ClaimsPrincipal user, ConfigChanges changes, CancellationToken ct) =>
         changes.ApplyAsync(nodeId, user, $"camera '{cameraId}' removed", cameras =>
         {
             var at = CameraEntries.IndexOf(cameras, cameraId);
@@ -145,7 +145,7 @@ internal static class CameraConfigApi
             return null;
         }, created: false, ct);
 
-    private static async Task<IResult> RollbackAsync(string nodeId, RollbackRequest request, ClaimsPrincipal user, NodeConfigStore store, ConfigChanges changes, CancellationToken ct)
+    internal static async Task<IResult> RollbackAsync(string nodeId, RollbackRequest request, ClaimsPrincipal user, NodeConfigStore store, ConfigChanges changes, CancellationToken ct)
     {
         if (!Identifier.IsValid(nodeId))
         {

@@ -138,6 +138,7 @@ internal static class ServerHostExtensions
         services.AddScoped<IUserAdmin, UserAdmin>();
         services.AddScoped<IFleetAdmin, FleetAdmin>();
         services.AddScoped<ITokenAdmin, TokenAdmin>();
+        services.AddScoped<INodeConfigAdmin, NodeConfigAdmin>();
         services.AddSingleton<IReviewQuery, ReviewQuery>();
         services.AddScoped<IReviewActions, ReviewActions>();
         services.AddSingleton<INotificationQuery, NotificationQuery>();
