@@ -49,6 +49,7 @@ public sealed class EnrolmentTests : IDisposable
     [InlineData(new string[0], "usage: cctvedge-node enrol")]
     [InlineData(new[] { "--server", "127.0.0.1:5081", "--code", "AAAA-BBBB-CCCC-DDDD" }, "--server must be the server's gRPC address")]
     [InlineData(new[] { "--server", "http://127.0.0.1:5081", "--code", "AAAA-BBBB-CCCC-DDDD", "--Node:Id", "Not Valid" }, "node id 'Not Valid' is invalid")]
+    [InlineData(new[] { "--server", "http://127.0.0.1:5081", "--code", "AAAA-BBBB-CCCC-DDDD", "--config", "/nonexistent/node.json" }, "--config: the file '/nonexistent/node.json' does not exist")]
     public async Task Enrol_BadArguments_ExitTwoWithTheReason(string[] args, string message)
     {
         using var error = new StringWriter();

@@ -7,6 +7,7 @@ using CctvEdge.Protocol.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Node.Enrolment;
 
@@ -39,7 +40,16 @@ internal static class EnrolCommand
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, ContentRootPath = AppContext.BaseDirectory });
-        builder.AddNodeConfigurationFile(configFile);
+        try
+        {
+            builder.AddNodeConfigurationFile(configFile);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync("cctvedge-node enrol: " + string.Join(" ", ex.Failures));
+            return 2;
+        }
+
         var configuration = builder.Configuration;
         var configuredId = configuration["Node:Id"];
         var nodeId = string.IsNullOrWhiteSpace(configuredId) ? FromHostName(Environment.MachineName) : configuredId;
