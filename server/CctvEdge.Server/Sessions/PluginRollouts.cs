@@ -142,7 +142,13 @@ internal sealed partial class PluginRollouts(
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"Package '{request.PackageId}' was not rolled out to node '{nodeId}'."));
         }
 
-        await using var file = new FileStream(PackagePath(request.PackageId), FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes, useAsync: true);
+        var path = PackagePath(request.PackageId);
+        if (!File.Exists(path))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"Package '{request.PackageId}' is no longer on the server; upload it again."));
+        }
+
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes, useAsync: true);
         if (request.Offset > (ulong)file.Length)
         {
             throw new RpcException(new Status(StatusCode.OutOfRange, $"Offset {request.Offset} is past the package's end ({file.Length} bytes)."));
