@@ -101,6 +101,7 @@ public sealed class PluginRolloutTests : IAsyncLifetime
         var whole = await DownloadAsync("barn", id, 0);
         var rest = await DownloadAsync("barn", id, 100);
         var stranger = await Assert.ThrowsAsync<RpcException>(() => DownloadAsync("shed", id, 0));
+        var hostile = await Assert.ThrowsAsync<RpcException>(() => DownloadAsync("barn", "../../cctvedge.db", 0));
         await node.SendAsync(new NodeMessage { CommandReply = new CommandReply { CommandId = command.CommandId, Ok = true } });
 
         Assert.Equal(HttpStatusCode.Accepted, started.Status);
@@ -111,6 +112,7 @@ public sealed class PluginRolloutTests : IAsyncLifetime
         Assert.Equal(zip, whole);
         Assert.Equal(zip[100..], rest);
         Assert.Equal(StatusCode.PermissionDenied, stranger.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, hostile.StatusCode);
         await CctvEdge.Testing.Eventually.TrueAsync(async () => await RolloutStateAsync("barn") == "installed", Timeout, "the rollout to be recorded as installed");
     }
 

@@ -137,6 +137,12 @@ internal sealed partial class PluginRollouts(
     /// <summary>Streams a package to a node it was rolled out to, from <see cref="PluginDownload.Offset"/> on.</summary>
     public async Task DownloadAsync(string nodeId, PluginDownload request, IServerStreamWriter<PluginPackageChunk> chunks, CancellationToken cancellationToken)
     {
+        // The id becomes a file name: only a sha256 in hex may reach the path.
+        if (request.PackageId.Length != 64 || !request.PackageId.All(char.IsAsciiHexDigit))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A package id is the package's sha256 in hex."));
+        }
+
         if (!await store.RolledOutToAsync(nodeId, request.PackageId, cancellationToken).ConfigureAwait(false))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"Package '{request.PackageId}' was not rolled out to node '{nodeId}'."));
