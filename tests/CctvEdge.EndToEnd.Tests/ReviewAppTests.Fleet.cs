@@ -57,6 +57,15 @@ public sealed partial class ReviewAppTests
         await Assertions.Expect(audit.Filter(new() { HasText = "revoke node credential" }).First).ToContainTextAsync("node field-pi");
         await Assertions.Expect(audit.Filter(new() { HasText = "issue enrolment code" }).First.Locator("[data-testid=audit-via]")).ToHaveTextAsync("web");
         await Browser.ScreenshotAsync(page, "fleet");
+
+        // The overview filters by site: the node set in "Yard field" above shows there, and not under another site.
+        await page.GotoAsync(new Uri(fixture.Web, "?site=Yard%20field").ToString());
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=node][data-node-id=e2e-node]")).ToBeVisibleAsync();
+        await page.GotoAsync(new Uri(fixture.Web, "?site=Elsewhere").ToString());
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=overview-site]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=node][data-node-id=e2e-node]")).ToHaveCountAsync(0);
     }
 
     [Fact]

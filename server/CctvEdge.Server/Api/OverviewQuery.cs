@@ -56,7 +56,8 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
             n.LostResults,
             new NodeUploads(n.PendingClips, n.PendingClipBytes, n.LostClips, n.UploadError),
             cameras.Select(ToView).ToList(),
-            plugins);
+            plugins,
+            n.Site);
     }
 
     private static CameraView ToView(CameraRow c) => new(

@@ -34,7 +34,8 @@ public sealed record NodeView(
     long LostResults,
     NodeUploads Uploads,
     IReadOnlyList<CameraView> Cameras,
-    IReadOnlyList<PluginView> Plugins);
+    IReadOnlyList<PluginView> Plugins,
+    string Site = "");
 
 /// <summary>A node's clips on their way: waiting, lost, and why uploads fail if they do.</summary>
 public sealed record NodeUploads(long PendingClips, long PendingBytes, long LostClips, string Error);
