@@ -56,10 +56,17 @@ internal static class NodeAgentHostExtensions
     {
         var services = builder.Services;
         services.AddNodeConfiguration(builder.Configuration);
-        // Whether to listen is known before the host is built; the section itself is bound and validated with the rest.
+        // Whether to listen is known before the host is built; the section itself is bound and validated with the rest,
+        // so a bad value here (Port: "abc") is left for that check to report with exit code 2.
         var metrics = new NodeMetricsOptions();
-        builder.Configuration.GetSection(NodeMetricsOptions.Section).Bind(metrics);
-        NodeMetrics.AddTo(services, metrics, builder.Configuration["Node:Id"] ?? "");
+        try
+        {
+            builder.Configuration.GetSection(NodeMetricsOptions.Section).Bind(metrics);
+            NodeMetrics.AddTo(services, metrics, builder.Configuration["Node:Id"] ?? "");
+        }
+        catch (InvalidOperationException)
+        {
+        }
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IProcessRunner, ProcessRunner>();
         services.AddSingleton(sp => new PluginCatalog(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PluginShadowDirectory, sp.GetRequiredService<ILogger<PluginCatalog>>()));

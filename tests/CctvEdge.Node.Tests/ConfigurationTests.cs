@@ -82,6 +82,20 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Agent_MetricsPortNotANumber_ExitsWithCode2AndNamesTheKey()
+    {
+        using var temp = new TempDirectory();
+        var config = temp.Combine("node.json");
+        await File.WriteAllTextAsync(config, """{ "Node": { "Id": "barn" }, "Metrics": { "Port": "nine" }, "Cameras": [ { "Id": "yard", "Source": { "Kind": "synthetic" } } ] }""");
+
+        await using var agent = ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", config], temp.Path);
+
+        Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Metrics", agent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Agent_MissingConfigFile_ExitsWithCode2AndNamesTheFile()
     {
         using var temp = new TempDirectory();
