@@ -126,10 +126,12 @@ public sealed class FleetConfigTests(ITestOutputHelper output)
         var threshold = yard.Locator("[data-testid=camera-plugin][data-plugin-id=motion] [data-testid=setting][data-setting=Threshold] input");
         await threshold.FillAsync("40");
         await threshold.PressAsync("Tab");
+        // The edit reaches the server through the circuit on its own: wait until the camera shows it before saving.
+        await Assertions.Expect(yard).ToHaveAttributeAsync("data-dirty", "true");
         await yard.Locator("[data-testid=camera-save]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=config-outcome]")).ToContainTextAsync("Saved as version 2; sent to the node");
-        await Eventually.TrueAsync(async () => await ConfigAsync(network) is var c && c.GetProperty("appliedVersion").GetInt64() == 2
-            && c.GetProperty("cameras")[0].GetProperty("Plugins").GetProperty("motion").GetProperty("Threshold").GetInt32() == 40, Soon, "the node to apply version 2");
+        await Eventually.TrueAsync(async () => (await ConfigAsync(network)).GetProperty("appliedVersion").GetInt64() == 2, Soon, "the node to apply version 2");
+        Assert.Equal(40, (await ConfigAsync(network)).GetProperty("cameras")[0].GetProperty("Plugins").GetProperty("motion").GetProperty("Threshold").GetInt32());
 
         // A camera added on the page; then back to the node's own version 1.
         await page.Locator("[data-testid=new-camera-id] input, input[data-testid=new-camera-id]").First.FillAsync("gate");
