@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Sessions;
@@ -60,5 +59,5 @@ internal static class FleetApi
         Identifier.IsValid(nodeId) && (site?.Trim() ?? "").Length <= MaxSiteLength ? nodes.SetSiteAsync(nodeId, site?.Trim() ?? "", ct) : Task.FromResult(false);
 
     private static IReadOnlyList<string> Installed(string pluginsJson) =>
-        JsonSerializer.Deserialize<List<PluginRecord>>(pluginsJson)?.Select(p => $"{p.Id} {p.Version}").ToList() ?? [];
+        PluginRecord.ListFrom(pluginsJson).Select(p => $"{p.Id} {p.Version}").ToList();
 }

@@ -24,7 +24,7 @@ internal sealed class NodeConfigAdmin(NodeConfigStore configs, NodeStore nodes, 
             return null;
         }
 
-        var schemas = (JsonSerializer.Deserialize<List<PluginRecord>>(node.PluginsJson) ?? [])
+        var schemas = PluginRecord.ListFrom(node.PluginsJson)
             .Where(p => p.SettingsSchema is { ValueKind: JsonValueKind.Object })
             .GroupBy(p => p.Id)
             .ToDictionary(g => g.Key, g => g.First().SettingsSchema!.Value.GetRawText());

@@ -39,7 +39,7 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
 
     private NodeView ToView(NodeRow n, IEnumerable<CameraRow> cameras)
     {
-        var plugins = Plugins(n.PluginsJson).Concat(Plugins(n.InstancesJson))
+        var plugins = PluginRecord.ListFrom(n.PluginsJson).Concat(PluginRecord.ListFrom(n.InstancesJson))
             .Select(p => new PluginView(p.Id, p.CameraId, p.Version, p.State, p.Error, p.Errors, p.FramesDropped))
             .ToList();
         return new NodeView(
@@ -70,6 +70,4 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
         c.Fps,
         c.SnapshotMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
         c.SnapshotMs is { } version ? $"/media/snapshots/{c.NodeId}/{c.Id}.jpg?v={version}" : null);
-
-    private static IEnumerable<PluginRecord> Plugins(string json) => JsonSerializer.Deserialize<List<PluginRecord>>(json) ?? [];
 }

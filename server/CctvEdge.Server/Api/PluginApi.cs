@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +25,7 @@ internal static class PluginApi
         }
 
         return await nodes.FindNodeAsync(nodeId, ct) is { } node
-            ? TypedResults.Ok(new NodePlugins(Records(node.PluginsJson), Records(node.InstancesJson)))
+            ? TypedResults.Ok(new NodePlugins(PluginRecord.ListFrom(node.PluginsJson), PluginRecord.ListFrom(node.InstancesJson)))
             : TypedResults.NotFound();
     }
 
@@ -39,11 +38,9 @@ internal static class PluginApi
         }
 
         var node = await nodes.FindNodeAsync(nodeId, ct);
-        var schema = node is null ? null : Records(node.PluginsJson).FirstOrDefault(p => p.Id == pluginId)?.SettingsSchema;
+        var schema = node is null ? null : PluginRecord.ListFrom(node.PluginsJson).FirstOrDefault(p => p.Id == pluginId)?.SettingsSchema;
         return schema is { } found ? TypedResults.Content(found.GetRawText(), "application/schema+json") : TypedResults.NotFound();
     }
-
-    private static List<PluginRecord> Records(string json) => JsonSerializer.Deserialize<List<PluginRecord>>(json) ?? [];
 
     internal sealed record NodePlugins(IReadOnlyList<PluginRecord> Installed, IReadOnlyList<PluginRecord> Instances);
 }

@@ -208,6 +208,9 @@ internal sealed record PluginRecord(string Id, string? CameraId, string Version,
     /// <summary>JSON Schema of the plugin's settings (installed plugins); null when it declares none.</summary>
     public JsonElement? SettingsSchema { get; init; }
 
+    /// <summary>The records of a node's <c>plugins_json</c> or <c>instances_json</c> column.</summary>
+    public static IReadOnlyList<PluginRecord> ListFrom(string json) => JsonSerializer.Deserialize<List<PluginRecord>>(json) ?? [];
+
     /// <summary>A plugin as installed (no camera) or an instance on a camera, as the node reported it.</summary>
     public static PluginRecord From(PluginInfo p) =>
         new(p.Id, p.CameraId.Length == 0 ? null : p.CameraId, p.Version, StateName(p.State), p.Error, (long)p.Errors, (long)p.FramesDropped)
