@@ -59,7 +59,7 @@ internal static class EnrolCommand
             return 2;
         }
 
-        var dataDirectory = Path.GetFullPath(configuration["Node:DataDirectory"] is { Length: > 0 } data ? data : "data");
+        var dataDirectory = EnrolmentFile.DataDirectoryOf(configuration);
         var caFile = configuration["Server:CaCertificate"];
         using var ca = string.IsNullOrEmpty(caFile) ? null : X509CertificateLoader.LoadCertificateFromFile(caFile);
         using var channel = UplinkChannel.Create(server, ca);

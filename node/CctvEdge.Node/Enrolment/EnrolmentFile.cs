@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CctvEdge.Node.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 
@@ -16,6 +17,10 @@ internal static class EnrolmentFile
     public const string FileName = "enrolment.json";
 
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
+
+    /// <summary>The data directory a configuration names (<c>Node:DataDirectory</c>, NodeOptions' default when it names none), in full.</summary>
+    public static string DataDirectoryOf(IConfiguration configuration) =>
+        Path.GetFullPath(configuration[$"{NodeOptions.Section}:DataDirectory"] is { Length: > 0 } configured ? configured : new NodeOptions().DataDirectory);
 
     public static void Write(string dataDirectory, string? nodeId, string address, string credential)
     {
@@ -49,8 +54,7 @@ internal static class EnrolmentFile
     /// <summary>Adds the enrolment of the data directory the configuration names, if there is one, just above the config file.</summary>
     public static void AddTo(IConfigurationBuilder builder, IConfiguration current, int at)
     {
-        var dataDirectory = Path.GetFullPath(current["Node:DataDirectory"] is { Length: > 0 } configured ? configured : "data");
-        var path = PathIn(dataDirectory);
+        var path = PathIn(DataDirectoryOf(current));
         if (!File.Exists(path))
         {
             return;
