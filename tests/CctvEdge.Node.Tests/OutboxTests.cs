@@ -200,6 +200,22 @@ public sealed class OutboxTests : IDisposable
         return new Result { CameraId = "yard", PluginId = "motion", Event = e };
     }
 
+    [Fact]
+    public async Task Stats_NothingWaiting_NoOldest_ThenTheOldestResultsTime()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 5, 0, 0, TimeSpan.Zero));
+        await using var outbox = await TestOutbox.OpenAsync(clock: clock);
+
+        var empty = await outbox.Clips.StatsAsync(CancellationToken.None).WaitAsync(Timeout);
+        await outbox.Results.AppendAsync(Measurement(1), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await outbox.Results.AppendAsync(Measurement(2), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        var waiting = await outbox.Clips.StatsAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(new ClipQueueStats(0, 0, null), empty);
+        Assert.Equal(new ClipQueueStats(0, 0, new DateTimeOffset(2026, 12, 6, 5, 0, 0, TimeSpan.Zero)), waiting);
+    }
+
     internal static Result Measurement(int value) => new()
     {
         CameraId = "yard",

@@ -89,7 +89,7 @@ internal sealed class NodeMetrics : IHostedService
         var (at, count, bytes) = _clipStats;
         if (_clock.GetUtcNow() - at >= ClipStatsMaxAge)
         {
-            (count, bytes) = _clips.StatsAsync(CancellationToken.None).GetAwaiter().GetResult();
+            (count, bytes, _) = _clips.StatsAsync(CancellationToken.None).GetAwaiter().GetResult();
             _clipStats = (_clock.GetUtcNow(), count, bytes);
         }
 

@@ -7,6 +7,9 @@ namespace CctvEdge.Node.Outbox;
 /// <summary>A clip requested and not yet cut.</summary>
 internal sealed record ClipJob(string Id, string CameraId, DateTimeOffset Start, DateTimeOffset End, string EventId, string Reason);
 
+/// <summary>What waits in the outbox: clips (count and bytes) and when the oldest waiting result or clip was made.</summary>
+internal sealed record ClipQueueStats(long Count, long Bytes, DateTimeOffset? OldestWaiting);
+
 /// <summary>A clip cut and waiting for upload.</summary>
 internal sealed record PendingClip(string Id, string CameraId, string EventId, DateTimeOffset Start, DateTimeOffset End, long Size, byte[] Sha256, string Path, ulong AnnouncedSequence);
 
@@ -136,22 +139,21 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
         return rows.Select(r => r.ToClip()).ToList();
     }
 
-    public async Task<(long Count, long Bytes)> StatsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QuerySingleAsync<(long, long)>("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM clips").ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// When the oldest result or clip still waiting for the server was made (both live in the outbox database); null
-    /// when nothing waits. The fleet page shows its age: a backlog that only grows older is a link that is down.
+    /// The clips waiting (count and bytes) and when the oldest result or clip still waiting for the server was made
+    /// (both live in the outbox database; null when nothing waits), in one query: the fleet page shows that age, since
+    /// a backlog that only grows older is a link that is down.
     /// </summary>
-    public async Task<DateTimeOffset?> OldestWaitingAsync(CancellationToken cancellationToken)
+    public async Task<ClipQueueStats> StatsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var oldest = await connection.ExecuteScalarAsync<long?>(
-            "SELECT MIN(at) FROM (SELECT (SELECT created_ms FROM results ORDER BY sequence LIMIT 1) AS at UNION ALL SELECT MIN(created_ms) FROM clips)").ConfigureAwait(false);
-        return oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        var (count, bytes, oldestClip, oldestResult) = await connection.QuerySingleAsync<(long, long, long?, long?)>(
+            """
+            SELECT COUNT(*), COALESCE(SUM(size), 0), MIN(created_ms), (SELECT created_ms FROM results ORDER BY sequence LIMIT 1)
+            FROM clips
+            """).ConfigureAwait(false);
+        var oldest = new[] { oldestClip, oldestResult }.Min();
+        return new ClipQueueStats(count, bytes, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
 
     /// <summary>Forgets a clip (uploaded, or dropped by the disk guard) and deletes its file.</summary>

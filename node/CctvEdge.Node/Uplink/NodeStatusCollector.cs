@@ -90,7 +90,7 @@ internal sealed class NodeStatusCollector(
     public async Task<Heartbeat> BuildHeartbeatAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var (pendingClips, pendingClipBytes) = await clips.StatsAsync(cancellationToken).ConfigureAwait(false);
+        var (pendingClips, pendingClipBytes, oldestWaiting) = await clips.StatsAsync(cancellationToken).ConfigureAwait(false);
         var heartbeat = new Heartbeat
         {
             NodeTime = Timestamp.FromDateTimeOffset(now),
@@ -108,7 +108,7 @@ internal sealed class NodeStatusCollector(
             heartbeat.CpuTemperatureCelsius = celsius;
         }
 
-        if (await clips.OldestWaitingAsync(cancellationToken).ConfigureAwait(false) is { } oldest)
+        if (oldestWaiting is { } oldest)
         {
             heartbeat.OldestPendingAt = Timestamp.FromDateTimeOffset(oldest);
         }
