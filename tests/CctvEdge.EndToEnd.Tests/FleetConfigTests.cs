@@ -145,6 +145,9 @@ public sealed class FleetConfigTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("[data-testid=camera-editor][data-camera-id=gate]")).ToHaveCountAsync(0);
         await Eventually.TrueAsync(async () => (await ConfigAsync(network)).GetProperty("appliedVersion").GetInt64() == 4, Soon, "the node to apply the rollback");
         Assert.False(network.Node.HasExited);
+        var audit = await network.Http.GetFromJsonAsync<JsonElement[]>("api/audit?actor=admin");
+        Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "change camera" && e.GetProperty("via").GetString() == "web" && e.GetProperty("outcome").GetString() == "version 2");
+        Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "roll back configuration" && e.GetProperty("target").GetString() == "node e2e-node to version 1");
         await Browser.ScreenshotAsync(page, "node-config");
 
         var phone = await browser.OpenSignedInAsync(network.Server.WebAddress, "nodes/e2e-node/config", phone: true);

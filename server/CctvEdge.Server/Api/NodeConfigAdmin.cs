@@ -12,7 +12,7 @@ namespace CctvEdge.Server.Api;
 /// The configuration page's service: admins only, through the cameras API's own handlers (so a page and a script
 /// make the same checks and versions), their HTTP answers read back into an outcome for the page.
 /// </summary>
-internal sealed class NodeConfigAdmin(NodeConfigStore configs, NodeStore nodes, ConfigChanges changes, CurrentUser current) : INodeConfigAdmin
+internal sealed class NodeConfigAdmin(NodeConfigStore configs, NodeStore nodes, ConfigChanges changes, AuditStore audit, CurrentUser current) : INodeConfigAdmin
 {
     public async Task<NodeConfigModel?> GetAsync(string nodeId, CancellationToken cancellationToken)
     {
@@ -60,16 +60,32 @@ internal sealed class NodeConfigAdmin(NodeConfigStore configs, NodeStore nodes, 
             return new ConfigEditOutcome(null, false, "A camera is a JSON object.");
         }
 
-        return Outcome(isNew
+        var cameraId = CameraEntries.IdOf(camera) ?? "";
+        return await AuditedAsync(user, isNew ? "add camera" : "change camera", $"node {nodeId} camera {cameraId}", isNew
             ? await CameraConfigApi.AddCameraAsync(nodeId, camera, user, changes, cancellationToken).ConfigureAwait(false)
-            : await CameraConfigApi.ReplaceCameraAsync(nodeId, CameraEntries.IdOf(camera) ?? "", camera, user, changes, cancellationToken).ConfigureAwait(false));
+            : await CameraConfigApi.ReplaceCameraAsync(nodeId, cameraId, camera, user, changes, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    public async Task<ConfigEditOutcome> RemoveCameraAsync(string nodeId, string cameraId, CancellationToken cancellationToken) =>
-        Outcome(await CameraConfigApi.RemoveCameraAsync(nodeId, cameraId, await AdminAsync().ConfigureAwait(false), changes, cancellationToken).ConfigureAwait(false));
+    public async Task<ConfigEditOutcome> RemoveCameraAsync(string nodeId, string cameraId, CancellationToken cancellationToken)
+    {
+        var user = await AdminAsync().ConfigureAwait(false);
+        return await AuditedAsync(user, "remove camera", $"node {nodeId} camera {cameraId}", await CameraConfigApi.RemoveCameraAsync(nodeId, cameraId, user, changes, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    }
 
-    public async Task<ConfigEditOutcome> RollbackAsync(string nodeId, long version, CancellationToken cancellationToken) =>
-        Outcome(await CameraConfigApi.RollbackAsync(nodeId, new CameraConfigApi.RollbackRequest(version), await AdminAsync().ConfigureAwait(false), configs, changes, cancellationToken).ConfigureAwait(false));
+    public async Task<ConfigEditOutcome> RollbackAsync(string nodeId, long version, CancellationToken cancellationToken)
+    {
+        var user = await AdminAsync().ConfigureAwait(false);
+        return await AuditedAsync(user, "roll back configuration", $"node {nodeId} to version {version}",
+            await CameraConfigApi.RollbackAsync(nodeId, new CameraConfigApi.RollbackRequest(version), user, configs, changes, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>The page's change as an outcome, written to the audit log (the page makes no HTTP request the audit middleware would see).</summary>
+    private async Task<ConfigEditOutcome> AuditedAsync(System.Security.Claims.ClaimsPrincipal user, string action, string target, IResult result)
+    {
+        var outcome = Outcome(result);
+        await audit.PageChangeAsync(user.Identity?.Name ?? "unknown", action, target, outcome.Problem ?? $"version {outcome.Version}").ConfigureAwait(false);
+        return outcome;
+    }
 
     private async Task<System.Security.Claims.ClaimsPrincipal> AdminAsync()
     {
