@@ -32,7 +32,7 @@ internal static partial class AuditMiddleware
     });
 
     /// <summary>How a caller came: with a token (named), a signed-in cookie, or neither.</summary>
-    public static string Via(ClaimsPrincipal user) =>
+    private static string Via(ClaimsPrincipal user) =>
         user.FindFirst(ApiTokenAuthentication.TokenClaim)?.Value is { } token ? "token " + token : user.Identity?.IsAuthenticated == true ? "api" : "anonymous";
 
     private static bool IsWrite(HttpRequest request) =>
