@@ -64,8 +64,22 @@ public sealed partial class ReviewAppTests
         await Assertions.Expect(page.Locator("[data-testid=node][data-node-id=e2e-node]")).ToBeVisibleAsync();
         await page.GotoAsync(new Uri(fixture.Web, "?site=Elsewhere").ToString());
         await Browser.WaitInteractiveAsync(page);
-        await Assertions.Expect(page.Locator("[data-testid=overview-site]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=site-picker]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=node][data-node-id=e2e-node]")).ToHaveCountAsync(0);
+
+        // So do the events and storage pages: the node's timeline and clips under its site, none under another.
+        foreach (var (path, item) in new[] { ("events", "[data-testid=timeline-row][data-camera^='e2e-node']"), ("storage", "[data-testid=camera-heatmap-row][data-camera^='e2e-node']") })
+        {
+            await page.GotoAsync(new Uri(fixture.Web, path + "?site=Yard%20field").ToString());
+            await Browser.WaitInteractiveAsync(page);
+            await Assertions.Expect(page.Locator(item).First).ToBeVisibleAsync();
+            await page.GotoAsync(new Uri(fixture.Web, path + "?site=Elsewhere").ToString());
+            await Browser.WaitInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-testid=site-picker]")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(item)).ToHaveCountAsync(0);
+        }
+
+        await Assertions.Expect(page.Locator("[data-testid=disk-name]")).ToHaveCountAsync(0);
     }
 
     [Fact]

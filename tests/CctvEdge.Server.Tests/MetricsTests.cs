@@ -8,6 +8,11 @@ namespace CctvEdge.Server.Tests;
 /// <c>/metrics</c> on the server's web port, scraped as Prometheus does: what was ingested and what each node last
 /// reported, in the Prometheus text format; open to loopback by default, to a token otherwise.
 /// </summary>
+/// <remarks>
+/// Alone, after the tests that run in parallel: OpenTelemetry picks meters up by name across the process, and a
+/// test server beside this one that stops while this one is scraped takes the shared series with it.
+/// </remarks>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests
 {
     [Fact]
@@ -67,4 +72,10 @@ public sealed class MetricsTests
 
         Assert.Contains("Metrics:AllowedNetworks: 'the office'", failure.Message, StringComparison.Ordinal);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "metrics, alone";
 }

@@ -18,16 +18,23 @@ public sealed class RestApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await InProcessServer.StartAsync();
-        await using var seed = await DataSeeder.OpenAsync(_server.Services.GetRequiredService<SqliteDatabase>().Path);
-        await seed.NodeAsync("barn", "Barn", Morning, ["yard", "gate"]);
-        await seed.NodeAsync("shed", "Shed", Morning, ["door"]);
-        _ids =
-        [
-            await seed.EventAsync("barn", "yard", Morning, TimeSpan.FromSeconds(5)),
-            await seed.EventAsync("barn", "gate", Morning.AddMinutes(1), TimeSpan.FromSeconds(5), kind: "person"),
-            await seed.EventAsync("shed", "door", Morning.AddMinutes(2), TimeSpan.FromSeconds(5)),
-            await seed.EventAsync("barn", "yard", Morning.AddDays(1), TimeSpan.FromSeconds(5)),
-        ];
+        await using (var seed = await DataSeeder.OpenAsync(_server.Services.GetRequiredService<SqliteDatabase>().Path))
+        {
+            await seed.NodeAsync("barn", "Barn", Morning, ["yard", "gate"]);
+            await seed.NodeAsync("shed", "Shed", Morning, ["door"]);
+            _ids =
+            [
+                await seed.EventAsync("barn", "yard", Morning, TimeSpan.FromSeconds(5)),
+                await seed.EventAsync("barn", "gate", Morning.AddMinutes(1), TimeSpan.FromSeconds(5), kind: "person"),
+                await seed.EventAsync("shed", "door", Morning.AddMinutes(2), TimeSpan.FromSeconds(5)),
+                await seed.EventAsync("barn", "yard", Morning.AddDays(1), TimeSpan.FromSeconds(5)),
+            ];
+        }
+
+        // Seeded nodes in two sites, as the fleet page sets them.
+        var nodes = _server.Services.GetRequiredService<CctvEdge.Server.Storage.NodeStore>();
+        await nodes.SetSiteAsync("barn", "North field", CancellationToken.None);
+        await nodes.SetSiteAsync("shed", "Yard", CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -60,6 +67,9 @@ public sealed class RestApiTests : IAsyncLifetime
     [InlineData("node=barn", new[] { 3, 1, 0 })]
     [InlineData("node=barn&camera=yard", new[] { 3, 0 })]
     [InlineData("kind=person", new[] { 1 })]
+    [InlineData("site=Yard", new[] { 2 })]
+    [InlineData("site=North%20field&kind=motion", new[] { 3, 0 })]
+    [InlineData("site=Elsewhere", new int[0])]
     [InlineData("from=2026-11-21T06:00:30Z&to=2026-11-22", new[] { 2, 1 })]
     public async Task GetEvents_Filters_NewestFirstMatchingOnly(string query, int[] expected)
     {

@@ -72,10 +72,41 @@ public sealed class ReviewTests : IAsyncLifetime
         Assert.Equal(gate, Assert.Single((await Query.GetEventsAsync(new EventFilter { Day = Day, Acknowledged = true }, 0, 50, CancellationToken.None)).Items).FirstId);
         Assert.Equal(gate, Assert.Single((await Query.GetEventsAsync(new EventFilter { Day = Day, Flagged = true }, 0, 50, CancellationToken.None)).Items).FirstId);
         Assert.Equal(120, (await Query.GetEventsAsync(new EventFilter { Day = Day, Acknowledged = false }, 0, 50, CancellationToken.None)).Total);
-        var options = await Query.GetDayOptionsAsync(Day, CancellationToken.None);
+        var options = await Query.GetDayOptionsAsync(Day, null, CancellationToken.None);
         Assert.Equal(["motion", "system"], options.Kinds);
         Assert.Contains("fence", options.Zones);
         Assert.Equal(120, options.Unacknowledged);
+    }
+
+    [Fact]
+    public async Task Site_NodesInSites_EventsTimelineAndOptionsOfThatSiteOnly()
+    {
+        long barn, shed;
+        await using (var seed = await SeedAsync())
+        {
+            await seed.NodeAsync("shed", "Shed", Morning, ["door"]);
+            barn = await seed.EventAsync("barn", "yard", Morning, TimeSpan.FromSeconds(5));
+            shed = await seed.EventAsync("shed", "door", Morning.AddMinutes(1), TimeSpan.FromSeconds(5));
+            await seed.EventAsync("shed", "door", Morning.AddMinutes(2), TimeSpan.FromSeconds(5));
+        }
+
+        var nodes = _server.Services.GetRequiredService<NodeStore>();
+        await nodes.SetSiteAsync("barn", "North field", CancellationToken.None);
+        await nodes.SetSiteAsync("shed", "Yard", CancellationToken.None);
+        var yard = new EventFilter { Day = Day, Site = "Yard" };
+
+        Assert.Equal(["North field", "Yard"], await _server.Services.GetRequiredService<ISiteQuery>().GetSitesAsync(CancellationToken.None));
+        var page = await Query.GetEventsAsync(yard, 0, 50, CancellationToken.None);
+        Assert.Equal(2, page.Total);
+        Assert.All(page.Items, e => Assert.Equal("shed", e.NodeId));
+        Assert.Contains(shed, page.Items.SelectMany(e => e.EventIds));
+        Assert.Equal(barn, Assert.Single((await Query.GetEventsAsync(yard with { Site = "North field" }, 0, 50, CancellationToken.None)).Items).FirstId);
+        Assert.Equal(0, (await Query.GetEventsAsync(yard with { Site = "Elsewhere" }, 0, 50, CancellationToken.None)).Total);
+        Assert.Equal([new CameraKey("shed", "door")], (await Query.GetTimelineAsync(yard, CancellationToken.None)).Rows.Select(r => r.Camera));
+        var options = await Query.GetDayOptionsAsync(Day, "Yard", CancellationToken.None);
+        Assert.Equal(2, options.Unacknowledged);
+        Assert.All(options.Cameras, c => Assert.Equal("shed", c.Key.NodeId));
+        Assert.Equal(3, (await Query.GetDayOptionsAsync(Day, null, CancellationToken.None)).Unacknowledged);
     }
 
     [Fact]

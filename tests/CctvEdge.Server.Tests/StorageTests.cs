@@ -23,7 +23,7 @@ public sealed class StorageTests
         await ClipFixtures.StoreAsync(server, "g1", LocalDay.Bounds(today).Start.AddHours(1), size: 700, camera: "gate");
         await SeedNodeDiskAsync(server, today);
 
-        var model = await server.Services.GetRequiredService<IStorageQuery>().GetAsync(30, CancellationToken.None);
+        var model = await server.Services.GetRequiredService<IStorageQuery>().GetAsync(30, null, CancellationToken.None);
 
         Assert.Equal(30, model.Days.Count);
         Assert.Equal(today, model.Days[^1]);
@@ -36,6 +36,34 @@ public sealed class StorageTests
         var node = Assert.Single(model.Disks, d => d.Disk.Name == "Barn");
         // 10 GB less free over 2 days: 5 GB a day, 20 GB free: 4 days.
         Assert.Equal(4, node.DaysUntilFull!.Value, 3);
+    }
+
+    [Fact]
+    public async Task GetStorage_Site_OnlyThatSitesClipsAndNodeDisks()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        var today = LocalDay.Today(TimeProvider.System);
+        await using (var seed = await DataSeeder.OpenAsync(server.Services.GetRequiredService<SqliteDatabase>().Path))
+        {
+            await seed.NodeAsync("barn", "Barn", DateTimeOffset.UtcNow, ["yard"]);
+            await seed.NodeAsync("shed", "Shed", DateTimeOffset.UtcNow, ["door"]);
+        }
+
+        await ClipFixtures.StoreAsync(server, "b1", LocalDay.Bounds(today).Start.AddHours(1), size: 700);
+        await SeedNodeDiskAsync(server, today);
+        var nodes = server.Services.GetRequiredService<NodeStore>();
+        await nodes.SetSiteAsync("barn", "North field", CancellationToken.None);
+        await nodes.SetSiteAsync("shed", "Yard", CancellationToken.None);
+        var storage = server.Services.GetRequiredService<IStorageQuery>();
+
+        var north = await storage.GetAsync(30, "North field", CancellationToken.None);
+        var yard = await storage.GetAsync(30, "Yard", CancellationToken.None);
+
+        Assert.Equal((700L, "Barn"), (north.TotalBytes, Assert.Single(north.Disks).Disk.Name));
+        Assert.Single(north.Cells);
+        Assert.Equal(0, yard.TotalBytes);
+        Assert.Empty(yard.Cells);
+        Assert.DoesNotContain(yard.Disks, d => d.Disk.Name == "Barn");
     }
 
     [Fact]

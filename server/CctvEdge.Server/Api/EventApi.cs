@@ -26,13 +26,14 @@ internal static class EventApi
     }
 
     /// <summary>
-    /// <c>limit</c> 1..1000 (50), <c>offset</c> from 0, <c>node</c>, <c>camera</c> (with <c>node</c>), <c>kind</c>,
+    /// <c>limit</c> 1..1000 (50), <c>offset</c> from 0, <c>site</c>, <c>node</c>, <c>camera</c> (with <c>node</c>), <c>kind</c>,
     /// <c>from</c>/<c>to</c> (start times, ISO 8601), <c>acknowledged</c>, <c>flagged</c>.
     /// </summary>
     private static async Task<IResult> ListAsync(
         EventStore events,
         int? limit,
         int? offset,
+        string? site,
         string? node,
         string? camera,
         string? kind,
@@ -66,6 +67,7 @@ internal static class EventApi
         {
             FromMs = fromAt?.ToUnixTimeMilliseconds() ?? 0,
             ToMs = toAt?.ToUnixTimeMilliseconds() ?? long.MaxValue,
+            Site = site,
             NodeId = node,
             Camera = camera is null ? null : new CameraRef(node!, camera),
             Kind = kind,

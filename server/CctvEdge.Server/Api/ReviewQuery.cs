@@ -16,11 +16,11 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
     /// <summary>Events closer than this merge into one bar: about a pixel of a day-wide timeline.</summary>
     private static readonly TimeSpan BarResolution = TimeSpan.FromMinutes(1);
 
-    public async Task<DayOptions> GetDayOptionsAsync(DateOnly day, CancellationToken cancellationToken)
+    public async Task<DayOptions> GetDayOptionsAsync(DateOnly day, string? site, CancellationToken cancellationToken)
     {
         var (fromMs, toMs) = StoreTerms.Millis(day);
-        var (kinds, zones, unacknowledged) = await events.DayOptionsAsync(fromMs, toMs, cancellationToken).ConfigureAwait(false);
-        return new DayOptions(await CamerasAsync(cancellationToken).ConfigureAwait(false), kinds, zones, unacknowledged);
+        var (kinds, zones, unacknowledged) = await events.DayOptionsAsync(fromMs, toMs, site, cancellationToken).ConfigureAwait(false);
+        return new DayOptions(await CamerasAsync(site, cancellationToken).ConfigureAwait(false), kinds, zones, unacknowledged);
     }
 
     public async Task<EventPage> GetEventsAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
     {
         var (start, end) = LocalDay.Bounds(filter.Day);
         var spans = (await events.SpansAsync(filter.ToQuery(), cancellationToken).ConfigureAwait(false)).ToLookup(s => new CameraKey(s.NodeId, s.CameraId));
-        var cameras = (await CamerasAsync(cancellationToken).ConfigureAwait(false)).Where(c => filter.Camera is null || c.Key == filter.Camera).ToList();
+        var cameras = (await CamerasAsync(filter.Site, cancellationToken).ConfigureAwait(false)).Where(c => filter.Camera is null || c.Key == filter.Camera).ToList();
         var bucket = (end - start).TotalMilliseconds / DayMotionPoints;
         var rows = new List<TimelineRow>();
         foreach (var camera in cameras)
@@ -72,7 +72,7 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
         }
 
         var camera = new CameraKey(clip.NodeId, clip.CameraId);
-        var name = (await CamerasAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Key == camera)?.Name ?? clip.CameraId;
+        var name = (await CamerasAsync(null, cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Key == camera)?.Name ?? clip.CameraId;
         // Id 0: the previous event is the last that starts before the clip, the next the first that starts with or after it.
         var (previous, next) = await events.NeighboursAsync(camera.ToRef(), clip.StartMs, 0, cancellationToken).ConfigureAwait(false);
         return await PlayerAsync(null, camera, name, [clip], previous, next, clip.StartMs, clip.EndMs, cancellationToken).ConfigureAwait(false);
@@ -188,11 +188,11 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
             .Select(p => new MotionPoint(DateTimeOffset.FromUnixTimeMilliseconds(p.AtMs), p.Value))
             .ToList();
 
-    /// <summary>Every camera, and each node's node-wide events (loss reports) as a camera of its own.</summary>
-    private async Task<IReadOnlyList<CameraOption>> CamerasAsync(CancellationToken cancellationToken)
+    /// <summary>Every camera of one site's nodes (or of all), and each node's node-wide events (loss reports) as a camera of its own.</summary>
+    private async Task<IReadOnlyList<CameraOption>> CamerasAsync(string? site, CancellationToken cancellationToken)
     {
-        var nodeRows = await nodes.ListNodesAsync(cancellationToken).ConfigureAwait(false);
-        var cameraRows = await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false);
+        var nodeRows = (await nodes.ListNodesAsync(cancellationToken).ConfigureAwait(false)).Where(n => site is null || n.Site == site).ToList();
+        var cameraRows = (await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false)).Where(c => nodeRows.Any(n => n.Id == c.NodeId));
         var names = nodeRows.ToDictionary(n => n.Id, n => n.Name, StringComparer.Ordinal);
         return cameraRows.Select(c => new CameraOption(new CameraKey(c.NodeId, c.Id), $"{c.Name} ({names.GetValueOrDefault(c.NodeId, c.NodeId)})"))
             .Concat(nodeRows.Select(n => new CameraOption(new CameraKey(n.Id, ""), $"{n.Name} (node)")))

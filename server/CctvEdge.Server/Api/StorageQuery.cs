@@ -13,15 +13,15 @@ internal sealed class StorageQuery(ClipQueries clips, NodeStore nodes, ServerDis
 {
     public const int ForecastDays = 7;
 
-    public async Task<StorageModel> GetAsync(int days, CancellationToken cancellationToken)
+    public async Task<StorageModel> GetAsync(int days, string? site, CancellationToken cancellationToken)
     {
         days = Math.Clamp(days, 1, 366);
         var today = LocalDay.Today(clock);
         var first = today.AddDays(1 - days);
         var from = LocalDay.Bounds(first).Start.ToUnixTimeMilliseconds();
         var to = LocalDay.Bounds(today).End.ToUnixTimeMilliseconds();
-        var rows = await clips.DailyBytesAsync(from, to, cancellationToken).ConfigureAwait(false);
-        var (total, before) = await clips.TotalsAsync(from, cancellationToken).ConfigureAwait(false);
+        var rows = await clips.DailyBytesAsync(from, to, site, cancellationToken).ConfigureAwait(false);
+        var (total, before) = await clips.TotalsAsync(from, site, cancellationToken).ConfigureAwait(false);
         var names = (await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => (c.NodeId, c.Id), c => c.Name);
         var cells = rows.Select(r => new StorageCell(
             new CameraKey(r.NodeId, r.CameraId),
@@ -32,16 +32,17 @@ internal sealed class StorageQuery(ClipQueries clips, NodeStore nodes, ServerDis
 
         var recent = today.AddDays(1 - ForecastDays);
         var clipGrowth = StorageForecast.DailyGrowth(cells.Where(c => c.Day >= recent).Sum(c => c.Bytes), ForecastDays);
-        var forecasts = disks.Read().Select(d => new DiskForecast(d, clipGrowth, StorageForecast.DaysUntilFull(d.FreeBytes, clipGrowth))).ToList();
-        forecasts.AddRange(await NodeForecastsAsync(recent, cancellationToken).ConfigureAwait(false));
+        // The server's disks hold every site's clips: they belong to the whole fleet's view, not to one site's.
+        var forecasts = site is not null ? [] : disks.Read().Select(d => new DiskForecast(d, clipGrowth, StorageForecast.DaysUntilFull(d.FreeBytes, clipGrowth))).ToList();
+        forecasts.AddRange(await NodeForecastsAsync(recent, site, cancellationToken).ConfigureAwait(false));
         return new StorageModel(Enumerable.Range(0, days).Select(first.AddDays).ToList(), cells, total, before, forecasts);
     }
 
-    private async Task<IEnumerable<DiskForecast>> NodeForecastsAsync(DateOnly since, CancellationToken cancellationToken)
+    private async Task<IEnumerable<DiskForecast>> NodeForecastsAsync(DateOnly since, string? site, CancellationToken cancellationToken)
     {
-        var names = (await nodes.ListNodesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(n => n.Id, n => n.Name, StringComparer.Ordinal);
+        var names = (await nodes.ListNodesAsync(cancellationToken).ConfigureAwait(false)).Where(n => site is null || n.Site == site).ToDictionary(n => n.Id, n => n.Name, StringComparer.Ordinal);
         var readings = await nodes.DiskDaysAsync(since.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-        return readings.GroupBy(r => r.NodeId).Select(node =>
+        return readings.Where(r => names.ContainsKey(r.NodeId)).GroupBy(r => r.NodeId).Select(node =>
         {
             var (oldest, latest) = (node.First(), node.Last());
             var span = (DateOnly.ParseExact(latest.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber - DateOnly.ParseExact(oldest.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber);

@@ -22,6 +22,7 @@ internal static class StoreTerms
         {
             FromMs = fromMs,
             ToMs = toMs,
+            Site = filter.Site,
             Camera = filter.Camera?.ToRef(),
             Kind = filter.Kind,
             Zone = filter.Zone,

@@ -143,6 +143,7 @@ internal static class ServerHostExtensions
         services.AddScoped<IReviewActions, ReviewActions>();
         services.AddSingleton<INotificationQuery, NotificationQuery>();
         services.AddSingleton<IStorageQuery, StorageQuery>();
+        services.AddSingleton<ISiteQuery, SiteQuery>();
         services.AddSingleton<ExportClips>();
         services.AddSingleton<FolderExports>();
         services.AddScoped<IExportService, ExportService>();

@@ -95,7 +95,7 @@ internal sealed class ServerMetrics
         }
 
         // Observable instruments are read synchronously by the exporter; the query is one indexed SUM.
-        bytes = _clipQueries.TotalsAsync(0, CancellationToken.None).GetAwaiter().GetResult().Total;
+        bytes = _clipQueries.TotalsAsync(0, null, CancellationToken.None).GetAwaiter().GetResult().Total;
         _storeSize = (_clock.GetUtcNow(), bytes);
         return bytes;
     }

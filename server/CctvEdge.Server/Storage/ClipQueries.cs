@@ -68,27 +68,30 @@ internal sealed class ClipQueries(SqliteDatabase database)
     /// Bytes per camera and local day of the stored clips that start in [from, to). SQLite's 'localtime' and the pages'
     /// local days both follow the process's time zone (TZ or /etc/localtime), daylight saving included.
     /// </summary>
-    public async Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, string? site, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<DailyBytesRow>(
-            """
+            $"""
             SELECT node_id, camera_id, date(start_ms / 1000, 'unixepoch', 'localtime') AS day, SUM(size) AS bytes, COUNT(*) AS clips
-            FROM clips WHERE state = 'stored' AND start_ms >= @From AND start_ms < @To
+            FROM clips WHERE state = 'stored' AND start_ms >= @From AND start_ms < @To{InSite(site)}
             GROUP BY node_id, camera_id, day ORDER BY day, node_id, camera_id
             """,
-            new { From = fromMs, To = toMs }).ConfigureAwait(false);
+            new { From = fromMs, To = toMs, Site = site }).ConfigureAwait(false);
         return rows.ToList();
     }
 
-    /// <summary>All stored bytes, and the bytes of clips stored before <paramref name="beforeMs"/> (growth baseline).</summary>
-    public async Task<(long Total, long Before)> TotalsAsync(long beforeMs, CancellationToken cancellationToken)
+    /// <summary>All stored bytes (of one site's nodes, or all), and the bytes of clips stored before <paramref name="beforeMs"/> (growth baseline).</summary>
+    public async Task<(long Total, long Before)> TotalsAsync(long beforeMs, string? site, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleAsync<(long, long)>(
-            "SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN start_ms < @Before THEN size ELSE 0 END), 0) FROM clips WHERE state = 'stored'",
-            new { Before = beforeMs }).ConfigureAwait(false);
+            $"SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN start_ms < @Before THEN size ELSE 0 END), 0) FROM clips WHERE state = 'stored'{InSite(site)}",
+            new { Before = beforeMs, Site = site }).ConfigureAwait(false);
     }
+
+    /// <summary>Narrows a query over <c>clips</c> to the nodes of the site in <c>@Site</c>; nothing when no site is asked.</summary>
+    private static string InSite(string? site) => site is null ? "" : " AND node_id IN (SELECT id FROM nodes WHERE site = @Site)";
 
     /// <summary>Remembers a clip's frame rate once read from its file.</summary>
     public Task SetFpsAsync(string clipId, double fps, CancellationToken cancellationToken) =>

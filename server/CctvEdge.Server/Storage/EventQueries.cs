@@ -144,7 +144,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     public async Task<IReadOnlyList<EventSpanRow>> SpansAsync(EventQuery filter, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var dayOnly = new EventQuery { FromMs = filter.FromMs, ToMs = filter.ToMs, Camera = filter.Camera };
+        var dayOnly = new EventQuery { FromMs = filter.FromMs, ToMs = filter.ToMs, Site = filter.Site, Camera = filter.Camera };
         var rows = await connection.QueryAsync<EventSpanRow>(
             $"""
             SELECT e.id, e.node_id, e.camera_id, e.kind, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms
@@ -179,10 +179,11 @@ internal sealed class EventQueries(SqliteDatabase database)
         return rows.Select(r => (fromMs + (r.Bucket * bucketMs), r.Value)).ToList();
     }
 
-    public async Task<(IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged)> DayOptionsAsync(long fromMs, long toMs, CancellationToken cancellationToken)
+    /// <summary>The kinds and zones of a day's events, and how many are unacknowledged, of one site or all.</summary>
+    public async Task<(IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged)> DayOptionsAsync(long fromMs, long toMs, string? site, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var filter = new EventQuery { FromMs = fromMs, ToMs = toMs };
+        var filter = new EventQuery { FromMs = fromMs, ToMs = toMs, Site = site };
         var parameters = Parameters(filter);
         var kinds = await connection.QueryAsync<string>($"SELECT DISTINCT e.kind FROM events e WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
         var zones = await connection.QueryAsync<string>($"SELECT DISTINCT z.value FROM events e, json_each(e.zones_json) z WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
@@ -201,6 +202,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     internal static string Where(EventQuery filter) =>
         "e.start_ms >= @From AND e.start_ms < @To AND e.deleted_ms IS NULL"
         + (filter.NodeId is null ? "" : " AND e.node_id = @OnlyNode")
+        + (filter.Site is null ? "" : " AND e.node_id IN (SELECT id FROM nodes WHERE site = @Site)")
         + (filter.Camera is null ? "" : " AND e.node_id = @NodeId AND e.camera_id = @CameraId")
         + (filter.Kind is null ? "" : " AND e.kind = @Kind")
         + (filter.Zone is null ? "" : " AND EXISTS (SELECT 1 FROM json_each(e.zones_json) z WHERE z.value = @Zone)")
@@ -221,6 +223,7 @@ internal sealed class EventQueries(SqliteDatabase database)
             From = filter.FromMs,
             To = filter.ToMs,
             OnlyNode = filter.NodeId,
+            filter.Site,
             filter.Camera?.NodeId,
             filter.Camera?.CameraId,
             filter.Kind,

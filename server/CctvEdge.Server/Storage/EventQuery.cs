@@ -15,6 +15,9 @@ internal sealed record EventQuery
     /// <summary>Only this node's events, of any camera.</summary>
     public string? NodeId { get; init; }
 
+    /// <summary>Only the events of nodes in this site (the fleet page's grouping).</summary>
+    public string? Site { get; init; }
+
     public CameraRef? Camera { get; init; }
 
     public string? Kind { get; init; }

@@ -169,6 +169,13 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
             (connection, transaction) => connection.ExecuteAsync("UPDATE nodes SET site = @Site WHERE id = @NodeId", new { NodeId = nodeId, Site = site }, transaction),
             cancellationToken).ConfigureAwait(false) > 0;
 
+    /// <summary>The sites that have a node, in order.</summary>
+    public async Task<IReadOnlyList<string>> ListSitesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>("SELECT DISTINCT site FROM nodes WHERE site <> '' ORDER BY site").ConfigureAwait(false)).ToList();
+    }
+
     public async Task<IReadOnlyList<NodeRow>> ListNodesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -3,12 +3,13 @@ namespace CctvEdge.Web.Services;
 /// <summary>Reads events for the events page and the player.</summary>
 public interface IReviewQuery
 {
-    Task<DayOptions> GetDayOptionsAsync(DateOnly day, CancellationToken cancellationToken);
+    /// <summary>What the filters offer on a day, for one site's nodes or (null) every node.</summary>
+    Task<DayOptions> GetDayOptionsAsync(DateOnly day, string? site, CancellationToken cancellationToken);
 
     /// <summary>A page of the filtered (and grouped) events, newest first, and how many there are in all.</summary>
     Task<EventPage> GetEventsAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken);
 
-    /// <summary>The day's timeline per camera (the camera filter applies; the others do not).</summary>
+    /// <summary>The day's timeline per camera (the site and camera filters apply; the others do not).</summary>
     Task<DayTimeline> GetTimelineAsync(EventFilter filter, CancellationToken cancellationToken);
 
     Task<PlayerModel?> GetEventPlayerAsync(long eventId, CancellationToken cancellationToken);

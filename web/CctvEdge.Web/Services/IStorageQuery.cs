@@ -17,8 +17,11 @@ public sealed record StorageModel(
 /// <summary>Reads clip storage by day and camera, and the disks' forecasts.</summary>
 public interface IStorageQuery
 {
-    /// <summary>The last <paramref name="days"/> UTC days, today included.</summary>
-    Task<StorageModel> GetAsync(int days, CancellationToken cancellationToken);
+    /// <summary>
+    /// The last <paramref name="days"/> local days, today included, of one site's nodes (their clips and disks) or,
+    /// with a null site, of every node and the server's own disks.
+    /// </summary>
+    Task<StorageModel> GetAsync(int days, string? site, CancellationToken cancellationToken);
 }
 
 /// <summary>How long a disk lasts at its recent growth.</summary>

@@ -20,6 +20,9 @@ public sealed record EventFilter
 {
     public DateOnly Day { get; init; }
 
+    /// <summary>Only the events of nodes in this site; null for every node.</summary>
+    public string? Site { get; init; }
+
     public CameraKey? Camera { get; init; }
 
     public string? Kind { get; init; }
