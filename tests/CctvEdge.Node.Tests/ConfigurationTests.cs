@@ -38,6 +38,7 @@ public sealed class ConfigurationTests
     [InlineData("Server:Address", "192.168.1.10:5081", "Server:Address '192.168.1.10:5081' must be an absolute http")]
     [InlineData("Cameras:0:Source:Kind", "rstp", "Cameras:0:Source:Kind 'rstp' is not one of synthetic, file, rtsp")]
     [InlineData("Cameras:0:Detect:Fps", "0", "Cameras:0:Detect:Fps must be between")]
+    [InlineData("Cameras:0:GridSnapshotSeconds", "10", "Cameras:0:GridSnapshotSeconds must be between 0.5 and 5")]
     [InlineData("Cameras:0:Detect:Width", "wide", "Cameras:0:Detect:Width")]
     [InlineData("Cameras:0:Detct:Width", "320", "Detct")]
     [InlineData("Cameras:0:Plugins:motion:Enabled", "maybe", "Cameras:0:Plugins:motion:Enabled must be true or false")]

@@ -28,6 +28,21 @@ public sealed class FfmpegArgumentsTests
         Assert.Contains("-atomic_writing", args);
     }
 
+    [Theory]
+    [InlineData(5, 1, "fps=1,")]
+    [InlineData(5, 5, "fps=0.2,")]
+    [InlineData(2, 0.5, "fps=2,")]
+    public void Build_SnapshotPaces_FfmpegWritesAtTheFasterOne(double snapshotSeconds, double gridSeconds, string expected)
+    {
+        var camera = TestCamera.Options();
+        camera.SnapshotSeconds = snapshotSeconds;
+        camera.GridSnapshotSeconds = gridSeconds;
+
+        var args = FfmpegArguments.Build(camera, "/data/snap.jpg");
+
+        Assert.Contains("[s]" + expected, args[args.ToList().IndexOf("-filter_complex") + 1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_File_LoopsAtRealTime()
     {

@@ -62,7 +62,7 @@ internal sealed class CameraFleet(Func<CameraOptions, CameraWorker> create, Func
 
     /// <summary>What decides whether a change needs the camera's ffmpeg restarted: everything but its name, plugins and switch.</summary>
     public static string VideoKey(CameraOptions camera) =>
-        JsonSerializer.Serialize(new { camera.Id, camera.Source, camera.Detect, camera.SnapshotSeconds, camera.SnapshotMaxWidth, camera.Recording });
+        JsonSerializer.Serialize(new { camera.Id, camera.Source, camera.Detect, camera.SnapshotSeconds, camera.GridSnapshotSeconds, camera.SnapshotMaxWidth, camera.Recording });
 
     private static async Task StopAsync(IReadOnlyList<Running> workers)
     {

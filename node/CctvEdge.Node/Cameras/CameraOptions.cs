@@ -35,6 +35,16 @@ internal sealed class CameraOptions
     /// <summary>Seconds between JPEG snapshots.</summary>
     public double SnapshotSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds between snapshots while a live grid shows the camera (the server asks for them); ffmpeg writes them at
+    /// this pace all the time (a small JPEG a second) and the node sends only every <see cref="SnapshotSeconds"/>
+    /// otherwise. Not above <see cref="SnapshotSeconds"/>.
+    /// </summary>
+    public double GridSnapshotSeconds { get; set; } = 1;
+
+    /// <summary>How often ffmpeg writes a snapshot: the faster of the two paces.</summary>
+    public double SnapshotWriteSeconds => Math.Min(SnapshotSeconds, GridSnapshotSeconds);
+
     /// <summary>Widest snapshot, in pixels; larger pictures are scaled down.</summary>
     public int SnapshotMaxWidth { get; set; } = 1280;
 

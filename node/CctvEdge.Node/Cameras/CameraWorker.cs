@@ -165,7 +165,7 @@ internal sealed partial class CameraWorker(
     private async Task WatchSnapshotsAsync(string path, CancellationToken stop)
     {
         var lastWrite = DateTime.MinValue;
-        var period = TimeSpan.FromSeconds(Math.Clamp(Camera.SnapshotSeconds / 4, 0.25, 2));
+        var period = TimeSpan.FromSeconds(Math.Clamp(Camera.SnapshotWriteSeconds / 4, 0.25, 2));
         using var timer = new PeriodicTimer(period, clock);
         try
         {

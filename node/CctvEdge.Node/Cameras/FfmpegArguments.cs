@@ -31,7 +31,7 @@ internal static class FfmpegArguments
         var graph = string.Create(CultureInfo.InvariantCulture,
             $"[0:v]split={(encodeMain ? 3 : 2)}[d][s]{(encodeMain ? "[m]" : "")};" +
             $"[d]fps={Rate(detect.Fps)},scale={detect.Width}:{detect.Height}:flags=area,format=gray[gray];" +
-            $"[s]fps={Rate(1 / camera.SnapshotSeconds)},scale='min({camera.SnapshotMaxWidth},iw)':-2[snap]");
+            $"[s]fps={Rate(1 / camera.SnapshotWriteSeconds)},scale='min({camera.SnapshotMaxWidth},iw)':-2[snap]");
         args.AddRange(["-filter_complex", graph]);
         args.AddRange(["-map", "[gray]", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]);
         args.AddRange(["-map", "[snap]", "-q:v", "5", "-f", "image2", "-update", "1", "-atomic_writing", "1", "-y", snapshotPath]);

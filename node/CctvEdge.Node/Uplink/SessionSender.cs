@@ -24,7 +24,8 @@ internal sealed class SessionSender(
     TimeSpan heartbeatInterval,
     LiveStreamer live,
     CentralConfigApplier configs,
-    PluginInstaller installer)
+    PluginInstaller installer,
+    SnapshotPacer snapshots)
 {
     private const int BatchSize = 200;
     // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
@@ -33,8 +34,6 @@ internal sealed class SessionSender(
 
     private readonly AsyncSignal _wake = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<NodeMessage> _replies = new();
-    private readonly Dictionary<string, long> _sentSnapshotVersions = [];
-    private readonly HashSet<string> _requestedSnapshots = [];
 
     // Configuration pushes and plugin installs are carried out in order by loops of their own, so a slow one (a
     // configuration is saved with fsync, a package downloaded) never holds up the acks and commands behind it.
@@ -50,11 +49,7 @@ internal sealed class SessionSender(
         switch (command.KindCase)
         {
             case Command.KindOneofCase.RequestSnapshot:
-                lock (_requestedSnapshots)
-                {
-                    _requestedSnapshots.Add(command.RequestSnapshot.CameraId);
-                }
-
+                snapshots.Request(command.RequestSnapshot.CameraId, command.RequestSnapshot.FollowSeconds);
                 break;
             case Command.KindOneofCase.StartLive:
                 var lease = TimeSpan.FromSeconds(Math.Clamp(command.StartLive.LeaseSeconds, 5, 300));
@@ -193,19 +188,11 @@ internal sealed class SessionSender(
         foreach (var camera in runtime.Cameras)
         {
             var id = camera.Camera.Id;
-            var version = camera.Snapshots.Version;
-            bool requested;
-            lock (_requestedSnapshots)
-            {
-                requested = _requestedSnapshots.Remove(id);
-            }
-
-            if (camera.Snapshots.Latest is not { } latest || (!requested && _sentSnapshotVersions.GetValueOrDefault(id) == version))
+            if (camera.Snapshots.Latest is not { } latest || !snapshots.TakeIfDue(id, camera.Snapshots.Version, TimeSpan.FromSeconds(camera.Camera.SnapshotSeconds)))
             {
                 continue;
             }
 
-            _sentSnapshotVersions[id] = version;
             await requests.WriteAsync(new NodeMessage
             {
                 Snapshot = new Snapshot { CameraId = id, CapturedAt = Timestamp.FromDateTimeOffset(latest.CapturedAt), Jpeg = ByteString.CopyFrom(latest.Jpeg.Span) },

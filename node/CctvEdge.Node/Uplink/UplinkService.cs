@@ -25,6 +25,7 @@ internal sealed partial class UplinkService(
     CentralConfigApplier configs,
     PluginInstaller installer,
     IOptions<ServerConnectionOptions> options,
+    TimeProvider clock,
     ILogger<UplinkService> logger) : BackgroundService
 {
     private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(15);
@@ -105,7 +106,7 @@ internal sealed partial class UplinkService(
 
         var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
-        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs, installer);
+        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs, installer, new SnapshotPacer(clock));
         var sending = sender.RunAsync(session.Token);
         var receiving = ReceiveAsync(call.ResponseStream, state, sender, session.Token);
         var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);

@@ -69,5 +69,8 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
         c.Error,
         c.Fps,
         c.SnapshotMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
-        c.SnapshotMs is { } version ? $"/media/snapshots/{c.NodeId}/{c.Id}.jpg?v={version}" : null);
+        SnapshotUrl(c));
+
+    /// <summary>The camera's latest snapshot, with its time in the URL so a browser fetches each new one once.</summary>
+    public static string? SnapshotUrl(CameraRow c) => c.SnapshotMs is { } version ? $"/media/snapshots/{c.NodeId}/{c.Id}.jpg?v={version}" : null;
 }

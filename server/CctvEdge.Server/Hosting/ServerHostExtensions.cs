@@ -144,6 +144,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<INotificationQuery, NotificationQuery>();
         services.AddSingleton<IStorageQuery, StorageQuery>();
         services.AddSingleton<ISiteQuery, SiteQuery>();
+        services.AddSingleton<ILiveGrid, LiveGrid>();
         services.AddSingleton<ExportClips>();
         services.AddSingleton<FolderExports>();
         services.AddScoped<IExportService, ExportService>();

@@ -34,6 +34,15 @@ internal sealed record EventSpanRow
     public long StopMs { get; init; }
 }
 
+/// <summary>A camera's latest recent event.</summary>
+internal sealed record LatestEventRow
+{
+    public string NodeId { get; init; } = "";
+    public string CameraId { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public long StartMs { get; init; }
+}
+
 /// <summary>
 /// The events page's reads. Every query is bounded to one day by <c>start_ms</c>, so it reads a range of the
 /// <c>events_by_start</c> index however many days the table holds; grouping by the dwell gap is done in SQL with
@@ -189,6 +198,21 @@ internal sealed class EventQueries(SqliteDatabase database)
         var zones = await connection.QueryAsync<string>($"SELECT DISTINCT z.value FROM events e, json_each(e.zones_json) z WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
         var open = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM events e WHERE {Where(filter)} AND e.acknowledged_ms IS NULL", parameters).ConfigureAwait(false);
         return (kinds.ToList(), zones.ToList(), open);
+    }
+
+    /// <summary>Each camera's latest event that started at or after <paramref name="sinceMs"/>: the live grid's marks.</summary>
+    public async Task<IReadOnlyList<LatestEventRow>> LatestPerCameraAsync(long sinceMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // SQLite returns the row of the MAX() for the bare kind column.
+        var rows = await connection.QueryAsync<LatestEventRow>(
+            """
+            SELECT node_id, camera_id, kind, MAX(start_ms) AS start_ms FROM events
+            WHERE start_ms >= @Since AND deleted_ms IS NULL AND camera_id <> ''
+            GROUP BY node_id, camera_id
+            """,
+            new { Since = sinceMs }).ConfigureAwait(false);
+        return rows.ToList();
     }
 
     /// <summary>All unacknowledged events, through the partial index.</summary>
