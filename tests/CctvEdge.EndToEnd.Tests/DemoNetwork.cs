@@ -33,6 +33,9 @@ internal sealed record NetworkOptions
 
     /// <summary>Node:PluginHangSeconds: how soon a plugin call that never returns is reported.</summary>
     public double PluginHangSeconds { get; init; } = 30;
+
+    /// <summary>Ids of more cameras beside "yard": small synthetic ones with no plugins, cheap enough to have several.</summary>
+    public string[] ExtraCameras { get; init; } = [];
 }
 
 /// <summary>
@@ -198,7 +201,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
             Server = new { Address = $"http://127.0.0.1:{grpcPort}", ReconnectMaxSeconds = 2, MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond },
             Ffmpeg = new { RestartMaxSeconds = 2 },
             Metrics = new { NodeMetrics.Port },
-            Cameras = new[]
+            Cameras = new object[]
             {
                 new
                 {
@@ -216,7 +219,17 @@ internal sealed class DemoNetwork : IAsyncDisposable
                     },
                     Plugins = cameraPlugins,
                 },
-            },
+            }.Concat(_options.ExtraCameras.Select(id => new
+            {
+                Id = id,
+                Name = char.ToUpperInvariant(id[0]) + id[1..],
+                Source = new { Kind = "synthetic", Width = 320, Height = 180, Fps = 5 },
+                Detect = new { Width = 160, Height = 90, Fps = 2 },
+                // Sent every 30 s on their own, every second while a live grid follows them.
+                SnapshotSeconds = 30,
+                GridSnapshotSeconds = 1,
+                Plugins = new Dictionary<string, object>(),
+            })),
         })).ConfigureAwait(false);
     }
 

@@ -7,7 +7,8 @@ namespace CctvEdge.EndToEnd.Tests;
 
 /// <summary>
 /// One demo network and one browser for the review app's tests: continuous 4 s clips (so events have clips at once),
-/// motion events, recording segments for live view, and an export folder on the server. Started once for the class.
+/// motion events, recording segments for live view, two more cameras without plugins (for the live grid), and an
+/// export folder on the server. Started once for the class.
 /// </summary>
 public sealed class ReviewNetwork : IAsyncLifetime
 {
@@ -27,6 +28,7 @@ public sealed class ReviewNetwork : IAsyncLifetime
         Network = await DemoNetwork.StartAsync(new NetworkOptions
         {
             ContinuousClipSeconds = 4,
+            ExtraCameras = ["gate", "lane"],
             ServerArguments = ["--Server:ExportDirectories:0", _exports.Path],
         });
         Browser = await Browser.LaunchAsync();
