@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Microsoft.Playwright;
@@ -7,6 +9,9 @@ namespace CctvEdge.EndToEnd.Tests;
 /// <summary>Debian's Chromium under Playwright, headless, with the flags this closed network needs.</summary>
 internal sealed class Browser : IAsyncDisposable
 {
+    /// <summary>What each page wrote to its console, to tell why a page did not come alive.</summary>
+    private static readonly ConditionalWeakTable<IPage, List<string>> Said = [];
+    private readonly List<IBrowserContext> _open = [];
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
@@ -41,6 +46,14 @@ internal sealed class Browser : IAsyncDisposable
             ? new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 3 }
             : new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, AcceptDownloads = true });
         page.SetDefaultTimeout(30_000);
+        lock (_open)
+        {
+            _open.Add(page.Context);
+        }
+
+        var said = Said.GetOrCreateValue(page);
+        page.Console += (_, message) => { lock (said) { said.Add($"{message.Type}: {message.Text}"); } };
+        page.PageError += (_, error) => { lock (said) { said.Add($"page error: {error}"); } };
         await page.GotoAsync(address.ToString());
         return page;
     }
@@ -78,7 +91,27 @@ internal sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>Waits until the page runs interactively (its circuit is up), after the prerendered first paint.</summary>
-    public static Task WaitInteractiveAsync(IPage page) => page.Locator("[data-testid=interactive]").First.WaitForAsync();
+    public static async Task WaitInteractiveAsync(IPage page)
+    {
+        try
+        {
+            await page.Locator("[data-testid=interactive]").First.WaitForAsync();
+        }
+        catch (TimeoutException ex)
+        {
+            // Keep what the page showed: a page that never came alive and a slow one look alike otherwise.
+            var name = $"not-interactive-{Regex.Replace(new Uri(page.Url).AbsolutePath, "[^a-z0-9]+", "-")}-{DateTime.UtcNow:HHmmss}";
+            await ScreenshotAsync(page, name);
+            var said = Said.GetOrCreateValue(page);
+            string console;
+            lock (said)
+            {
+                console = string.Join(Environment.NewLine, said.TakeLast(20));
+            }
+
+            throw new TimeoutException($"{page.Url} did not become interactive; screenshot {name}.png; the console said:{Environment.NewLine}{console}", ex);
+        }
+    }
 
     /// <summary>Whether the page is wider than its viewport: on a phone, content that scrolls sideways.</summary>
     public static Task<bool> OverflowsSidewaysAsync(IPage page) =>
@@ -88,6 +121,22 @@ internal sealed class Browser : IAsyncDisposable
     {
         Directory.CreateDirectory(ScreenshotDirectory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
+
+    /// <summary>Closes every page opened so far (each has its own context), ending their circuits on the server.</summary>
+    public async Task CloseAllAsync()
+    {
+        IBrowserContext[] open;
+        lock (_open)
+        {
+            open = [.. _open];
+            _open.Clear();
+        }
+
+        foreach (var context in open)
+        {
+            await context.CloseAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -9,9 +9,17 @@ using Microsoft.Playwright;
 namespace CctvEdge.EndToEnd.Tests;
 
 /// <summary>The review web app in Chromium against a real server and node: player, review, export, live, every page.</summary>
-public sealed partial class ReviewAppTests(ReviewNetwork fixture) : IClassFixture<ReviewNetwork>
+public sealed partial class ReviewAppTests(ReviewNetwork fixture) : IClassFixture<ReviewNetwork>, IAsyncLifetime
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Each test's pages close with it: an open page keeps its circuit, its live updates and (on the live grid) the
+    /// nodes' followed snapshots running, and twenty of them starve the next test's page on two cores.
+    /// </summary>
+    public Task DisposeAsync() => fixture.Browser.CloseAllAsync();
 
     [Fact]
     public async Task Player_StoredClip_PlaysAndFrameStepMovesCurrentTimeByOneFrame()

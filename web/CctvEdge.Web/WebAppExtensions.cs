@@ -2,6 +2,7 @@ using CctvEdge.Web.Components;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class WebAppExtensions
     {
         // Assets are public: the sign-in page needs its script and styles before anyone has signed in.
         endpoints.MapStaticAssets().AllowAnonymous();
+        endpoints.MapServiceWorker();
         // A plain form post from the layout, so the cookie can be cleared (an interactive circuit cannot touch cookies).
         endpoints.MapPost("/auth/sign-out", async (HttpContext http) =>
         {
@@ -41,4 +43,21 @@ public static class WebAppExtensions
         endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return endpoints;
     }
+
+    /// <summary>
+    /// The service worker at the root, where its scope can cover every page (one under <c>_content</c> could only
+    /// control that folder). Not cached by the browser, so a new version installs on the next visit.
+    /// </summary>
+    private static void MapServiceWorker(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/service-worker.js", (IWebHostEnvironment environment, HttpContext http) =>
+        {
+            var file = environment.WebRootFileProvider.GetFileInfo("_content/CctvEdge.Web/service-worker.js");
+            if (!file.Exists)
+            {
+                return Results.NotFound();
+            }
+
+            http.Response.Headers.CacheControl = "no-cache";
+            return Results.Stream(file.CreateReadStream(), "text/javascript");
+        }).AllowAnonymous();
 }
