@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using CctvEdge.Harness;
 
 namespace CctvEdge.Bench;
 
@@ -23,13 +23,5 @@ internal sealed class CpuMeter
     public (double Own, double Other) Stop() =>
         ((Process.GetCurrentProcess().TotalProcessorTime - _ownStart).TotalSeconds, ProcessSeconds(_otherPid) - _otherStart);
 
-    /// <summary>utime + stime from /proc/PID/stat (fields 14 and 15, counted after the parenthesised name).</summary>
-    private static double ProcessSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        // /proc counts in USER_HZ, which Linux fixes at 100 for user space whatever the kernel's own tick rate.
-        return ticks / 100.0;
-    }
+    private static double ProcessSeconds(int pid) => ProcessCpu.Seconds(pid);
 }
