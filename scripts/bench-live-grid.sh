@@ -6,21 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
+source scripts/lib/bench-test.sh
 ensure_dotnet
 ensure_packages ffmpeg chromium
 export CCTVEDGE_BENCH_WINDOW=${1:-10}
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! dotnet build tests/CctvEdge.EndToEnd.Tests -c Release -nologo > "$log" 2>&1; then
-  grep -E ": error " "$log" | sort -u || cat "$log"
-  exit 1
-fi
-rm -f TestResults/bench-live-grid.txt
-if ! dotnet test tests/CctvEdge.EndToEnd.Tests -c Release --no-build -nologo \
-    --filter "FullyQualifiedName~LiveGridBenchmarkTests" > "$log" 2>&1; then
-  cat "$log"
-  exit 1
-fi
-cat TestResults/bench-live-grid.txt
-printf '%s cores, %s\n' "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
+run_bench_test LiveGridBenchmarkTests bench-live-grid.txt

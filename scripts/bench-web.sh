@@ -7,21 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
+source scripts/lib/bench-test.sh
 ensure_dotnet
 ensure_packages chromium
 export CCTVEDGE_BENCH_RUNS=${1:-5}
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! dotnet build tests/CctvEdge.EndToEnd.Tests -c Release -nologo > "$log" 2>&1; then
-  grep -E ": error " "$log" | sort -u || cat "$log"
-  exit 1
-fi
-rm -f TestResults/bench-web.txt
-if ! dotnet test tests/CctvEdge.EndToEnd.Tests -c Release --no-build -nologo \
-    --filter "FullyQualifiedName~WebPerformanceTests" > "$log" 2>&1; then
-  cat "$log"
-  exit 1
-fi
-cat TestResults/bench-web.txt
-printf '%s cores, %s\n' "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
+run_bench_test WebPerformanceTests bench-web.txt
