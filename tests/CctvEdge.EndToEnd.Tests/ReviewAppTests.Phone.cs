@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
@@ -61,7 +63,7 @@ public sealed partial class ReviewAppTests
 
         var tiles = page.Locator("[data-testid=grid-tile]");
         await Assertions.Expect(tiles).ToHaveCountAsync(3);
-        Assert.Equal(["e2e-node.gate", "e2e-node.lane", "e2e-node.yard"], (await Task.WhenAll((await tiles.AllAsync()).Select(t => t.GetAttributeAsync("data-camera")))).Order());
+        Assert.Equal(["e2e-node.gate", "e2e-node.lane", "e2e-node.yard"], (await CamerasAsync(tiles)).Order());
         // The yard camera has the motion plugin and a moving picture; the others have no plugins, so no events.
         await Assertions.Expect(page.Locator("[data-testid=grid-tile][data-camera='e2e-node.yard']")).ToHaveAttributeAsync("data-motion", "true", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=grid-tile][data-camera='e2e-node.gate']")).ToHaveAttributeAsync("data-motion", "false");
@@ -90,6 +92,98 @@ public sealed partial class ReviewAppTests
         await (phone ? lane.TapAsync() : lane.ClickAsync());
         await page.WaitForURLAsync(url => url.EndsWith("/live/e2e-node/lane", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("[data-testid=live-camera]")).ToHaveTextAsync("Lane");
+    }
+
+    [Fact]
+    public async Task CameraGroups_SavedOnTheDesktop_PickedAndShownInOrderOnAPhoneAndTheWall_ThenDeleted()
+    {
+        const string name = "Lane and gate";
+        var tiles = "[data-testid=grid-tile]";
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "live");
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator(tiles)).ToHaveCountAsync(3);
+
+        // A group needs a name: the editor says so and saves nothing.
+        await page.Locator("[data-testid=groups-edit]").ClickAsync();
+        await page.Locator("[data-testid=group-camera][data-camera='e2e-node.lane']").CheckAsync();
+        await page.Locator("[data-testid=group-save]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=group-problem]")).ToContainTextAsync("name must be 1 to 60 characters");
+        await page.Locator("[data-testid=group-name]").FillAsync(name);
+        await page.Locator("[data-testid=group-camera][data-camera='e2e-node.gate']").CheckAsync();
+        await Browser.ScreenshotAsync(page, "live-group-editor");
+        await page.Locator("[data-testid=group-save]").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).Query.Contains("group=Lane%20and%20gate", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator(tiles)).ToHaveCountAsync(2);
+        Assert.Equal(["e2e-node.gate", "e2e-node.lane"], await CamerasAsync(page.Locator(tiles)));
+        await Assertions.Expect(page.Locator("[data-testid=group-editor]")).ToHaveCountAsync(0);
+
+        // The picker offers it from a grid of every camera.
+        await page.GotoAsync(new Uri(fixture.Web, "live").ToString());
+        await Browser.WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=group-picker]").ClickAsync();
+        await page.Locator(".rz-dropdown-item", new() { HasText = name }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).Query.Contains("group=", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator(tiles)).ToHaveCountAsync(2);
+
+        var phone = await fixture.Browser.OpenSignedInAsync(fixture.Web, $"live?group={Uri.EscapeDataString(name)}", phone: true);
+        await Browser.WaitInteractiveAsync(phone);
+        await Assertions.Expect(phone.Locator(tiles)).ToHaveCountAsync(2);
+        await Assertions.Expect(phone.Locator("[data-testid=group-picker]")).ToBeVisibleAsync();
+        Assert.False(await Browser.OverflowsSidewaysAsync(phone), "the grid of a group scrolls sideways on a phone");
+        await Browser.ScreenshotAsync(phone, "live-group-phone");
+        await phone.GotoAsync(new Uri(fixture.Web, $"live/wall?group={Uri.EscapeDataString(name)}").ToString());
+        await Browser.WaitInteractiveAsync(phone);
+        await Assertions.Expect(phone.Locator(tiles)).ToHaveCountAsync(2);
+
+        // Deleting it goes back to every camera, and with no group left there is nothing to pick.
+        await page.Locator("[data-testid=groups-edit]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=group-name]")).ToHaveValueAsync(name);
+        await page.Locator("[data-testid=group-delete]").ClickAsync();
+        await page.WaitForURLAsync(url => !new Uri(url).Query.Contains("group=", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator(tiles)).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-testid=group-picker]")).ToHaveCountAsync(0);
+
+        // Page changes make no HTTP request the audit middleware sees: the editor writes its own entries.
+        var audit = (await fixture.Network.Http.GetFromJsonAsync<JsonElement[]>("api/audit?actor=admin&limit=500"))!
+            .Where(e => e.GetProperty("via").GetString() == "web" && e.GetProperty("action").GetString()!.EndsWith("camera group", StringComparison.Ordinal))
+            .Select(e => $"{e.GetProperty("action").GetString()}: {e.GetProperty("outcome").GetString()}")
+            .ToList();
+        Assert.Contains("create camera group: name must be 1 to 60 characters.", audit);
+        Assert.Contains("create camera group: saved", audit);
+        Assert.Contains("delete camera group: deleted", audit);
+    }
+
+    private static async Task<string[]> CamerasAsync(ILocator tiles) =>
+        await Task.WhenAll((await tiles.AllAsync()).Select(async t => await t.GetAttributeAsync("data-camera") ?? ""));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Storage_DesktopAndPhone_ChartsFitAndTheCameraDaysOpenOnTheNewestWithNamesInView(bool phone)
+    {
+        await fixture.EventWithStoredClipAsync();
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "storage", phone);
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=camera-heatmap-row][data-camera='e2e-node.yard']")).ToBeVisibleAsync();
+        var width = page.ViewportSize!.Width;
+
+        // 30 days of 18 px columns are wider than a phone: the newest day (today, with the clip) is in view without scrolling.
+        var newest = await page.Locator("[data-testid=camera-heatmap] thead th").Last.BoundingBoxAsync();
+        Assert.True(newest!.X >= 0 && newest.X + newest.Width <= width, $"the newest day is at {newest.X}..{newest.X + newest.Width} of {width} px");
+        var sizes = await page.Locator(".camera-heatmap-scroll").EvaluateAsync<int[]>("e => [e.scrollWidth, e.clientWidth]");
+        Assert.Equal(phone, sizes[0] > sizes[1]);
+
+        // Scrolled to the newest days, the camera's name stays at the left edge above the oldest ones.
+        var name = await page.Locator("[data-testid=camera-heatmap-row][data-camera='e2e-node.yard'] th").BoundingBoxAsync();
+        Assert.True(name!.X >= 0 && name.X + name.Width <= width / 2, $"the camera name is at {name.X}..{name.X + name.Width} of {width} px");
+        foreach (var chart in await page.Locator(".rz-chart svg").AllAsync())
+        {
+            var chartBox = await chart.BoundingBoxAsync();
+            Assert.True(chartBox!.X >= 0 && chartBox.X + chartBox.Width <= width, $"a chart spans {chartBox.X}..{chartBox.X + chartBox.Width} of {width} px");
+        }
+
+        Assert.False(await Browser.OverflowsSidewaysAsync(page), "the storage page scrolls sideways");
+        await Browser.ScreenshotAsync(page, phone ? "storage-scrolled-phone" : "storage-scrolled");
     }
 
     [Fact]

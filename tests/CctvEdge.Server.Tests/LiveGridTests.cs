@@ -23,7 +23,7 @@ public sealed class LiveGridTests
         var grid = server.Services.GetRequiredService<ILiveGrid>();
 
         var tiles = await CctvEdge.Testing.Eventually.GetAsync(
-            async () => await grid.GetTilesAsync(null, TimeSpan.FromMinutes(1), CancellationToken.None) is var t && t.Any(x => x.SnapshotUrl is not null) ? t : null,
+            async () => await grid.GetTilesAsync(null, null, TimeSpan.FromMinutes(1), CancellationToken.None) is var t && t.Any(x => x.SnapshotUrl is not null) ? t : null,
             Timeout,
             "the snapshot to be stored");
 
@@ -37,8 +37,8 @@ public sealed class LiveGridTests
         Assert.Null(gate.SnapshotUrl);
 
         await server.Services.GetRequiredService<NodeStore>().SetSiteAsync("barn", "North field", CancellationToken.None);
-        Assert.Equal(2, (await grid.GetTilesAsync("North field", TimeSpan.FromMinutes(1), CancellationToken.None)).Count);
-        Assert.Empty(await grid.GetTilesAsync("Elsewhere", TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Equal(2, (await grid.GetTilesAsync("North field", null, TimeSpan.FromMinutes(1), CancellationToken.None)).Count);
+        Assert.Empty(await grid.GetTilesAsync("Elsewhere", null, TimeSpan.FromMinutes(1), CancellationToken.None));
     }
 
     [Fact]

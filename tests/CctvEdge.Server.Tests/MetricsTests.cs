@@ -25,6 +25,7 @@ public sealed class MetricsTests
         var barn = "barn-" + Guid.NewGuid().ToString("N")[..8];
         await node.ConnectAsync(NodeSessionClient.Hello(barn, "yard"));
         await node.SendBatchAsync(NodeSessionClient.Measurement(1, 1.5), NodeSessionClient.Measurement(2, 2.5));
+        await node.SendAsync(NodeSessionClient.Snapshot("yard", [0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9]));
         var heartbeat = new Heartbeat { PendingResults = 7, PendingClips = 2, PendingClipBytes = 4096, MemoryBytes = 123456 };
         heartbeat.Cameras.Add(new CameraStatus { CameraId = "yard", State = CameraState.Running, FramesPerSecond = 4.5 });
         await node.SendAsync(new NodeMessage { Heartbeat = heartbeat });
@@ -37,6 +38,7 @@ public sealed class MetricsTests
 
         Assert.Matches($$"""cctvedge_results_ingested_total\{[^}]*node="{{barn}}"[^}]*\} 2\b""", text);
         Assert.Matches($$"""cctvedge_node_pending_results\{[^}]*node="{{barn}}"[^}]*\} 7\b""", text);
+        Assert.Matches($$"""cctvedge_snapshots_received_bytes_total\{[^}]*node="{{barn}}"[^}]*\} 7\b""", text);
         Assert.Matches($$"""cctvedge_node_pending_clip_bytes\{[^}]*node="{{barn}}"[^}]*\} 4096\b""", text);
         Assert.Matches($$"""cctvedge_camera_fps[a-z_]*\{[^}]*camera="yard"[^}]*node="{{barn}}"[^}]*\} 4.5\b""", text);
         Assert.Matches($$"""cctvedge_camera_running\{[^}]*camera="yard"[^}]*node="{{barn}}"[^}]*\} 1\b""", text);

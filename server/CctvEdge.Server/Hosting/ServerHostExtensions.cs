@@ -62,6 +62,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<ClipStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
+        services.AddSingleton<CameraGroupStore>();
         services.AddSingleton<EnrolmentStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<PluginPackageStore>();
@@ -145,6 +146,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<IStorageQuery, StorageQuery>();
         services.AddSingleton<ISiteQuery, SiteQuery>();
         services.AddSingleton<ILiveGrid, LiveGrid>();
+        services.AddScoped<ICameraGroups, CameraGroupAdmin>();
         services.AddSingleton<ExportClips>();
         services.AddSingleton<FolderExports>();
         services.AddScoped<IExportService, ExportService>();
@@ -179,6 +181,7 @@ internal static class ServerHostExtensions
         app.MapProcessorApi();
         app.MapZipExport();
         app.MapLiveStream();
+        app.MapCameraGroupApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;

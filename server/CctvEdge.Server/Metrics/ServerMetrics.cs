@@ -20,6 +20,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _results;
     private readonly Counter<long> _clips;
     private readonly Counter<long> _clipBytes;
+    private readonly Counter<long> _snapshotBytes;
     private readonly ConcurrentDictionary<string, Heartbeat> _heartbeats = new(StringComparer.Ordinal);
     private readonly ClipQueries _clipQueries;
     private readonly TimeProvider _clock;
@@ -33,6 +34,7 @@ internal sealed class ServerMetrics
         _results = meter.CreateCounter<long>("cctvedge.results.ingested", "{result}", "Results stored (events, measurements, files), by node");
         _clips = meter.CreateCounter<long>("cctvedge.clips.stored", "{clip}", "Clips whose upload completed and was verified");
         _clipBytes = meter.CreateCounter<long>("cctvedge.clips.received", "By", "Clip bytes stored");
+        _snapshotBytes = meter.CreateCounter<long>("cctvedge.snapshots.received", "By", "Snapshot bytes stored: what the overview and the live grid cost the link");
         meter.CreateObservableGauge("cctvedge.nodes.connected", () => sessions.Count, "{node}", "Nodes with an open session");
         meter.CreateObservableGauge("cctvedge.clip_store.size", ClipStoreBytes, "By", "Bytes of stored clips");
         meter.CreateObservableGauge(
@@ -58,6 +60,7 @@ internal sealed class ServerMetrics
         _results.Add(0, node);
         _clips.Add(0, node);
         _clipBytes.Add(0, node);
+        _snapshotBytes.Add(0, node);
     }
 
     public void ResultsIngested(string nodeId, int stored)
@@ -73,6 +76,8 @@ internal sealed class ServerMetrics
         _clips.Add(1, new KeyValuePair<string, object?>("node", nodeId));
         _clipBytes.Add(bytes, new KeyValuePair<string, object?>("node", nodeId));
     }
+
+    public void SnapshotStored(string nodeId, int bytes) => _snapshotBytes.Add(bytes, new KeyValuePair<string, object?>("node", nodeId));
 
     public void Heartbeat(string nodeId, Heartbeat heartbeat) => _heartbeats[nodeId] = heartbeat;
 

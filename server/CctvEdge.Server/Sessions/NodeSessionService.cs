@@ -245,6 +245,7 @@ internal sealed partial class NodeSessionService(
         }
 
         await media.WriteSnapshotAsync(session.NodeId, snapshot.CameraId, jpeg.Memory, session.Token).ConfigureAwait(false);
+        metrics.SnapshotStored(session.NodeId, jpeg.Length);
         var at = snapshot.CapturedAt?.ToDateTimeOffset() ?? clock.GetUtcNow();
         await nodes.SetSnapshotTimeAsync(session.NodeId, snapshot.CameraId, at, session.Token).ConfigureAwait(false);
         changes.Publish(new LiveChange(LiveChangeKind.Snapshot, session.NodeId, snapshot.CameraId));

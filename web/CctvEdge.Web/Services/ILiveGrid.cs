@@ -23,8 +23,11 @@ public interface ILiveGrid
     /// <summary>How long one follow request keeps a node sending every new snapshot; the grid renews well before.</summary>
     static readonly TimeSpan FollowFor = TimeSpan.FromSeconds(30);
 
-    /// <summary>Every camera of one site (or all), with the time of its latest event in the last <paramref name="recent"/>.</summary>
-    Task<IReadOnlyList<LiveTile>> GetTilesAsync(string? site, TimeSpan recent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every camera of one site (or all) and of one saved group (or all, by node and name; a group's in its own order),
+    /// with the time of its latest event in the last <paramref name="recent"/>.
+    /// </summary>
+    Task<IReadOnlyList<LiveTile>> GetTilesAsync(string? site, string? group, TimeSpan recent, CancellationToken cancellationToken);
 
     /// <summary>
     /// Asks the cameras' nodes for a snapshot now and for every new one during <see cref="FollowFor"/> (about one a

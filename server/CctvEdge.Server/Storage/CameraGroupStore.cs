@@ -1,0 +1,66 @@
+using CctvEdge.Storage;
+using Dapper;
+
+namespace CctvEdge.Server.Storage;
+
+internal sealed record CameraGroupRow
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+
+    /// <summary>The members in tile order, <c>node.camera</c> keys separated by spaces.</summary>
+    public string Cameras { get; init; } = "";
+    public string UpdatedBy { get; init; } = "";
+    public long UpdatedMs { get; init; }
+}
+
+/// <summary>What a save did: names are unique (whatever their case), so a second "Barn" is refused rather than shadowed.</summary>
+internal enum CameraGroupSave
+{
+    Saved,
+    NameTaken,
+    NotFound,
+}
+
+/// <summary>The camera_groups table: saved groups for the live grid and the wall.</summary>
+internal sealed class CameraGroupStore(SqliteDatabase database, TimeProvider clock)
+{
+    /// <summary>Every group, by name.</summary>
+    public async Task<IReadOnlyList<CameraGroupRow>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<CameraGroupRow>("SELECT * FROM camera_groups ORDER BY name").ConfigureAwait(false)).ToList();
+    }
+
+    /// <summary>Creates a group (<paramref name="id"/> null) or replaces one's name and members; returns the id with the outcome.</summary>
+    public Task<(CameraGroupSave Outcome, long Id)> SaveAsync(long? id, string name, IEnumerable<string> cameras, string by, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var taken = await connection.ExecuteScalarAsync<long?>(
+                    "SELECT id FROM camera_groups WHERE name = @Name AND id IS NOT @Id", new { Name = name, Id = id }, transaction).ConfigureAwait(false);
+                if (taken is not null)
+                {
+                    return (CameraGroupSave.NameTaken, taken.Value);
+                }
+
+                var values = new { Id = id, Name = name, Cameras = string.Join(' ', cameras), By = by, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+                if (id is null)
+                {
+                    var created = await connection.ExecuteScalarAsync<long>(
+                        "INSERT INTO camera_groups (name, cameras, updated_by, updated_ms) VALUES (@Name, @Cameras, @By, @Now) RETURNING id", values, transaction).ConfigureAwait(false);
+                    return (CameraGroupSave.Saved, created);
+                }
+
+                var updated = await connection.ExecuteAsync(
+                    "UPDATE camera_groups SET name = @Name, cameras = @Cameras, updated_by = @By, updated_ms = @Now WHERE id = @Id", values, transaction).ConfigureAwait(false);
+                return (updated > 0 ? CameraGroupSave.Saved : CameraGroupSave.NotFound, id.Value);
+            },
+            cancellationToken);
+
+    /// <summary>False when there is no such group.</summary>
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) =>
+        await database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync("DELETE FROM camera_groups WHERE id = @Id", new { Id = id }, transaction),
+            cancellationToken).ConfigureAwait(false) > 0;
+}
