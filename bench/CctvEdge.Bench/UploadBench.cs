@@ -24,8 +24,8 @@ internal static class UploadBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var megabytes = Option(args, "--megabytes", 256);
-        var rounds = Option(args, "--rounds", 3);
+        var megabytes = BenchArgs.Option(args, "--megabytes", 256);
+        var rounds = BenchArgs.Option(args, "--rounds", 3);
         var bytes = megabytes * 1024L * 1024;
         using var temp = new TempDirectory("cctvedge-bench");
         Directory.CreateDirectory(temp.Combine("server"));
@@ -126,10 +126,4 @@ internal static class UploadBench
 
     private static string InteropDll() =>
         Path.Combine(RepositoryPaths.Root, "tools", "interop", "CctvEdge.Grpc.Interop", "bin", RepositoryPaths.Configuration, "net10.0", "CctvEdge.Grpc.Interop.dll");
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

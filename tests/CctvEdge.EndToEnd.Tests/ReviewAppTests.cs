@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Microsoft.Playwright;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CctvEdge.Harness;
 using CctvEdge.Server.Storage;
 using CctvEdge.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CctvEdge.Harness;
 using CctvEdge.Storage;
 using CctvEdge.Testing;
 using Dapper;

@@ -28,12 +28,12 @@ internal static class CameraGroupApi
         groups.MapPost("", async (CameraGroupRequest request, ClaimsPrincipal user, CameraGroupStore store, NodeStore nodes, TimeProvider clock, CancellationToken ct) =>
             await SaveAsync(null, request, Actor(user), store, nodes, clock, ct) is var (saved, status, errors) && saved is not null
                 ? Results.Created($"/api/camera-groups/{saved.Id}", saved)
-                : Refusal(status, errors))
+                : errors.Refusal(status, "The camera group is not valid."))
             .RequireAuthorization(ApiScopes.AdminPolicy).WithSummary("Save a new camera group.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         groups.MapPut("/{id:long}", async (long id, CameraGroupRequest request, ClaimsPrincipal user, CameraGroupStore store, NodeStore nodes, TimeProvider clock, CancellationToken ct) =>
             await SaveAsync(id, request, Actor(user), store, nodes, clock, ct) is var (saved, status, errors) && saved is not null
                 ? Results.Ok(saved)
-                : Refusal(status, errors))
+                : errors.Refusal(status, "The camera group is not valid."))
             .RequireAuthorization(ApiScopes.AdminPolicy).WithSummary("Rename a camera group or replace its cameras.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         groups.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, CameraGroupStore store, CancellationToken ct) =>
             await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
@@ -83,9 +83,9 @@ internal static class CameraGroupApi
         var (outcome, savedId) = await store.SaveAsync(id, name, cameras.Select(c => c.ToString()), by, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
-            case CameraGroupSave.Saved:
+            case SaveOutcome.Saved:
                 return (new CameraGroup(savedId, name, cameras, by, clock.GetUtcNow()), StatusCodes.Status200OK, errors);
-            case CameraGroupSave.NameTaken:
+            case SaveOutcome.NameTaken:
                 errors.Add("name", $"'{name}' is taken by group #{savedId}.");
                 return (null, StatusCodes.Status409Conflict, errors);
             default:
@@ -93,9 +93,6 @@ internal static class CameraGroupApi
                 return (null, StatusCodes.Status404NotFound, errors);
         }
     }
-
-    private static IResult Refusal(int status, QueryErrors errors) =>
-        status == StatusCodes.Status400BadRequest ? errors.Problem("The camera group is not valid.") : Results.Problem(errors.Summary, statusCode: status);
 
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "";
 

@@ -20,6 +20,10 @@ internal sealed class QueryErrors
     /// <summary>The problem+json answer: 400 with an <c>errors</c> map of parameter name to messages.</summary>
     public IResult Problem(string title = "Some query parameters are not valid.") => TypedResults.ValidationProblem(_errors, title: title);
 
+    /// <summary>The answer refusing a save: 400 with each field's error, or a problem (404, 409) saying why.</summary>
+    public IResult Refusal(int status, string title = "The request is not valid.") =>
+        status == StatusCodes.Status400BadRequest ? Problem(title) : Results.Problem(Summary, statusCode: status);
+
     public int Int(int? value, string name, int fallback, int min, int max)
     {
         if (value is null)

@@ -6,6 +6,9 @@ using CctvEdge.Server.Hosting.Grpc;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications;
+using CctvEdge.Server.Notifications.Channels;
+using CctvEdge.Server.Notifications.Rules;
+using CctvEdge.Server.Notifications.Sending;
 using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
@@ -71,6 +74,17 @@ internal static class ServerHostExtensions
         services.AddSingleton<ReviewStore>();
         services.AddSingleton<ServerDisks>();
         services.AddSingleton<NotificationStore>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<ChannelStore>();
+        services.AddSingleton<RuleStore>();
+        services.AddSingleton<ChannelSecrets>();
+        services.AddHttpClient(nameof(WebhookSender), client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(nameof(TelegramSender), client => client.Timeout = TimeSpan.FromSeconds(60));
+        services.AddSingleton<INotificationSender, WebhookSender>();
+        services.AddSingleton<INotificationSender, TelegramSender>();
+        services.AddSingleton<DeliveryDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+        services.AddHostedService<TelegramCallbacks>();
         return services;
     }
 
@@ -147,6 +161,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<ISiteQuery, SiteQuery>();
         services.AddSingleton<ILiveGrid, LiveGrid>();
         services.AddScoped<ICameraGroups, CameraGroupAdmin>();
+        services.AddScoped<INotificationAdmin, NotificationAdmin>();
         services.AddSingleton<ExportClips>();
         services.AddSingleton<FolderExports>();
         services.AddScoped<IExportService, ExportService>();
@@ -182,6 +197,8 @@ internal static class ServerHostExtensions
         app.MapZipExport();
         app.MapLiveStream();
         app.MapCameraGroupApi();
+        app.MapNotificationChannelApi();
+        app.MapNotificationRuleApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;

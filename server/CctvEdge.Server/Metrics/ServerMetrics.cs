@@ -21,6 +21,11 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _clips;
     private readonly Counter<long> _clipBytes;
     private readonly Counter<long> _snapshotBytes;
+    private readonly Counter<long> _ruleEvents;
+    private readonly Counter<double> _ruleTime;
+    private readonly Counter<long> _notificationsSent;
+    private readonly Counter<long> _notificationsFailed;
+    private readonly Counter<long> _notificationsDead;
     private readonly ConcurrentDictionary<string, Heartbeat> _heartbeats = new(StringComparer.Ordinal);
     private readonly ClipQueries _clipQueries;
     private readonly TimeProvider _clock;
@@ -35,6 +40,11 @@ internal sealed class ServerMetrics
         _clips = meter.CreateCounter<long>("cctvedge.clips.stored", "{clip}", "Clips whose upload completed and was verified");
         _clipBytes = meter.CreateCounter<long>("cctvedge.clips.received", "By", "Clip bytes stored");
         _snapshotBytes = meter.CreateCounter<long>("cctvedge.snapshots.received", "By", "Snapshot bytes stored: what the overview and the live grid cost the link");
+        _ruleEvents = meter.CreateCounter<long>("cctvedge.notifications.rules.events", "{event}", "Events the notification rules were applied to");
+        _ruleTime = meter.CreateCounter<double>("cctvedge.notifications.rules.time", "s", "Time spent applying the rules and queueing deliveries (one transaction per batch of events)");
+        _notificationsSent = meter.CreateCounter<long>("cctvedge.notifications.sent", "{message}", "Deliveries a channel took, by channel");
+        _notificationsFailed = meter.CreateCounter<long>("cctvedge.notifications.failed", "{attempt}", "Delivery attempts that failed, by channel");
+        _notificationsDead = meter.CreateCounter<long>("cctvedge.notifications.dead", "{message}", "Deliveries given up after the last try, by channel");
         meter.CreateObservableGauge("cctvedge.nodes.connected", () => sessions.Count, "{node}", "Nodes with an open session");
         meter.CreateObservableGauge("cctvedge.clip_store.size", ClipStoreBytes, "By", "Bytes of stored clips");
         meter.CreateObservableGauge(
@@ -75,6 +85,29 @@ internal sealed class ServerMetrics
     {
         _clips.Add(1, new KeyValuePair<string, object?>("node", nodeId));
         _clipBytes.Add(bytes, new KeyValuePair<string, object?>("node", nodeId));
+    }
+
+    public void RulesApplied(int events, TimeSpan took)
+    {
+        _ruleEvents.Add(events);
+        _ruleTime.Add(took.TotalSeconds);
+    }
+
+    /// <summary>One delivery attempt through <paramref name="channel"/>: sent, failed and retried, or failed for the last time.</summary>
+    public void Delivery(string channel, bool sent, bool dead)
+    {
+        var tag = new KeyValuePair<string, object?>("channel", channel);
+        if (sent)
+        {
+            _notificationsSent.Add(1, tag);
+            return;
+        }
+
+        _notificationsFailed.Add(1, tag);
+        if (dead)
+        {
+            _notificationsDead.Add(1, tag);
+        }
     }
 
     public void SnapshotStored(string nodeId, int bytes) => _snapshotBytes.Add(bytes, new KeyValuePair<string, object?>("node", nodeId));

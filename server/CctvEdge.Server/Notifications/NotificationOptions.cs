@@ -14,6 +14,12 @@ internal sealed class NotificationOptions
     /// <summary>How often the stage looks for new events when no change was pushed to it.</summary>
     public double IntervalSeconds { get; set; } = 10;
 
+    /// <summary>Tries of one delivery before it becomes a dead letter (kept, with its last error, for people to see).</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>The first retry's wait; each further one doubles it, up to an hour.</summary>
+    public double RetryBaseSeconds { get; set; } = 5;
+
     /// <summary>The kinds in effect: the configured ones, or motion and system when none are configured.</summary>
     public IReadOnlyList<string> EffectiveKinds => Kinds.Count > 0 ? Kinds : ["motion", "system"];
 }
@@ -34,6 +40,16 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
         if (double.IsNaN(options.IntervalSeconds) || options.IntervalSeconds is < 0.1 or > 3600)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:IntervalSeconds must be between 0.1 and 3600 (was {options.IntervalSeconds})."));
+        }
+
+        if (options.MaxAttempts is < 1 or > 100)
+        {
+            errors.Add($"Notifications:MaxAttempts must be between 1 and 100 (was {options.MaxAttempts}).");
+        }
+
+        if (double.IsNaN(options.RetryBaseSeconds) || options.RetryBaseSeconds is < 0.01 or > 3600)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:RetryBaseSeconds must be between 0.01 and 3600 (was {options.RetryBaseSeconds})."));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

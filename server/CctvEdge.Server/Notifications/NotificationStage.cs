@@ -1,16 +1,23 @@
+using System.Diagnostics;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Metrics;
+using CctvEdge.Server.Notifications.Sending;
 using CctvEdge.Web.Services;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Notifications;
 
 /// <summary>
-/// The server-side stage that turns stored events of the configured kinds into notifications. It runs when ingest
-/// reports new events (and every few seconds in case it missed one); the watermark in the database makes each event
-/// raise at most one notification per channel, across restarts.
+/// The server-side stage that turns stored events of the configured kinds into the web app's notifications and, by
+/// the notification rules, into deliveries for the sending channels. It runs when ingest reports new events (and
+/// every few seconds in case it missed one); watermarks in the database make each event raise at most one
+/// notification and one delivery per channel, across restarts.
 /// </summary>
 internal sealed partial class NotificationStage(
     NotificationStore store,
+    DeliveryStore deliveries,
+    DeliveryDispatcher dispatcher,
+    ServerMetrics metrics,
     ChangeFeed changes,
     IOptionsMonitor<NotificationOptions> options,
     ILogger<NotificationStage> logger) : BackgroundService
@@ -59,6 +66,23 @@ internal sealed partial class NotificationStage(
         {
             changes.Publish(new LiveChange(LiveChangeKind.Notification, "", null));
         }
+
+        bool more;
+        do
+        {
+            var started = Stopwatch.GetTimestamp();
+            (var events, var queued, more) = await deliveries.QueueNewAsync(TimeZoneInfo.Local, 500, cancellationToken).ConfigureAwait(false);
+            if (events > 0)
+            {
+                metrics.RulesApplied(events, Stopwatch.GetElapsedTime(started));
+            }
+
+            if (queued > 0)
+            {
+                dispatcher.Wake();
+            }
+        }
+        while (more);
 
         return raised;
     }

@@ -14,14 +14,6 @@ internal sealed record CameraGroupRow
     public long UpdatedMs { get; init; }
 }
 
-/// <summary>What a save did: names are unique (whatever their case), so a second "Barn" is refused rather than shadowed.</summary>
-internal enum CameraGroupSave
-{
-    Saved,
-    NameTaken,
-    NotFound,
-}
-
 /// <summary>The camera_groups table: saved groups for the live grid and the wall.</summary>
 internal sealed class CameraGroupStore(SqliteDatabase database, TimeProvider clock)
 {
@@ -33,7 +25,7 @@ internal sealed class CameraGroupStore(SqliteDatabase database, TimeProvider clo
     }
 
     /// <summary>Creates a group (<paramref name="id"/> null) or replaces one's name and members; returns the id with the outcome.</summary>
-    public Task<(CameraGroupSave Outcome, long Id)> SaveAsync(long? id, string name, IEnumerable<string> cameras, string by, CancellationToken cancellationToken) =>
+    public Task<(SaveOutcome Outcome, long Id)> SaveAsync(long? id, string name, IEnumerable<string> cameras, string by, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
@@ -41,7 +33,7 @@ internal sealed class CameraGroupStore(SqliteDatabase database, TimeProvider clo
                     "SELECT id FROM camera_groups WHERE name = @Name AND id IS NOT @Id", new { Name = name, Id = id }, transaction).ConfigureAwait(false);
                 if (taken is not null)
                 {
-                    return (CameraGroupSave.NameTaken, taken.Value);
+                    return (SaveOutcome.NameTaken, taken.Value);
                 }
 
                 var values = new { Id = id, Name = name, Cameras = string.Join(' ', cameras), By = by, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() };
@@ -49,12 +41,12 @@ internal sealed class CameraGroupStore(SqliteDatabase database, TimeProvider clo
                 {
                     var created = await connection.ExecuteScalarAsync<long>(
                         "INSERT INTO camera_groups (name, cameras, updated_by, updated_ms) VALUES (@Name, @Cameras, @By, @Now) RETURNING id", values, transaction).ConfigureAwait(false);
-                    return (CameraGroupSave.Saved, created);
+                    return (SaveOutcome.Saved, created);
                 }
 
                 var updated = await connection.ExecuteAsync(
                     "UPDATE camera_groups SET name = @Name, cameras = @Cameras, updated_by = @By, updated_ms = @Now WHERE id = @Id", values, transaction).ConfigureAwait(false);
-                return (updated > 0 ? CameraGroupSave.Saved : CameraGroupSave.NotFound, id.Value);
+                return (updated > 0 ? SaveOutcome.Saved : SaveOutcome.NotFound, id.Value);
             },
             cancellationToken);
 

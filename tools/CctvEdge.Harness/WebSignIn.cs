@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 
-namespace CctvEdge.Testing;
+namespace CctvEdge.Harness;
 
 /// <summary>
-/// The web app and the REST API require a signed-in user. Tests sign in as the admin (created on the first call,
+/// The web app and the REST API require a signed-in user. Tests and benchmarks sign in as the admin (created on the first call,
 /// through the first-run endpoint) with a cookie container, as a script would.
 /// </summary>
 public static class WebSignIn

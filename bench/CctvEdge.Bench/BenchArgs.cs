@@ -1,0 +1,13 @@
+using System.Globalization;
+
+namespace CctvEdge.Bench;
+
+/// <summary>The benchmarks' <c>--name value</c> options.</summary>
+internal static class BenchArgs
+{
+    public static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

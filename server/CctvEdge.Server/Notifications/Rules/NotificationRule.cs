@@ -1,0 +1,41 @@
+using System.Globalization;
+using CctvEdge.Web.Services;
+
+namespace CctvEdge.Server.Notifications.Rules;
+
+/// <summary>What a rule looks at in an event.</summary>
+internal sealed record RuleEvent(long Id, string NodeId, string CameraId, string Kind, DateTimeOffset Start, IReadOnlyList<string> Zones);
+
+/// <summary>Whether a rule sends an event (its cooldown is the delivery store's to apply).</summary>
+internal static class RuleMatching
+{
+    public static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    public static bool Matches(this NotificationRule rule, RuleEvent e, TimeZoneInfo zone) =>
+        rule.Enabled
+        && (rule.Kinds.Count == 0 || rule.Kinds.Contains(e.Kind, StringComparer.Ordinal))
+        && (rule.Cameras.Count == 0 || rule.Cameras.Contains($"{e.NodeId}.{e.CameraId}", StringComparer.Ordinal))
+        && (rule.Zones.Count == 0 || rule.Zones.Any(z => e.Zones.Contains(z, StringComparer.Ordinal)))
+        && (rule.Schedule is null || rule.Schedule.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)));
+
+    public static bool Covers(this RuleSchedule schedule, DateTimeOffset local)
+    {
+        var from = TimeOnly.ParseExact(schedule.From, "HH:mm", CultureInfo.InvariantCulture);
+        var to = TimeOnly.ParseExact(schedule.To, "HH:mm", CultureInfo.InvariantCulture);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        var day = local.DayOfWeek;
+        bool OnDay(DayOfWeek d) => schedule.Days.Count == 0 || schedule.Days.Contains(DayNames[(int)d], StringComparer.Ordinal);
+        if (from == to)
+        {
+            return OnDay(day);
+        }
+
+        if (from < to)
+        {
+            return OnDay(day) && time >= from && time < to;
+        }
+
+        // Past midnight: the evening belongs to today, the small hours to the day before.
+        return (time >= from && OnDay(day)) || (time < to && OnDay(day == DayOfWeek.Sunday ? DayOfWeek.Saturday : day - 1));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.Json;
+using CctvEdge.Plugins.Hosting;
+using CctvEdge.Server.Api;
+using CctvEdge.Web.Services;
+
+namespace CctvEdge.Server.Notifications.Rules;
+
+/// <summary>
+/// Reads a rule from the JSON the API and the rules page send, field by field, so a wrong type or value is a 400
+/// naming that field (<c>cooldownSeconds must be a whole number of seconds from 0 to 86400</c>) rather than a
+/// deserializer's message about a position in the text.
+/// </summary>
+internal static class RuleJson
+{
+    public const int MaxNameLength = 60;
+    public const int MaxCooldownSeconds = 86_400;
+    private const int MaxItems = 64;
+
+    public static NotificationRule? Parse(JsonElement body, QueryErrors errors)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, schedule and enabled.");
+            return null;
+        }
+
+        var name = String(body, "name", errors)?.Trim() ?? "";
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            errors.Add("name", $"must be 1 to {MaxNameLength} characters.");
+        }
+
+        var kinds = Strings(body, "kinds", errors, k => k.Length is > 0 and <= 32, "an event kind of 1 to 32 characters, e.g. motion");
+        var cameras = Strings(body, "cameras", errors, IsCameraKey, $"a camera as node.camera, each part {Identifier.Rule}");
+        var zones = Strings(body, "zones", errors, z => z.Length is > 0 and <= 64, "a zone name of 1 to 64 characters");
+        var channels = Ids(body, "channels", errors);
+        var cooldown = 0;
+        if (body.TryGetProperty("cooldownSeconds", out var c) && c.ValueKind != JsonValueKind.Null
+            && !(c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out cooldown) && cooldown is >= 0 and <= MaxCooldownSeconds))
+        {
+            errors.Add("cooldownSeconds", $"must be a whole number of seconds from 0 to {MaxCooldownSeconds} (was {c.GetRawText()}).");
+        }
+
+        var enabled = true;
+        if (body.TryGetProperty("enabled", out var e) && e.ValueKind != JsonValueKind.Null)
+        {
+            if (e.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                enabled = e.GetBoolean();
+            }
+            else
+            {
+                errors.Add("enabled", $"must be true or false (was {e.GetRawText()}).");
+            }
+        }
+
+        var schedule = body.TryGetProperty("schedule", out var s) && s.ValueKind != JsonValueKind.Null ? Schedule(s, errors) : null;
+        return errors.Any
+            ? null
+            : new NotificationRule { Name = name, Enabled = enabled, Kinds = kinds, Cameras = cameras, Zones = zones, Channels = channels, CooldownSeconds = cooldown, Schedule = schedule };
+    }
+
+    private static RuleSchedule? Schedule(JsonElement s, QueryErrors errors)
+    {
+        if (s.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("schedule", "must be an object such as {\"days\": [\"sat\", \"sun\"], \"from\": \"22:00\", \"to\": \"06:00\"}.");
+            return null;
+        }
+
+        var days = Strings(s, "days", errors, d => RuleMatching.DayNames.Contains(d, StringComparer.Ordinal), $"one of {string.Join(", ", RuleMatching.DayNames)}", "schedule.days");
+        var from = Time(s, "from", errors);
+        var to = Time(s, "to", errors);
+        return new RuleSchedule { Days = days, From = from, To = to };
+    }
+
+    private static string Time(JsonElement s, string name, QueryErrors errors)
+    {
+        var text = String(s, name, errors, "schedule." + name) ?? "00:00";
+        if (!TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            errors.Add("schedule." + name, $"must be a time of day as HH:mm, e.g. 22:00 (was '{text}').");
+        }
+
+        return text;
+    }
+
+    private static bool IsCameraKey(string key)
+    {
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && Identifier.IsValid(key[..dot]) && Identifier.IsValid(key[(dot + 1)..]);
+    }
+
+    private static string? String(JsonElement body, string name, QueryErrors errors, string? field = null)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        errors.Add(field ?? name, $"must be a string (was {value.GetRawText()}).");
+        return null;
+    }
+
+    private static List<string> Strings(JsonElement body, string name, QueryErrors errors, Func<string, bool> valid, string what, string? field = null)
+    {
+        field ??= name;
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxItems)
+        {
+            errors.Add(field, $"must be an array of at most {MaxItems} strings, each {what}.");
+            return [];
+        }
+
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String && item.GetString() is { } text && valid(text))
+            {
+                items.Add(text);
+            }
+            else
+            {
+                errors.Add(field, $"{item.GetRawText()} is not {what}.");
+            }
+        }
+
+        return items.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static List<long> Ids(JsonElement body, string name, QueryErrors errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() is 0 or > MaxItems)
+        {
+            errors.Add(name, $"must be an array of 1 to {MaxItems} channel ids.");
+            return [];
+        }
+
+        var ids = new List<long>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var id) && id > 0)
+            {
+                ids.Add(id);
+            }
+            else
+            {
+                errors.Add(name, $"{item.GetRawText()} is not a channel id.");
+            }
+        }
+
+        return ids.Distinct().ToList();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using CctvEdge.Harness;
+using CctvEdge.Testing;
+using Microsoft.Playwright;
+
+namespace CctvEdge.EndToEnd.Tests;
+
+/// <summary>The channels and rules page on a desktop and a phone: add, test, refuse bad input, describe, delete.</summary>
+public sealed partial class ReviewAppTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NotificationSettings_DesktopAndPhone_AddTestRuleRefuseDelete(bool phone)
+    {
+        using var receiver = new HookListener();
+        var name = phone ? "Phone hook" : "Desk hook";
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "notifications", phone);
+        await Browser.WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=notification-settings]").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/notifications/settings", StringComparison.Ordinal));
+        await Browser.WaitInteractiveAsync(page);
+
+        await page.Locator("[data-testid=channel-add]").ClickAsync();
+        await page.Locator("[data-testid=channel-kind]").GetByText("webhook").ClickAsync();
+        await page.Locator("[data-testid=channel-name]").FillAsync(name);
+        await page.Locator("[data-testid=channel-url]").FillAsync(receiver.Url);
+        await page.Locator("[data-testid=channel-secret]").FillAsync("a-secret-of-sixteen-chars");
+        await Browser.ScreenshotAsync(page, $"notification-channel-editor-{(phone ? "phone" : "desktop")}");
+        await page.Locator("[data-testid=channel-save]").ClickAsync();
+        var card = page.Locator($"[data-testid=channel][data-channel='{name}']");
+        await Assertions.Expect(card).ToContainTextAsync("secret stored");
+        await Assertions.Expect(card).Not.ToContainTextAsync("a-secret-of-sixteen-chars");
+
+        await card.Locator("[data-testid=channel-test]").ClickAsync();
+        await Assertions.Expect(card.Locator("[data-testid=channel-test-result]")).ToHaveTextAsync("Test message sent.");
+        var hook = await Eventually.GetAsync(() => Task.FromResult(receiver.Hooks.TryPeek(out var h) ? h : null), Long, "the test webhook");
+        Assert.Equal("test", hook.Json.GetProperty("type").GetString());
+
+        // A bad address is refused with the field's reason and nothing changes.
+        await card.Locator("[data-testid=channel-edit]").ClickAsync();
+        await page.Locator("[data-testid=channel-url]").FillAsync("ftp://example.org/hook");
+        await page.Locator("[data-testid=channel-save]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=channel-problem]")).ToContainTextAsync("settings.url must be an http:// or https:// address");
+        await page.Locator("[data-testid=channel-cancel]").ClickAsync();
+        await Assertions.Expect(card).ToContainTextAsync(receiver.Url);
+
+        await page.Locator("[data-testid=rule-add]").ClickAsync();
+        await page.Locator("[data-testid=rule-name]").FillAsync(name + " rule");
+        await page.Locator($"[data-testid=rule-channel][data-channel='{name}']").CheckAsync();
+        await page.Locator("[data-testid=rule-camera][data-camera='e2e-node.yard']").CheckAsync();
+        await page.Locator("[data-testid=rule-scheduled]").CheckAsync();
+        await page.Locator("[data-testid=rule-day][data-day='sat']").CheckAsync();
+        await Browser.ScreenshotAsync(page, $"notification-rule-editor-{(phone ? "phone" : "desktop")}");
+        await page.Locator("[data-testid=rule-save]").ClickAsync();
+        var rule = page.Locator($"[data-testid=rule][data-rule='{name} rule']");
+        await Assertions.Expect(rule.Locator("[data-testid=rule-summary]")).ToHaveTextAsync($"motion · e2e-node.yard · sat 22:00–06:00 · to {name} · at most once per 60 s per camera");
+        Assert.False(await Browser.OverflowsSidewaysAsync(page), "the channels and rules page scrolls sideways");
+        await Browser.ScreenshotAsync(page, $"page-notification-settings-{(phone ? "phone" : "desktop")}");
+
+        await rule.Locator("[data-testid=rule-delete]").ClickAsync();
+        await card.Locator("[data-testid=channel-delete]").ClickAsync();
+        await Assertions.Expect(rule).ToHaveCountAsync(0);
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+    }
+}

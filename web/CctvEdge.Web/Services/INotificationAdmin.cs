@@ -1,0 +1,81 @@
+namespace CctvEdge.Web.Services;
+
+/// <summary>
+/// A rule: which events (kinds, cameras as <c>node.camera</c>, zones, a schedule in the server's local time) go to
+/// which channels, at most once per <see cref="CooldownSeconds"/> for each camera. Empty lists match everything.
+/// The REST API's JSON shape too.
+/// </summary>
+public sealed record NotificationRule
+{
+    public long Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public bool Enabled { get; init; } = true;
+
+    public IReadOnlyList<string> Kinds { get; init; } = [];
+
+    public IReadOnlyList<string> Cameras { get; init; } = [];
+
+    public IReadOnlyList<string> Zones { get; init; } = [];
+
+    public IReadOnlyList<long> Channels { get; init; } = [];
+
+    public int CooldownSeconds { get; init; }
+
+    /// <summary>When the rule is on; null for always.</summary>
+    public RuleSchedule? Schedule { get; init; }
+}
+
+/// <summary>Days (mon..sun, none for every day) and a time of day range as HH:mm; a range past midnight belongs to the day it starts.</summary>
+public sealed record RuleSchedule
+{
+    public IReadOnlyList<string> Days { get; init; } = [];
+
+    public string From { get; init; } = "00:00";
+
+    public string To { get; init; } = "00:00";
+}
+
+/// <summary>A channel as listed: its settings except the secrets, which are only named, and how its deliveries go.</summary>
+public sealed record NotificationChannel(
+    long Id,
+    string Name,
+    string Kind,
+    IReadOnlyDictionary<string, string> Settings,
+    IReadOnlyList<string> SecretsSet,
+    DateTimeOffset? LastSent,
+    string LastError,
+    DateTimeOffset? LastErrorAt,
+    long Pending,
+    long Sent,
+    long Dead);
+
+/// <summary>A setting a kind of channel takes, for the settings page's form.</summary>
+public sealed record ChannelField(string Name, string Label, bool Required, bool Secret, string Hint);
+
+/// <summary>A kind of channel this server can send through, with its settings.</summary>
+public sealed record ChannelKindInfo(string Name, IReadOnlyList<ChannelField> Fields);
+
+/// <summary>The notification settings page: channels and rules (admins only), on the REST API's validation.</summary>
+public interface INotificationAdmin
+{
+    IReadOnlyList<ChannelKindInfo> Kinds { get; }
+
+    Task<IReadOnlyList<NotificationChannel>> ChannelsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Saves a channel; a secret setting left empty keeps its stored value. The saved channel, or what is wrong.</summary>
+    Task<(NotificationChannel? Channel, string? Problem)> SaveChannelAsync(long? id, string name, string kind, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken);
+
+    Task<bool> DeleteChannelAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Sends a test message now; null when it went, else why not.</summary>
+    Task<string?> TestChannelAsync(long id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<NotificationRule>> RulesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Saves <paramref name="rule"/> (a new one when its id is 0). The saved rule, or what is wrong.</summary>
+    Task<(NotificationRule? Rule, string? Problem)> SaveRuleAsync(NotificationRule rule, CancellationToken cancellationToken);
+
+    Task<bool> DeleteRuleAsync(long id, CancellationToken cancellationToken);
+}
