@@ -115,25 +115,30 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
         return ms is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null;
     }
 
-    public Task MarkSentAsync(long id, string externalId, CancellationToken cancellationToken) =>
+    /// <summary>Records a delivery the channel took, and the channel's last success, in one transaction.</summary>
+    public Task MarkSentAsync(long id, long channelId, string externalId, CancellationToken cancellationToken) =>
         database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(
-                "UPDATE notification_deliveries SET status = 'sent', attempts = attempts + 1, sent_ms = @Now, external_id = @External, last_error = '' WHERE id = @Id",
-                new { Id = id, External = externalId, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+                """
+                UPDATE notification_deliveries SET status = 'sent', attempts = attempts + 1, sent_ms = @Now, external_id = @External, last_error = '' WHERE id = @Id;
+                UPDATE notification_channels SET last_sent_ms = @Now WHERE id = @Channel;
+                """,
+                new { Id = id, Channel = channelId, External = externalId, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
                 transaction),
             cancellationToken);
 
-    /// <summary>Records a failed attempt: tried again at <paramref name="retryAt"/>, or dead when null.</summary>
-    public Task MarkFailedAsync(long id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+    /// <summary>Records a failed attempt and the channel's last error: tried again at <paramref name="retryAt"/>, or dead when null.</summary>
+    public Task MarkFailedAsync(long id, long channelId, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
         database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(
                 """
                 UPDATE notification_deliveries
                 SET attempts = attempts + 1, last_error = @Error, status = CASE WHEN @Retry IS NULL THEN 'dead' ELSE 'pending' END,
                     next_attempt_ms = COALESCE(@Retry, next_attempt_ms)
-                WHERE id = @Id
+                WHERE id = @Id;
+                UPDATE notification_channels SET last_error = @Error, last_error_ms = @Now WHERE id = @Channel;
                 """,
-                new { Id = id, Error = error, Retry = retryAt?.ToUnixTimeMilliseconds() },
+                new { Id = id, Channel = channelId, Error = error, Retry = retryAt?.ToUnixTimeMilliseconds(), Now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
                 transaction),
             cancellationToken);
 

@@ -78,7 +78,7 @@ internal sealed class ChannelStore(SqliteDatabase database, TimeProvider clock)
             (connection, transaction) => connection.ExecuteAsync("DELETE FROM notification_channels WHERE id = @Id", new { Id = id }, transaction),
             cancellationToken).ConfigureAwait(false) > 0;
 
-    /// <summary>Keeps the channel's last success or its last error, for the page and the API.</summary>
+    /// <summary>Keeps the channel's last success or its last error outside a delivery (a test send, reading Telegram's buttons).</summary>
     public Task RecordAsync(long id, string? error, CancellationToken cancellationToken) =>
         database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(

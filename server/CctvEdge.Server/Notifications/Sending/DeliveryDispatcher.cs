@@ -111,7 +111,7 @@ internal sealed partial class DeliveryDispatcher(
             var pace = ChannelKinds.All.TryGetValue(channel.Kind, out var kind) ? kind.MinInterval : TimeSpan.Zero;
             if (error is null)
             {
-                await deliveries.MarkSentAsync(work.Id, answer ?? "", cancellationToken).ConfigureAwait(false);
+                await deliveries.MarkSentAsync(work.Id, work.ChannelId, answer ?? "", cancellationToken).ConfigureAwait(false);
                 metrics.Delivery(channel.Name, sent: true, dead: false);
                 _heldUntil[work.ChannelId] = clock.GetUtcNow() + pace;
                 sent++;
@@ -120,13 +120,11 @@ internal sealed partial class DeliveryDispatcher(
             {
                 var attempts = work.Attempts + 1;
                 var retry = attempts >= options.CurrentValue.MaxAttempts ? (DateTimeOffset?)null : clock.GetUtcNow() + Backoff(attempts);
-                await deliveries.MarkFailedAsync(work.Id, error, retry, cancellationToken).ConfigureAwait(false);
+                await deliveries.MarkFailedAsync(work.Id, work.ChannelId, error, retry, cancellationToken).ConfigureAwait(false);
                 metrics.Delivery(channel.Name, sent: false, dead: retry is null);
                 _heldUntil[work.ChannelId] = retry ?? clock.GetUtcNow() + pace;
                 LogSendFailed(logger, work.Id, channel.Name, attempts, retry is null ? "dead letter" : $"retry at {retry:O}", error);
             }
-
-            await channels.RecordAsync(work.ChannelId, error, cancellationToken).ConfigureAwait(false);
         }
 
         return sent;
