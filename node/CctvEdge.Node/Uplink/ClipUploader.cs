@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;

@@ -3,6 +3,7 @@ using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications.Sending;
@@ -22,22 +23,15 @@ internal sealed partial class NotificationStage(
     IOptionsMonitor<NotificationOptions> options,
     ILogger<NotificationStage> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly AsyncSignal _wake = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var subscription = changes.Subscribe(change =>
         {
-            if (change.Kind == LiveChangeKind.Event && _wake.CurrentCount == 0)
+            if (change.Kind == LiveChangeKind.Event)
             {
-                try
-                {
-                    _wake.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                    // Already woken.
-                }
+                _wake.Set();
             }
         });
         while (!stoppingToken.IsCancellationRequested)
@@ -85,12 +79,6 @@ internal sealed partial class NotificationStage(
         while (more);
 
         return raised;
-    }
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(EventId = 80, Level = LogLevel.Error, Message = "Raising notifications failed; retrying in 5 s.")]

@@ -1,10 +1,10 @@
-namespace CctvEdge.Node;
+namespace CctvEdge.Plugins.Hosting;
 
 /// <summary>
 /// A wake-up that coalesces: any number of <see cref="Set"/> calls before a wait wake it once. Producers change
 /// state first and set the signal second, so a waiter that wakes always sees the change.
 /// </summary>
-internal sealed class AsyncSignal
+public sealed class AsyncSignal
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
     private int _set;
