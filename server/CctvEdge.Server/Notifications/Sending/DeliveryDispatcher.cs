@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CctvEdge.Plugins.Hosting;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications.Channels;
 using CctvEdge.Server.Storage;
@@ -27,23 +28,10 @@ internal sealed partial class DeliveryDispatcher(
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(20);
     private readonly Dictionary<string, INotificationSender> _senders = senders.ToDictionary(s => s.Kind, StringComparer.Ordinal);
     private readonly Dictionary<long, DateTimeOffset> _heldUntil = [];
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly AsyncSignal _wake = new();
 
     /// <summary>New deliveries were queued: look now rather than at the next poll.</summary>
-    public void Wake()
-    {
-        try
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                _wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken.
-        }
-    }
+    public void Wake() => _wake.Set();
 
     /// <summary>Sends one channel's test message now, outside the outbox; null when it went, else why not.</summary>
     public async Task<string?> SendTestAsync(long channelId, CancellationToken cancellationToken)
@@ -107,7 +95,8 @@ internal sealed partial class DeliveryDispatcher(
                 channel = configs[work.ChannelId] = secrets.Config(row);
             }
 
-            var (answer, error) = await SendAsync(channel, await MessageAsync(work, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var picture = _senders.TryGetValue(channel.Kind, out var sender) && sender.SendsPicture;
+            var (answer, error) = await SendAsync(channel, await MessageAsync(work, picture, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             var pace = ChannelKinds.All.TryGetValue(channel.Kind, out var kind) ? kind.MinInterval : TimeSpan.Zero;
             if (error is null)
             {
@@ -158,7 +147,8 @@ internal sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task<NotificationMessage> MessageAsync(DeliveryWork work, CancellationToken cancellationToken) => new()
+    /// <summary>The delivery's message; the camera's snapshot is read from disk only for a channel that sends it.</summary>
+    private async Task<NotificationMessage> MessageAsync(DeliveryWork work, bool picture, CancellationToken cancellationToken) => new()
     {
         DeliveryId = work.Id,
         Attempt = work.Attempts + 1,
@@ -173,7 +163,7 @@ internal sealed partial class DeliveryDispatcher(
         End = work.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
         Peak = work.Peak,
         Zones = JsonSerializer.Deserialize<string[]>(work.ZonesJson) ?? [],
-        Jpeg = work.CameraId.Length == 0 ? null : await ReadSnapshotAsync(work, cancellationToken).ConfigureAwait(false),
+        Jpeg = picture && work.CameraId.Length > 0 ? await ReadSnapshotAsync(work, cancellationToken).ConfigureAwait(false) : null,
     };
 
     private async Task<byte[]?> ReadSnapshotAsync(DeliveryWork work, CancellationToken cancellationToken)
@@ -183,12 +173,6 @@ internal sealed partial class DeliveryDispatcher(
     }
 
     private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : wait > Idle ? Idle : wait;
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
-    }
 
     [LoggerMessage(EventId = 81, Level = LogLevel.Error, Message = "Sending notifications failed; trying again in 5 s.")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -26,7 +26,7 @@ internal sealed record NotificationMessage
     public double Peak { get; init; }
     public IReadOnlyList<string> Zones { get; init; } = [];
 
-    /// <summary>The camera's latest snapshot when the message was sent; null when it has none.</summary>
+    /// <summary>The camera's latest snapshot when the message was sent; null when it has none or the channel sends no picture.</summary>
     public byte[]? Jpeg { get; init; }
 
     /// <summary>A "send test" from the API or the page, not an event.</summary>
@@ -65,6 +65,9 @@ internal sealed record NotificationMessage
 internal interface INotificationSender
 {
     string Kind { get; }
+
+    /// <summary>Whether messages carry the camera's picture (<see cref="NotificationMessage.Jpeg"/>); it is read from disk only then.</summary>
+    bool SendsPicture { get; }
 
     /// <summary>Sends the message; returns the channel's id for it (a Telegram message id, an HTTP status) for the record.</summary>
     Task<string> SendAsync(ChannelConfig channel, NotificationMessage message, CancellationToken cancellationToken);

@@ -16,6 +16,9 @@ internal sealed class TelegramSender(IHttpClientFactory http) : INotificationSen
     public const string AcknowledgeData = "ack:";
     public const string FlagData = "flag:";
 
+    /// <summary>Yes: the photo is the message.</summary>
+    public bool SendsPicture => true;
+
     public string Kind => ChannelKinds.Telegram;
 
     public async Task<string> SendAsync(ChannelConfig channel, NotificationMessage message, CancellationToken cancellationToken)

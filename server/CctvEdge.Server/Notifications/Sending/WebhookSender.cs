@@ -18,6 +18,9 @@ internal sealed class WebhookSender(IHttpClientFactory http) : INotificationSend
     public const string DeliveryHeader = "X-CctvEdge-Delivery";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>No: the payload names the snapshot's path instead.</summary>
+    public bool SendsPicture => false;
+
     public string Kind => ChannelKinds.Webhook;
 
     public async Task<string> SendAsync(ChannelConfig channel, NotificationMessage message, CancellationToken cancellationToken)
