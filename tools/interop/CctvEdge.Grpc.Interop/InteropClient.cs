@@ -122,9 +122,11 @@ internal sealed class InteropClient(TestService.TestServiceClient client)
         {
             await call.RequestStream.WriteAsync(new StreamingOutputCallRequest { Payload = Payload(27182) });
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
+        catch (Exception ex) when (ex is RpcException { StatusCode: StatusCode.DeadlineExceeded } or InvalidOperationException or HttpProtocolException or IOException)
         {
-            // The deadline may pass before the write: the spec allows either.
+            // The deadline may pass before or during the write: the spec asserts only the call's final status. A server
+            // that resets the stream on its deadline (grpcio over TLS does, under load) fails the HTTP/2 body write itself,
+            // and Grpc.Net.Client lets that HttpProtocolException through; the official C# client ignores write failures too.
         }
 
         await ExpectAsync(StatusCode.DeadlineExceeded, () => call.ResponseStream.MoveNext(CancellationToken.None));
