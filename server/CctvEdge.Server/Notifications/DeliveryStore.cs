@@ -149,6 +149,19 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                 "UPDATE notification_deliveries SET next_attempt_ms = @At WHERE id = @Id AND status = 'pending'", new { Id = id, At = at.ToUnixTimeMilliseconds() }, transaction),
             cancellationToken);
 
+    /// <summary>
+    /// Deletes sent and dead deliveries created before <paramref name="before"/>; pending ones stay whatever their age.
+    /// Events are only soft-deleted, so without this the table would grow with every message ever sent. Nothing is
+    /// sent again for a deleted row: rules only queue events past the <c>rules.last_event_id</c> watermark.
+    /// </summary>
+    public Task<int> DeleteFinishedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(
+                "DELETE FROM notification_deliveries WHERE status IN ('sent', 'dead') AND created_ms < @Before",
+                new { Before = before.ToUnixTimeMilliseconds() },
+                transaction),
+            cancellationToken);
+
     private static async Task<bool> CooledDownAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, NotificationRule rule, RuleEvent e)
     {
         var start = e.Start.ToUnixTimeMilliseconds();

@@ -29,11 +29,9 @@ internal sealed class CameraGroupStore(SqliteDatabase database, TimeProvider clo
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                var taken = await connection.ExecuteScalarAsync<long?>(
-                    "SELECT id FROM camera_groups WHERE name = @Name AND id IS NOT @Id", new { Name = name, Id = id }, transaction).ConfigureAwait(false);
-                if (taken is not null)
+                if (await connection.NameTakenByAsync("camera_groups", name, id, transaction).ConfigureAwait(false) is { } taken)
                 {
-                    return (SaveOutcome.NameTaken, taken.Value);
+                    return (SaveOutcome.NameTaken, taken);
                 }
 
                 var values = new { Id = id, Name = name, Cameras = string.Join(' ', cameras), By = by, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() };

@@ -1,4 +1,5 @@
 using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Notifications;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Storage;
@@ -11,6 +12,7 @@ namespace CctvEdge.Server.Storage;
 internal sealed partial class RetentionService(
     ClipStore store,
     AuditStore audit,
+    DeliveryStore deliveries,
     IOptionsMonitor<RetentionOptions> options,
     TimeProvider clock,
     ILogger<RetentionService> logger) : BackgroundService
@@ -40,6 +42,8 @@ internal sealed partial class RetentionService(
         var now = clock.GetUtcNow();
         // The audit log keeps a year: long enough to answer "who changed this camera last spring".
         await audit.DeleteBeforeAsync(now.AddDays(-365), cancellationToken).ConfigureAwait(false);
+        // Finished notification deliveries keep a year too: the channel's sent and dead counts are then "in the last year".
+        await deliveries.DeleteFinishedBeforeAsync(now.AddDays(-365), cancellationToken).ConfigureAwait(false);
         var clips = (await store.StoredAsync(cancellationToken).ConfigureAwait(false)).ToList();
         var deleted = 0;
         foreach (var camera in clips.GroupBy(c => (c.NodeId, c.CameraId)))

@@ -4,7 +4,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CctvEdge.Harness;
+using CctvEdge.Server.Notifications;
+using CctvEdge.Server.Storage;
 using CctvEdge.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CctvEdge.Server.Tests.Notifications;
 
@@ -148,6 +152,36 @@ public sealed class NotificationDeliveryTests
         Assert.Equal(["event", "event", "test"], events.Select(e => e.GetProperty("type").GetString()));
         Assert.Equal(["yard", "gate"], events.Take(2).Select(e => e.GetProperty("event").GetProperty("camera").GetString()));
         Assert.True(result.GetProperty("sent").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Retention_FinishedDeliveriesPastTheYearGo_PendingStay_NothingIsSentAgain()
+    {
+        await using var server = await InProcessServer.StartAsync(FastRetries);
+        using var receiver = new HookListener();
+        var sent = await CreateAsync(server, "/api/notification-channels", new { name = "Hook", kind = "webhook", settings = new { url = receiver.Url } });
+        var down = await CreateAsync(server, "/api/notification-channels", new { name = "Down", kind = "webhook", settings = new { url = $"http://127.0.0.1:{FreePort.Next()}/hook/" } });
+        await CreateAsync(server, "/api/notification-rules", new { name = "All", channels = new[] { sent, down } });
+        using var node = new NodeSessionClient(server.Client);
+        await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
+        await node.SendBatchAsync(NodeSessionClient.Event(1, "yard-1", DateTimeOffset.UtcNow));
+        await Eventually.TrueAsync(() => !receiver.Hooks.IsEmpty, Timeout, "the webhook");
+        async Task<(long Sent, long Pending)> CountsAsync(long id) =>
+            (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/notification-channels"))!.Single(c => c.GetProperty("id").GetInt64() == id) is var c
+                ? (c.GetProperty("sent").GetInt64() + c.GetProperty("dead").GetInt64(), c.GetProperty("pending").GetInt64())
+                : default;
+
+        // Today's pass keeps this year's deliveries; a pass a year and a day on (the cutoff moved past them) removes the finished one.
+        await server.Services.GetServices<IHostedService>().OfType<RetentionService>().Single().RunOnceAsync(CancellationToken.None);
+        var kept = await CountsAsync(sent);
+        var removed = await server.Services.GetRequiredService<DeliveryStore>().DeleteFinishedBeforeAsync(DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal((1L, 0L), kept);
+        Assert.Equal(1, removed);
+        Assert.Equal((0L, 0L), await CountsAsync(sent));
+        Assert.Equal((0L, 1L), await CountsAsync(down));
+        Assert.Single(receiver.Hooks);
     }
 
     /// <summary>Creates a channel or rule and returns its id.</summary>

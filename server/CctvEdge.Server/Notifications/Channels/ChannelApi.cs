@@ -41,7 +41,7 @@ internal static class ChannelApi
     }
 
     public static async Task<IReadOnlyList<NotificationChannel>> ListAsync(ChannelStore store, CancellationToken ct) =>
-        (await store.ListAsync(ct).ConfigureAwait(false)).Select(View).ToList();
+        (await store.ListWithCountsAsync(ct).ConfigureAwait(false)).Select(View).ToList();
 
     /// <summary>Validates and saves a channel: the saved channel, or the status refusing it (400, 404, 409) and why.</summary>
     public static async Task<(NotificationChannel? Saved, int Status, QueryErrors Errors)> SaveAsync(long? id, JsonElement body, ChannelStore store, ChannelSecrets secrets, CancellationToken ct)
@@ -72,7 +72,7 @@ internal static class ChannelApi
             return (null, StatusCodes.Status409Conflict, errors);
         }
 
-        return (View((await store.FindAsync(savedId, ct).ConfigureAwait(false))!), StatusCodes.Status200OK, errors);
+        return (View((await store.FindWithCountsAsync(savedId, ct).ConfigureAwait(false))!), StatusCodes.Status200OK, errors);
     }
 
     private static NotificationChannel View(ChannelRow row) => new(

@@ -19,10 +19,12 @@ internal sealed record ChannelRow
     public long Dead { get; init; }
 }
 
-/// <summary>The notification_channels table, with each channel's delivery counts for the API and the page.</summary>
+/// <summary>The notification_channels table; the API and the page also read each channel's delivery counts.</summary>
 internal sealed class ChannelStore(SqliteDatabase database, TimeProvider clock)
 {
-    private const string Select =
+    private const string Select = "SELECT * FROM notification_channels c";
+
+    private const string SelectWithCounts =
         """
         SELECT c.*,
                (SELECT COUNT(*) FROM notification_deliveries d WHERE d.channel_id = c.id AND d.status = 'pending') AS pending,
@@ -31,16 +33,23 @@ internal sealed class ChannelStore(SqliteDatabase database, TimeProvider clock)
         FROM notification_channels c
         """;
 
-    public async Task<IReadOnlyList<ChannelRow>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.QueryAsync<ChannelRow>(Select + " ORDER BY c.name").ConfigureAwait(false)).ToList();
-    }
+    /// <summary>Every channel without its counts: what the dispatcher and the Telegram poller need, several times a minute.</summary>
+    public Task<IReadOnlyList<ChannelRow>> ListAsync(CancellationToken cancellationToken) => QueryAsync(Select + " ORDER BY c.name", null, cancellationToken);
 
-    public async Task<ChannelRow?> FindAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Every channel with its pending, sent and dead deliveries counted, for the API and the page.</summary>
+    public Task<IReadOnlyList<ChannelRow>> ListWithCountsAsync(CancellationToken cancellationToken) =>
+        QueryAsync(SelectWithCounts + " ORDER BY c.name", null, cancellationToken);
+
+    public async Task<ChannelRow?> FindAsync(long id, CancellationToken cancellationToken) =>
+        (await QueryAsync(Select + " WHERE c.id = @Id", new { Id = id }, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    public async Task<ChannelRow?> FindWithCountsAsync(long id, CancellationToken cancellationToken) =>
+        (await QueryAsync(SelectWithCounts + " WHERE c.id = @Id", new { Id = id }, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<ChannelRow>> QueryAsync(string sql, object? parameters, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QueryFirstOrDefaultAsync<ChannelRow>(Select + " WHERE c.id = @Id", new { Id = id }).ConfigureAwait(false);
+        return (await connection.QueryAsync<ChannelRow>(sql, parameters).ConfigureAwait(false)).ToList();
     }
 
     /// <summary>Creates a channel (<paramref name="id"/> null) or replaces one's name, kind, settings and secrets.</summary>
@@ -48,11 +57,9 @@ internal sealed class ChannelStore(SqliteDatabase database, TimeProvider clock)
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                var taken = await connection.ExecuteScalarAsync<long?>(
-                    "SELECT id FROM notification_channels WHERE name = @Name AND id IS NOT @Id", new { Name = name, Id = id }, transaction).ConfigureAwait(false);
-                if (taken is not null)
+                if (await connection.NameTakenByAsync("notification_channels", name, id, transaction).ConfigureAwait(false) is { } taken)
                 {
-                    return (SaveOutcome.NameTaken, taken.Value);
+                    return (SaveOutcome.NameTaken, taken);
                 }
 
                 var values = new { Id = id, Name = name, Kind = kind, Settings = settings, Secrets = secrets, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() };

@@ -31,11 +31,9 @@ internal sealed class RuleStore(SqliteDatabase database, TimeProvider clock)
                     return (SaveOutcome.NotFound, id ?? 0, unknown);
                 }
 
-                var taken = await connection.ExecuteScalarAsync<long?>(
-                    "SELECT id FROM notification_rules WHERE name = @Name AND id IS NOT @Id", new { rule.Name, Id = id }, transaction).ConfigureAwait(false);
-                if (taken is not null)
+                if (await connection.NameTakenByAsync("notification_rules", rule.Name, id, transaction).ConfigureAwait(false) is { } taken)
                 {
-                    return (SaveOutcome.NameTaken, taken.Value, []);
+                    return (SaveOutcome.NameTaken, taken, []);
                 }
 
                 var values = new { Id = id, rule.Name, Definition = JsonSerializer.Serialize(rule with { Id = 0 }, Json), Now = clock.GetUtcNow().ToUnixTimeMilliseconds() };
