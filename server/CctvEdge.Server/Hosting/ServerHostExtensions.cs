@@ -82,6 +82,7 @@ internal static class ServerHostExtensions
         services.AddHttpClient(nameof(TelegramSender), client => client.Timeout = TimeSpan.FromSeconds(60));
         services.AddSingleton<INotificationSender, WebhookSender>();
         services.AddSingleton<INotificationSender, TelegramSender>();
+        services.AddSingleton<INotificationSender, EmailSender>();
         services.AddSingleton<DeliveryDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
         services.AddHostedService<TelegramCallbacks>();

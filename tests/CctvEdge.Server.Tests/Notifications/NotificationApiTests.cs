@@ -29,6 +29,14 @@ public sealed class NotificationApiTests : IAsyncLifetime
     [InlineData("""{"name": "Extra", "kind": "webhook", "settings": {"url": "http://127.0.0.1/x", "colour": "red"}}""", "settings.colour")]
     [InlineData("""{"name": "Bot", "kind": "telegram", "settings": {"botToken": "not a token", "chatId": "1"}}""", "settings.botToken")]
     [InlineData("""{"name": "Bot", "kind": "telegram", "settings": {"botToken": "123:ABCdefGHIjklMNOpqrSTUvwx"}}""", "settings.chatId")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "cctv@example.com", "to": "farm@example.com, not an address"}}""", "settings.to")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "cctv@example.com"}}""", "settings.to")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp example", "from": "cctv@example.com", "to": "farm@example.com"}}""", "settings.host")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "port": 70000, "from": "cctv@example.com", "to": "farm@example.com"}}""", "settings.port")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "security": "ssl3", "from": "cctv@example.com", "to": "farm@example.com"}}""", "settings.security")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "a@example.com, b@example.com", "to": "farm@example.com"}}""", "settings.from")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "cctv@example.com", "to": "farm@example.com", "certificateSha256": "abc"}}""", "settings.certificateSha256")]
+    [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "cctv@example.com", "to": "farm@example.com", "dailyReportAt": "25:00"}}""", "settings.dailyReportAt")]
     [InlineData("""[1, 2]""", "body")]
     public async Task PostChannel_BadInput_400NamingTheField(string json, string field) =>
         await AssertRefusedAsync("/api/notification-channels", json, field);

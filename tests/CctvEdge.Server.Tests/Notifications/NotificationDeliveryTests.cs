@@ -25,8 +25,8 @@ public sealed class NotificationDeliveryTests
     {
         await using var server = await InProcessServer.StartAsync(FastRetries);
         using var receiver = new HookListener();
-        var channel = await CreateAsync(server, "/api/notification-channels", new { name = "Farm hook", kind = "webhook", settings = new { url = receiver.Url, secret = Secret } });
-        await CreateAsync(server, "/api/notification-rules", new { name = "Yard motion", kinds = new[] { "motion" }, cameras = new[] { "barn.yard" }, channels = new[] { channel }, cooldownSeconds = 0 });
+        var channel = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Farm hook", kind = "webhook", settings = new { url = receiver.Url, secret = Secret } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "Yard motion", kinds = new[] { "motion" }, cameras = new[] { "barn.yard" }, channels = new[] { channel }, cooldownSeconds = 0 });
         using var node = new NodeSessionClient(server.Client);
         await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard", "gate"));
 
@@ -59,9 +59,9 @@ public sealed class NotificationDeliveryTests
         await using var server = await InProcessServer.StartAsync(FastRetries);
         var downPort = FreePort.Next();
         using var up = new HookListener();
-        var down = await CreateAsync(server, "/api/notification-channels", new { name = "Office", kind = "webhook", settings = new { url = $"http://127.0.0.1:{downPort}/hook/" } });
-        var working = await CreateAsync(server, "/api/notification-channels", new { name = "Phone", kind = "webhook", settings = new { url = up.Url } });
-        await CreateAsync(server, "/api/notification-rules", new { name = "All", channels = new[] { down, working } });
+        var down = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Office", kind = "webhook", settings = new { url = $"http://127.0.0.1:{downPort}/hook/" } });
+        var working = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Phone", kind = "webhook", settings = new { url = up.Url } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "All", channels = new[] { down, working } });
         using var node = new NodeSessionClient(server.Client);
         await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
 
@@ -87,9 +87,9 @@ public sealed class NotificationDeliveryTests
     {
         await using var server = await InProcessServer.StartAsync([.. FastRetries, "--Notifications:MaxAttempts", "2"]);
         await using var telegram = await FakeTelegram.StartAsync();
-        var good = await CreateAsync(server, "/api/notification-channels", new { name = "Farm chat", kind = "telegram", settings = new { botToken = FakeTelegram.Token, chatId = "4242", apiBaseUrl = telegram.BaseUrl.ToString().TrimEnd('/') } });
-        var bad = await CreateAsync(server, "/api/notification-channels", new { name = "Old bot", kind = "telegram", settings = new { botToken = "999:WRONGwrongWRONGwrongWRONG", chatId = "4242", apiBaseUrl = telegram.BaseUrl.ToString().TrimEnd('/') } });
-        await CreateAsync(server, "/api/notification-rules", new { name = "Yard", cameras = new[] { "barn.yard" }, channels = new[] { good, bad } });
+        var good = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Farm chat", kind = "telegram", settings = new { botToken = FakeTelegram.Token, chatId = "4242", apiBaseUrl = telegram.BaseUrl.ToString().TrimEnd('/') } });
+        var bad = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Old bot", kind = "telegram", settings = new { botToken = "999:WRONGwrongWRONGwrongWRONG", chatId = "4242", apiBaseUrl = telegram.BaseUrl.ToString().TrimEnd('/') } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "Yard", cameras = new[] { "barn.yard" }, channels = new[] { good, bad } });
         using var node = new NodeSessionClient(server.Client);
         await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
         await node.SendAsync(NodeSessionClient.Snapshot("yard", Jpeg));
@@ -132,8 +132,8 @@ public sealed class NotificationDeliveryTests
     {
         await using var server = await InProcessServer.StartAsync(FastRetries);
         using var receiver = new HookListener();
-        var channel = await CreateAsync(server, "/api/notification-channels", new { name = "Hook", kind = "webhook", settings = new { url = receiver.Url } });
-        await CreateAsync(server, "/api/notification-rules", new { name = "Calm", kinds = new[] { "motion" }, channels = new[] { channel }, cooldownSeconds = 600 });
+        var channel = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Hook", kind = "webhook", settings = new { url = receiver.Url } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "Calm", kinds = new[] { "motion" }, channels = new[] { channel }, cooldownSeconds = 600 });
         using var node = new NodeSessionClient(server.Client);
         await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard", "gate"));
         var start = DateTimeOffset.UtcNow.AddMinutes(-3);
@@ -159,9 +159,9 @@ public sealed class NotificationDeliveryTests
     {
         await using var server = await InProcessServer.StartAsync(FastRetries);
         using var receiver = new HookListener();
-        var sent = await CreateAsync(server, "/api/notification-channels", new { name = "Hook", kind = "webhook", settings = new { url = receiver.Url } });
-        var down = await CreateAsync(server, "/api/notification-channels", new { name = "Down", kind = "webhook", settings = new { url = $"http://127.0.0.1:{FreePort.Next()}/hook/" } });
-        await CreateAsync(server, "/api/notification-rules", new { name = "All", channels = new[] { sent, down } });
+        var sent = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Hook", kind = "webhook", settings = new { url = receiver.Url } });
+        var down = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Down", kind = "webhook", settings = new { url = $"http://127.0.0.1:{FreePort.Next()}/hook/" } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "All", channels = new[] { sent, down } });
         using var node = new NodeSessionClient(server.Client);
         await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
         await node.SendBatchAsync(NodeSessionClient.Event(1, "yard-1", DateTimeOffset.UtcNow));
@@ -182,14 +182,6 @@ public sealed class NotificationDeliveryTests
         Assert.Equal((0L, 0L), await CountsAsync(sent));
         Assert.Equal((0L, 1L), await CountsAsync(down));
         Assert.Single(receiver.Hooks);
-    }
-
-    /// <summary>Creates a channel or rule and returns its id.</summary>
-    private static async Task<long> CreateAsync(InProcessServer server, string path, object body)
-    {
-        using var response = await server.Http.PostAsJsonAsync(path, body);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 
     private static bool DatabaseFilesContain(string directory, string text) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace CctvEdge.Server.Notifications.Channels;
@@ -13,6 +14,7 @@ internal static partial class ChannelKinds
 {
     public const string Telegram = "telegram";
     public const string Webhook = "webhook";
+    public const string Email = "email";
 
     public static readonly IReadOnlyDictionary<string, ChannelKind> All = new Dictionary<string, ChannelKind>(StringComparer.Ordinal)
     {
@@ -27,12 +29,30 @@ internal static partial class ChannelKinds
             new("url", Required: true, Secret: false, HttpUrl, "URL", "Receives a POST of JSON for every event"),
             new("secret", Required: false, Secret: true, v => v.Length is >= 16 and <= 256 ? null : "must be 16 to 256 characters: it signs every request (X-CctvEdge-Signature).", "Signing secret", "16 or more characters; requests carry X-CctvEdge-Signature"),
         ], TimeSpan.Zero),
+        [Email] = new(Email,
+        [
+            new("host", Required: true, Secret: false, v => HostName().IsMatch(v) ? null : $"must be a host name or IP address (was '{v}').", "SMTP server", "e.g. smtp.example.com"),
+            new("port", Required: false, Secret: false, v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? null : $"must be a port, 1 to 65535 (was '{v}').", "Port", "Empty for the security's usual port: 587, 465 or 25"),
+            new("security", Required: false, Secret: false, v => EmailSecurity.Parse(v) is null ? "must be starttls, tls or none." : null, "Security", "starttls (default), tls, or none for a relay on the local network"),
+            new("username", Required: false, Secret: false, v => v.Length <= 200 ? null : "must be at most 200 characters.", "User name", "Empty when the server needs no sign-in"),
+            new("password", Required: false, Secret: true, v => v.Length <= 200 ? null : "must be at most 200 characters.", "Password"),
+            new("from", Required: true, Secret: false, v => EmailAddresses.Problem(v, max: 1), "From", "e.g. cctv@farm.example"),
+            new("to", Required: true, Secret: false, v => EmailAddresses.Problem(v, max: 20), "To", "One or more addresses, separated by commas"),
+            new("certificateSha256", Required: false, Secret: false, v => CertificatePin().IsMatch(v) ? null : "must be the SHA-256 of the server's certificate, 64 hexadecimal digits.", "Trusted certificate (SHA-256)", "Only for a server with a self-signed certificate"),
+            new("dailyReportAt", Required: false, Secret: false, v => TimeOnly.TryParseExact(v, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"must be a time of day, HH:mm (was '{v}').", "Daily report at", "HH:mm in the server's time zone; empty for no report"),
+        ], TimeSpan.Zero),
     };
 
     private static string? HttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && value.Length <= 500
             ? null
             : $"must be an http:// or https:// address (was '{value}').";
+
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$|^\\[?[0-9A-Fa-f:.]{2,45}\\]?$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostName();
+
+    [GeneratedRegex("^[0-9A-Fa-f]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CertificatePin();
 
     [GeneratedRegex("^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$", RegexOptions.CultureInvariant)]
     private static partial Regex BotToken();
