@@ -88,12 +88,12 @@ internal sealed class NodeSessionClient : IDisposable
         },
     };
 
-    public static Result Measurement(ulong sequence, double value, string camera = "yard") => new()
+    public static Result Measurement(ulong sequence, double value, string camera = "yard", DateTimeOffset? at = null) => new()
     {
         Sequence = sequence,
         CameraId = camera,
         PluginId = "motion",
-        Measurement = new Measurement { Name = "motion.magnitude", Value = value, Unit = "%", At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
+        Measurement = new Measurement { Name = "motion.magnitude", Value = value, Unit = "%", At = Timestamp.FromDateTimeOffset(at ?? DateTimeOffset.UtcNow) },
     };
 
     public static NodeMessage Snapshot(string camera, byte[] jpeg) => new()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Api;
+using CctvEdge.Server.Notifications.Reports;
 using CctvEdge.Server.Notifications.Sending;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CctvEdge.Server.Notifications.Channels;
 
 /// <summary>
-/// <c>/api/notification-channels</c> (admins): Telegram and webhook channels with write-only secrets, a test send,
+/// <c>/api/notification-channels</c> (admins): Telegram, webhook and e-mail channels with write-only secrets, a test send,
 /// and each channel's last success, last error and delivery counts. The settings page goes through the same code.
 /// </summary>
 internal static class ChannelApi
@@ -22,7 +23,7 @@ internal static class ChannelApi
             await SaveAsync(null, body, store, secrets, ct) is var (saved, status, errors) && saved is not null
                 ? Results.Created($"/api/notification-channels/{saved.Id}", saved)
                 : errors.Refusal(status))
-            .WithSummary("Add a channel: {\"name\", \"kind\": \"telegram\"|\"webhook\", \"settings\": {...}}.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Add a channel: {\"name\", \"kind\": \"telegram\"|\"webhook\"|\"email\", \"settings\": {...}}.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPut("/{id:long}", async (long id, JsonElement body, ChannelStore store, ChannelSecrets secrets, CancellationToken ct) =>
             await SaveAsync(id, body, store, secrets, ct) is var (saved, status, errors) && saved is not null ? Results.Ok(saved) : errors.Refusal(status))
             .WithSummary("Change a channel; a secret left out keeps its stored value.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
@@ -31,6 +32,11 @@ internal static class ChannelApi
         api.MapPost("/{id:long}/test", async Task<Results<Ok<TestResult>, NotFound>> (long id, ChannelStore store, DeliveryDispatcher dispatcher, CancellationToken ct) =>
             await store.FindAsync(id, ct) is null ? TypedResults.NotFound() : TypedResults.Ok(new TestResult(await dispatcher.SendTestAsync(id, ct) is { } error ? error : null)))
             .WithSummary("Send a test message now; error is null when it went.");
+        api.MapPost("/{id:long}/report", async Task<Results<Ok<TestResult>, NotFound>> (long id, ChannelStore store, ChannelSecrets secrets, DailyReportService reports, CancellationToken ct) =>
+            await store.FindAsync(id, ct) is not { } row
+                ? TypedResults.NotFound()
+                : TypedResults.Ok(new TestResult(await reports.SendAsync(secrets.Config(row), reports.Yesterday, ct))))
+            .WithSummary("E-mail channels: send yesterday's daily report now (events per camera, clips stored, disks, offline nodes, readings); error is null when it went.");
         return endpoints;
     }
 

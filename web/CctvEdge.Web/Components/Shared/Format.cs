@@ -1,4 +1,5 @@
 using System.Globalization;
+using CctvEdge.Web.Services;
 
 namespace CctvEdge.Web.Components.Shared;
 
@@ -31,13 +32,7 @@ internal static class Format
     public static string Duration(DateTimeOffset start, DateTimeOffset? end) =>
         end is { } e ? $"{(e - start).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" : "ongoing";
 
-    public static string Bytes(long? bytes) => bytes switch
-    {
-        null => "–",
-        >= 1L << 30 => (bytes.Value / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GB",
-        >= 1L << 20 => (bytes.Value / (double)(1L << 20)).ToString("0", CultureInfo.InvariantCulture) + " MB",
-        _ => (bytes.Value / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " KB",
-    };
+    public static string Bytes(long? bytes) => ByteSize.Format(bytes);
 
     public static string Percent(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
 }
