@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace CctvEdge.EndToEnd.Tests;
 
-/// <summary>The channels and rules page on a desktop and a phone: add, test, refuse bad input, describe, delete.</summary>
+/// <summary>The channels and rules page on a desktop and a phone: add, test, refuse bad input, describe, delete; an e-mail channel sends a test and a report.</summary>
 public sealed partial class ReviewAppTests
 {
     [Theory]
@@ -61,6 +61,50 @@ public sealed partial class ReviewAppTests
         await rule.Locator("[data-testid=rule-delete]").ClickAsync();
         await card.Locator("[data-testid=channel-delete]").ClickAsync();
         await Assertions.Expect(rule).ToHaveCountAsync(0);
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NotificationSettings_EmailChannel_DesktopAndPhone_TestAndReportReachTheMailServer(bool phone)
+    {
+        await using var smtp = FakeSmtp.Start();
+        var name = phone ? "Phone mail" : "Desk mail";
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "notifications/settings", phone);
+        await Browser.WaitInteractiveAsync(page);
+
+        await page.Locator("[data-testid=channel-add]").ClickAsync();
+        await page.Locator("[data-testid=channel-kind]").GetByText("email").ClickAsync();
+        await page.Locator("[data-testid=channel-name]").FillAsync(name);
+        await page.Locator("[data-testid=channel-host]").FillAsync("127.0.0.1");
+        await page.Locator("[data-testid=channel-port]").FillAsync(smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("[data-testid=channel-username]").FillAsync(FakeSmtp.User);
+        await page.Locator("[data-testid=channel-password]").FillAsync(FakeSmtp.Password);
+        await page.Locator("[data-testid=channel-from]").FillAsync("cctv@example.com");
+        await page.Locator("[data-testid=channel-to]").FillAsync("farm@example.com");
+        await page.Locator("[data-testid=channel-certificateSha256]").FillAsync(smtp.CertificateSha256);
+        await page.Locator("[data-testid=channel-dailyReportAt]").FillAsync("7:00");
+        await page.Locator("[data-testid=channel-save]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=channel-problem]")).ToContainTextAsync("settings.dailyReportAt must be a time of day, HH:mm");
+        await page.Locator("[data-testid=channel-dailyReportAt]").FillAsync("07:00");
+        await page.Locator("[data-testid=channel-save]").ClickAsync();
+        var card = page.Locator($"[data-testid=channel][data-channel='{name}']");
+        await Assertions.Expect(card).ToContainTextAsync("password stored");
+        await Assertions.Expect(card).Not.ToContainTextAsync(FakeSmtp.Password);
+
+        await card.Locator("[data-testid=channel-test]").ClickAsync();
+        await Assertions.Expect(card.Locator("[data-testid=channel-test-result]")).ToHaveTextAsync("Test message sent.");
+        await card.Locator("[data-testid=channel-report]").ClickAsync();
+        await Assertions.Expect(card.Locator("[data-testid=channel-test-result]")).ToHaveTextAsync("Yesterday's report sent.");
+        Assert.False(await Browser.OverflowsSidewaysAsync(page), "the channels page scrolls sideways with an e-mail channel");
+        await Browser.ScreenshotAsync(page, $"notification-email-channel-{(phone ? "phone" : "desktop")}");
+
+        Assert.Equal(2, smtp.Received.Count);
+        Assert.Equal("CctvEdge test message", smtp.Received.First().Message.Subject);
+        Assert.StartsWith("CctvEdge daily report ", smtp.Received.Last().Message.Subject, StringComparison.Ordinal);
+        Assert.All(smtp.Received, m => Assert.Equal(FakeSmtp.User, m.User));
+        await card.Locator("[data-testid=channel-delete]").ClickAsync();
         await Assertions.Expect(card).ToHaveCountAsync(0);
     }
 }

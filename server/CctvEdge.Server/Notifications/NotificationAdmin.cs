@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CctvEdge.Server.Accounts;
 using CctvEdge.Server.Notifications.Channels;
+using CctvEdge.Server.Notifications.Reports;
 using CctvEdge.Server.Notifications.Rules;
 using CctvEdge.Server.Notifications.Sending;
 using CctvEdge.Server.Storage;
@@ -14,6 +15,7 @@ internal sealed class NotificationAdmin(
     ChannelSecrets secrets,
     RuleStore rules,
     DeliveryDispatcher dispatcher,
+    DailyReportService reports,
     AuditStore audit,
     CurrentUser current) : INotificationAdmin
 {
@@ -51,6 +53,14 @@ internal sealed class NotificationAdmin(
     {
         await current.RequireAdminAsync().ConfigureAwait(false);
         return await dispatcher.SendTestAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string?> SendReportAsync(long id, CancellationToken cancellationToken)
+    {
+        await current.RequireAdminAsync().ConfigureAwait(false);
+        return await channels.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } row
+            ? await reports.SendAsync(secrets.Config(row), reports.Yesterday, cancellationToken).ConfigureAwait(false)
+            : $"There is no channel #{id}.";
     }
 
     public async Task<IReadOnlyList<NotificationRule>> RulesAsync(CancellationToken cancellationToken)

@@ -72,6 +72,9 @@ public interface INotificationAdmin
     /// <summary>Sends a test message now; null when it went, else why not.</summary>
     Task<string?> TestChannelAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>E-mail channels: sends yesterday's daily report now; null when it went, else why not.</summary>
+    Task<string?> SendReportAsync(long id, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<NotificationRule>> RulesAsync(CancellationToken cancellationToken);
 
     /// <summary>Saves <paramref name="rule"/> (a new one when its id is 0). The saved rule, or what is wrong.</summary>

@@ -4,7 +4,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CctvEdge.Harness;
-using CctvEdge.Server.Hosting.Grpc;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Authentication;
@@ -12,16 +11,16 @@ using SmtpServer.ComponentModel;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace CctvEdge.Server.Tests.Notifications;
+namespace CctvEdge.Testing;
 
 /// <summary>A message the server took: who signed in, the envelope's recipients and the parsed message.</summary>
-internal sealed record ReceivedMail(string? User, IReadOnlyList<string> Recipients, MimeMessage Message);
+public sealed record ReceivedMail(string? User, IReadOnlyList<string> Recipients, MimeMessage Message);
 
 /// <summary>
 /// A real SMTP server (the SmtpServer library) on 127.0.0.1 with STARTTLS on a self-signed certificate and sign-in
 /// required over TLS only, as a mail provider's submission port behaves. It keeps what it is sent.
 /// </summary>
-internal sealed class FakeSmtp : IAsyncDisposable
+public sealed class FakeSmtp : IAsyncDisposable
 {
     public const string User = "farm@example.com";
     public const string Password = "smtp-password-0123";
@@ -54,10 +53,20 @@ internal sealed class FakeSmtp : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedMail> Received { get; } = new();
 
-    public static FakeSmtp Start()
+    public static FakeSmtp Start() => new(FreePort.Next(), SelfSigned());
+
+    /// <summary>A certificate no system trusts, for 127.0.0.1: the client must pin it.</summary>
+    private static X509Certificate2 SelfSigned()
     {
-        using var ca = CertificateFactory.CreateCa("fake smtp CA", DateTimeOffset.UtcNow.AddDays(1));
-        return new FakeSmtp(FreePort.Next(), CertificateFactory.CreateServer(ca, ["127.0.0.1", "localhost"], DateTimeOffset.UtcNow.AddDays(1)));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=fake smtp", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Through PKCS#12 so SslStream on Linux can use the private key as a server's.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     public async ValueTask DisposeAsync()
