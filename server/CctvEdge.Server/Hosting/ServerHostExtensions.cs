@@ -7,6 +7,7 @@ using CctvEdge.Server.Live;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Notifications.Channels;
+using CctvEdge.Server.Notifications.Offline;
 using CctvEdge.Server.Notifications.Reports;
 using CctvEdge.Server.Notifications.Rules;
 using CctvEdge.Server.Notifications.Sending;
@@ -87,6 +88,8 @@ internal static class ServerHostExtensions
         services.AddSingleton<DeliveryDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
         services.AddHostedService<TelegramCallbacks>();
+        services.AddSingleton<OfflineEventStore>();
+        services.AddHostedService<OfflineWatcher>();
         services.AddSingleton<DailyReportQuery>();
         services.AddSingleton<DailyReportService>();
         services.AddHostedService(sp => sp.GetRequiredService<DailyReportService>());

@@ -24,6 +24,7 @@ internal sealed record DeliveryWork
     public long? EndMs { get; init; }
     public double Peak { get; init; }
     public string ZonesJson { get; init; } = "[]";
+    public string PayloadJson { get; init; } = "";
 }
 
 /// <summary>
@@ -95,7 +96,7 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             """
             SELECT d.id, d.event_id, d.channel_id, d.rule_name, d.attempts,
                    e.node_id, COALESCE(NULLIF(n.name, ''), e.node_id) AS node_name, e.camera_id,
-                   COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.kind, e.start_ms, e.end_ms, e.peak, e.zones_json
+                   COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.kind, e.start_ms, e.end_ms, e.peak, e.zones_json, e.payload_json
             FROM notification_deliveries d
             JOIN events e ON e.id = d.event_id
             LEFT JOIN nodes n ON n.id = e.node_id

@@ -20,8 +20,17 @@ internal sealed class NotificationOptions
     /// <summary>The first retry's wait; each further one doubles it, up to an hour.</summary>
     public double RetryBaseSeconds { get; set; } = 5;
 
-    /// <summary>The kinds in effect: the configured ones, or motion and system when none are configured.</summary>
-    public IReadOnlyList<string> EffectiveKinds => Kinds.Count > 0 ? Kinds : ["motion", "system"];
+    /// <summary>
+    /// A node disconnected, or a camera failing or stuck starting, this long raises an <c>offline</c> event (and an
+    /// <c>online</c> one when it is back); 0 turns the check off.
+    /// </summary>
+    public double OfflineMinutes { get; set; } = 5;
+
+    /// <summary>How often nodes and cameras are checked for being offline.</summary>
+    public double OfflineCheckSeconds { get; set; } = 30;
+
+    /// <summary>The kinds in effect: the configured ones, or motion, system and offline when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveKinds => Kinds.Count > 0 ? Kinds : ["motion", "system", "offline"];
 }
 
 internal sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
@@ -50,6 +59,16 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
         if (double.IsNaN(options.RetryBaseSeconds) || options.RetryBaseSeconds is < 0.01 or > 3600)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:RetryBaseSeconds must be between 0.01 and 3600 (was {options.RetryBaseSeconds})."));
+        }
+
+        if (double.IsNaN(options.OfflineMinutes) || options.OfflineMinutes is < 0 or > 10080)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:OfflineMinutes must be between 0 (off) and 10080 (was {options.OfflineMinutes})."));
+        }
+
+        if (double.IsNaN(options.OfflineCheckSeconds) || options.OfflineCheckSeconds is < 0.1 or > 3600)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:OfflineCheckSeconds must be between 0.1 and 3600 (was {options.OfflineCheckSeconds})."));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace CctvEdge.Server.Notifications.Sending;
 
@@ -26,6 +27,9 @@ internal sealed record NotificationMessage
     public double Peak { get; init; }
     public IReadOnlyList<string> Zones { get; init; } = [];
 
+    /// <summary>Why, in words, for events that say (an outage's cause, lost data): the payload's <c>reason</c>; empty otherwise.</summary>
+    public string Detail { get; init; } = "";
+
     /// <summary>The camera's latest snapshot when the message was sent; null when it has none or the channel sends no picture.</summary>
     public byte[]? Jpeg { get; init; }
 
@@ -34,6 +38,23 @@ internal sealed record NotificationMessage
 
     /// <summary>The short id people quote back ("#123"), the event's id on the server.</summary>
     public string ShortId => IsTest ? "test" : "#" + EventId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The <c>reason</c> string of an event's JSON payload, at most 300 characters; empty when there is none.</summary>
+    public static string ReasonOf(string payloadJson)
+    {
+        try
+        {
+            using var payload = JsonDocument.Parse(payloadJson.Length == 0 ? "{}" : payloadJson);
+            return payload.RootElement.ValueKind == JsonValueKind.Object && payload.RootElement.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String
+                ? reason.GetString()![..Math.Min(300, reason.GetString()!.Length)]
+                : "";
+        }
+        catch (JsonException)
+        {
+            // A plugin's payload is its own business; a caption without the reason is still a caption.
+            return "";
+        }
+    }
 
     /// <summary>The caption: kind and camera, time in the server's zone, peak and zones, the short id.</summary>
     public string Caption(TimeZoneInfo zone)
@@ -44,7 +65,8 @@ internal sealed record NotificationMessage
         }
 
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(Kind[0])}{Kind[1..]} · {CameraName} ({NodeName})\n");
+        // Events of a whole node (offline, online, lost data) have no camera.
+        text.Append(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(Kind[0])}{Kind[1..]} · {(CameraId.Length == 0 ? NodeName : $"{CameraName} ({NodeName})")}\n");
         text.Append(TimeZoneInfo.ConvertTime(Start, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         if (Peak > 0)
         {
@@ -54,6 +76,11 @@ internal sealed record NotificationMessage
         if (Zones.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $" · zones {string.Join(", ", Zones)}");
+        }
+
+        if (Detail.Length > 0)
+        {
+            text.Append('\n').Append(Detail);
         }
 
         text.Append(CultureInfo.InvariantCulture, $"\n{ShortId} · rule {RuleName}");

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using CctvEdge.Storage;
+using Dapper;
+
+namespace CctvEdge.Server.Notifications.Offline;
+
+/// <summary>
+/// The events the server itself raises when a node or a camera goes offline and comes back: an <c>offline</c> event
+/// (camera "" for the whole node) stays open until an <c>online</c> event closes it. They are ordinary rows of
+/// <c>events</c> (plugin "server"), so rules, channels and the web app treat them like any other; the open row is
+/// the durable "this is down" mark, so a restart neither repeats the alert nor forgets the outage.
+/// </summary>
+internal sealed class OfflineEventStore(SqliteDatabase database, TimeProvider clock)
+{
+    public const string PluginId = "server";
+    public const string OfflineKind = "offline";
+    public const string OnlineKind = "online";
+
+    /// <summary>The (node, camera) of every offline event not yet closed.</summary>
+    public async Task<IReadOnlySet<(string NodeId, string CameraId)>> OpenAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<(string, string)>(
+            "SELECT node_id, camera_id FROM events WHERE plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL",
+            new { Plugin = PluginId, Kind = OfflineKind }).ConfigureAwait(false)).ToHashSet();
+    }
+
+    /// <summary>Raises an offline event that started at <paramref name="since"/>, unless one is already open.</summary>
+    public Task<bool> RaiseOfflineAsync(string nodeId, string cameraId, DateTimeOffset since, string reason, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var open = await connection.ExecuteScalarAsync<long?>(
+                    "SELECT id FROM events WHERE node_id = @NodeId AND camera_id = @CameraId AND plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL",
+                    new { NodeId = nodeId, CameraId = cameraId, Plugin = PluginId, Kind = OfflineKind },
+                    transaction).ConfigureAwait(false);
+                if (open is not null)
+                {
+                    return false;
+                }
+
+                await InsertAsync(connection, transaction, nodeId, cameraId, OfflineKind, since, end: null, new { reason, since }).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+
+    /// <summary>Closes the open offline event and, unless <paramref name="quietly"/> (a camera deactivated on purpose), raises an online event.</summary>
+    public Task<bool> CloseAsync(string nodeId, string cameraId, bool quietly, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var now = clock.GetUtcNow();
+                var since = await connection.ExecuteScalarAsync<long?>(
+                    """
+                    UPDATE events SET end_ms = @Now, sequence = sequence + 1
+                    WHERE node_id = @NodeId AND camera_id = @CameraId AND plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL
+                    RETURNING start_ms
+                    """,
+                    new { NodeId = nodeId, CameraId = cameraId, Plugin = PluginId, Kind = OfflineKind, Now = now.ToUnixTimeMilliseconds() },
+                    transaction).ConfigureAwait(false);
+                if (since is null || quietly)
+                {
+                    return false;
+                }
+
+                var offline = now - DateTimeOffset.FromUnixTimeMilliseconds(since.Value);
+                await InsertAsync(connection, transaction, nodeId, cameraId, OnlineKind, now, now, new { offlineSeconds = Math.Round(offline.TotalSeconds) }).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+
+    private Task InsertAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string nodeId, string cameraId, string kind, DateTimeOffset start, DateTimeOffset? end, object payload)
+    {
+        var startMs = start.ToUnixTimeMilliseconds();
+        return connection.ExecuteAsync(
+            """
+            INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, payload_json, sequence, received_ms)
+            VALUES (@NodeId, @EventId, @CameraId, @Plugin, @Kind, @Start, @End, @Payload, 0, @Now)
+            """,
+            new
+            {
+                NodeId = nodeId,
+                // Unique per node, as plugins' ids are; the server- prefix and the time keep it apart from theirs.
+                EventId = string.Create(CultureInfo.InvariantCulture, $"server-{kind}-{(cameraId.Length == 0 ? "node" : cameraId)}-{startMs}"),
+                CameraId = cameraId,
+                Plugin = PluginId,
+                Kind = kind,
+                Start = startMs,
+                End = end?.ToUnixTimeMilliseconds(),
+                Payload = JsonSerializer.Serialize(payload),
+                Now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            },
+            transaction);
+    }
+}
