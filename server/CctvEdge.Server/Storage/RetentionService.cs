@@ -15,31 +15,19 @@ internal sealed partial class RetentionService(
     DeliveryStore deliveries,
     IOptionsMonitor<RetentionOptions> options,
     TimeProvider clock,
-    ILogger<RetentionService> logger) : BackgroundService
+    ILogger<RetentionService> logger) : PeriodicService(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(options.CurrentValue.StartDelaySeconds), clock, stoppingToken).ConfigureAwait(false);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPassFailed(logger, ex);
-            }
+    protected override TimeSpan FirstDelay => TimeSpan.FromSeconds(options.CurrentValue.StartDelaySeconds);
 
-            await Task.Delay(TimeSpan.FromMinutes(options.CurrentValue.IntervalMinutes), clock, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(options.CurrentValue.IntervalMinutes);
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>One pass; returns how many clips it deleted.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         // The audit log keeps a year: long enough to answer "who changed this camera last spring".
         await audit.DeleteBeforeAsync(now.AddDays(-365), cancellationToken).ConfigureAwait(false);
         // Finished notification deliveries keep a year too: the channel's sent and dead counts are then "in the last year".
@@ -119,6 +107,4 @@ internal sealed partial class RetentionService(
     [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "The clip disk is below its floor ({Free} of {Floor} bytes free) and only flagged clips are left.")]
     private static partial void LogFloorUnreachable(ILogger logger, long free, long floor);
 
-    [LoggerMessage(EventId = 52, Level = LogLevel.Error, Message = "Retention pass failed; retrying at the next interval.")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
@@ -12,36 +13,23 @@ namespace CctvEdge.Server.Notifications.Offline;
 /// A node's outage is counted from when this server started at the earliest, so restarting the server does not report
 /// every node offline before they have had time to reconnect.
 /// </summary>
-internal sealed partial class OfflineWatcher(
+internal sealed class OfflineWatcher(
     OfflineEventStore store,
     NodeStore nodes,
     SessionRegistry sessions,
     ChangeFeed changes,
     IOptionsMonitor<NotificationOptions> options,
     TimeProvider clock,
-    ILogger<OfflineWatcher> logger) : BackgroundService
+    ILogger<OfflineWatcher> logger) : PeriodicService(clock, logger)
 {
     private static readonly HashSet<string> DownStates = ["failed", "starting"];
     private static readonly HashSet<string> DeliberateStates = ["deactivated", "removed", "stopped"];
     private readonly DateTimeOffset _started = clock.GetUtcNow();
     private readonly Dictionary<(string NodeId, string CameraId), DateTimeOffset> _downSince = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPassFailed(logger, ex);
-            }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.OfflineCheckSeconds);
 
-            await Task.Delay(TimeSpan.FromSeconds(options.CurrentValue.OfflineCheckSeconds), clock, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>One look at every node and camera; returns how many offline and online events it raised.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -52,7 +40,7 @@ internal sealed partial class OfflineWatcher(
             return 0;
         }
 
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var open = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         var cameras = (await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false)).ToLookup(c => c.NodeId, StringComparer.Ordinal);
         var raised = 0;
@@ -114,7 +102,4 @@ internal sealed partial class OfflineWatcher(
     private static string Name(NodeRow node) => node.Name.Length > 0 ? node.Name : node.Id;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "An offline check failed")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Notifications.Channels;
 using CctvEdge.Server.Notifications.Sending;
 using CctvEdge.Storage;
@@ -19,10 +20,9 @@ internal sealed partial class DailyReportService(
     DailyReportQuery query,
     SqliteDatabase database,
     TimeProvider clock,
-    ILogger<DailyReportService> logger) : BackgroundService
+    ILogger<DailyReportService> logger) : PeriodicService(clock, logger)
 {
     public const string ReportSetting = "dailyReportAt";
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromHours(1);
     private readonly Dictionary<long, (DateTimeOffset At, TimeSpan Wait)> _retry = [];
@@ -30,22 +30,9 @@ internal sealed partial class DailyReportService(
     // One pass at a time, so two passes (the timer's and a caller's) cannot both find a report due and send it.
     private readonly SemaphoreSlim _pass = new(1, 1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPassFailed(logger, ex);
-            }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(30);
 
-            await Task.Delay(Interval, clock, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>Sends the reports that are due; returns how many went.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -63,7 +50,7 @@ internal sealed partial class DailyReportService(
 
     private async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.Local);
         var sent = 0;
         foreach (var row in await channels.ListAsync(cancellationToken).ConfigureAwait(false))
@@ -131,7 +118,7 @@ internal sealed partial class DailyReportService(
     }
 
     /// <summary>Yesterday in the server's zone: the day a report sent now covers.</summary>
-    public DateOnly Yesterday => LocalDay.Today(clock).AddDays(-1);
+    public DateOnly Yesterday => LocalDay.Today(Clock).AddDays(-1);
 
     private static string Key(long channelId) => "report." + channelId.ToString(CultureInfo.InvariantCulture) + ".last_day";
 
@@ -150,12 +137,9 @@ internal sealed partial class DailyReportService(
                 transaction),
             cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sent the daily report of {Day} to channel {Channel}")]
+    [LoggerMessage(EventId = 85, Level = LogLevel.Information, Message = "Sent the daily report of {Day} to channel {Channel}")]
     private static partial void LogSent(ILogger logger, DateOnly day, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The daily report of {Day} could not be sent to channel {Channel}: {Error}")]
+    [LoggerMessage(EventId = 86, Level = LogLevel.Warning, Message = "The daily report of {Day} could not be sent to channel {Channel}: {Error}")]
     private static partial void LogFailed(ILogger logger, DateOnly day, string channel, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A daily report pass failed")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }
