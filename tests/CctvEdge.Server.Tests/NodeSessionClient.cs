@@ -70,7 +70,7 @@ internal sealed class NodeSessionClient : IDisposable
 
     public void Dispose() => _call.Dispose();
 
-    public static Result Event(ulong sequence, string eventId, DateTimeOffset start, DateTimeOffset? end = null, string camera = "yard") => new()
+    public static Result Event(ulong sequence, string eventId, DateTimeOffset start, DateTimeOffset? end = null, string camera = "yard", double peak = 2.5) => new()
     {
         Sequence = sequence,
         CameraId = camera,
@@ -82,7 +82,7 @@ internal sealed class NodeSessionClient : IDisposable
             Kind = "motion",
             Start = Timestamp.FromDateTimeOffset(start),
             End = end is { } e ? Timestamp.FromDateTimeOffset(e) : null,
-            Peak = 2.5,
+            Peak = peak,
             Zones = { "gate" },
             PayloadJson = """{"motionFrames":3}""",
         },

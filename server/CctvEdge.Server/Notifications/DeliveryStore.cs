@@ -41,8 +41,8 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
         database.WriteAsync(async (connection, transaction) =>
         {
             var after = await connection.ExecuteScalarAsync<long>($"SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{WatermarkKey}'), 0)", transaction: transaction).ConfigureAwait(false);
-            var events = (await connection.QueryAsync<(long Id, string NodeId, string CameraId, string Kind, long StartMs, string ZonesJson, bool Deleted)>(
-                "SELECT id, node_id, camera_id, kind, start_ms, zones_json, deleted_ms IS NOT NULL FROM events WHERE id > @After ORDER BY id LIMIT @Batch",
+            var events = (await connection.QueryAsync<(long Id, string NodeId, string CameraId, string Kind, long StartMs, string ZonesJson, bool Deleted, double Peak)>(
+                "SELECT id, node_id, camera_id, kind, start_ms, zones_json, deleted_ms IS NOT NULL, peak FROM events WHERE id > @After ORDER BY id LIMIT @Batch",
                 new { After = after, Batch = batch },
                 transaction).ConfigureAwait(false)).ToList();
             if (events.Count == 0)
@@ -59,9 +59,14 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             var queued = 0;
             foreach (var row in events.Where(e => !e.Deleted))
             {
-                var e = new RuleEvent(row.Id, row.NodeId, row.CameraId, row.Kind, DateTimeOffset.FromUnixTimeMilliseconds(row.StartMs), Zones(row.ZonesJson));
+                var e = new RuleEvent(row.Id, row.NodeId, row.CameraId, row.Kind, DateTimeOffset.FromUnixTimeMilliseconds(row.StartMs), Zones(row.ZonesJson), row.Peak);
                 foreach (var rule in rules.Where(r => r.Matches(e, zone)))
                 {
+                    if (rule.Adaptive is { } adaptive && !await UnusualAsync(connection, transaction, adaptive, e).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
                     if (rule.CooldownSeconds > 0 && !await CooledDownAsync(connection, transaction, rule, e).ConfigureAwait(false))
                     {
                         continue;
@@ -162,6 +167,20 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                 new { Before = before.ToUnixTimeMilliseconds() },
                 transaction),
             cancellationToken);
+
+    /// <summary>The adaptive test, on the peaks of the camera's earlier events of the same kind in the 24 h before this one.</summary>
+    private static async Task<bool> UnusualAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, RuleAdaptive adaptive, RuleEvent e)
+    {
+        var start = e.Start.ToUnixTimeMilliseconds();
+        var (count, mean, squares) = await connection.QuerySingleAsync<(long, double, double)>(
+            """
+            SELECT COUNT(*), COALESCE(AVG(peak), 0), COALESCE(AVG(peak * peak), 0) FROM events
+            WHERE node_id = @Node AND camera_id = @Camera AND kind = @Kind AND start_ms >= @From AND start_ms <= @Start AND id < @Id AND deleted_ms IS NULL
+            """,
+            new { Node = e.NodeId, Camera = e.CameraId, e.Kind, From = start - (long)TimeSpan.FromDays(1).TotalMilliseconds, Start = start, e.Id },
+            transaction).ConfigureAwait(false);
+        return adaptive.IsUnusual(e, count, mean, squares);
+    }
 
     private static async Task<bool> CooledDownAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, NotificationRule rule, RuleEvent e)
     {

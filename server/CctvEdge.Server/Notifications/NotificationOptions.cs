@@ -29,6 +29,12 @@ internal sealed class NotificationOptions
     /// <summary>How often nodes and cameras are checked for being offline.</summary>
     public double OfflineCheckSeconds { get; set; } = 30;
 
+    /// <summary>How often day-over-day rules compare today's motion with yesterday's.</summary>
+    public double TrendCheckMinutes { get; set; } = 5;
+
+    /// <summary>Yesterday's motion, by the same hour, below which day-over-day rules do not compare.</summary>
+    public double TrendMinimumSeconds { get; set; } = 60;
+
     /// <summary>The kinds in effect: the configured ones, or motion, system and offline when none are configured.</summary>
     public IReadOnlyList<string> EffectiveKinds => Kinds.Count > 0 ? Kinds : ["motion", "system", "offline"];
 }
@@ -69,6 +75,16 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
         if (double.IsNaN(options.OfflineCheckSeconds) || options.OfflineCheckSeconds is < 0.1 or > 3600)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:OfflineCheckSeconds must be between 0.1 and 3600 (was {options.OfflineCheckSeconds})."));
+        }
+
+        if (double.IsNaN(options.TrendCheckMinutes) || options.TrendCheckMinutes is < 0.001 or > 1440)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:TrendCheckMinutes must be between 0.001 and 1440 (was {options.TrendCheckMinutes})."));
+        }
+
+        if (double.IsNaN(options.TrendMinimumSeconds) || options.TrendMinimumSeconds is < 0 or > 86400)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Notifications:TrendMinimumSeconds must be between 0 and 86400 (was {options.TrendMinimumSeconds})."));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

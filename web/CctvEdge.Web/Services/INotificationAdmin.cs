@@ -25,6 +25,33 @@ public sealed record NotificationRule
 
     /// <summary>When the rule is on; null for always.</summary>
     public RuleSchedule? Schedule { get; init; }
+
+    /// <summary>Only unusual events: null sends every match.</summary>
+    public RuleAdaptive? Adaptive { get; init; }
+
+    /// <summary>A day-over-day rule: sends nothing per event, but once a day per camera when today's motion runs ahead of yesterday's.</summary>
+    public RuleDayOverDay? DayOverDay { get; init; }
+}
+
+/// <summary>
+/// Sends a <c>motion-trend</c> event once a day per camera when the camera's motion time today, from local midnight
+/// to now, exceeds yesterday's over the same hours by more than <see cref="Percent"/> %.
+/// </summary>
+public sealed record RuleDayOverDay
+{
+    public double Percent { get; init; } = 25;
+}
+
+/// <summary>
+/// An adaptive rule sends an event only when its peak is above the mean + <see cref="K"/>·σ of the peaks of the same
+/// camera's events of that kind over the 24 h before it; with fewer than <see cref="MinSamples"/> of them it is still
+/// learning and sends every match.
+/// </summary>
+public sealed record RuleAdaptive
+{
+    public double K { get; init; } = 3;
+
+    public int MinSamples { get; init; } = 20;
 }
 
 /// <summary>Days (mon..sun, none for every day) and a time of day range as HH:mm; a range past midnight belongs to the day it starts.</summary>

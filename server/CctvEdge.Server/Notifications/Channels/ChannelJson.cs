@@ -31,7 +31,7 @@ internal static class ChannelJson
         var kindName = Text(body, "kind") ?? existing?.Kind ?? "";
         if (!ChannelKinds.All.TryGetValue(kindName, out var kind))
         {
-            errors.Add("kind", $"must be one of {string.Join(", ", ChannelKinds.All.Keys)} (was '{kindName}'); MQTT is not built yet.");
+            errors.Add("kind", $"must be one of {string.Join(", ", ChannelKinds.All.Keys)} (was '{kindName}').");
             return null;
         }
 

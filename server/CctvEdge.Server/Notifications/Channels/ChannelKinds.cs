@@ -15,6 +15,7 @@ internal static partial class ChannelKinds
     public const string Telegram = "telegram";
     public const string Webhook = "webhook";
     public const string Email = "email";
+    public const string Mqtt = "mqtt";
 
     public static readonly IReadOnlyDictionary<string, ChannelKind> All = new Dictionary<string, ChannelKind>(StringComparer.Ordinal)
     {
@@ -31,17 +32,38 @@ internal static partial class ChannelKinds
         ], TimeSpan.Zero),
         [Email] = new(Email,
         [
-            new("host", Required: true, Secret: false, v => HostName().IsMatch(v) ? null : $"must be a host name or IP address (was '{v}').", "SMTP server", "e.g. smtp.example.com"),
-            new("port", Required: false, Secret: false, v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? null : $"must be a port, 1 to 65535 (was '{v}').", "Port", "Empty for the security's usual port: 587, 465 or 25"),
+            new("host", Required: true, Secret: false, Host, "SMTP server", "e.g. smtp.example.com"),
+            new("port", Required: false, Secret: false, Port, "Port", "Empty for the security's usual port: 587, 465 or 25"),
             new("security", Required: false, Secret: false, v => EmailSecurity.Parse(v) is null ? "must be starttls, tls or none." : null, "Security", "starttls (default), tls, or none for a relay on the local network"),
-            new("username", Required: false, Secret: false, v => v.Length <= 200 ? null : "must be at most 200 characters.", "User name", "Empty when the server needs no sign-in"),
-            new("password", Required: false, Secret: true, v => v.Length <= 200 ? null : "must be at most 200 characters.", "Password"),
+            new("username", Required: false, Secret: false, Short, "User name", "Empty when the server needs no sign-in"),
+            new("password", Required: false, Secret: true, Short, "Password"),
             new("from", Required: true, Secret: false, v => EmailAddresses.Problem(v, max: 1), "From", "e.g. cctv@farm.example"),
             new("to", Required: true, Secret: false, v => EmailAddresses.Problem(v, max: 20), "To", "One or more addresses, separated by commas"),
-            new("certificateSha256", Required: false, Secret: false, v => CertificatePin().IsMatch(v) ? null : "must be the SHA-256 of the server's certificate, 64 hexadecimal digits.", "Trusted certificate (SHA-256)", "Only for a server with a self-signed certificate"),
+            new("certificateSha256", Required: false, Secret: false, Pin, "Trusted certificate (SHA-256)", "Only for a server with a self-signed certificate"),
             new("dailyReportAt", Required: false, Secret: false, v => TimeOnly.TryParseExact(v, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"must be a time of day, HH:mm (was '{v}').", "Daily report at", "HH:mm in the server's time zone; empty for no report"),
         ], TimeSpan.Zero),
+        [Mqtt] = new(Mqtt,
+        [
+            new("host", Required: true, Secret: false, Host, "Broker", "e.g. 192.168.1.10 or homeassistant.local"),
+            new("port", Required: false, Secret: false, Port, "Port", "Empty for 1883, or 8883 with TLS"),
+            new("security", Required: false, Secret: false, v => v is "none" or "tls" ? null : "must be none or tls.", "Security", "none (default) or tls"),
+            new("username", Required: false, Secret: false, Short, "User name", "Empty when the broker allows anonymous clients"),
+            new("password", Required: false, Secret: true, Short, "Password"),
+            new("topicPrefix", Required: false, Secret: false, v => TopicPrefix().IsMatch(v) ? null : "must be letters, digits, '-', '_' and '/' (no wildcards), e.g. cctvedge.", "Topic prefix", "cctvedge (default)"),
+            new("homeAssistant", Required: false, Secret: false, v => v is "true" or "false" ? null : "must be true or false.", "Home Assistant discovery", "true (default) or false"),
+            new("discoveryPrefix", Required: false, Secret: false, v => TopicPrefix().IsMatch(v) ? null : "must be letters, digits, '-', '_' and '/'.", "Discovery prefix", "homeassistant (default)"),
+            new("certificateSha256", Required: false, Secret: false, Pin, "Trusted certificate (SHA-256)", "Only for a broker with a self-signed certificate"),
+        ], TimeSpan.Zero),
     };
+
+    private static string? Host(string value) => HostName().IsMatch(value) ? null : $"must be a host name or IP address (was '{value}').";
+
+    private static string? Short(string value) => value.Length <= 200 ? null : "must be at most 200 characters.";
+
+    private static string? Pin(string value) => CertificatePin().IsMatch(value) ? null : "must be the SHA-256 of the server's certificate, 64 hexadecimal digits.";
+
+    private static string? Port(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? null : $"must be a port, 1 to 65535 (was '{value}').";
 
     private static string? HttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && value.Length <= 500
@@ -50,6 +72,9 @@ internal static partial class ChannelKinds
 
     [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$|^\\[?[0-9A-Fa-f:.]{2,45}\\]?$", RegexOptions.CultureInvariant)]
     private static partial Regex HostName();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TopicPrefix();
 
     [GeneratedRegex("^[0-9A-Fa-f]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex CertificatePin();

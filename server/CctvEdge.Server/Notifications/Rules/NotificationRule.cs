@@ -4,19 +4,29 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Notifications.Rules;
 
 /// <summary>What a rule looks at in an event.</summary>
-internal sealed record RuleEvent(long Id, string NodeId, string CameraId, string Kind, DateTimeOffset Start, IReadOnlyList<string> Zones);
+internal sealed record RuleEvent(long Id, string NodeId, string CameraId, string Kind, DateTimeOffset Start, IReadOnlyList<string> Zones, double Peak = 0);
 
 /// <summary>Whether a rule sends an event (its cooldown is the delivery store's to apply).</summary>
 internal static class RuleMatching
 {
     public static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
+    /// <summary>Whether the rule sends this stored event; day-over-day rules send only what the trend check raises for them.</summary>
     public static bool Matches(this NotificationRule rule, RuleEvent e, TimeZoneInfo zone) =>
         rule.Enabled
+        && rule.DayOverDay is null
         && (rule.Kinds.Count == 0 || rule.Kinds.Contains(e.Kind, StringComparer.Ordinal))
         && (rule.Cameras.Count == 0 || rule.Cameras.Contains($"{e.NodeId}.{e.CameraId}", StringComparer.Ordinal))
         && (rule.Zones.Count == 0 || rule.Zones.Any(z => e.Zones.Contains(z, StringComparer.Ordinal)))
         && (rule.Schedule is null || rule.Schedule.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)));
+
+    /// <summary>
+    /// Whether <paramref name="e"/>'s peak is unusual for its camera: above mean + k·σ of the peaks of the
+    /// <paramref name="count"/> earlier events of its kind in the 24 h before it, or whether there are too few of those
+    /// to tell (a new camera alerts while it learns rather than staying silent).
+    /// </summary>
+    public static bool IsUnusual(this RuleAdaptive adaptive, RuleEvent e, long count, double mean, double meanOfSquares) =>
+        count < adaptive.MinSamples || e.Peak > mean + (adaptive.K * Math.Sqrt(Math.Max(0, meanOfSquares - (mean * mean))));
 
     public static bool Covers(this RuleSchedule schedule, DateTimeOffset local)
     {

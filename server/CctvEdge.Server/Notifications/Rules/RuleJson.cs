@@ -21,7 +21,7 @@ internal static class RuleJson
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, schedule and enabled.");
+            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, schedule, adaptive, dayOverDay and enabled.");
             return null;
         }
 
@@ -56,9 +56,15 @@ internal static class RuleJson
         }
 
         var schedule = body.TryGetProperty("schedule", out var s) && s.ValueKind != JsonValueKind.Null ? Schedule(s, errors) : null;
+        var adaptive = body.TryGetProperty("adaptive", out var a) && a.ValueKind != JsonValueKind.Null ? Adaptive(a, errors) : null;
+        var dayOverDay = body.TryGetProperty("dayOverDay", out var d) && d.ValueKind != JsonValueKind.Null ? DayOverDay(d, errors) : null;
         return errors.Any
             ? null
-            : new NotificationRule { Name = name, Enabled = enabled, Kinds = kinds, Cameras = cameras, Zones = zones, Channels = channels, CooldownSeconds = cooldown, Schedule = schedule };
+            : new NotificationRule
+            {
+                Name = name, Enabled = enabled, Kinds = kinds, Cameras = cameras, Zones = zones, Channels = channels, CooldownSeconds = cooldown,
+                Schedule = schedule, Adaptive = adaptive, DayOverDay = dayOverDay,
+            };
     }
 
     private static RuleSchedule? Schedule(JsonElement s, QueryErrors errors)
@@ -73,6 +79,53 @@ internal static class RuleJson
         var from = Time(s, "from", errors);
         var to = Time(s, "to", errors);
         return new RuleSchedule { Days = days, From = from, To = to };
+    }
+
+    private static RuleAdaptive? Adaptive(JsonElement a, QueryErrors errors)
+    {
+        if (a.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("adaptive", "must be an object such as {\"k\": 3, \"minSamples\": 20}.");
+            return null;
+        }
+
+        var adaptive = new RuleAdaptive();
+        if (a.TryGetProperty("k", out var k) && k.ValueKind != JsonValueKind.Null)
+        {
+            if (k.ValueKind == JsonValueKind.Number && k.TryGetDouble(out var value) && value is >= 0 and <= 20)
+            {
+                adaptive = adaptive with { K = value };
+            }
+            else
+            {
+                errors.Add("adaptive.k", $"must be a number of standard deviations from 0 to 20 (was {k.GetRawText()}).");
+            }
+        }
+
+        if (a.TryGetProperty("minSamples", out var m) && m.ValueKind != JsonValueKind.Null)
+        {
+            if (m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var value) && value is >= 2 and <= 10_000)
+            {
+                adaptive = adaptive with { MinSamples = value };
+            }
+            else
+            {
+                errors.Add("adaptive.minSamples", $"must be a whole number of events from 2 to 10000 (was {m.GetRawText()}).");
+            }
+        }
+
+        return adaptive;
+    }
+
+    private static RuleDayOverDay? DayOverDay(JsonElement d, QueryErrors errors)
+    {
+        if (d.ValueKind == JsonValueKind.Object && d.TryGetProperty("percent", out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetDouble(out var percent) && percent is >= 1 and <= 10_000)
+        {
+            return new RuleDayOverDay { Percent = percent };
+        }
+
+        errors.Add("dayOverDay.percent", "must be a number from 1 to 10000: how many % more motion than yesterday by the same hour, e.g. {\"percent\": 25}.");
+        return null;
     }
 
     private static string Time(JsonElement s, string name, QueryErrors errors)

@@ -1,7 +1,4 @@
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using CctvEdge.Server.Notifications.Channels;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -32,7 +29,7 @@ internal static class SmtpMailer
         message.To.AddRange(EmailAddresses.Parse(channel.Get("to")!)!);
         using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
         var pin = channel.Get("certificateSha256");
-        client.ServerCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, pin);
+        client.ServerCertificateValidationCallback = (_, certificate, _, errors) => CertificatePin.Trusted(certificate, errors, pin);
         var step = $"{host}:{port} could not be reached";
         try
         {
@@ -67,10 +64,4 @@ internal static class SmtpMailer
             throw new NotificationSendException($"{step}: {ex.Message}", ex);
         }
     }
-
-    /// <summary>A certificate the system trusts, or exactly the one the channel pinned.</summary>
-    internal static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, string? pinnedSha256) =>
-        errors == SslPolicyErrors.None
-        || (pinnedSha256 is not null && certificate is not null
-            && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(pinnedSha256), SHA256.HashData(certificate.GetRawCertData())));
 }

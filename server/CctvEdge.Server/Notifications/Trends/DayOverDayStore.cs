@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text.Json;
+using CctvEdge.Storage;
+using Dapper;
+
+namespace CctvEdge.Server.Notifications.Trends;
+
+/// <summary>Motion time per camera and window, and the once-a-day trend event with its deliveries.</summary>
+internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider clock)
+{
+    /// <summary>Seconds of motion events of one camera inside [from, to); an open event counts until now.</summary>
+    public async Task<double> MotionSecondsAsync(string nodeId, string cameraId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var ms = await connection.ExecuteScalarAsync<long>(
+            """
+            SELECT COALESCE(SUM(MIN(COALESCE(end_ms, @Now), @To) - MAX(start_ms, @From)), 0) FROM events
+            WHERE node_id = @Node AND camera_id = @Camera AND kind = 'motion' AND deleted_ms IS NULL
+              AND start_ms < @To AND COALESCE(end_ms, @Now) > @From
+            """,
+            new { Node = nodeId, Camera = cameraId, From = from.ToUnixTimeMilliseconds(), To = to.ToUnixTimeMilliseconds(), Now = clock.GetUtcNow().ToUnixTimeMilliseconds() }).ConfigureAwait(false);
+        return ms / 1000.0;
+    }
+
+    /// <summary>
+    /// Stores the rule's trend event for a camera and day and queues it for the rule's channels, in one transaction;
+    /// false when that rule already raised it for that camera today (the event id says rule, camera and day).
+    /// </summary>
+    public Task<bool> RaiseAsync(long ruleId, string ruleName, IReadOnlyList<long> channels, string nodeId, string cameraId, DateOnly day, double increase, string reason, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+                var eventId = await connection.ExecuteScalarAsync<long?>(
+                    """
+                    INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, payload_json, sequence, received_ms)
+                    VALUES (@Node, @EventId, @Camera, 'server', @Kind, @Now, @Now, @Increase, @Payload, 0, @Now)
+                    ON CONFLICT (node_id, event_id) DO NOTHING
+                    RETURNING id
+                    """,
+                    new
+                    {
+                        Node = nodeId,
+                        EventId = string.Create(CultureInfo.InvariantCulture, $"server-trend-{ruleId}-{cameraId}-{day:yyyyMMdd}"),
+                        Camera = cameraId,
+                        Kind = DayOverDay.Kind,
+                        Now = now,
+                        Increase = Math.Round(increase, 1),
+                        Payload = JsonSerializer.Serialize(new { reason, increasePercent = Math.Round(increase, 1) }),
+                    },
+                    transaction).ConfigureAwait(false);
+                if (eventId is null)
+                {
+                    return false;
+                }
+
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO notification_deliveries (event_id, channel_id, rule_id, rule_name, status, next_attempt_ms, created_ms)
+                    SELECT @Event, id, @Rule, @RuleName, 'pending', @Now, @Now FROM notification_channels WHERE id IN @Channels
+                    ON CONFLICT (event_id, channel_id) DO NOTHING
+                    """,
+                    new { Event = eventId, Rule = ruleId, RuleName = ruleName, Now = now, Channels = channels },
+                    transaction).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Live;
+using CctvEdge.Server.Notifications.Rules;
+using CctvEdge.Server.Notifications.Sending;
+using CctvEdge.Server.Storage;
+using CctvEdge.Web.Services;
+using Microsoft.Extensions.Options;
+
+namespace CctvEdge.Server.Notifications.Trends;
+
+/// <summary>
+/// Day-over-day rules (S2: "this camera recorded 25 % more motion today than yesterday"): every
+/// <see cref="NotificationOptions.TrendCheckMinutes"/>, each such rule's cameras are compared, today from local midnight
+/// to now against yesterday over the same hours, and a camera past the rule's percentage gets one <c>motion-trend</c>
+/// event that day, sent to the rule's channels. Yesterday needs at least <see cref="NotificationOptions.TrendMinimumSeconds"/>
+/// of motion, so one second yesterday and ten today is not "900 % more".
+/// </summary>
+internal sealed class DayOverDayWatcher(
+    RuleStore rules,
+    NodeStore nodes,
+    DayOverDayStore store,
+    DeliveryDispatcher dispatcher,
+    ChangeFeed changes,
+    IOptionsMonitor<NotificationOptions> options,
+    TimeProvider clock,
+    ILogger<DayOverDayWatcher> logger) : PeriodicService(clock, logger)
+{
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(options.CurrentValue.TrendCheckMinutes);
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
+
+    /// <summary>One comparison of every day-over-day rule's cameras; returns how many trend events it raised.</summary>
+    internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var trending = (await rules.ListAsync(cancellationToken).ConfigureAwait(false)).Where(r => r.Enabled && r.DayOverDay is not null).ToList();
+        if (trending.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = Clock.GetUtcNow();
+        var (todayFrom, yesterdayFrom, yesterdayTo) = DayOverDay.Windows(now);
+        var day = LocalDay.Of(now);
+        var cameras = (await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false)).Where(c => c.State is not ("removed" or "deactivated")).ToList();
+        var raised = 0;
+        foreach (var rule in trending)
+        {
+            if (rule.Schedule is { } schedule && !schedule.Covers(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.Local)))
+            {
+                continue;
+            }
+
+            foreach (var camera in cameras.Where(c => rule.Cameras.Count == 0 || rule.Cameras.Contains($"{c.NodeId}.{c.Id}", StringComparer.Ordinal)))
+            {
+                var today = await store.MotionSecondsAsync(camera.NodeId, camera.Id, todayFrom, now, cancellationToken).ConfigureAwait(false);
+                var yesterday = await store.MotionSecondsAsync(camera.NodeId, camera.Id, yesterdayFrom, yesterdayTo, cancellationToken).ConfigureAwait(false);
+                if (DayOverDay.Increase(today, yesterday, options.CurrentValue.TrendMinimumSeconds) is not { } increase || increase <= rule.DayOverDay!.Percent)
+                {
+                    continue;
+                }
+
+                var reason = string.Create(CultureInfo.InvariantCulture, $"{camera.Name} recorded {increase:0} % more motion today ({Duration(today)}) than yesterday by this time ({Duration(yesterday)}).");
+                if (await store.RaiseAsync(rule.Id, rule.Name, rule.Channels, camera.NodeId, camera.Id, day, increase, reason, cancellationToken).ConfigureAwait(false))
+                {
+                    raised++;
+                    changes.Publish(new LiveChange(LiveChangeKind.Event, camera.NodeId, camera.Id));
+                }
+            }
+        }
+
+        if (raised > 0)
+        {
+            dispatcher.Wake();
+        }
+
+        return raised;
+    }
+
+    private static string Duration(double seconds) =>
+        seconds >= 90 ? string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0} min") : string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s");
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using CctvEdge.Harness;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CctvEdge.Testing;
+
+/// <summary>
+/// Debian's mosquitto on 127.0.0.1 with a password file, as a farm's Home Assistant broker is set up. It can be
+/// stopped and started again on the same port, to play a broker that goes away.
+/// </summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    public const string User = "cctvedge";
+    public const string Password = "mqtt-password-0123";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private readonly TempDirectory _directory = new("cctvedge-mosquitto");
+    private ChildProcess? _process;
+
+    private MosquittoBroker() => Port = FreePort.Next();
+
+    public int Port { get; }
+
+    public static async Task<MosquittoBroker> StartAsync()
+    {
+        var broker = new MosquittoBroker();
+        var passwords = broker._directory.Combine("passwords");
+        await using (var passwd = ChildProcess.Start("mosquitto_passwd", "/usr/bin/mosquitto_passwd", ["-b", "-c", passwords, User, Password], broker._directory.Path))
+        {
+            if (await passwd.WaitForExitAsync(StartTimeout) != 0)
+            {
+                throw new InvalidOperationException("mosquitto_passwd failed: " + passwd.Output);
+            }
+        }
+
+        await File.WriteAllTextAsync(broker._directory.Combine("mosquitto.conf"), string.Create(CultureInfo.InvariantCulture, $"""
+            listener {broker.Port} 127.0.0.1
+            allow_anonymous false
+            password_file {passwords}
+            persistence false
+            log_dest stderr
+            log_type error
+            log_type warning
+            log_type notice
+            log_type information
+
+            """));
+        await broker.StartAgainAsync();
+        return broker;
+    }
+
+    /// <summary>Starts the broker (again) on its port.</summary>
+    public async Task StartAgainAsync()
+    {
+        _process = ChildProcess.Start("mosquitto", "/usr/sbin/mosquitto", ["-c", _directory.Combine("mosquitto.conf")], _directory.Path);
+        await _process.WaitForLineAsync("mosquitto version .* running", StartTimeout);
+    }
+
+    /// <summary>Stops the broker; its retained messages go with it (no persistence).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            await process.DisposeAsync();
+        }
+    }
+
+    /// <summary>A client that records every message published under <paramref name="filter"/>, retained ones included.</summary>
+    public async Task<MqttWatcher> WatchAsync(string filter = "#")
+    {
+        var watcher = new MqttWatcher(new MqttClientFactory().CreateMqttClient());
+        await watcher.ConnectAsync(Port, filter);
+        return watcher;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _directory.Dispose();
+    }
+}
+
+/// <summary>One message as a subscriber got it.</summary>
+public sealed record MqttReceived(string Topic, byte[] Payload, bool Retained, DateTimeOffset At)
+{
+    public string Text => Encoding.UTF8.GetString(Payload);
+}
+
+/// <summary>A subscriber that keeps what it gets, for a test to look through.</summary>
+public sealed class MqttWatcher(IMqttClient client) : IAsyncDisposable
+{
+    public ConcurrentQueue<MqttReceived> Received { get; } = new();
+
+    /// <summary>The last message on <paramref name="topic"/>, or null.</summary>
+    public MqttReceived? Latest(string topic) => Received.LastOrDefault(m => m.Topic == topic);
+
+    public IEnumerable<MqttReceived> On(string topic) => Received.Where(m => m.Topic == topic);
+
+    internal async Task ConnectAsync(int port, string filter)
+    {
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            Received.Enqueue(new MqttReceived(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain, DateTimeOffset.UtcNow));
+            return Task.CompletedTask;
+        };
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("test-watcher-" + Guid.NewGuid().ToString("N"))
+            .WithCredentials(MosquittoBroker.User, MosquittoBroker.Password).Build();
+        await client.ConnectAsync(options);
+        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+        }
+
+        client.Dispose();
+    }
+}
