@@ -27,8 +27,24 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public static async Task<MosquittoBroker> StartAsync()
     {
         var broker = new MosquittoBroker();
-        var passwords = broker._directory.Combine("passwords");
-        await using (var passwd = ChildProcess.Start("mosquitto_passwd", "/usr/bin/mosquitto_passwd", ["-b", "-c", passwords, User, Password], broker._directory.Path))
+        try
+        {
+            await broker.ConfigureAsync();
+            await broker.StartAgainAsync();
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the password file (mosquitto_passwd) and the configuration: this port on loopback, no anonymous clients.</summary>
+    private async Task ConfigureAsync()
+    {
+        var passwords = _directory.Combine("passwords");
+        await using (var passwd = ChildProcess.Start("mosquitto_passwd", "/usr/bin/mosquitto_passwd", ["-b", "-c", passwords, User, Password], _directory.Path))
         {
             if (await passwd.WaitForExitAsync(StartTimeout) != 0)
             {
@@ -36,8 +52,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
             }
         }
 
-        await File.WriteAllTextAsync(broker._directory.Combine("mosquitto.conf"), string.Create(CultureInfo.InvariantCulture, $"""
-            listener {broker.Port} 127.0.0.1
+        // Logged to stderr: mosquitto buffers stdout into a pipe, and the start line would not come in time.
+        await File.WriteAllTextAsync(_directory.Combine("mosquitto.conf"), string.Create(CultureInfo.InvariantCulture, $"""
+            listener {Port} 127.0.0.1
             allow_anonymous false
             password_file {passwords}
             persistence false
@@ -48,15 +65,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type information
 
             """));
-        await broker.StartAgainAsync();
-        return broker;
     }
 
     /// <summary>Starts the broker (again) on its port.</summary>
     public async Task StartAgainAsync()
     {
         _process = ChildProcess.Start("mosquitto", "/usr/sbin/mosquitto", ["-c", _directory.Combine("mosquitto.conf")], _directory.Path);
-        await _process.WaitForLineAsync("mosquitto version .* running", StartTimeout);
+        try
+        {
+            await _process.WaitForLineAsync("mosquitto version .* running", StartTimeout);
+        }
+        catch
+        {
+            // A broker that did not come up is stopped, not left behind.
+            await StopAsync();
+            throw;
+        }
     }
 
     /// <summary>Stops the broker; its retained messages go with it (no persistence).</summary>
