@@ -12,8 +12,8 @@ namespace CctvEdge.Bench;
 
 /// <summary>
 /// Notifications under load: a node session sends motion events at a steady rate (1,000 a minute by default) to a
-/// real server process, once with no rules (the reference: ingest alone) and once with 20 rules sending every event
-/// to 4 webhook channels on loopback receivers. It prints the server's CPU per event in both runs, the rules' own
+/// real server process, once with no rules (the reference: ingest alone), once with 20 rules sending every event
+/// to 4 webhook channels on loopback receivers, and once with the same rules made adaptive. It prints the server's CPU per event in each run, the rules' own
 /// time per event (the server's cctvedge_notifications_rules_time_seconds_total over its events counter), how fast
 /// deliveries went out, their delay from the event's start to the receiver, and what was still waiting at the end.
 /// </summary>
@@ -30,12 +30,17 @@ internal static class NotificationBench
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores; {perMinute} events a minute for {seconds} s, {Cameras} cameras");
         Console.WriteLine("| run | events | server CPU ms/event | rules µs/event | deliveries | sent/s | delay p50 / p95 / max | waiting at the end |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        await RunOnceAsync("ingest only (reference)", perMinute, seconds, rules: 0);
-        await RunOnceAsync($"{rules} rules → {Channels} webhooks", perMinute, seconds, rules);
+        await RunOnceAsync("ingest only (reference)", perMinute, seconds, rules: 0, adaptive: false);
+        await RunOnceAsync($"{rules} rules → {Channels} webhooks", perMinute, seconds, rules, adaptive: false);
+        await RunOnceAsync($"{rules} adaptive rules (k = 0) → {Channels} webhooks", perMinute, seconds, rules, adaptive: true);
         return 0;
     }
 
-    private static async Task RunOnceAsync(string name, int perMinute, int seconds, int rules)
+    /// <summary>
+    /// One run. Adaptive rules (k = 0: above the camera's 24 h mean) each read the camera's peaks of the day before
+    /// sending, and send about half the events, so the run waits until every event was judged and nothing waits.
+    /// </summary>
+    private static async Task RunOnceAsync(string name, int perMinute, int seconds, int rules, bool adaptive)
     {
         using var temp = new TempDirectory("cctvedge-bench-notify");
         await using var server = await ServerProcess.StartAsync(temp.Path, "--Notifications:IntervalSeconds", "1");
@@ -43,7 +48,7 @@ internal static class NotificationBench
         var receivers = Enumerable.Range(0, Channels).Select(_ => new HookListener()).ToList();
         try
         {
-            await ConfigureAsync(http, receivers, rules);
+            await ConfigureAsync(http, receivers, rules, adaptive);
             using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
             using var session = new NodeService.NodeServiceClient(channel).Connect();
             await session.RequestStream.WriteAsync(new NodeMessage { Hello = Hello() });
@@ -68,7 +73,9 @@ internal static class NotificationBench
             // Deliveries get a moment to drain; what is still waiting after it is reported, not hidden.
             var expected = rules == 0 ? 0 : total * Channels;
             var drain = Stopwatch.StartNew();
-            while (receivers.Sum(r => r.Hooks.Count) < expected && drain.Elapsed < TimeSpan.FromSeconds(30))
+            while (drain.Elapsed < TimeSpan.FromSeconds(30) && (adaptive
+                ? (await RuleMetricsAsync(http)).Events - rulesEventsBefore < total || await WaitingAsync(http) > 0
+                : receivers.Sum(r => r.Hooks.Count) < expected))
             {
                 await Task.Delay(100);
             }
@@ -78,11 +85,11 @@ internal static class NotificationBench
             var (rulesEvents, rulesTime) = await RuleMetricsAsync(http);
             var hooks = receivers.SelectMany(r => r.Hooks).ToList();
             var delays = hooks.Select(h => (h.At - h.Json.GetProperty("event").GetProperty("start").GetDateTimeOffset()).TotalMilliseconds).Order().ToList();
-            var waiting = rules == 0 ? 0 : (await http.GetFromJsonAsync<JsonElement[]>("api/notification-channels"))!.Sum(c => c.GetProperty("pending").GetInt64());
+            var waiting = rules == 0 ? 0 : await WaitingAsync(http);
             var perEvent = rulesEvents > rulesEventsBefore ? $"{(rulesTime - rulesTimeBefore) / (rulesEvents - rulesEventsBefore) * 1e6:0}" : "–";
             var delay = delays.Count == 0 ? "–" : $"{Percentile(delays, 0.5):0} / {Percentile(delays, 0.95):0} / {delays[^1]:0} ms";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {total} | {cpu * 1000 / total:0.00} | {perEvent} | {hooks.Count} of {expected} | {hooks.Count / busy:0.0} | {delay} | {waiting} |"));
+                $"| {name} | {total} | {cpu * 1000 / total:0.00} | {perEvent} | {hooks.Count}{(adaptive ? "" : $" of {expected}")} | {hooks.Count / busy:0.0} | {delay} | {waiting} |"));
             await session.RequestStream.CompleteAsync();
         }
         finally
@@ -91,7 +98,10 @@ internal static class NotificationBench
         }
     }
 
-    private static async Task ConfigureAsync(HttpClient http, IReadOnlyList<HookListener> receivers, int rules)
+    private static async Task<long> WaitingAsync(HttpClient http) =>
+        (await http.GetFromJsonAsync<JsonElement[]>("api/notification-channels"))!.Sum(c => c.GetProperty("pending").GetInt64());
+
+    private static async Task ConfigureAsync(HttpClient http, IReadOnlyList<HookListener> receivers, int rules, bool adaptive)
     {
         if (rules == 0)
         {
@@ -117,6 +127,7 @@ internal static class NotificationBench
                 zones = new[] { "gate", "drive" },
                 channels,
                 schedule = new { days = Array.Empty<string>(), from = "00:00", to = "00:00" },
+                adaptive = adaptive ? new { k = 0, minSamples = 2 } : null,
             });
             rule.EnsureSuccessStatusCode();
         }
@@ -140,7 +151,8 @@ internal static class NotificationBench
             CameraId = $"cam{sequence % Cameras}",
             PluginId = "motion",
             ProducedAt = Timestamp.FromDateTimeOffset(now),
-            Event = new Event { EventId = $"e{sequence}", Kind = "motion", Start = Timestamp.FromDateTimeOffset(now), Peak = 3.5, Zones = { "gate" } },
+            // Peaks that vary, so an adaptive rule has a spread to judge against.
+            Event = new Event { EventId = $"e{sequence}", Kind = "motion", Start = Timestamp.FromDateTimeOffset(now), Peak = 3.5 + (sequence * 7 % 11 / 10.0), Zones = { "gate" } },
         });
         await session.RequestStream.WriteAsync(new NodeMessage { Results = batch });
         while (await session.ResponseStream.MoveNext(CancellationToken.None) && session.ResponseStream.Current.BodyCase != ServerMessage.BodyOneofCase.Ack)
