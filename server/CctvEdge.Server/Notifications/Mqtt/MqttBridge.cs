@@ -110,18 +110,21 @@ internal sealed partial class MqttBridge(
             own.Published[topic] = payload;
         }
 
-        // The picture of a camera's last motion, taken when its motion begins.
-        foreach (var camera in state.Cameras.Where(c => c.Motion && own.Moving.Add((c.NodeId, c.Id))))
+        // The picture of a camera's last motion, taken when its motion begins; a camera counts as started once it went.
+        var moving = state.Cameras.Where(c => c.Motion).Select(c => (c.NodeId, c.Id)).ToHashSet();
+        foreach (var (node, camera) in moving.Where(key => !own.Moving.Contains(key)))
         {
-            var path = media.SnapshotPath(camera.NodeId, camera.Id);
+            var path = media.SnapshotPath(node, camera);
             if (File.Exists(path))
             {
                 var jpeg = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-                await connections.PublishAsync(channel, HomeAssistantDiscovery.Snapshot(prefix, camera.NodeId, camera.Id), jpeg, retain: true, cancellationToken).ConfigureAwait(false);
+                await connections.PublishAsync(channel, HomeAssistantDiscovery.Snapshot(prefix, node, camera), jpeg, retain: true, cancellationToken).ConfigureAwait(false);
             }
+
+            own.Moving.Add((node, camera));
         }
 
-        own.Moving.RemoveWhere(key => !state.Cameras.Any(c => c.Motion && (c.NodeId, c.Id) == key));
+        own.Moving.IntersectWith(moving);
     }
 
     [LoggerMessage(EventId = 89, Level = LogLevel.Warning, Message = "MQTT channel {Channel}: {Error}")]
