@@ -21,7 +21,9 @@ public sealed class ConnectionTests
         var down = await Assert.ThrowsAsync<RpcException>(() => invoker.AsyncUnaryCall(EchoService.Unary, null, default, "down").ResponseAsync.WaitAsync(Timeout));
         await using var restarted = await TestServer.StartAsync(EchoService.Create(), new TestServerSetup { Port = port });
 
-        Assert.Equal(StatusCode.Unavailable, down.StatusCode);
+        // Unavailable when the connect is refused; Internal when the dying connection's reset reaches the call first
+        // (Grpc.Net.Client reports a stream cut short so; failed CI once). Either way the call failed as a link failure.
+        Assert.Contains(down.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         // The channel backs off after the refused connect (as the node's own loop would); wait-for-ready rides it out.
         var ready = new CallOptions(deadline: DateTime.UtcNow.Add(Timeout)).WithWaitForReady();
         Assert.Equal("after", await invoker.AsyncUnaryCall(EchoService.Unary, null, ready, "after").ResponseAsync.WaitAsync(Timeout));
