@@ -80,6 +80,16 @@ public sealed partial class ReviewAppTests
         }
 
         await Assertions.Expect(page.Locator("[data-testid=disk-name]")).ToHaveCountAsync(0);
+
+        // And the notifications page (every notification, acknowledged or not): the node's under its site, none under another.
+        await page.GotoAsync(new Uri(fixture.Web, "notifications?show=all&site=Yard%20field").ToString());
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=notification]").First).ToBeVisibleAsync();
+        await page.GotoAsync(new Uri(fixture.Web, "notifications?show=all&site=Elsewhere").ToString());
+        await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=site-picker]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=notification]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=notifications-new]")).ToHaveTextAsync("0 new");
     }
 
     [Fact]

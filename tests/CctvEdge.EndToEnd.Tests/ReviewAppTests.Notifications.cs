@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace CctvEdge.EndToEnd.Tests;
 
-/// <summary>The channels and rules page on a desktop and a phone: add, test, refuse bad input, describe, delete; an e-mail channel sends a test and a report.</summary>
+/// <summary>The channels and rules page on a desktop and a phone: add, test, refuse bad input, describe, delete; an e-mail channel sends a test and a report; special rules and quiet hours.</summary>
 public sealed partial class ReviewAppTests
 {
     [Theory]
@@ -116,6 +116,12 @@ public sealed partial class ReviewAppTests
 
         await AddSpecialRuleAsync(" unusual", "rule-adaptive", "2", "unusual only (peak above mean + 2σ of 24 h)");
         await AddSpecialRuleAsync(" trend", "rule-day-over-day", "40", "day over day: more than 40 % more motion than yesterday, once a day");
+        await page.Locator($"[data-testid=rule][data-rule='{name} unusual'] [data-testid=rule-edit]").ClickAsync();
+        await page.Locator("[data-testid=rule-quiet]").CheckAsync();
+        await page.Locator("[data-testid=rule-quiet-from]").FillAsync("21:00");
+        await page.Locator("[data-testid=rule-quiet-to]").FillAsync("07:30");
+        await page.Locator("[data-testid=rule-save]").ClickAsync();
+        await Assertions.Expect(page.Locator($"[data-testid=rule][data-rule='{name} unusual'] [data-testid=rule-summary]")).ToContainTextAsync("quiet 21:00–07:30");
         Assert.False(await Browser.OverflowsSidewaysAsync(page), "the channels page scrolls sideways with an e-mail channel");
         await Browser.ScreenshotAsync(page, $"notification-email-channel-{(phone ? "phone" : "desktop")}");
 

@@ -218,7 +218,7 @@ public sealed class ReviewTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NotificationStage_NewEvents_WebNotificationsForConfiguredKindsOnceEach()
+    public async Task NotificationStage_NewEvents_WebNotificationsForConfiguredKindsOnceEach_BySite()
     {
         long motion, system, deleted;
         await using (var seed = await SeedAsync())
@@ -235,14 +235,19 @@ public sealed class ReviewTests : IAsyncLifetime
         await stage.RunOnceAsync(CancellationToken.None);
 
         var notifications = _server.Services.GetRequiredService<INotificationQuery>();
-        var page = await notifications.GetAsync(null, 0, 50, CancellationToken.None);
+        var page = await notifications.GetAsync(null, null, 0, 50, CancellationToken.None);
+        await _server.Services.GetRequiredService<NodeStore>().SetSiteAsync("barn", "North field", CancellationToken.None);
+        var inSite = await notifications.GetAsync(null, "North field", 0, 50, CancellationToken.None);
+        var elsewhere = await notifications.GetAsync(null, "Elsewhere", 0, 50, CancellationToken.None);
         Assert.Equal([system, motion], page.Items.Select(n => n.EventId));
         Assert.All(page.Items, n => Assert.Equal(("web", "new"), (n.Channel, n.Status)));
         Assert.Equal(2, page.Unacknowledged);
+        Assert.Equal((2, 2L), (inSite.Items.Count, inSite.Unacknowledged));
+        Assert.Equal((0, 0L), (elsewhere.Items.Count, elsewhere.Unacknowledged));
 
         await AsAsync(Roles.Admin, actions => actions.AcknowledgeNotificationsAsync([page.Items[1].Id], CancellationToken.None));
 
-        Assert.Equal(system, Assert.Single((await notifications.GetAsync(false, 0, 50, CancellationToken.None)).Items).EventId);
+        Assert.Equal(system, Assert.Single((await notifications.GetAsync(false, null, 0, 50, CancellationToken.None)).Items).EventId);
         Assert.Contains(motion, Assert.Single((await Query.GetEventsAsync(new EventFilter { Day = Day, Acknowledged = true }, 0, 50, CancellationToken.None)).Items).EventIds);
     }
 

@@ -4,10 +4,10 @@ namespace CctvEdge.Server.Notifications;
 
 internal sealed class NotificationQuery(NotificationStore store) : INotificationQuery
 {
-    public async Task<NotificationPage> GetAsync(bool? acknowledged, int skip, int take, CancellationToken cancellationToken)
+    public async Task<NotificationPage> GetAsync(bool? acknowledged, string? site, int skip, int take, CancellationToken cancellationToken)
     {
-        var rows = await store.PageAsync(acknowledged, skip, take, cancellationToken).ConfigureAwait(false);
-        var open = await store.CountUnacknowledgedAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await store.PageAsync(acknowledged, site, skip, take, cancellationToken).ConfigureAwait(false);
+        var open = await store.CountUnacknowledgedAsync(site, cancellationToken).ConfigureAwait(false);
         return new NotificationPage(rows.Select(ToView).ToList(), (int)(rows.FirstOrDefault()?.Total ?? 0), open);
     }
 

@@ -1,3 +1,4 @@
+using CctvEdge.Server.Storage;
 using CctvEdge.Storage;
 using Dapper;
 
@@ -59,7 +60,7 @@ internal sealed class NotificationStore(SqliteDatabase database, TimeProvider cl
         }, cancellationToken);
 
     /// <summary>A page of notifications, newest first, with their events; deleted events take theirs with them.</summary>
-    public async Task<IReadOnlyList<NotificationRow>> PageAsync(bool? acknowledged, int skip, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NotificationRow>> PageAsync(bool? acknowledged, string? site, int skip, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var filter = acknowledged switch
@@ -76,18 +77,19 @@ internal sealed class NotificationStore(SqliteDatabase database, TimeProvider cl
             FROM notifications n
             JOIN events e ON e.id = n.event_id AND e.deleted_ms IS NULL
             LEFT JOIN cameras c ON c.node_id = e.node_id AND c.id = e.camera_id
-            WHERE 1 = 1{filter}
+            WHERE 1 = 1{filter}{SiteFilter.Sql(site, "e.node_id")}
             ORDER BY n.created_ms DESC, n.id DESC
             LIMIT @Take OFFSET @Skip
             """,
-            new { Skip = Math.Max(0, skip), Take = Math.Clamp(take, 1, 500) }).ConfigureAwait(false);
+            new { Skip = Math.Max(0, skip), Take = Math.Clamp(take, 1, 500), Site = site }).ConfigureAwait(false);
         return rows.ToList();
     }
 
-    public async Task<long> CountUnacknowledgedAsync(CancellationToken cancellationToken)
+    public async Task<long> CountUnacknowledgedAsync(string? site, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM notifications n JOIN events e ON e.id = n.event_id AND e.deleted_ms IS NULL WHERE n.acknowledged_ms IS NULL").ConfigureAwait(false);
+            "SELECT COUNT(*) FROM notifications n JOIN events e ON e.id = n.event_id AND e.deleted_ms IS NULL WHERE n.acknowledged_ms IS NULL" + SiteFilter.Sql(site, "e.node_id"),
+            new { Site = site }).ConfigureAwait(false);
     }
 }

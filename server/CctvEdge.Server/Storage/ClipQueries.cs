@@ -74,7 +74,7 @@ internal sealed class ClipQueries(SqliteDatabase database)
         var rows = await connection.QueryAsync<DailyBytesRow>(
             $"""
             SELECT node_id, camera_id, date(start_ms / 1000, 'unixepoch', 'localtime') AS day, SUM(size) AS bytes, COUNT(*) AS clips
-            FROM clips WHERE state = 'stored' AND start_ms >= @From AND start_ms < @To{InSite(site)}
+            FROM clips WHERE state = 'stored' AND start_ms >= @From AND start_ms < @To{SiteFilter.Sql(site, "node_id")}
             GROUP BY node_id, camera_id, day ORDER BY day, node_id, camera_id
             """,
             new { From = fromMs, To = toMs, Site = site }).ConfigureAwait(false);
@@ -86,12 +86,9 @@ internal sealed class ClipQueries(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleAsync<(long, long)>(
-            $"SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN start_ms < @Before THEN size ELSE 0 END), 0) FROM clips WHERE state = 'stored'{InSite(site)}",
+            $"SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN start_ms < @Before THEN size ELSE 0 END), 0) FROM clips WHERE state = 'stored'{SiteFilter.Sql(site, "node_id")}",
             new { Before = beforeMs, Site = site }).ConfigureAwait(false);
     }
-
-    /// <summary>Narrows a query over <c>clips</c> to the nodes of the site in <c>@Site</c>; nothing when no site is asked.</summary>
-    private static string InSite(string? site) => site is null ? "" : " AND node_id IN (SELECT id FROM nodes WHERE site = @Site)";
 
     /// <summary>Remembers a clip's frame rate once read from its file.</summary>
     public Task SetFpsAsync(string clipId, double fps, CancellationToken cancellationToken) =>

@@ -226,7 +226,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     internal static string Where(EventQuery filter) =>
         "e.start_ms >= @From AND e.start_ms < @To AND e.deleted_ms IS NULL"
         + (filter.NodeId is null ? "" : " AND e.node_id = @OnlyNode")
-        + (filter.Site is null ? "" : " AND e.node_id IN (SELECT id FROM nodes WHERE site = @Site)")
+        + SiteFilter.Sql(filter.Site, "e.node_id")
         + (filter.Camera is null ? "" : " AND e.node_id = @NodeId AND e.camera_id = @CameraId")
         + (filter.Kind is null ? "" : " AND e.kind = @Kind")
         + (filter.Zone is null ? "" : " AND EXISTS (SELECT 1 FROM json_each(e.zones_json) z WHERE z.value = @Zone)")

@@ -37,6 +37,7 @@ public sealed class NotificationApiTests : IAsyncLifetime
     [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "a@example.com, b@example.com", "to": "farm@example.com"}}""", "settings.from")]
     [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "cctv@example.com", "to": "farm@example.com", "certificateSha256": "abc"}}""", "settings.certificateSha256")]
     [InlineData("""{"name": "Mail", "kind": "email", "settings": {"host": "smtp.example.com", "from": "cctv@example.com", "to": "farm@example.com", "dailyReportAt": "25:00"}}""", "settings.dailyReportAt")]
+    [InlineData("""{"name": "Slow", "kind": "webhook", "settings": {"url": "http://127.0.0.1/x", "minIntervalSeconds": "soon"}}""", "settings.minIntervalSeconds")]
     [InlineData("""[1, 2]""", "body")]
     public async Task PostChannel_BadInput_400NamingTheField(string json, string field) =>
         await AssertRefusedAsync("/api/notification-channels", json, field);
@@ -51,6 +52,8 @@ public sealed class NotificationApiTests : IAsyncLifetime
     [InlineData("""{"name": "R", "channels": [CHANNEL], "kinds": "motion"}""", "kinds")]
     [InlineData("""{"name": "R", "channels": [CHANNEL], "schedule": {"from": "25:00", "to": "06:00"}}""", "schedule.from")]
     [InlineData("""{"name": "R", "channels": [CHANNEL], "schedule": {"days": ["someday"]}}""", "schedule.days")]
+    [InlineData("""{"name": "R", "channels": [CHANNEL], "quietHours": {"from": "22:00", "to": "6"}}""", "quietHours.to")]
+    [InlineData("""{"name": "R", "channels": [CHANNEL], "dayOverDay": {"percent": 0}}""", "dayOverDay.percent")]
     [InlineData("""{"name": "R", "channels": [CHANNEL], "enabled": "yes"}""", "enabled")]
     [InlineData("""{"channels": [CHANNEL]}""", "name")]
     public async Task PostRule_BadInput_400NamingTheField(string json, string field) =>

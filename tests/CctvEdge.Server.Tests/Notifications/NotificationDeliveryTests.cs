@@ -155,6 +155,23 @@ public sealed class NotificationDeliveryTests
     }
 
     [Fact]
+    public async Task Pacing_ChannelMinInterval_MessagesSpacedApart_NoneLost()
+    {
+        await using var server = await InProcessServer.StartAsync(FastRetries);
+        using var receiver = new HookListener();
+        var channel = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Slow hook", kind = "webhook", settings = new { url = receiver.Url, minIntervalSeconds = 1 } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "All", channels = new[] { channel } });
+        using var node = new NodeSessionClient(server.Client);
+        await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
+
+        await node.SendBatchAsync(Enumerable.Range(1, 3).Select(i => NodeSessionClient.Event((ulong)i, $"yard-{i}", DateTimeOffset.UtcNow.AddSeconds(-10 + i))).ToArray());
+        await Eventually.TrueAsync(() => receiver.Hooks.Count >= 3, Timeout, "three webhooks");
+
+        var at = receiver.Hooks.Select(h => h.At).ToList();
+        Assert.All(at.Zip(at.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(0.9), $"{pair.Second - pair.First} between two messages"));
+    }
+
+    [Fact]
     public async Task Retention_FinishedDeliveriesPastTheYearGo_PendingStay_NothingIsSentAgain()
     {
         await using var server = await InProcessServer.StartAsync(FastRetries);

@@ -26,6 +26,9 @@ public sealed record NotificationRule
     /// <summary>When the rule is on; null for always.</summary>
     public RuleSchedule? Schedule { get; init; }
 
+    /// <summary>Every day between From and To (HH:mm) the rule sends nothing, whatever its schedule; null for no quiet hours.</summary>
+    public RuleSchedule? QuietHours { get; init; }
+
     /// <summary>Only unusual events: null sends every match.</summary>
     public RuleAdaptive? Adaptive { get; init; }
 

@@ -21,6 +21,6 @@ public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, int
 /// <summary>Reads the notifications the server raised (the web channel; sending channels come later).</summary>
 public interface INotificationQuery
 {
-    /// <summary>Newest first; <paramref name="acknowledged"/> null for all.</summary>
-    Task<NotificationPage> GetAsync(bool? acknowledged, int skip, int take, CancellationToken cancellationToken);
+    /// <summary>Newest first; <paramref name="acknowledged"/> null for all, <paramref name="site"/> null for every site's nodes.</summary>
+    Task<NotificationPage> GetAsync(bool? acknowledged, string? site, int skip, int take, CancellationToken cancellationToken);
 }

@@ -7,7 +7,14 @@ namespace CctvEdge.Server.Notifications.Channels;
 internal sealed record ChannelSetting(string Name, bool Required, bool Secret, Func<string, string?> Check, string Label, string Hint = "");
 
 /// <summary>A kind of channel: its settings and how often it may send (Telegram allows about one message a second per chat).</summary>
-internal sealed record ChannelKind(string Name, IReadOnlyList<ChannelSetting> Settings, TimeSpan MinInterval);
+internal sealed record ChannelKind(string Name, IReadOnlyList<ChannelSetting> Settings, TimeSpan MinInterval)
+{
+    /// <summary>The wait between two messages of a channel: its own <c>minIntervalSeconds</c>, never below the kind's.</summary>
+    public TimeSpan Pace(string? minIntervalSeconds) =>
+        double.TryParse(minIntervalSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && TimeSpan.FromSeconds(seconds) > MinInterval
+            ? TimeSpan.FromSeconds(seconds)
+            : MinInterval;
+}
 
 /// <summary>The channel kinds this server can send through.</summary>
 internal static partial class ChannelKinds
@@ -17,6 +24,15 @@ internal static partial class ChannelKinds
     public const string Email = "email";
     public const string Mqtt = "mqtt";
 
+    /// <summary>Every kind's rate limit: a channel may send more slowly than its kind allows (an SMS gateway, a busy chat), never faster.</summary>
+    private static readonly ChannelSetting Pacing = new(
+        "minIntervalSeconds",
+        Required: false,
+        Secret: false,
+        v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= 3600 ? null : $"must be a number of seconds from 0 to 3600 (was '{v}').",
+        "Minimum seconds between messages",
+        "Empty for the kind's own: 1 for Telegram, none for the others");
+
     public static readonly IReadOnlyDictionary<string, ChannelKind> All = new Dictionary<string, ChannelKind>(StringComparer.Ordinal)
     {
         [Telegram] = new(Telegram,
@@ -24,11 +40,13 @@ internal static partial class ChannelKinds
             new("botToken", Required: true, Secret: true, v => BotToken().IsMatch(v) ? null : "must be a bot token as @BotFather gives it (digits, a colon, then letters, digits, '-' and '_').", "Bot token", "From @BotFather, e.g. 123456:ABC-DEF…"),
             new("chatId", Required: true, Secret: false, v => ChatId().IsMatch(v) ? null : "must be a chat id (a number, negative for groups) or @channelname.", "Chat id", "A number (negative for a group) or @channelname"),
             new("apiBaseUrl", Required: false, Secret: false, HttpUrl, "Bot API server", "Only for a self-hosted Bot API server; empty for api.telegram.org"),
+            Pacing,
         ], TimeSpan.FromSeconds(1)),
         [Webhook] = new(Webhook,
         [
             new("url", Required: true, Secret: false, HttpUrl, "URL", "Receives a POST of JSON for every event"),
             new("secret", Required: false, Secret: true, v => v.Length is >= 16 and <= 256 ? null : "must be 16 to 256 characters: it signs every request (X-CctvEdge-Signature).", "Signing secret", "16 or more characters; requests carry X-CctvEdge-Signature"),
+            Pacing,
         ], TimeSpan.Zero),
         [Email] = new(Email,
         [
@@ -41,6 +59,7 @@ internal static partial class ChannelKinds
             new("to", Required: true, Secret: false, v => EmailAddresses.Problem(v, max: 20), "To", "One or more addresses, separated by commas"),
             new("certificateSha256", Required: false, Secret: false, Pin, "Trusted certificate (SHA-256)", "Only for a server with a self-signed certificate"),
             new("dailyReportAt", Required: false, Secret: false, v => TimeOnly.TryParseExact(v, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"must be a time of day, HH:mm (was '{v}').", "Daily report at", "HH:mm in the server's time zone; empty for no report"),
+            Pacing,
         ], TimeSpan.Zero),
         [Mqtt] = new(Mqtt,
         [
@@ -53,6 +72,7 @@ internal static partial class ChannelKinds
             new("homeAssistant", Required: false, Secret: false, v => v is "true" or "false" ? null : "must be true or false.", "Home Assistant discovery", "true (default) or false"),
             new("discoveryPrefix", Required: false, Secret: false, v => TopicPrefix().IsMatch(v) ? null : "must be letters, digits, '-', '_' and '/'.", "Discovery prefix", "homeassistant (default)"),
             new("certificateSha256", Required: false, Secret: false, Pin, "Trusted certificate (SHA-256)", "Only for a broker with a self-signed certificate"),
+            Pacing,
         ], TimeSpan.Zero),
     };
 

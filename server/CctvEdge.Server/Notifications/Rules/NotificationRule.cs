@@ -11,14 +11,18 @@ internal static class RuleMatching
 {
     public static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
-    /// <summary>Whether the rule sends this stored event; day-over-day rules send only what the trend check raises for them.</summary>
+    /// <summary>
+    /// Whether the rule sends this stored event: its kinds, cameras, zones and schedule match, and the event did not
+    /// start in its quiet hours. Day-over-day rules send only what the trend check raises for them.
+    /// </summary>
     public static bool Matches(this NotificationRule rule, RuleEvent e, TimeZoneInfo zone) =>
         rule.Enabled
         && rule.DayOverDay is null
         && (rule.Kinds.Count == 0 || rule.Kinds.Contains(e.Kind, StringComparer.Ordinal))
         && (rule.Cameras.Count == 0 || rule.Cameras.Contains($"{e.NodeId}.{e.CameraId}", StringComparer.Ordinal))
         && (rule.Zones.Count == 0 || rule.Zones.Any(z => e.Zones.Contains(z, StringComparer.Ordinal)))
-        && (rule.Schedule is null || rule.Schedule.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)));
+        && (rule.Schedule is null || rule.Schedule.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)))
+        && (rule.QuietHours is null || !rule.QuietHours.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)));
 
     /// <summary>
     /// Whether <paramref name="e"/>'s peak is unusual for its camera: above mean + k·σ of the peaks of the

@@ -21,7 +21,7 @@ internal static class RuleJson
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, schedule, adaptive, dayOverDay and enabled.");
+            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, schedule, quietHours, adaptive, dayOverDay and enabled.");
             return null;
         }
 
@@ -55,7 +55,8 @@ internal static class RuleJson
             }
         }
 
-        var schedule = body.TryGetProperty("schedule", out var s) && s.ValueKind != JsonValueKind.Null ? Schedule(s, errors) : null;
+        var schedule = body.TryGetProperty("schedule", out var s) && s.ValueKind != JsonValueKind.Null ? Schedule(s, "schedule", errors) : null;
+        var quiet = body.TryGetProperty("quietHours", out var q) && q.ValueKind != JsonValueKind.Null ? Schedule(q, "quietHours", errors) : null;
         var adaptive = body.TryGetProperty("adaptive", out var a) && a.ValueKind != JsonValueKind.Null ? Adaptive(a, errors) : null;
         var dayOverDay = body.TryGetProperty("dayOverDay", out var d) && d.ValueKind != JsonValueKind.Null ? DayOverDay(d, errors) : null;
         return errors.Any
@@ -63,21 +64,21 @@ internal static class RuleJson
             : new NotificationRule
             {
                 Name = name, Enabled = enabled, Kinds = kinds, Cameras = cameras, Zones = zones, Channels = channels, CooldownSeconds = cooldown,
-                Schedule = schedule, Adaptive = adaptive, DayOverDay = dayOverDay,
+                Schedule = schedule, QuietHours = quiet, Adaptive = adaptive, DayOverDay = dayOverDay,
             };
     }
 
-    private static RuleSchedule? Schedule(JsonElement s, QueryErrors errors)
+    private static RuleSchedule? Schedule(JsonElement s, string field, QueryErrors errors)
     {
         if (s.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("schedule", "must be an object such as {\"days\": [\"sat\", \"sun\"], \"from\": \"22:00\", \"to\": \"06:00\"}.");
+            errors.Add(field, "must be an object such as {\"days\": [\"sat\", \"sun\"], \"from\": \"22:00\", \"to\": \"06:00\"}.");
             return null;
         }
 
-        var days = Strings(s, "days", errors, d => RuleMatching.DayNames.Contains(d, StringComparer.Ordinal), $"one of {string.Join(", ", RuleMatching.DayNames)}", "schedule.days");
-        var from = Time(s, "from", errors);
-        var to = Time(s, "to", errors);
+        var days = Strings(s, "days", errors, d => RuleMatching.DayNames.Contains(d, StringComparer.Ordinal), $"one of {string.Join(", ", RuleMatching.DayNames)}", field + ".days");
+        var from = Time(s, field, "from", errors);
+        var to = Time(s, field, "to", errors);
         return new RuleSchedule { Days = days, From = from, To = to };
     }
 
@@ -128,12 +129,12 @@ internal static class RuleJson
         return null;
     }
 
-    private static string Time(JsonElement s, string name, QueryErrors errors)
+    private static string Time(JsonElement s, string field, string name, QueryErrors errors)
     {
-        var text = String(s, name, errors, "schedule." + name) ?? "00:00";
+        var text = String(s, name, errors, $"{field}.{name}") ?? "00:00";
         if (!TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
-            errors.Add("schedule." + name, $"must be a time of day as HH:mm, e.g. 22:00 (was '{text}').");
+            errors.Add($"{field}.{name}", $"must be a time of day as HH:mm, e.g. 22:00 (was '{text}').");
         }
 
         return text;

@@ -97,7 +97,7 @@ internal sealed partial class DeliveryDispatcher(
 
             var picture = _senders.TryGetValue(channel.Kind, out var sender) && sender.SendsPicture;
             var (answer, error) = await SendAsync(channel, await MessageAsync(work, picture, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            var pace = ChannelKinds.All.TryGetValue(channel.Kind, out var kind) ? kind.MinInterval : TimeSpan.Zero;
+            var pace = ChannelKinds.All.TryGetValue(channel.Kind, out var kind) ? kind.Pace(channel.Get("minIntervalSeconds")) : TimeSpan.Zero;
             if (error is null)
             {
                 await deliveries.MarkSentAsync(work.Id, work.ChannelId, answer ?? "", cancellationToken).ConfigureAwait(false);

@@ -46,7 +46,8 @@ internal sealed class DayOverDayWatcher(
         var raised = 0;
         foreach (var rule in trending)
         {
-            if (rule.Schedule is { } schedule && !schedule.Covers(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.Local)))
+            var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.Local);
+            if ((rule.Schedule is { } schedule && !schedule.Covers(local)) || (rule.QuietHours is { } quiet && quiet.Covers(local)))
             {
                 continue;
             }
