@@ -62,6 +62,25 @@ public sealed class DailyReportTests
     }
 
     [Fact]
+    public async Task DailyReport_NewChannelBeforeItsTime_SendsNothingYet()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        await using var smtp = FakeSmtp.Start();
+        await NotificationApi.CreateAsync(server, "/api/notification-channels", new
+        {
+            name = "Evening report",
+            kind = "email",
+            settings = new { host = "127.0.0.1", port = smtp.Port, username = FakeSmtp.User, password = FakeSmtp.Password, from = "cctv@example.com", to = "farm@example.com", certificateSha256 = smtp.CertificateSha256, dailyReportAt = "23:59" },
+        });
+        // Only in the last minute of the day has 23:59 passed; before it, the report due is the day before yesterday's.
+        var due = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.Local).DateTime) >= new TimeOnly(23, 59) ? 1 : 0;
+
+        await server.Services.GetRequiredService<DailyReportService>().RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(due, smtp.Received.Count);
+    }
+
+    [Fact]
     public async Task ReportNow_NotAnEmailChannel_SaysSo()
     {
         await using var server = await InProcessServer.StartAsync();

@@ -70,7 +70,9 @@ internal sealed partial class DailyReportService(
             // Yesterday's report is due once today's report time has passed; before that, the day before's still is.
             var today = DateOnly.FromDateTime(local.DateTime);
             var due = today.AddDays(TimeOnly.FromDateTime(local.DateTime) >= at ? -1 : -2);
-            if (await LastSentAsync(row.Id, cancellationToken).ConfigureAwait(false) >= due)
+            // A channel that never had one starts with yesterday's, not with the day before's from before it existed.
+            var lastSent = await LastSentAsync(row.Id, cancellationToken).ConfigureAwait(false);
+            if (lastSent >= due || (lastSent == DateOnly.MinValue && due < today.AddDays(-1)))
             {
                 continue;
             }
