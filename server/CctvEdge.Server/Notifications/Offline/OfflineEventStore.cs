@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CctvEdge.Storage;
 using Dapper;
 
@@ -13,7 +12,6 @@ namespace CctvEdge.Server.Notifications.Offline;
 /// </summary>
 internal sealed class OfflineEventStore(SqliteDatabase database, TimeProvider clock)
 {
-    public const string PluginId = "server";
     public const string OfflineKind = "offline";
     public const string OnlineKind = "online";
 
@@ -23,7 +21,7 @@ internal sealed class OfflineEventStore(SqliteDatabase database, TimeProvider cl
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<(string, string)>(
             "SELECT node_id, camera_id FROM events WHERE plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL",
-            new { Plugin = PluginId, Kind = OfflineKind }).ConfigureAwait(false)).ToHashSet();
+            new { Plugin = ServerEvents.PluginId, Kind = OfflineKind }).ConfigureAwait(false)).ToHashSet();
     }
 
     /// <summary>Raises an offline event that started at <paramref name="since"/>, unless one is already open.</summary>
@@ -33,15 +31,14 @@ internal sealed class OfflineEventStore(SqliteDatabase database, TimeProvider cl
             {
                 var open = await connection.ExecuteScalarAsync<long?>(
                     "SELECT id FROM events WHERE node_id = @NodeId AND camera_id = @CameraId AND plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL",
-                    new { NodeId = nodeId, CameraId = cameraId, Plugin = PluginId, Kind = OfflineKind },
+                    new { NodeId = nodeId, CameraId = cameraId, Plugin = ServerEvents.PluginId, Kind = OfflineKind },
                     transaction).ConfigureAwait(false);
                 if (open is not null)
                 {
                     return false;
                 }
 
-                await InsertAsync(connection, transaction, nodeId, cameraId, OfflineKind, since, end: null, new { reason, since }).ConfigureAwait(false);
-                return true;
+                return await InsertAsync(connection, transaction, nodeId, cameraId, OfflineKind, since, end: null, new { reason, since }).ConfigureAwait(false) is not null;
             },
             cancellationToken);
 
@@ -57,7 +54,7 @@ internal sealed class OfflineEventStore(SqliteDatabase database, TimeProvider cl
                     WHERE node_id = @NodeId AND camera_id = @CameraId AND plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL
                     RETURNING start_ms
                     """,
-                    new { NodeId = nodeId, CameraId = cameraId, Plugin = PluginId, Kind = OfflineKind, Now = now.ToUnixTimeMilliseconds() },
+                    new { NodeId = nodeId, CameraId = cameraId, Plugin = ServerEvents.PluginId, Kind = OfflineKind, Now = now.ToUnixTimeMilliseconds() },
                     transaction).ConfigureAwait(false);
                 if (since is null || quietly)
                 {
@@ -65,32 +62,22 @@ internal sealed class OfflineEventStore(SqliteDatabase database, TimeProvider cl
                 }
 
                 var offline = now - DateTimeOffset.FromUnixTimeMilliseconds(since.Value);
-                await InsertAsync(connection, transaction, nodeId, cameraId, OnlineKind, now, now, new { offlineSeconds = Math.Round(offline.TotalSeconds) }).ConfigureAwait(false);
-                return true;
+                return await InsertAsync(connection, transaction, nodeId, cameraId, OnlineKind, now, now, new { offlineSeconds = Math.Round(offline.TotalSeconds) }).ConfigureAwait(false) is not null;
             },
             cancellationToken);
 
-    private Task InsertAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string nodeId, string cameraId, string kind, DateTimeOffset start, DateTimeOffset? end, object payload)
-    {
-        var startMs = start.ToUnixTimeMilliseconds();
-        return connection.ExecuteAsync(
-            """
-            INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, payload_json, sequence, received_ms)
-            VALUES (@NodeId, @EventId, @CameraId, @Plugin, @Kind, @Start, @End, @Payload, 0, @Now)
-            """,
-            new
-            {
-                NodeId = nodeId,
-                // Unique per node, as plugins' ids are; the server- prefix and the time keep it apart from theirs.
-                EventId = string.Create(CultureInfo.InvariantCulture, $"server-{kind}-{(cameraId.Length == 0 ? "node" : cameraId)}-{startMs}"),
-                CameraId = cameraId,
-                Plugin = PluginId,
-                Kind = kind,
-                Start = startMs,
-                End = end?.ToUnixTimeMilliseconds(),
-                Payload = JsonSerializer.Serialize(payload),
-                Now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            },
-            transaction);
-    }
+    private Task<long?> InsertAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string nodeId, string cameraId, string kind, DateTimeOffset start, DateTimeOffset? end, object payload) =>
+        ServerEvents.InsertAsync(
+            connection,
+            transaction,
+            new ServerEvent(
+                nodeId,
+                string.Create(CultureInfo.InvariantCulture, $"server-{kind}-{(cameraId.Length == 0 ? "node" : cameraId)}-{start.ToUnixTimeMilliseconds()}"),
+                cameraId,
+                kind,
+                start,
+                end,
+                Peak: 0,
+                payload),
+            clock.GetUtcNow());
 }

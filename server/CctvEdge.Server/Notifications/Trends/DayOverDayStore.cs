@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CctvEdge.Storage;
 using Dapper;
 
@@ -30,25 +29,20 @@ internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider cloc
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-                var eventId = await connection.ExecuteScalarAsync<long?>(
-                    """
-                    INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, payload_json, sequence, received_ms)
-                    VALUES (@Node, @EventId, @Camera, 'server', @Kind, @Now, @Now, @Increase, @Payload, 0, @Now)
-                    ON CONFLICT (node_id, event_id) DO NOTHING
-                    RETURNING id
-                    """,
-                    new
-                    {
-                        Node = nodeId,
-                        EventId = string.Create(CultureInfo.InvariantCulture, $"server-trend-{ruleId}-{cameraId}-{day:yyyyMMdd}"),
-                        Camera = cameraId,
-                        Kind = DayOverDay.Kind,
-                        Now = now,
-                        Increase = Math.Round(increase, 1),
-                        Payload = JsonSerializer.Serialize(new { reason, increasePercent = Math.Round(increase, 1) }),
-                    },
-                    transaction).ConfigureAwait(false);
+                var now = clock.GetUtcNow();
+                var eventId = await ServerEvents.InsertAsync(
+                    connection,
+                    transaction,
+                    new ServerEvent(
+                        nodeId,
+                        string.Create(CultureInfo.InvariantCulture, $"server-trend-{ruleId}-{cameraId}-{day:yyyyMMdd}"),
+                        cameraId,
+                        DayOverDay.Kind,
+                        now,
+                        now,
+                        Math.Round(increase, 1),
+                        new { reason, increasePercent = Math.Round(increase, 1) }),
+                    now).ConfigureAwait(false);
                 if (eventId is null)
                 {
                     return false;
@@ -60,7 +54,7 @@ internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider cloc
                     SELECT @Event, id, @Rule, @RuleName, 'pending', @Now, @Now FROM notification_channels WHERE id IN @Channels
                     ON CONFLICT (event_id, channel_id) DO NOTHING
                     """,
-                    new { Event = eventId, Rule = ruleId, RuleName = ruleName, Now = now, Channels = channels },
+                    new { Event = eventId, Rule = ruleId, RuleName = ruleName, Now = now.ToUnixTimeMilliseconds(), Channels = channels },
                     transaction).ConfigureAwait(false);
                 return true;
             },
