@@ -73,7 +73,7 @@ public sealed class PluginLoad
             loader = CreateLoader(assemblyPath, rules);
             var assembly = loader.LoadDefaultAssembly();
             CheckSdkReference(assembly, rules);
-            var entryType = FindEntryType(assembly, manifest, rules.Contract);
+            var entryType = FindEntryType(assembly, manifest, rules.Contracts);
             var context = AssemblyLoadContext.GetLoadContext(assembly)!;
             PluginConfinement.CheckLoaded(context, shadow);
             return new PluginLoad(manifest.Id, folder, manifest, entryType, null, loader, context, shadow);
@@ -120,7 +120,7 @@ public sealed class PluginLoad
         PluginLoader.CreateFromAssemblyFile(
             assemblyPath,
             isUnloadable: true,
-            sharedTypes: [rules.Contract],
+            sharedTypes: [.. rules.Contracts],
             config =>
             {
                 foreach (var name in rules.Shared)
@@ -157,7 +157,7 @@ public sealed class PluginLoad
         }
     }
 
-    private static Type FindEntryType(Assembly assembly, PluginManifest manifest, Type contract)
+    private static Type FindEntryType(Assembly assembly, PluginManifest manifest, IReadOnlyList<Type> contracts)
     {
         try
         {
@@ -172,9 +172,10 @@ public sealed class PluginLoad
 
         var type = assembly.GetType(manifest.EntryType)
             ?? throw new PluginLoadException($"entry type '{manifest.EntryType}' is not in {manifest.Assembly}.");
-        if (!contract.IsAssignableFrom(type))
+        if (!contracts.Any(c => c.IsAssignableFrom(type)))
         {
-            throw new PluginLoadException($"entry type '{manifest.EntryType}' does not implement {contract.Name} from {contract.Assembly.GetName().Name}.");
+            var names = string.Join(" or ", contracts.Select(c => c.Name));
+            throw new PluginLoadException($"entry type '{manifest.EntryType}' does not implement {names} from {contracts[0].Assembly.GetName().Name}.");
         }
 
         if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)

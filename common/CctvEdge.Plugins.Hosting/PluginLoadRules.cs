@@ -10,6 +10,12 @@ namespace CctvEdge.Plugins.Hosting;
 /// <param name="ShadowDirectory">Where plugin folders are copied before loading, so the originals can be replaced at any time.</param>
 public sealed record PluginLoadRules(Assembly Sdk, int AbiVersion, Type Contract, IReadOnlySet<string> Shared, string ShadowDirectory)
 {
+    /// <summary>Other interfaces an entry type may implement instead of <see cref="Contract"/> (a node's sensor plugins).</summary>
+    public IReadOnlyList<Type> OtherContracts { get; init; } = [];
+
+    /// <summary>Every interface an entry type may implement.</summary>
+    public IReadOnlyList<Type> Contracts => [Contract, .. OtherContracts];
+
     public string SdkName => Sdk.GetName().Name!;
 
     public Version SdkVersion => Sdk.GetName().Version!;

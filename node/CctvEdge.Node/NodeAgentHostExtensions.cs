@@ -6,7 +6,10 @@ using CctvEdge.Node.Metrics;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Node.Recording;
+using CctvEdge.Node.Sensors;
+using CctvEdge.Node.Sensors.Simulation;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Plugins.Sdk;
 using CctvEdge.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,6 +89,14 @@ internal static class NodeAgentHostExtensions
                 (worker, stop) => worker.RunAsync(stop));
         });
         services.AddSingleton<PluginHost>();
+        services.AddSingleton<ISensorHardware>(sp =>
+        {
+            var hardware = sp.GetRequiredService<IOptions<HardwareOptions>>().Value;
+            return hardware.Simulated
+                ? new SimulatedSensorHardware(hardware.SysfsRoot, sp.GetRequiredService<TimeProvider>())
+                : new LinuxSensorHardware(hardware.SysfsRoot);
+        });
+        services.AddSingleton<SensorHost>();
 
         // The outbox: one SQLite file beside the outbox folder of cut clips. Registered first, so it is ready before
         // the runtime or the uplink start.

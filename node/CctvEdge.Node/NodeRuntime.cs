@@ -1,6 +1,7 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Sensors;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ internal sealed partial class NodeRuntime(
     IOptions<NodeOptions> node,
     CameraConfiguration configuration,
     PluginHost plugins,
+    SensorHost sensors,
     TimeProvider clock,
     ILogger<NodeRuntime> logger) : BackgroundService, ICameraSet
 {
@@ -44,6 +46,9 @@ internal sealed partial class NodeRuntime(
 
     public PluginCatalog Catalog => plugins.Catalog;
 
+    /// <summary>The node's sensors, each with its state; empty until started.</summary>
+    public IReadOnlyList<SensorInstance> Sensors => sensors.Instances;
+
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,6 +58,7 @@ internal sealed partial class NodeRuntime(
         try
         {
             await plugins.StartAsync(stoppingToken, stoppingToken).ConfigureAwait(false);
+            await sensors.StartAsync(plugins.Catalog, stoppingToken).ConfigureAwait(false);
             _ready.TrySetResult();
             var instances = plugins.Instances;
             LogRunning(logger, options.Id, Cameras.Count, instances.Count(i => i.State == InstanceState.Running), instances.Count, configuration.Version);
@@ -60,6 +66,7 @@ internal sealed partial class NodeRuntime(
         }
         finally
         {
+            await sensors.DisposeAsync().ConfigureAwait(false);
             await plugins.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -1,5 +1,6 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Metrics;
+using CctvEdge.Node.Sensors;
 using CctvEdge.Node.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,11 @@ internal static class NodeConfiguration
         services.AddOptions<CamerasOptions>()
             .Configure<IOptions<NodeOptions>>((options, node) => BindStartCameras(options, configuration, node.Value))
             .ValidateOnStart();
+        AddSection<HardwareOptions>(services, configuration, HardwareOptions.Section);
+        services.AddOptions<SensorsOptions>()
+            .Configure(options => BindSensors(options, configuration.GetSection(SensorsOptions.Section)))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SensorsOptions>, SensorsOptionsValidator>();
         services.AddSingleton<NodeConfigurationValidator>();
         services.AddSingleton<IValidateOptions<NodeOptions>>(sp => sp.GetRequiredService<NodeConfigurationValidator>());
         services.AddSingleton<IValidateOptions<ServerConnectionOptions>>(sp => sp.GetRequiredService<NodeConfigurationValidator>());
@@ -66,6 +72,17 @@ internal static class NodeConfiguration
         }
 
         options.Json = ConfigurationJson.Write(cameras);
+    }
+
+    private static void BindSensors(SensorsOptions options, IConfigurationSection sensors)
+    {
+        foreach (var child in sensors.GetChildren())
+        {
+            var sensor = new SensorOptions { Path = child.Path };
+            BindStrict(child, sensor, child.Path);
+            sensor.Settings = sensor.Settings is null ? null : Detached(sensor.Settings);
+            options.Items.Add(sensor);
+        }
     }
 
     /// <summary>

@@ -29,6 +29,14 @@ internal sealed class InstalledPlugin(PluginLoad load, string settingsSchema)
     public static InstalledPlugin From(PluginLoad load) =>
         new(load, load.EntryType is { } type ? Plugins.SettingsSchema.For(type) : "");
 
+    /// <summary>True when the entry type reads a node sensor (configured under Sensors) rather than a camera.</summary>
+    public bool IsSensor => load.EntryType is { } type && typeof(ISensorPlugin).IsAssignableFrom(type);
+
     /// <summary>A fresh instance for one camera.</summary>
-    public ICameraPlugin CreateInstance() => (ICameraPlugin)load.CreateInstance();
+    public ICameraPlugin CreateInstance() =>
+        load.CreateInstance() as ICameraPlugin ?? throw new InvalidOperationException($"plugin '{Id}' reads sensors: configure it under Sensors, not on a camera.");
+
+    /// <summary>A fresh instance for one sensor.</summary>
+    public ISensorPlugin CreateSensor() =>
+        load.CreateInstance() as ISensorPlugin ?? throw new InvalidOperationException($"plugin '{Id}' is a camera plugin: configure it on a camera, not under Sensors.");
 }

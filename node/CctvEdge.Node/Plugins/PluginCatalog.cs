@@ -18,6 +18,8 @@ internal sealed partial class PluginCatalog
         "CctvEdge.Plugins.Sdk",
         "Microsoft.Extensions.Logging.Abstractions",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
+        // ISensorHardware hands out I2C, SPI and GPIO devices: the plugin and the node must mean the same types.
+        "System.Device.Gpio",
     };
 
     private readonly PluginLoadRules _rules;
@@ -29,7 +31,7 @@ internal sealed partial class PluginCatalog
     public PluginCatalog(string shadowDirectory, ILogger<PluginCatalog> logger)
     {
         ShadowCopy.Reset(shadowDirectory);
-        _rules = new PluginLoadRules(typeof(ICameraPlugin).Assembly, PluginAbi.Version, typeof(ICameraPlugin), Shared, shadowDirectory);
+        _rules = new PluginLoadRules(typeof(ICameraPlugin).Assembly, PluginAbi.Version, typeof(ICameraPlugin), Shared, shadowDirectory) { OtherContracts = [typeof(ISensorPlugin)] };
         _logger = logger;
     }
 

@@ -1,5 +1,4 @@
 using CctvEdge.Plugins.Sdk;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Plugins;
@@ -32,19 +31,5 @@ internal sealed class PluginContext(
     public TimeProvider Clock => clock;
 
     public T BindSettings<T>()
-        where T : class, new()
-    {
-        var bound = new T();
-        try
-        {
-            _settings.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new PluginSettingsException($"{assignment.SettingsPath}: {ex.Message}", ex);
-        }
-
-        SettingsValidation.Check(bound, assignment.SettingsPath);
-        return bound;
-    }
+        where T : class, new() => SettingsValidation.Bind<T>(_settings, assignment.SettingsPath);
 }

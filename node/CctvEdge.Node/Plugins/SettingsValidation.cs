@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using CctvEdge.Plugins.Sdk;
+using Microsoft.Extensions.Configuration;
 
 namespace CctvEdge.Node.Plugins;
 
@@ -12,6 +13,27 @@ namespace CctvEdge.Node.Plugins;
 internal static class SettingsValidation
 {
     private const int MaxDepth = 4;
+
+    /// <summary>
+    /// Binds a plugin's settings strictly (an unknown name or a wrong type is an error, not a silent default) and checks
+    /// them; every problem is a <see cref="PluginSettingsException"/> naming <paramref name="path"/>.
+    /// </summary>
+    public static T Bind<T>(IConfiguration settings, string path)
+        where T : class, new()
+    {
+        var bound = new T();
+        try
+        {
+            settings.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new PluginSettingsException($"{path}: {ex.Message}", ex);
+        }
+
+        Check(bound, path);
+        return bound;
+    }
 
     /// <summary>Throws <see cref="PluginSettingsException"/> naming the first invalid setting under <paramref name="path"/>.</summary>
     public static void Check(object settings, string path, int depth = 0)

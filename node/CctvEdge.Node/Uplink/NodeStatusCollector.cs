@@ -47,6 +47,7 @@ internal sealed class NodeStatusCollector(
         hello.CamerasJson = configured.Json;
         _sentCameras = configured;
         hello.Plugins.AddRange(InstalledPlugins());
+        hello.Sensors.AddRange(runtime.Sensors.Select(s => s.ToInfo()));
         return hello;
     }
 
@@ -113,6 +114,7 @@ internal sealed class NodeStatusCollector(
             heartbeat.OldestPendingAt = Timestamp.FromDateTimeOffset(oldest);
         }
 
+        heartbeat.Sensors.AddRange(runtime.Sensors.Select(s => s.ToInfo()));
         var configured = runtime.Configured;
         heartbeat.ConfigVersion = configured.Version;
         if (!ReferenceEquals(configured, _sentCameras))

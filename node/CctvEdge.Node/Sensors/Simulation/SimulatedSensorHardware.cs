@@ -1,0 +1,35 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Device.Spi;
+using CctvEdge.Plugins.Sdk;
+
+namespace CctvEdge.Node.Sensors.Simulation;
+
+/// <summary>
+/// Simulated buses (<c>Hardware:Simulated</c>): on every I2C bus a BME280 answers at 0x76 and 0x77, a BMP280 at 0x75,
+/// and an MPU6050 at 0x68 and 0x69, each fed by <see cref="Climate"/> or <see cref="Machine"/>; other addresses fail
+/// like an empty bus. There is no simulated SPI or GPIO yet: asking for them says so.
+/// </summary>
+internal sealed class SimulatedSensorHardware(string sysfsRoot, TimeProvider clock) : ISensorHardware
+{
+    /// <summary>What the climate sensors measure; a daily curve unless a test sets its own.</summary>
+    public Func<DateTimeOffset, Climate> Climate { get; set; } = Simulation.Climate.DailyCurve;
+
+    /// <summary>What the accelerometers feel.</summary>
+    public Func<DateTimeOffset, System.Numerics.Vector3> Machine { get; set; } = SimulatedMachine.Acceleration;
+
+    public string SysfsRoot => sysfsRoot;
+
+    public GpioController Gpio => throw new NotSupportedException("Hardware:Simulated has no simulated GPIO: GPIO sensors (DHT22) need a real node.");
+
+    public I2cDevice OpenI2c(int busId, int address) => address switch
+    {
+        0x76 or 0x77 => new SimulatedBme280(busId, address, clock, at => Climate(at)),
+        0x75 => new SimulatedBme280(busId, address, clock, at => Climate(at), humidity: false),
+        0x68 or 0x69 => new SimulatedMpu6050(busId, address, clock, at => Machine(at)),
+        _ => throw new IOException($"No simulated device answers at address 0x{address:x2} on I2C bus {busId} (Hardware:Simulated offers 0x68, 0x69, 0x75, 0x76, 0x77)."),
+    };
+
+    public SpiDevice OpenSpi(int busId, int chipSelect, int clockFrequency = 5_000_000, SpiMode mode = SpiMode.Mode3) =>
+        throw new NotSupportedException("Hardware:Simulated has no simulated SPI devices: use an I2C sensor in the demo.");
+}
