@@ -7,6 +7,7 @@ using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Node.Recording;
 using CctvEdge.Node.Sensors;
+using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Node.Sensors.Simulation;
 using CctvEdge.Node.Uplink;
 using CctvEdge.Plugins.Sdk;
@@ -97,6 +98,8 @@ internal static class NodeAgentHostExtensions
                 : new LinuxSensorHardware(hardware.SysfsRoot);
         });
         services.AddSingleton<SensorHost>();
+        services.AddSingleton<MicrocontrollerDevices>();
+        services.AddHostedService<MicrocontrollerEndpoint>();
 
         // The outbox: one SQLite file beside the outbox folder of cut clips. Registered first, so it is ready before
         // the runtime or the uplink start.

@@ -2,6 +2,8 @@ using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Node.Sensors;
+using CctvEdge.Node.Sensors.Microcontrollers;
+using CctvEdge.Protocol.V1;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,6 +29,7 @@ internal sealed partial class NodeRuntime(
     CameraConfiguration configuration,
     PluginHost plugins,
     SensorHost sensors,
+    MicrocontrollerDevices microcontrollers,
     TimeProvider clock,
     ILogger<NodeRuntime> logger) : BackgroundService, ICameraSet
 {
@@ -46,8 +49,8 @@ internal sealed partial class NodeRuntime(
 
     public PluginCatalog Catalog => plugins.Catalog;
 
-    /// <summary>The node's sensors, each with its state; empty until started.</summary>
-    public IReadOnlyList<SensorInstance> Sensors => sensors.Instances;
+    /// <summary>The node's sensors with their state, read by plugins (empty until started) or posting boards.</summary>
+    public IEnumerable<SensorInfo> Sensors => sensors.Instances.Select(s => s.ToInfo()).Concat(microcontrollers.Infos());
 
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 

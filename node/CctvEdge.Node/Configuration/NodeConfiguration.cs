@@ -1,6 +1,7 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Metrics;
 using CctvEdge.Node.Sensors;
+using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Node.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,8 @@ internal static class NodeConfiguration
             .Configure<IOptions<NodeOptions>>((options, node) => BindStartCameras(options, configuration, node.Value))
             .ValidateOnStart();
         AddSection<HardwareOptions>(services, configuration, HardwareOptions.Section);
+        AddSection<MicrocontrollerOptions>(services, configuration, MicrocontrollerOptions.Section);
+        services.AddSingleton<IValidateOptions<MicrocontrollerOptions>, MicrocontrollerOptionsValidator>();
         services.AddOptions<SensorsOptions>()
             .Configure(options => BindSensors(options, configuration.GetSection(SensorsOptions.Section)))
             .ValidateOnStart();

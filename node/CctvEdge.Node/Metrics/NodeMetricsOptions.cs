@@ -16,8 +16,8 @@ internal sealed class NodeMetricsOptions
     /// </summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The host of the HttpListener prefix: its wildcard for "any address", brackets around IPv6.</summary>
-    public string ListenerHost => BindAddress is "0.0.0.0" or "::" ? "+" : BindAddress.Contains(':', StringComparison.Ordinal) ? $"[{BindAddress}]" : BindAddress;
+    /// <summary>The host of the HttpListener prefix.</summary>
+    public string ListenerHost => Node.ListenerHost.For(BindAddress);
 }
 
 internal sealed class NodeMetricsOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<NodeMetricsOptions>

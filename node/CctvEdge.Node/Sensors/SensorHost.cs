@@ -1,6 +1,7 @@
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Plugins.Sdk;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,8 @@ internal sealed partial class SensorHost(
     {
         var limits = new CallLimits(TimeSpan.FromMilliseconds(node.Value.PluginCallBudgetMilliseconds), TimeSpan.FromSeconds(node.Value.PluginHangSeconds));
         var started = new List<SensorInstance>();
-        foreach (var sensor in sensors.Value.Items.Where(s => s.Enabled))
+        // Microcontrollers post to the node's endpoint (MicrocontrollerDevices): no plugin reads them.
+        foreach (var sensor in sensors.Value.Items.Where(s => s.Enabled && !string.Equals(s.Plugin, MicrocontrollerDevices.PluginId, StringComparison.OrdinalIgnoreCase)))
         {
             var instance = new SensorInstance(sensor, catalog.Find(sensor.Plugin.ToLowerInvariant()), outbox, hardware, limits, clock, loggers);
             await instance.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,10 @@ internal sealed class SensorsOptionsValidator(IOptions<NodeOptions> node, IOptio
             {
                 errors.Add($"{at}:Plugin is required, e.g. \"sense\".");
             }
+            else if (string.Equals(sensor.Plugin, MicrocontrollerDevices.PluginId, StringComparison.OrdinalIgnoreCase))
+            {
+                CheckMicrocontroller(sensor, errors);
+            }
             else if (!installed.Contains(sensor.Plugin))
             {
                 errors.Add($"{at}:Plugin '{sensor.Plugin}' is not installed in {node.Value.ResolvedPluginsDirectory} (installed: {string.Join(", ", installed.Order())}).");
@@ -53,6 +58,18 @@ internal sealed class SensorsOptionsValidator(IOptions<NodeOptions> node, IOptio
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>A board posting to the node has a token and outputs, nothing else the node would silently ignore.</summary>
+    private static void CheckMicrocontroller(SensorOptions sensor, List<string> errors)
+    {
+        foreach (var setting in sensor.Settings?.GetChildren() ?? [])
+        {
+            if (setting.Key is not (MicrocontrollerDevices.TokenKey or MicrocontrollerDevices.OutputsKey))
+            {
+                errors.Add($"{sensor.Path}:Settings:{setting.Key} is not a microcontroller setting: {MicrocontrollerDevices.TokenKey} and {MicrocontrollerDevices.OutputsKey} are.");
+            }
+        }
     }
 
     private static void ClaimHardware(SensorOptions sensor, Dictionary<string, string> devices, List<string> errors)

@@ -47,7 +47,7 @@ internal sealed class NodeStatusCollector(
         hello.CamerasJson = configured.Json;
         _sentCameras = configured;
         hello.Plugins.AddRange(InstalledPlugins());
-        hello.Sensors.AddRange(runtime.Sensors.Select(s => s.ToInfo()));
+        hello.Sensors.AddRange(runtime.Sensors);
         return hello;
     }
 
@@ -114,7 +114,7 @@ internal sealed class NodeStatusCollector(
             heartbeat.OldestPendingAt = Timestamp.FromDateTimeOffset(oldest);
         }
 
-        heartbeat.Sensors.AddRange(runtime.Sensors.Select(s => s.ToInfo()));
+        heartbeat.Sensors.AddRange(runtime.Sensors);
         var configured = runtime.Configured;
         heartbeat.ConfigVersion = configured.Version;
         if (!ReferenceEquals(configured, _sentCameras))

@@ -76,6 +76,24 @@ public sealed class SensorConfigurationTests
     }
 
     [Fact]
+    public void Options_Microcontroller_IsBuiltInAndTakesOnlyTokenAndOutputs()
+    {
+        var board = new Dictionary<string, string?>(Valid)
+        {
+            ["Sensors:2:Id"] = "vib-1",
+            ["Sensors:2:Plugin"] = "microcontroller",
+            ["Sensors:2:Settings:Token"] = "s3cret",
+            ["Sensors:2:Settings:Outputs:relay"] = "false",
+        };
+        Assert.Equal(3, Resolve(board).Items.Count);
+
+        board["Sensors:2:Settings:Tokn"] = "typo";
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(board));
+
+        Assert.Contains(ex.Failures, f => f.Contains("Sensors:2:Settings:Tokn is not a microcontroller setting", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Agent_SensorWithUnknownPlugin_ExitsWithCode2AndNamesTheKey()
     {
         using var temp = new TempDirectory();
