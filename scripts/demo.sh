@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the demo CCTV network: the server (gRPC + web app, SQLite under .demo/) and a node agent with one synthetic
 # camera (node/demo-node.json). Installs ffmpeg when missing. Ctrl+C stops everything.
-#   CCTVEDGE_WEB_PORT (5080), CCTVEDGE_GRPC_PORT (5081), CCTVEDGE_DEMO_DIR (.demo) and CCTVEDGE_NODE_CONFIG
-#   (node/demo-node.json) change the defaults; CCTVEDGE_SKIP_BUILD=1 runs what is already built (Release), as the
+#   CCTVEDGE_WEB_PORT (5080), CCTVEDGE_GRPC_PORT (5081), CCTVEDGE_BOARD_PORT (5091: the node's microcontroller
+#   endpoint), CCTVEDGE_DEMO_DIR (.demo) and CCTVEDGE_NODE_CONFIG (node/demo-node.json) change the defaults; CCTVEDGE_SKIP_BUILD=1 runs what is already built (Release), as the
 #   test of this script does.
 # Ctrl+C (SIGINT) or SIGTERM stops the node (and its ffmpeg), then the server, each gracefully within 20 s, then kills
 # whatever of theirs is left: nothing the demo started outlives it.
@@ -10,10 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 ensure_dotnet
-ensure_packages ffmpeg
+ensure_packages ffmpeg curl
 
 web_port=${CCTVEDGE_WEB_PORT:-5080}
 grpc_port=${CCTVEDGE_GRPC_PORT:-5081}
+board_port=${CCTVEDGE_BOARD_PORT:-5091}
 demo_dir=$(realpath -m "${CCTVEDGE_DEMO_DIR:-.demo}")
 node_config=${CCTVEDGE_NODE_CONFIG:-node/demo-node.json}
 mkdir -p "$demo_dir"
@@ -48,7 +49,7 @@ cleanup() {
   # A second Ctrl+C must not cut the stop short and leave the programs behind.
   trap '' INT TERM
   trap - EXIT
-  local names=(server node) i
+  local names=(server node board) i
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     stop_group "${pids[i]}" "${names[i]}"
   done
@@ -84,7 +85,17 @@ if [ ! -f "$demo_dir/node/enrolment.json" ]; then
 fi
 
 setsid dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll "${node_args[@]}" --Server:Address "http://127.0.0.1:$grpc_port" \
-  < /dev/null > >(trap '' INT; sed -u 's/^/[node]   /') 2>&1 &
+  --Microcontroller:Port "$board_port" < /dev/null > >(trap '' INT; sed -u 's/^/[node]   /') 2>&1 &
+pids+=($!)
+
+# A board on the farm's Wi-Fi (sensor vib-1 of the demo config, an ESP32 in the shed): every 5 s it posts a vibration
+# and a temperature to the node's POST /input, as its firmware would; the node keeps them through its outbox.
+setsid bash -c '
+  while sleep 5; do
+    body=$(printf "{\"device\": \"vib-1\", \"values\": {\"vibration\": 0.%03d, \"temperature\": {\"value\": %d.%d, \"unit\": \"°C\"}}}" \
+      $((RANDOM % 300)) $((17 + RANDOM % 4)) $((RANDOM % 10)))
+    curl -s -o /dev/null -H "Authorization: Bearer demo-board-token" -H "Content-Type: application/json" --data "$body" "http://127.0.0.1:$0/input" || true
+  done' "$board_port" < /dev/null > /dev/null 2>&1 &
 pids+=($!)
 
 echo

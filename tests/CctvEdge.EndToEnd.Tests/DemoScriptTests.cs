@@ -24,6 +24,7 @@ public sealed class DemoScriptTests(ITestOutputHelper output)
         {
             ["CCTVEDGE_WEB_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CCTVEDGE_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CCTVEDGE_BOARD_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CCTVEDGE_DEMO_DIR"] = demo.Path,
             ["CCTVEDGE_SKIP_BUILD"] = RepositoryPaths.Configuration == "Release" ? "1" : "0",
         };
