@@ -6,7 +6,7 @@ namespace CctvEdge.Plugins.Sense;
 /// <summary>The devices the plugin reads, by their <c>Device</c> setting.</summary>
 internal static class SenseDevices
 {
-    public static readonly string[] Known = ["bme280", "bmp280", "mpu6050", "ds18b20", "thermal", "hwmon", "iio"];
+    public static readonly string[] Known = ["bme280", "bmp280", "sht3x", "sht4x", "mpu6050", "adxl345", "ds18b20", "thermal", "hwmon", "iio"];
 
     public static ISenseDevice Open(SenseSettings settings, ISensorHardware hardware)
     {
@@ -15,7 +15,10 @@ internal static class SenseDevices
         {
             "bme280" => ClimateDevice.Bme280(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x76)), interval),
             "bmp280" => ClimateDevice.Bmp280(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x76)), interval),
-            "mpu6050" => new VibrationDevice(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x68)), settings),
+            "sht3x" => new SensirionDevice(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x44)), sht4x: false, interval),
+            "sht4x" => new SensirionDevice(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x44)), sht4x: true, interval),
+            "mpu6050" => VibrationDevice.Mpu6050(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x68)), settings),
+            "adxl345" => VibrationDevice.Adxl345(hardware.OpenSpi(settings.Bus, settings.ChipSelect, 5_000_000, System.Device.Spi.SpiMode.Mode3), settings),
             "ds18b20" => OneWireThermometer.Open(hardware.SysfsRoot, settings.DeviceId, Name(settings, "temperature"), interval),
             "thermal" => SysfsValueFile.Thermal(hardware.SysfsRoot, settings.Path.Length > 0 ? settings.Path : "thermal_zone0", Name(settings, "cpu.temperature"), interval),
             "hwmon" => SysfsValueFile.Hwmon(hardware.SysfsRoot, settings.Path.Length > 0 ? settings.Path : "hwmon0/temp1_input", Name(settings, "temperature"), interval),

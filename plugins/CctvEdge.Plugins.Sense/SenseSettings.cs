@@ -9,16 +9,20 @@ namespace CctvEdge.Plugins.Sense;
 /// </summary>
 public sealed class SenseSettings : IValidatableObject
 {
-    /// <summary>bme280, bmp280, mpu6050, ds18b20, thermal, hwmon or iio.</summary>
+    /// <summary>bme280, bmp280, sht3x, sht4x, mpu6050, adxl345, ds18b20, thermal, hwmon or iio.</summary>
     [Required]
     public string Device { get; set; } = "";
 
-    /// <summary>The I2C bus (/dev/i2c-N) of an I2C device.</summary>
+    /// <summary>The I2C bus (/dev/i2c-N) of an I2C device, the SPI bus (/dev/spidevN.C) of an SPI one.</summary>
     [Range(0, 255)]
     public int Bus { get; set; } = 1;
 
     /// <summary>The I2C address, hex ("0x76") or decimal; empty for the device's usual one.</summary>
     public string Address { get; set; } = "";
+
+    /// <summary>adxl345: the SPI chip select (/dev/spidevB.N).</summary>
+    [Range(0, 7)]
+    public int ChipSelect { get; set; }
 
     /// <summary>Seconds between readings (climate and temperature devices).</summary>
     [Range(0.1, 86400)]

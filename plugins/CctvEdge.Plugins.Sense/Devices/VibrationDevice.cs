@@ -1,39 +1,34 @@
 using System.Device.I2c;
 using System.Numerics;
 using CctvEdge.Plugins.Sdk;
+using System.Device.Spi;
+using Iot.Device.Adxl345;
 using Iot.Device.Imu;
 
 namespace CctvEdge.Plugins.Sense.Devices;
 
 /// <summary>
-/// An MPU6050 accelerometer (on a gate, a pump, a machine) sampled at <see cref="SenseSettings.SampleRate"/> through
-/// Iot.Device.Bindings. Each second it publishes <c>vibration.rms</c>, <c>vibration.peak</c> (g),
+/// An accelerometer (on a gate, a pump, a machine: an MPU6050 on I2C or an ADXL345 on SPI) sampled at
+/// <see cref="SenseSettings.SampleRate"/> through Iot.Device.Bindings. Each second it publishes <c>vibration.rms</c>, <c>vibration.peak</c> (g),
 /// <c>vibration.frequency</c> (Hz) and the mean <c>accel.x/y/z</c> (g, which show tilt: a gate left open), and
 /// opens or closes a vibration event (<see cref="VibrationEvents"/>).
 /// </summary>
 internal sealed class VibrationDevice : ISenseDevice
 {
-    // The binding scales counts to m/s² with this value of g; dividing by the same value gives back g exactly.
-    private const float BindingGravity = 9.807f;
+    // The MPU6050 binding scales counts to m/s² with this value of g; dividing by the same value gives back g exactly.
+    private const float Mpu6050Gravity = 9.807f;
 
-    private readonly Mpu6050 _imu;
+    private readonly IDisposable _device;
+    private readonly Func<Vector3> _sampleG;
     private readonly VibrationEvents _events;
     private readonly Vector3[] _window;
     private int _count;
     private DateTimeOffset _windowStart;
 
-    public VibrationDevice(I2cDevice device, SenseSettings settings)
+    private VibrationDevice(IDisposable device, Func<Vector3> sampleG, SenseSettings settings)
     {
-        try
-        {
-            _imu = new Mpu6050(device);
-        }
-        catch
-        {
-            device.Dispose();
-            throw;
-        }
-
+        _device = device;
+        _sampleG = sampleG;
         _events = new VibrationEvents(settings);
         Interval = TimeSpan.FromSeconds(1 / settings.SampleRate);
         // Room for a late second: a slow tick must not lose samples.
@@ -42,6 +37,29 @@ internal sealed class VibrationDevice : ISenseDevice
 
     public TimeSpan Interval { get; }
 
+    public static VibrationDevice Mpu6050(I2cDevice device, SenseSettings settings)
+    {
+        var imu = Opened(device, () => new Mpu6050(device));
+        return new VibrationDevice(imu, () => imu.GetAccelerometer() / Mpu6050Gravity, settings);
+    }
+
+    /// <summary>
+    /// An ADXL345 (10-bit, ±2 g). Its DEVID is checked first: the binding does not, and an empty chip select
+    /// reads as zeros, which would look like a perfectly still machine.
+    /// </summary>
+    public static VibrationDevice Adxl345(SpiDevice device, SenseSettings settings)
+    {
+        var sensor = Opened(device, () =>
+        {
+            Span<byte> command = [0x80, 0], answer = stackalloc byte[2];
+            device.TransferFullDuplex(command, answer);
+            return answer[1] == 0xE5
+                ? new Adxl345(device, GravityRange.Range02)
+                : throw new IOException($"No ADXL345 on SPI bus {device.ConnectionSettings.BusId} chip select {device.ConnectionSettings.ChipSelectLine}: DEVID read 0x{answer[1]:x2}, not 0xE5.");
+        });
+        return new VibrationDevice(sensor, () => sensor.Acceleration, settings);
+    }
+
     public async ValueTask ReadAsync(DateTimeOffset now, IResultPublisher results, CancellationToken cancellationToken)
     {
         if (_count == 0)
@@ -49,7 +67,7 @@ internal sealed class VibrationDevice : ISenseDevice
             _windowStart = now;
         }
 
-        _window[_count++] = _imu.GetAccelerometer() / BindingGravity;
+        _window[_count++] = _sampleG();
         var elapsed = now - _windowStart;
         if (elapsed < TimeSpan.FromSeconds(1) && _count < _window.Length)
         {
@@ -67,7 +85,20 @@ internal sealed class VibrationDevice : ISenseDevice
         }
     }
 
-    public void Dispose() => _imu.Dispose();
+    public void Dispose() => _device.Dispose();
+
+    private static T Opened<T>(IDisposable device, Func<T> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
 
     private static async ValueTask PublishAsync(IResultPublisher results, VibrationSecond second, DateTimeOffset at, CancellationToken cancellationToken)
     {

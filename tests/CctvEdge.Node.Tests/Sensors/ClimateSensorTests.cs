@@ -43,6 +43,36 @@ public sealed class ClimateSensorTests : IDisposable
         Assert.Equal(9.5, temperatures[^1], 1);
     }
 
+    [Theory]
+    [InlineData("sht3x")]
+    [InlineData("sht4x")]
+    public async Task Sensirion_ReadsTemperatureAndHumidity_InItsFamilysEncoding(string device)
+    {
+        _harness.Hardware.Climate = _ => new Climate(-3.4, 88.6, 1000);
+
+        var (plugin, _) = await _harness.StartAsync(new() { ["Device"] = device, ["Address"] = "0x44" });
+        await using var _ = plugin;
+
+        Assert.Equal(-3.4, _harness.Last("temperature"), 0.01);
+        Assert.Equal(88.6, _harness.Last("humidity"), 0.05);
+        Assert.DoesNotContain(_harness.Measurements, m => m.Name == "pressure");
+    }
+
+    [Fact]
+    public async Task Sensirion_BadCrc_IsAnErrorAndPublishesNothing()
+    {
+        _harness.Hardware.Climate = _ => new Climate(20, 50, 1000);
+        var (plugin, _) = await _harness.StartAsync(new() { ["Device"] = "sht3x", ["Address"] = "0x45" });
+        await using var _ = plugin;
+        var device = (SimulatedSensirion)_harness.Hardware.LastOpened!;
+        device.CorruptNext = true;
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => plugin.ReadAsync(_harness.Clock.GetUtcNow(), CancellationToken.None).AsTask());
+
+        Assert.Contains("CRC mismatch", ex.Message, StringComparison.Ordinal);
+        Assert.Single(_harness.Measurements, m => m.Name == "temperature");
+    }
+
     [Fact]
     public async Task Bmp280_HasNoHumidity()
     {

@@ -42,6 +42,31 @@ public sealed class VibrationSensorTests : IDisposable
     }
 
     [Fact]
+    public async Task Adxl345_OnSpi_GivesTheSameFiguresAsTheMpu6050()
+    {
+        _harness.Hardware.Machine = at => Shake(at, from: 1, to: 4, hertz: 40, amplitude: 0.5f);
+        var plugin = await StartAsync(new() { ["Device"] = "adxl345", ["Bus"] = "0", ["ChipSelect"] = "1", ["Threshold"] = "0.05" });
+        await using var _ = plugin;
+
+        await SampleAsync(plugin, seconds: 6);
+
+        var rms = Series("vibration.rms");
+        // 10-bit counts at ±2 g are 1/256 g: coarser than the MPU6050, so a wider tolerance.
+        Assert.Equal(0.395, rms.Max(), 0.02);
+        Assert.Equal(40, Series("vibration.frequency")[rms.IndexOf(rms.Max())], 1.0);
+        Assert.Equal(1.0, Series("accel.z")[0], 0.01);
+        Assert.Equal("vibration", _harness.Events.First().Kind);
+    }
+
+    [Fact]
+    public async Task Adxl345_NothingAtTheChipSelect_FailsAtStartOnDevid()
+    {
+        var ex = await Assert.ThrowsAsync<IOException>(() => _harness.StartAsync(new() { ["Device"] = "adxl345", ["Bus"] = "0", ["ChipSelect"] = "2" }));
+
+        Assert.Contains("No ADXL345 on SPI bus 0 chip select 2: DEVID read 0x00", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Adaptive_SteadyHumAboveTheFixedThreshold_RaisesNoEventButABurstDoes()
     {
         // A pump hums at 0.08 g all day (above the 0.02 g floor); a burst of 0.4 g at second 40.

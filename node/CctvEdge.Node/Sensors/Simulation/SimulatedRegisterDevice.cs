@@ -87,7 +87,7 @@ internal abstract class SimulatedRegisterDevice(int busId, int address) : I2cDev
         base.Dispose(disposing);
     }
 
-    private void Check()
+    protected void Check()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Unplugged)

@@ -7,8 +7,10 @@ namespace CctvEdge.Node.Sensors.Simulation;
 
 /// <summary>
 /// Simulated buses (<c>Hardware:Simulated</c>): on every I2C bus a BME280 answers at 0x76 and 0x77, a BMP280 at 0x75,
-/// and an MPU6050 at 0x68 and 0x69, each fed by <see cref="Climate"/> or <see cref="Machine"/>; other addresses fail
-/// like an empty bus. There is no simulated SPI or GPIO yet: asking for them says so.
+/// an SHT3x/SHT4x at 0x44 and 0x45, and an MPU6050 at 0x68 and 0x69; on every SPI bus an ADXL345 at chip selects 0
+/// and 1 (a Pi's CE0 and CE1), nothing at the others.
+/// They are fed by <see cref="Climate"/> or <see cref="Machine"/>; other I2C addresses fail like an empty bus. There is
+/// no simulated GPIO: asking for it says so.
 /// </summary>
 internal sealed class SimulatedSensorHardware(string sysfsRoot, TimeProvider clock) : ISensorHardware
 {
@@ -22,14 +24,25 @@ internal sealed class SimulatedSensorHardware(string sysfsRoot, TimeProvider clo
 
     public GpioController Gpio => throw new NotSupportedException("Hardware:Simulated has no simulated GPIO: GPIO sensors (DHT22) need a real node.");
 
-    public I2cDevice OpenI2c(int busId, int address) => address switch
+    /// <summary>The device most recently opened, so a test can unplug or corrupt it.</summary>
+    public IDisposable? LastOpened { get; private set; }
+
+    public I2cDevice OpenI2c(int busId, int address)
+    {
+        var device = Create(busId, address);
+        LastOpened = device;
+        return device;
+    }
+
+    private I2cDevice Create(int busId, int address) => address switch
     {
         0x76 or 0x77 => new SimulatedBme280(busId, address, clock, at => Climate(at)),
         0x75 => new SimulatedBme280(busId, address, clock, at => Climate(at), humidity: false),
+        0x44 or 0x45 => new SimulatedSensirion(busId, address, clock, at => Climate(at)),
         0x68 or 0x69 => new SimulatedMpu6050(busId, address, clock, at => Machine(at)),
-        _ => throw new IOException($"No simulated device answers at address 0x{address:x2} on I2C bus {busId} (Hardware:Simulated offers 0x68, 0x69, 0x75, 0x76, 0x77)."),
+        _ => throw new IOException($"No simulated device answers at address 0x{address:x2} on I2C bus {busId} (Hardware:Simulated offers 0x44, 0x45, 0x68, 0x69, 0x75, 0x76, 0x77)."),
     };
 
     public SpiDevice OpenSpi(int busId, int chipSelect, int clockFrequency = 5_000_000, SpiMode mode = SpiMode.Mode3) =>
-        throw new NotSupportedException("Hardware:Simulated has no simulated SPI devices: use an I2C sensor in the demo.");
+        new SimulatedAdxl345(busId, chipSelect, clock, at => Machine(at), absent: chipSelect > 1);
 }
