@@ -3,6 +3,7 @@ using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf;
@@ -26,7 +27,8 @@ internal sealed class SessionSender(
     LiveStreamer live,
     CentralConfigApplier configs,
     PluginInstaller installer,
-    SnapshotPacer snapshots)
+    SnapshotPacer snapshots,
+    MicrocontrollerDevices boards)
 {
     private const int BatchSize = 200;
     // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
@@ -40,6 +42,7 @@ internal sealed class SessionSender(
     // configuration is saved with fsync, a package downloaded) never holds up the acks and commands behind it.
     private readonly Channel<Command> _configs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Command> _installs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Command> _outputs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _heartbeatNow;
 
     public void Wake() => _wake.Set();
@@ -70,6 +73,9 @@ internal sealed class SessionSender(
             case Command.KindOneofCase.InstallPlugin:
                 _installs.Writer.TryWrite(command);
                 return;
+            case Command.KindOneofCase.SetDeviceOutputs:
+                _outputs.Writer.TryWrite(command);
+                return;
             default:
                 reply.Ok = false;
                 reply.Error = $"This node does not know the command {command.KindCase}.";
@@ -84,6 +90,7 @@ internal sealed class SessionSender(
     {
         var applying = CarryOutInOrderAsync(_configs, (command, _) => Task.FromResult(configs.Apply(command.ApplyConfig)), cancellationToken);
         var installing = CarryOutInOrderAsync(_installs, (command, ct) => installer.InstallAsync(command.InstallPlugin, ct), cancellationToken);
+        var setting = CarryOutInOrderAsync(_outputs, (command, ct) => boards.SetOutputsAsync(command.SetDeviceOutputs.SensorId, command.SetDeviceOutputs.Outputs, ct), cancellationToken);
         outbox.Appended += Wake;
         live.ChunkReady += Wake;
         foreach (var camera in runtime.Cameras)
@@ -124,7 +131,8 @@ internal sealed class SessionSender(
         {
             _configs.Writer.TryComplete();
             _installs.Writer.TryComplete();
-            await Task.WhenAll(applying, installing).ConfigureAwait(false);
+            _outputs.Writer.TryComplete();
+            await Task.WhenAll(applying, installing, setting).ConfigureAwait(false);
             outbox.Appended -= Wake;
             live.ChunkReady -= Wake;
             live.StopAll();

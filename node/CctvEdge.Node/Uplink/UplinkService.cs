@@ -1,5 +1,6 @@
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Protocol.V1;
@@ -24,6 +25,7 @@ internal sealed partial class UplinkService(
     LiveStreamer live,
     CentralConfigApplier configs,
     PluginInstaller installer,
+    MicrocontrollerDevices boards,
     IOptions<ServerConnectionOptions> options,
     TimeProvider clock,
     ILogger<UplinkService> logger) : BackgroundService
@@ -106,7 +108,7 @@ internal sealed partial class UplinkService(
 
         var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
-        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs, installer, new SnapshotPacer(clock));
+        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs, installer, new SnapshotPacer(clock), boards);
         var sending = sender.RunAsync(session.Token);
         var receiving = ReceiveAsync(call.ResponseStream, state, sender, session.Token);
         var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);

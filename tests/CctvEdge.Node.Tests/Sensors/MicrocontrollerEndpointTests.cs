@@ -20,6 +20,7 @@ public sealed class MicrocontrollerEndpointTests : IAsyncLifetime
     private TestOutbox _outbox = null!;
     private MicrocontrollerEndpoint _endpoint = null!;
     private MicrocontrollerOptions _options = null!;
+    private MicrocontrollerDevices _devices = null!;
 
     public async Task InitializeAsync()
     {
@@ -120,6 +121,18 @@ public sealed class MicrocontrollerEndpointTests : IAsyncLifetime
         Assert.Equal("slow", outputs.GetProperty("mode").GetString());
     }
 
+    [Fact]
+    public async Task SetOutputs_ReplacesWhatTheBoardGets_AndSurvivesARestart()
+    {
+        Assert.Null(await _devices.SetOutputsAsync("vib-1", new Dictionary<string, string> { ["relay"] = "false", ["siren"] = "1" }, CancellationToken.None));
+        Assert.Equal("""{"outputs":{"relay":false,"siren":1}}""", await _http.GetStringAsync(Url("/output?device=vib-1&token=s3cret")));
+
+        await RestartAsync(acceptUnknown: false);
+
+        Assert.Equal("""{"outputs":{"relay":false,"siren":1}}""", await _http.GetStringAsync(Url("/output?device=vib-1&token=s3cret")));
+        Assert.Contains("'barn' is not a microcontroller of this node", await _devices.SetOutputsAsync("barn", new Dictionary<string, string>(), CancellationToken.None), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/output?device=vib-1", 401)]
     [InlineData("/output", 400)]
@@ -143,8 +156,8 @@ public sealed class MicrocontrollerEndpointTests : IAsyncLifetime
         }).Build().GetSection("S");
         var sensors = new SensorsOptions();
         sensors.Items.Add(new SensorOptions { Id = "vib-1", Plugin = "microcontroller", Camera = "yard", Settings = settings, Path = "Sensors:0" });
-        var devices = new MicrocontrollerDevices(Options.Create(sensors), Options.Create(_options), _outbox.Results, TimeProvider.System);
-        _endpoint = new MicrocontrollerEndpoint(Options.Create(_options), devices, TimeProvider.System, NullLogger<MicrocontrollerEndpoint>.Instance);
+        _devices = new MicrocontrollerDevices(Options.Create(sensors), Options.Create(_options), Options.Create(new Configuration.NodeOptions { DataDirectory = _outbox.Directory }), _outbox.Results, TimeProvider.System);
+        _endpoint = new MicrocontrollerEndpoint(Options.Create(_options), _devices, TimeProvider.System, NullLogger<MicrocontrollerEndpoint>.Instance);
         await _endpoint.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(
             async () =>
