@@ -6,7 +6,7 @@ namespace CctvEdge.Plugins.Sense;
 /// <summary>The devices the plugin reads, by their <c>Device</c> setting.</summary>
 internal static class SenseDevices
 {
-    public static readonly string[] Known = ["bme280", "bmp280", "sht3x", "sht4x", "mpu6050", "adxl345", "ds18b20", "thermal", "hwmon", "iio"];
+    public static readonly string[] Known = ["bme280", "bmp280", "sht3x", "sht4x", "dht22", "mpu6050", "adxl345", "ds18b20", "thermal", "hwmon", "iio"];
 
     public static ISenseDevice Open(SenseSettings settings, ISensorHardware hardware)
     {
@@ -17,6 +17,7 @@ internal static class SenseDevices
             "bmp280" => ClimateDevice.Bmp280(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x76)), interval),
             "sht3x" => new SensirionDevice(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x44)), sht4x: false, interval),
             "sht4x" => new SensirionDevice(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x44)), sht4x: true, interval),
+            "dht22" => new Dht22Device(hardware.Gpio, settings.Pin!.Value, interval),
             "mpu6050" => VibrationDevice.Mpu6050(hardware.OpenI2c(settings.Bus, settings.AddressOr(0x68)), settings),
             "adxl345" => VibrationDevice.Adxl345(hardware.OpenSpi(settings.Bus, settings.ChipSelect, 5_000_000, System.Device.Spi.SpiMode.Mode3), settings),
             "ds18b20" => OneWireThermometer.Open(hardware.SysfsRoot, settings.DeviceId, Name(settings, "temperature"), interval),

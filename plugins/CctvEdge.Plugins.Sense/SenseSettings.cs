@@ -9,7 +9,7 @@ namespace CctvEdge.Plugins.Sense;
 /// </summary>
 public sealed class SenseSettings : IValidatableObject
 {
-    /// <summary>bme280, bmp280, sht3x, sht4x, mpu6050, adxl345, ds18b20, thermal, hwmon or iio.</summary>
+    /// <summary>bme280, bmp280, sht3x, sht4x, dht22, mpu6050, adxl345, ds18b20, thermal, hwmon or iio.</summary>
     [Required]
     public string Device { get; set; } = "";
 
@@ -19,6 +19,10 @@ public sealed class SenseSettings : IValidatableObject
 
     /// <summary>The I2C address, hex ("0x76") or decimal; empty for the device's usual one.</summary>
     public string Address { get; set; } = "";
+
+    /// <summary>dht22: the GPIO line (BCM number) of its data pin.</summary>
+    [Range(0, 53)]
+    public int? Pin { get; set; }
 
     /// <summary>adxl345: the SPI chip select (/dev/spidevB.N).</summary>
     [Range(0, 7)]
@@ -61,6 +65,11 @@ public sealed class SenseSettings : IValidatableObject
         if (!SenseDevices.Known.Contains(Device, StringComparer.OrdinalIgnoreCase))
         {
             yield return new ValidationResult($"Device '{Device}' is not one of {string.Join(", ", SenseDevices.Known)}.", [nameof(Device)]);
+        }
+
+        if (string.Equals(Device, "dht22", StringComparison.OrdinalIgnoreCase) && Pin is null)
+        {
+            yield return new ValidationResult("Pin is required for a dht22: the GPIO line of its data pin, e.g. 4.", [nameof(Pin)]);
         }
 
         if (Address.Length > 0 && ParseAddress(Address) is null)

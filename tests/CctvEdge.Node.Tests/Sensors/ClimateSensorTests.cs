@@ -73,6 +73,38 @@ public sealed class ClimateSensorTests : IDisposable
         Assert.Single(_harness.Measurements, m => m.Name == "temperature");
     }
 
+    [Theory]
+    [InlineData(23.4, 61.2)]
+    [InlineData(-7.8, 95.0)]
+    public async Task Dht22_BitBangedByTheBinding_GivesTemperatureAndHumidity(double celsius, double humidity)
+    {
+        _harness.Hardware.Climate = _ => new Climate(celsius, humidity, 1000);
+
+        var (plugin, subscription) = await _harness.StartAsync(new() { ["Device"] = "dht22", ["Pin"] = "17", ["IntervalSeconds"] = "1" });
+        await using var _ = plugin;
+
+        // The sensor needs two seconds between readings, whatever the setting says.
+        Assert.Equal(TimeSpan.FromSeconds(2), subscription.Interval);
+        Assert.Equal(celsius, _harness.Last("temperature"), 0.05);
+        Assert.Equal(humidity, _harness.Last("humidity"), 0.05);
+    }
+
+    [Fact]
+    public async Task Dht22_NothingOnThePin_FailsAfterItsRetries()
+    {
+        var ex = await Assert.ThrowsAsync<IOException>(() => _harness.StartAsync(new() { ["Device"] = "dht22", ["Pin"] = "22" }));
+
+        Assert.Contains("DHT22 on GPIO 22: no valid answer in 3 tries", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dht22_WithoutPin_IsASettingsError()
+    {
+        var ex = await Assert.ThrowsAsync<PluginSettingsException>(() => _harness.StartAsync(new() { ["Device"] = "dht22" }));
+
+        Assert.Contains("Pin is required for a dht22", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Bmp280_HasNoHumidity()
     {

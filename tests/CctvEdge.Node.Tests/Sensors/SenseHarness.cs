@@ -62,6 +62,7 @@ internal sealed class SenseHarness : IDisposable
 
     public void Dispose()
     {
+        Hardware.Dispose();
         Sysfs.Dispose();
         _folders.Dispose();
     }
