@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a vibration sensor costs the node, measured side by side in one run: a real server, a reference node with no
-# camera and no sensor, and a node reading a simulated MPU6050 at 400 Hz through Iot.Device.Bindings (per-second
-# RMS, peak and DFT frequency, vibration events) plus a BME280 every 10 s, both sending to the server. Prints CPU
+# camera and no sensor, and a node reading a simulated MPU6050 asked for 400 Hz (it samples at 500 Hz, 1 kHz divided,
+# into its FIFO; the node collects ten times a second) through Iot.Device.Bindings (per-second RMS, peak and DFT
+# frequency, vibration events) plus a BME280 every 10 s, both sending to the server. Prints CPU
 # (percent of one core) and resident memory of each agent over a window after a warm-up, and the readings stored.
 #   usage: scripts/measure-sensors.sh [window-seconds=60] [warmup-seconds=20] [sample-rate=400]
 set -euo pipefail
@@ -54,7 +55,7 @@ wall=$(echo "$t1 - $t0" | bc)
 rcpu=$(echo "($r1 - $r0) / $hz / $wall * 100" | bc -l)
 vcpu=$(echo "($v1 - $v0) / $hz / $wall * 100" | bc -l)
 printf 'reference node (no camera, no sensor): CPU %5.2f %% of one core, RSS %s MB\n' "$rcpu" "$(rss_mb "$reference")"
-printf 'vibration node (MPU6050 at %s Hz + BME280): CPU %5.2f %% of one core, RSS %s MB\n' "$rate" "$vcpu" "$(rss_mb "$vibration")"
+printf 'vibration node (MPU6050 asked for %s Hz, FIFO + BME280): CPU %5.2f %% of one core, RSS %s MB\n' "$rate" "$vcpu" "$(rss_mb "$vibration")"
 printf 'the sensors cost: %.2f %% of one core\n' "$(echo "$vcpu - $rcpu" | bc -l)"
 python3 - "$work/server/cctvedge.db" <<'PY'
 import sqlite3, sys

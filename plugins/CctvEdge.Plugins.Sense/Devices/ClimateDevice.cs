@@ -22,9 +22,9 @@ internal sealed class ClimateDevice : ISenseDevice
     public TimeSpan Interval { get; }
 
     /// <summary>Opens a BME280; the binding checks the chip id, so another chip at the address fails here.</summary>
-    public static ClimateDevice Bme280(I2cDevice device, TimeSpan interval) => new(Open(device, d => new Bme280(d)), interval);
+    public static ClimateDevice Bme280(I2cDevice device, TimeSpan interval) => new(SenseDevice.Opened(device, () => new Bme280(device)), interval);
 
-    public static ClimateDevice Bmp280(I2cDevice device, TimeSpan interval) => new(Open(device, d => new Bmp280(d)), interval);
+    public static ClimateDevice Bmp280(I2cDevice device, TimeSpan interval) => new(SenseDevice.Opened(device, () => new Bmp280(device)), interval);
 
     public async ValueTask ReadAsync(DateTimeOffset now, IResultPublisher results, CancellationToken cancellationToken)
     {
@@ -47,17 +47,4 @@ internal sealed class ClimateDevice : ISenseDevice
     }
 
     public void Dispose() => _sensor.Dispose();
-
-    private static Bmx280Base Open(I2cDevice device, Func<I2cDevice, Bmx280Base> create)
-    {
-        try
-        {
-            return create(device);
-        }
-        catch
-        {
-            device.Dispose();
-            throw;
-        }
-    }
 }

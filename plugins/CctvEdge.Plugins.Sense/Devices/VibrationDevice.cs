@@ -1,104 +1,47 @@
-using System.Device.I2c;
 using System.Numerics;
 using CctvEdge.Plugins.Sdk;
-using System.Device.Spi;
-using Iot.Device.Adxl345;
-using Iot.Device.Imu;
 
 namespace CctvEdge.Plugins.Sense.Devices;
 
 /// <summary>
-/// An accelerometer (on a gate, a pump, a machine: an MPU6050 on I2C or an ADXL345 on SPI) sampled at
-/// <see cref="SenseSettings.SampleRate"/> through Iot.Device.Bindings. Each second it publishes <c>vibration.rms</c>, <c>vibration.peak</c> (g),
-/// <c>vibration.frequency</c> (Hz) and the mean <c>accel.x/y/z</c> (g, which show tilt: a gate left open), and
-/// opens or closes a vibration event (<see cref="VibrationEvents"/>).
+/// An accelerometer (on a gate, a pump, a machine: an MPU6050 on I2C or an ADXL345 on SPI) sampling into its FIFO
+/// at <see cref="SenseSettings.SampleRate"/> or the nearest rate above it the chip offers. For every second of samples
+/// it publishes <c>vibration.rms</c>, <c>vibration.peak</c> (g), <c>vibration.frequency</c> (Hz) and the mean
+/// <c>accel.x/y/z</c> (g, which show tilt: a gate left open), and opens or closes a vibration event
+/// (<see cref="VibrationEvents"/>).
 /// </summary>
-internal sealed class VibrationDevice : ISenseDevice
+internal sealed class VibrationDevice(IAccelerometerFifo fifo, SenseSettings settings) : ISenseDevice
 {
-    // The MPU6050 binding scales counts to m/s² with this value of g; dividing by the same value gives back g exactly.
-    private const float Mpu6050Gravity = 9.807f;
+    private readonly VibrationEvents _events = new(settings);
+    private readonly List<Vector3> _samples = [];
+    private readonly int _perSecond = (int)Math.Round(fifo.SampleRate);
 
-    private readonly IDisposable _device;
-    private readonly Func<Vector3> _sampleG;
-    private readonly VibrationEvents _events;
-    private readonly Vector3[] _window;
-    private int _count;
-    private DateTimeOffset _windowStart;
+    public TimeSpan Interval => fifo.DrainInterval;
 
-    private VibrationDevice(IDisposable device, Func<Vector3> sampleG, SenseSettings settings)
-    {
-        _device = device;
-        _sampleG = sampleG;
-        _events = new VibrationEvents(settings);
-        Interval = TimeSpan.FromSeconds(1 / settings.SampleRate);
-        // Room for a late second: a slow tick must not lose samples.
-        _window = new Vector3[(int)Math.Ceiling(settings.SampleRate * 2)];
-    }
-
-    public TimeSpan Interval { get; }
-
-    public static VibrationDevice Mpu6050(I2cDevice device, SenseSettings settings)
-    {
-        var imu = Opened(device, () => new Mpu6050(device));
-        return new VibrationDevice(imu, () => imu.GetAccelerometer() / Mpu6050Gravity, settings);
-    }
-
-    /// <summary>
-    /// An ADXL345 (10-bit, ±2 g). Its DEVID is checked first: the binding does not, and an empty chip select
-    /// reads as zeros, which would look like a perfectly still machine.
-    /// </summary>
-    public static VibrationDevice Adxl345(SpiDevice device, SenseSettings settings)
-    {
-        var sensor = Opened(device, () =>
-        {
-            Span<byte> command = [0x80, 0], answer = stackalloc byte[2];
-            device.TransferFullDuplex(command, answer);
-            return answer[1] == 0xE5
-                ? new Adxl345(device, GravityRange.Range02)
-                : throw new IOException($"No ADXL345 on SPI bus {device.ConnectionSettings.BusId} chip select {device.ConnectionSettings.ChipSelectLine}: DEVID read 0x{answer[1]:x2}, not 0xE5.");
-        });
-        return new VibrationDevice(sensor, () => sensor.Acceleration, settings);
-    }
+    /// <summary>The rate the chip samples at.</summary>
+    public double SampleRate => fifo.SampleRate;
 
     public async ValueTask ReadAsync(DateTimeOffset now, IResultPublisher results, CancellationToken cancellationToken)
     {
-        if (_count == 0)
+        fifo.Drain(_samples);
+        var used = 0;
+        while (_samples.Count - used >= _perSecond)
         {
-            _windowStart = now;
+            var second = VibrationAnalysis.Analyze(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_samples).Slice(used, _perSecond), _perSecond / fifo.SampleRate);
+            used += _perSecond;
+            // The last sample in the FIFO was taken about now; earlier ones one sample period apart.
+            var end = now - TimeSpan.FromSeconds((_samples.Count - used) / fifo.SampleRate);
+            await PublishAsync(results, second, end, cancellationToken).ConfigureAwait(false);
+            if (_events.Next(second, end - TimeSpan.FromSeconds(1), end) is { } vibration)
+            {
+                await results.PublishAsync(vibration, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        _window[_count++] = _sampleG();
-        var elapsed = now - _windowStart;
-        if (elapsed < TimeSpan.FromSeconds(1) && _count < _window.Length)
-        {
-            return;
-        }
-
-        // The samples cover the span between the first and the last plus one sampling interval.
-        var seconds = elapsed.TotalSeconds * _count / Math.Max(1, _count - 1);
-        var second = VibrationAnalysis.Analyze(_window.AsSpan(0, _count), seconds);
-        _count = 0;
-        await PublishAsync(results, second, now, cancellationToken).ConfigureAwait(false);
-        if (_events.Next(second, _windowStart, now) is { } vibration)
-        {
-            await results.PublishAsync(vibration, cancellationToken).ConfigureAwait(false);
-        }
+        _samples.RemoveRange(0, used);
     }
 
-    public void Dispose() => _device.Dispose();
-
-    private static T Opened<T>(IDisposable device, Func<T> open)
-    {
-        try
-        {
-            return open();
-        }
-        catch
-        {
-            device.Dispose();
-            throw;
-        }
-    }
+    public void Dispose() => fifo.Dispose();
 
     private static async ValueTask PublishAsync(IResultPublisher results, VibrationSecond second, DateTimeOffset at, CancellationToken cancellationToken)
     {

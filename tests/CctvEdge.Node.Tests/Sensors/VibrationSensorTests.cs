@@ -3,25 +3,29 @@ using CctvEdge.Plugins.Sdk;
 
 namespace CctvEdge.Node.Tests.Sensors;
 
-/// <summary>The sense plugin's MPU6050 path: samples through the binding, per-second RMS, peak and frequency, events.</summary>
+/// <summary>
+/// The sense plugin's accelerometers: the chips sample into their FIFOs on their own clock (the simulated ones on the
+/// fake clock), the plugin collects a few times a second and publishes per-second RMS, peak and frequency, and events.
+/// </summary>
 public sealed class VibrationSensorTests : IDisposable
 {
-    private const double Rate = 400;
     private readonly SenseHarness _harness = new();
+    private TimeSpan _interval;
 
     [Fact]
     public async Task Burst_GivesRmsPeakAndFrequency_AndOneEventThatOpensAndCloses()
     {
         // Gravity on Z; from second 3 to 6 a 25 Hz shake of 0.3 g on X and 0.15 g on Y.
         _harness.Hardware.Machine = at => Shake(at, from: 3, to: 6, hertz: 25, amplitude: 0.3f);
-        var plugin = await StartAsync(new() { ["Device"] = "mpu6050", ["Threshold"] = "0.05", ["GapSeconds"] = "2" });
+        // 400 Hz asked: the MPU6050 divides 1 kHz, so it samples at 500 Hz.
+        var plugin = await StartAsync(new() { ["Device"] = "mpu6050", ["Threshold"] = "0.05", ["GapSeconds"] = "2" }, TimeSpan.FromMilliseconds(100));
         await using var _ = plugin;
 
         await SampleAsync(plugin, seconds: 12);
 
         var rms = Series("vibration.rms");
         var frequency = Series("vibration.frequency");
-        Assert.InRange(rms.Count, 11, 13);
+        Assert.Equal(12, rms.Count);
         // A sine's RMS is its amplitude over √2, over both axes: √(0.3² + 0.15²) / √2 = 0.237 g.
         Assert.Equal(0.237, rms.Max(), 0.01);
         Assert.Equal(25, frequency[rms.IndexOf(rms.Max())], 1.0);
@@ -45,7 +49,8 @@ public sealed class VibrationSensorTests : IDisposable
     public async Task Adxl345_OnSpi_GivesTheSameFiguresAsTheMpu6050()
     {
         _harness.Hardware.Machine = at => Shake(at, from: 1, to: 4, hertz: 40, amplitude: 0.5f);
-        var plugin = await StartAsync(new() { ["Device"] = "adxl345", ["Bus"] = "0", ["ChipSelect"] = "1", ["Threshold"] = "0.05" });
+        // 400 Hz from BW_RATE; the 32-entry FIFO is collected when half full.
+        var plugin = await StartAsync(new() { ["Device"] = "adxl345", ["Bus"] = "0", ["ChipSelect"] = "1", ["Threshold"] = "0.05" }, TimeSpan.FromMilliseconds(40));
         await using var _ = plugin;
 
         await SampleAsync(plugin, seconds: 6);
@@ -72,15 +77,31 @@ public sealed class VibrationSensorTests : IDisposable
         // A pump hums at 0.08 g all day (above the 0.02 g floor); a burst of 0.4 g at second 40.
         _harness.Hardware.Machine = at =>
             Shake(at, from: 0, to: 1000, hertz: 50, amplitude: 0.08f) + Shake(at, from: 40, to: 43, hertz: 12, amplitude: 0.4f) - Vector3.UnitZ;
-        var plugin = await StartAsync(new() { ["Device"] = "mpu6050", ["Threshold"] = "0.02", ["AdaptiveFactor"] = "4", ["SampleRate"] = "200" }, rate: 200);
+        var plugin = await StartAsync(new() { ["Device"] = "mpu6050", ["Threshold"] = "0.02", ["AdaptiveFactor"] = "4", ["SampleRate"] = "200" }, TimeSpan.FromMilliseconds(100));
         await using var _ = plugin;
 
-        await SampleAsync(plugin, seconds: 38, rate: 200);
+        await SampleAsync(plugin, seconds: 38);
         Assert.Empty(_harness.Events);
 
-        await SampleAsync(plugin, seconds: 4, rate: 200, from: 38);
+        await SampleAsync(plugin, seconds: 4, from: 38);
         var opened = Assert.Single(_harness.Events);
         Assert.Equal(12, System.Text.Json.JsonSerializer.SerializeToElement(opened.Payload).GetProperty("frequency").GetDouble(), 1.0);
+    }
+
+    [Fact]
+    public async Task CollectedTooLate_FifoOverflowIsAnError_AndTheNextSecondsAreWhole()
+    {
+        var plugin = await StartAsync(new() { ["Device"] = "mpu6050" }, TimeSpan.FromMilliseconds(100));
+        await using var _ = plugin;
+
+        // 170 samples fit the FIFO: at 500 Hz, half a second without collecting loses samples.
+        _harness.Clock.SetUtcNow(T0.AddSeconds(0.5));
+        var ex = await Assert.ThrowsAsync<IOException>(() => plugin.ReadAsync(T0.AddSeconds(0.5), CancellationToken.None).AsTask());
+        Assert.Contains("FIFO overflowed", ex.Message, StringComparison.Ordinal);
+
+        await SampleAsync(plugin, seconds: 2, from: 0.5);
+        Assert.Equal(2, Series("vibration.rms").Count);
+        Assert.All(Series("accel.z"), z => Assert.Equal(1.0, z, 0.001));
     }
 
     [Fact]
@@ -101,20 +122,22 @@ public sealed class VibrationSensorTests : IDisposable
         return new Vector3(s, s / 2, 1);
     }
 
-    private async Task<ISensorPlugin> StartAsync(Dictionary<string, string?> settings, double rate = Rate)
+    private async Task<ISensorPlugin> StartAsync(Dictionary<string, string?> settings, TimeSpan interval)
     {
         var (plugin, subscription) = await _harness.StartAsync(settings);
-        Assert.Equal(1 / rate, subscription.Interval.TotalSeconds, 6);
+        Assert.Equal(interval, subscription.Interval);
         _harness.Measurements.Clear();
+        _interval = interval;
         return plugin;
     }
 
-    /// <summary>Reads as the node's timer would: one sample per interval of the fake clock.</summary>
-    private async Task SampleAsync(ISensorPlugin plugin, double seconds, double rate = Rate, double from = 0)
+    /// <summary>Lets the fake clock run, collecting at the plugin's interval as the node's timer would.</summary>
+    private async Task SampleAsync(ISensorPlugin plugin, double seconds, double from = 0)
     {
-        for (var i = (int)(from * rate); i < (from + seconds) * rate; i++)
+        var steps = (int)Math.Round(seconds / _interval.TotalSeconds);
+        for (var i = 1; i <= steps; i++)
         {
-            var now = T0.AddSeconds(i / rate);
+            var now = T0.AddSeconds(from) + (_interval * i);
             _harness.Clock.SetUtcNow(now);
             await plugin.ReadAsync(now, CancellationToken.None);
         }

@@ -34,11 +34,7 @@ internal abstract class SimulatedRegisterDevice(int busId, int address) : I2cDev
         lock (_gate)
         {
             Check();
-            Refresh(_pointer);
-            foreach (ref var b in buffer)
-            {
-                b = Registers[_pointer++];
-            }
+            _pointer = ReadFrom(_pointer, buffer);
         }
     }
 
@@ -67,6 +63,21 @@ internal abstract class SimulatedRegisterDevice(int busId, int address) : I2cDev
     {
         Write(writeBuffer);
         Read(readBuffer);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="buffer"/> from <paramref name="register"/> on and returns where the pointer stops; override
+    /// for a register that is a port rather than memory (a FIFO).
+    /// </summary>
+    protected virtual byte ReadFrom(byte register, Span<byte> buffer)
+    {
+        Refresh(register);
+        foreach (ref var b in buffer)
+        {
+            b = Registers[register++];
+        }
+
+        return register;
     }
 
     /// <summary>Updates data registers before a read that starts at <paramref name="register"/>.</summary>
