@@ -1,9 +1,22 @@
 using CctvEdge.Node;
+using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Uplink;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// cctvedge-node [--config FILE] [--Section:Key value ...]
-// cctvedge-node enrol --server URL --code CODE [--config FILE]  |  cctvedge-node bench motion ...
+// cctvedge-node [--config FILE] [--Section:Key value ...]  |  enrol ...  |  bench motion ...  |  --help  |  --version
+if (args is ["--help" or "-h" or "help", ..])
+{
+    await Console.Out.WriteAsync(Usage.Text);
+    return 0;
+}
+
+if (args is ["--version" or "version"])
+{
+    await Console.Out.WriteLineAsync($"cctvedge-node {NodeStatusCollector.AgentVersion}");
+    return 0;
+}
+
 if (args is ["bench", "motion", ..])
 {
     return await CctvEdge.Node.Bench.MotionBenchCommand.RunAsync(args[2..], Console.Out, Console.Error);
@@ -21,15 +34,29 @@ try
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
     builder.AddNodeConfigurationFile(configFile).AddNodeAgent();
     using var host = builder.Build();
+    if (StartupProblems.Collect(host.Services) is { Count: > 0 } problems)
+    {
+        return await InvalidAsync(problems);
+    }
+
     await host.RunAsync();
     return 0;
 }
 catch (OptionsValidationException ex)
 {
+    return await InvalidAsync(ex.Failures);
+}
+catch (InvalidDataException ex) when (StartupProblems.DescribeFileError(ex, configFile) is { } problem)
+{
+    return await InvalidAsync([problem]);
+}
+
+static async Task<int> InvalidAsync(IEnumerable<string> problems)
+{
     await Console.Error.WriteLineAsync("cctvedge-node: invalid configuration:");
-    foreach (var failure in ex.Failures)
+    foreach (var problem in problems)
     {
-        await Console.Error.WriteLineAsync("  - " + failure);
+        await Console.Error.WriteLineAsync("  - " + problem);
     }
 
     return 2;
