@@ -11,6 +11,7 @@ using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Node.Sensors.Simulation;
 using CctvEdge.Node.Uplink;
 using CctvEdge.Plugins.Sdk;
+using CctvEdge.ServiceHosting;
 using CctvEdge.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -134,6 +135,7 @@ internal static class NodeAgentHostExtensions
         services.AddSingleton<LiveStreamer>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveStreamer>());
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        services.AddSystemdService();
         return builder;
     }
 }
