@@ -79,6 +79,7 @@ internal static class NodeAgentHostExtensions
         services.AddSingleton<LocalConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalConfigReloader>());
         services.AddSingleton<CentralConfigApplier>();
+        services.AddSingleton<CameraOutages>();
         services.AddSingleton(sp =>
         {
             var data = sp.GetRequiredService<IOptions<NodeOptions>>().Value.ResolvedDataDirectory;
@@ -86,8 +87,14 @@ internal static class NodeAgentHostExtensions
             var processes = sp.GetRequiredService<IProcessRunner>();
             var clock = sp.GetRequiredService<TimeProvider>();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
+            var outages = sp.GetRequiredService<CameraOutages>();
             return new CameraFleet(
-                c => new CameraWorker(c, ffmpeg, Path.Combine(data, "cameras", c.Id), processes, clock, loggers.CreateLogger("CctvEdge.Node.Camera." + c.Id)),
+                c =>
+                {
+                    var worker = new CameraWorker(c, ffmpeg, Path.Combine(data, "cameras", c.Id), processes, clock, loggers.CreateLogger("CctvEdge.Node.Camera." + c.Id));
+                    outages.Watch(worker);
+                    return worker;
+                },
                 (worker, stop) => worker.RunAsync(stop));
         });
         services.AddSingleton<PluginHost>();

@@ -36,6 +36,12 @@ internal sealed class CameraOptions
     public double SnapshotSeconds { get; set; } = 5;
 
     /// <summary>
+    /// A camera that sends no frame for this long, its connection still open, is restarted and reported offline
+    /// ("stalled"); also the time it has to send its first frame.
+    /// </summary>
+    public double StallSeconds { get; set; } = 10;
+
+    /// <summary>
     /// Seconds between snapshots while a live grid shows the camera (the server asks for them); ffmpeg writes them at
     /// this pace all the time (a small JPEG a second) and the node sends only every <see cref="SnapshotSeconds"/>
     /// otherwise. Not above <see cref="SnapshotSeconds"/>.

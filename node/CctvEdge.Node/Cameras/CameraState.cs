@@ -28,19 +28,31 @@ internal sealed class CameraStatusBoard
         }
     }
 
+    /// <summary>Raised, outside the lock, when the state or its error changes (not on every frame).</summary>
+    public event Action<CameraRunState, string>? Changed;
+
     public void Set(CameraRunState state, string error = "")
     {
+        bool changed;
         lock (_gate)
         {
+            changed = _state != state || _error != error;
             _state = state;
             _error = error;
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke(state, error);
         }
     }
 
     public void FrameArrived(DateTimeOffset at)
     {
+        bool resumed;
         lock (_gate)
         {
+            resumed = _state != CameraRunState.Running;
             _state = CameraRunState.Running;
             _error = "";
             _framesTotal++;
@@ -53,6 +65,11 @@ internal sealed class CameraStatusBoard
                 _fpsWindowFrames = 0;
                 _fpsWindowStart = at;
             }
+        }
+
+        if (resumed)
+        {
+            Changed?.Invoke(CameraRunState.Running, "");
         }
     }
 }

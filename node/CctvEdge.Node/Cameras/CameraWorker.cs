@@ -7,7 +7,9 @@ namespace CctvEdge.Node.Cameras;
 
 /// <summary>
 /// Keeps one camera running: starts ffmpeg, reads gray frames from its stdout and hands them to the fan-out, picks
-/// up snapshots, and when ffmpeg is missing or dies reports why and tries again with backoff. It never throws out.
+/// up snapshots, and when ffmpeg is missing, dies or stalls (no frame for <see cref="CameraOptions.StallSeconds"/>,
+/// the socket still open) reports why and tries again with backoff. A camera that failed stays failed, with its
+/// reason, until frames flow again: retries do not hide an outage behind "starting". It never throws out.
 /// </summary>
 internal sealed partial class CameraWorker(
     CameraOptions camera,
@@ -53,7 +55,11 @@ internal sealed partial class CameraWorker(
         var backoff = new Backoff(TimeSpan.FromSeconds(ffmpeg.RestartMinSeconds), TimeSpan.FromSeconds(ffmpeg.RestartMaxSeconds));
         while (!stop.IsCancellationRequested)
         {
-            Status.Set(CameraRunState.Starting);
+            if (Status.Read().State != CameraRunState.Failed)
+            {
+                Status.Set(CameraRunState.Starting);
+            }
+
             var started = clock.GetUtcNow();
             string error;
             try
@@ -117,21 +123,23 @@ internal sealed partial class CameraWorker(
         LogCameraStarted(logger, Camera.Id, Camera.Source.Kind);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var snapshots = WatchSnapshotsAsync(snapshotPath, watch.Token);
+        var stall = new StallWatch(TimeSpan.FromSeconds(Camera.StallSeconds), clock.GetUtcNow());
+        var stalls = WatchForStallAsync(process, stall, watch.Token);
         try
         {
             await ReadFramesAsync(process.Output, stop).ConfigureAwait(false);
             var exitCode = await process.Exited.WaitAsync(TimeSpan.FromSeconds(5), stop).ConfigureAwait(false);
-            var stderr = process.RecentErrors;
-            return $"ffmpeg exited with code {exitCode}" + (stderr.Length > 0 ? ": " + stderr : ".");
+            return stall.Reason ?? CameraFailure.Describe(exitCode, process.RecentErrors);
         }
         catch (TimeoutException)
         {
-            return "ffmpeg closed its output but did not exit: " + process.RecentErrors;
+            return stall.Reason ?? "ffmpeg closed its output but did not exit: " + CameraFailure.Redact(process.RecentErrors);
         }
         finally
         {
             await watch.CancelAsync().ConfigureAwait(false);
             await snapshots.ConfigureAwait(false);
+            await stalls.ConfigureAwait(false);
             await process.StopAsync(TimeSpan.FromSeconds(ffmpeg.StopTimeoutSeconds)).ConfigureAwait(false);
             await process.DisposeAsync().ConfigureAwait(false);
             Volatile.Write(ref _process, null);
@@ -159,6 +167,26 @@ internal sealed partial class CameraWorker(
             var frame = SharedFrame.Wrap(buffer, width, height, ++number, now);
             Frames.Dispatch(frame);
             frame.Release();
+        }
+    }
+
+    /// <summary>Stops ffmpeg when no frame has come for the stall time: a stream that hangs with its socket open.</summary>
+    private async Task WatchForStallAsync(IRunningProcess process, StallWatch stall, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Min(1, Camera.StallSeconds / 4)), clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (stall.Check(Status.Read().LastFrameAt, clock.GetUtcNow()))
+                {
+                    await process.StopAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -216,4 +244,24 @@ internal sealed partial class CameraWorker(
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Camera {CameraId}: could not read the snapshot: {Error}")]
     private static partial void LogSnapshotFailed(ILogger logger, string cameraId, string error);
+
+    /// <summary>When the last frame of this run came, and whether that was too long ago.</summary>
+    private sealed class StallWatch(TimeSpan limit, DateTimeOffset started)
+    {
+        public string? Reason { get; private set; }
+
+        public bool Check(DateTimeOffset? lastFrame, DateTimeOffset now)
+        {
+            var since = lastFrame is { } frame && frame > started ? frame : started;
+            if (now - since < limit)
+            {
+                return false;
+            }
+
+            Reason = lastFrame > started
+                ? $"no frames for {limit.TotalSeconds:0} s: the stream stalled with its connection open"
+                : $"no frames within {limit.TotalSeconds:0} s of starting: the camera accepted the connection but sent no video";
+            return true;
+        }
+    }
 }

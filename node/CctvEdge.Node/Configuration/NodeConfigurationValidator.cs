@@ -141,6 +141,7 @@ internal sealed class NodeConfigurationValidator :
         Range(errors, $"{at}:Detect:Height", camera.Detect.Height, 16, 2160);
         Range(errors, $"{at}:Detect:Fps", camera.Detect.Fps, 0.1, 60);
         Range(errors, $"{at}:SnapshotSeconds", camera.SnapshotSeconds, 1, 3600);
+        Range(errors, $"{at}:StallSeconds", camera.StallSeconds, 2, 600);
         Range(errors, $"{at}:GridSnapshotSeconds", camera.GridSnapshotSeconds, 0.5, Math.Max(0.5, camera.SnapshotSeconds));
         Range(errors, $"{at}:SnapshotMaxWidth", camera.SnapshotMaxWidth, 160, 7680);
         var recording = camera.Recording;
