@@ -41,6 +41,8 @@ public sealed partial class MotionPlugin : IFrameAnalyzer, IReconfigurable
         var setup = Setup(context);
         _context = context;
         _analyzer = new MotionAnalyzer(setup, context.Camera.DetectFps, context.Clock.LocalTimeZone, KernelPaths.Best);
+        // Which kernels run where: a Pi should say Vector128 on Arm64 (NEON), an x64 box Vector256 (AVX2).
+        LogKernels(context.Logger, context.Camera.Id, KernelPaths.Best, System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture);
         return ValueTask.FromResult(new PluginSubscription(new FrameRequest()));
     }
 
@@ -140,6 +142,9 @@ public sealed partial class MotionPlugin : IFrameAnalyzer, IReconfigurable
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Motion on camera {CameraId} took new settings.")]
     private static partial void LogReconfigured(ILogger logger, string cameraId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Motion on camera {CameraId}: {Kernels} kernels on {Architecture}.")]
+    private static partial void LogKernels(ILogger logger, string cameraId, KernelPath kernels, System.Runtime.InteropServices.Architecture architecture);
 }
 
 /// <summary>What a motion event carries besides its standard fields.</summary>

@@ -1,10 +1,22 @@
 using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Maintenance;
+using CctvEdge.Server.Sessions;
 using Microsoft.Extensions.Options;
 
 // cctvedge-server [--grpc-port N] [--web-port N] [--data DIR] [--bind ADDRESS] [--Section:Key value ...]
-// cctvedge-server check [--hash] [--repair] [--data DIR]
-// cctvedge-server enrolment-code [--node ID] [--hours N] [--comment TEXT] [--data DIR]
+// cctvedge-server check ...  |  enrolment-code ...  |  --help  |  --version   (ServerUsage has them all)
+if (args is ["--help" or "-h" or "help", ..])
+{
+    await Console.Out.WriteAsync(ServerUsage.Text);
+    return 0;
+}
+
+if (args is ["--version" or "version"])
+{
+    await Console.Out.WriteLineAsync($"cctvedge-server {NodeSessionService.ServerVersion}");
+    return 0;
+}
+
 try
 {
     if (args is ["check", .. var checkArgs])
@@ -21,16 +33,26 @@ try
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddCctvEdgeServer(args);
     var app = builder.Build();
+    if (StartupCheck.Problems(app.Services) is { Count: > 0 } problems)
+    {
+        return await InvalidAsync(problems);
+    }
+
     app.MapCctvEdgeServer();
     await app.RunAsync();
     return 0;
 }
 catch (OptionsValidationException ex)
 {
+    return await InvalidAsync(ex.Failures);
+}
+
+static async Task<int> InvalidAsync(IEnumerable<string> problems)
+{
     await Console.Error.WriteLineAsync("cctvedge-server: invalid configuration:");
-    foreach (var failure in ex.Failures)
+    foreach (var problem in problems)
     {
-        await Console.Error.WriteLineAsync("  - " + failure);
+        await Console.Error.WriteLineAsync("  - " + problem);
     }
 
     return 2;

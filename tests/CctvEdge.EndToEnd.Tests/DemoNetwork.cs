@@ -36,6 +36,12 @@ internal sealed record NetworkOptions
 
     /// <summary>Ids of more cameras beside "yard": small synthetic ones with no plugins, cheap enough to have several.</summary>
     public string[] ExtraCameras { get; init; } = [];
+
+    /// <summary>
+    /// Give the node sensors: "barn", a simulated BME280 read every second and linked to the yard camera, and "vib-1",
+    /// a board posting to the node's microcontroller endpoint (<see cref="DemoNetwork.BoardInput"/>, token "board").
+    /// </summary>
+    public bool Sensors { get; init; }
 }
 
 /// <summary>
@@ -51,6 +57,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
 
     /// <summary>The node's Prometheus endpoint (Metrics:Port), on loopback.</summary>
     public Uri NodeMetrics { get; } = new($"http://127.0.0.1:{FreePort.Next()}/metrics");
+
+    /// <summary>The node's microcontroller endpoint (POST /input), when <see cref="NetworkOptions.Sensors"/> is set.</summary>
+    public Uri BoardInput { get; } = new($"http://127.0.0.1:{FreePort.Next()}/input");
 
     private DemoNetwork(NetworkOptions options) => _options = options;
 
@@ -176,7 +185,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
     private async Task WriteNodeConfigAsync()
     {
         var plugins = PluginsDirectory;
-        foreach (var builtIn in new[] { "motion", "recording" })
+        foreach (var builtIn in new[] { "motion", "recording", "sense" })
         {
             CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, builtIn), Path.Combine(plugins, builtIn));
         }
@@ -201,6 +210,15 @@ internal sealed class DemoNetwork : IAsyncDisposable
             Server = new { Address = $"http://127.0.0.1:{grpcPort}", ReconnectMaxSeconds = 2, MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond },
             Ffmpeg = new { RestartMaxSeconds = 2 },
             Metrics = new { NodeMetrics.Port },
+            Hardware = new { Simulated = true },
+            Microcontroller = new { Port = _options.Sensors ? BoardInput.Port : 0, BindAddress = "127.0.0.1" },
+            Sensors = _options.Sensors
+                ? new object[]
+                {
+                    new { Id = "barn", Name = "Barn", Plugin = "sense", Camera = "yard", Settings = new { Device = "bme280", IntervalSeconds = 1 } },
+                    new { Id = "vib-1", Name = "Shed board", Plugin = "microcontroller", Settings = new { Token = "board" } },
+                }
+                : [],
             Cameras = new object[]
             {
                 new

@@ -9,7 +9,7 @@ namespace CctvEdge.EndToEnd.Tests;
 /// <summary>Every page on a phone (390x844, touch) and on a desktop, and what phones need: menu, cards, pinch, touch-sized controls, theme, install.</summary>
 public sealed partial class ReviewAppTests
 {
-    private static readonly string[] Pages = ["", "events", "live", "storage", "export", "notifications", "notifications/settings", "tokens", "fleet", "users", "live/wall"];
+    private static readonly string[] Pages = ["", "events", "live", "sensors", "storage", "export", "notifications", "notifications/settings", "tokens", "fleet", "users", "live/wall"];
 
     [Theory]
     [InlineData(false)]

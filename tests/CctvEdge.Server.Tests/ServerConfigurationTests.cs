@@ -20,4 +20,37 @@ public sealed class ServerConfigurationTests
         Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(expected, server.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Server_SeveralBadSections_AllListedInOneBlock_NoStackTrace()
+    {
+        using var data = new TempDirectory();
+
+        await using var server = ChildProcess.StartDotnet(
+            "server", RepositoryPaths.ServerDll, ["--data", data.Path, "--grpc-port", "70000", "--Notifications:OfflineMinutes=-5", "--Server:HeartbeatSeconds", "0"], data.Path);
+
+        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        foreach (var expected in new[] { "Server:GrpcPort must be between", "Server:HeartbeatSeconds must be between", "Notifications:OfflineMinutes must be between" })
+        {
+            Assert.Contains(expected, server.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Single(server.Output.Split('\n'), line => line.Contains("invalid configuration", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help", "cctvedge-server enrolment-code")]
+    [InlineData("-h", "cctvedge-server check")]
+    [InlineData("--version", "cctvedge-server 0.")]
+    public async Task Server_HelpAndVersion_PrintAndExit0_WithoutStartingOrCreatingData(string flag, string expected)
+    {
+        using var temp = new TempDirectory();
+
+        await using var server = ChildProcess.StartDotnet("server", RepositoryPaths.ServerDll, [flag], temp.Path);
+
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(expected, server.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
 }

@@ -5,7 +5,7 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Api;
 
 /// <summary>The events page and the player, over the event and clip stores.</summary>
-internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips, ClipStore store, NodeStore nodes, ILogger<ReviewQuery> logger) : IReviewQuery
+internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips, ClipStore store, NodeStore nodes, ISensorQuery sensors, ILogger<ReviewQuery> logger) : IReviewQuery
 {
     /// <summary>Points of a day's motion graph: one per three minutes, about two pixels each.</summary>
     private const int DayMotionPoints = 480;
@@ -36,20 +36,38 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
         var cameras = (await CamerasAsync(filter.Site, cancellationToken).ConfigureAwait(false)).Where(c => filter.Camera is null || c.Key == filter.Camera).ToList();
         var bucket = (end - start).TotalMilliseconds / DayMotionPoints;
         var rows = new List<TimelineRow>();
+        var linked = (await sensors.ListAsync(cancellationToken).ConfigureAwait(false)).Where(s => s.Camera.Length > 0 && s.State != "removed").ToLookup(s => new CameraKey(s.Node, s.Camera));
         foreach (var camera in cameras)
         {
             var motion = camera.Key.CameraId.Length == 0
                 ? []
                 : await MotionAsync(camera.Key, start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), (long)bucket, cancellationToken).ConfigureAwait(false);
             var bars = Bars(spans[camera.Key]);
-            if (bars.Count > 0 || motion.Count > 0)
+            var bands = new List<SensorBand>();
+            foreach (var sensor in linked[camera.Key])
             {
-                rows.Add(new TimelineRow(camera.Key, camera.Name, bars, motion));
+                if (await sensors.ReadingsAsync(sensor.Node, sensor.Id, start, end, cancellationToken).ConfigureAwait(false) is { } readings
+                    && MainSeries(readings.Series) is { } main)
+                {
+                    bands.Add(new SensorBand(sensor.Id, sensor.Name, main.Name, main.Unit, main.Points));
+                }
+            }
+
+            if (bars.Count > 0 || motion.Count > 0 || bands.Count > 0)
+            {
+                rows.Add(new TimelineRow(camera.Key, camera.Name, bars, motion) { Sensors = bands });
             }
         }
 
         return new DayTimeline(start, end, rows);
     }
+
+    /// <summary>
+    /// The one measurement a timeline row has room for: vibration for an accelerometer (what a camera's motion is
+    /// compared with), else temperature, else the first with readings that day.
+    /// </summary>
+    internal static SensorSeries? MainSeries(IReadOnlyList<SensorSeries> series) =>
+        series.Where(s => s.Points.Count > 0).OrderBy(s => s.Name switch { "vibration.rms" => 0, "temperature" => 1, _ => 2 }).ThenBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault();
 
     public async Task<PlayerModel?> GetEventPlayerAsync(long eventId, CancellationToken cancellationToken)
     {

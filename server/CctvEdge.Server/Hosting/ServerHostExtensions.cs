@@ -12,10 +12,12 @@ using CctvEdge.Server.Notifications.Offline;
 using CctvEdge.Server.Notifications.Reports;
 using CctvEdge.Server.Notifications.Rules;
 using CctvEdge.Server.Notifications.Sending;
+using CctvEdge.Server.Notifications.Sensors;
 using CctvEdge.Server.Notifications.Trends;
 using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
+using CctvEdge.ServiceHosting;
 using CctvEdge.Storage;
 using CctvEdge.Web;
 using CctvEdge.Web.Services;
@@ -51,6 +53,10 @@ internal static class ServerHostExtensions
             .Configure(o => BindStrict(configuration.GetSection(RetentionOptions.Section), o, RetentionOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        services.AddOptions<SensorOptions>()
+            .Configure(o => BindStrict(configuration.GetSection(SensorOptions.Section), o, SensorOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SensorOptions>, SensorOptionsValidator>();
         services.AddOptions<NotificationOptions>()
             .Configure(o => BindStrict(configuration.GetSection(NotificationOptions.Section), o, NotificationOptions.Section))
             .ValidateOnStart();
@@ -76,6 +82,9 @@ internal static class ServerHostExtensions
         services.AddSingleton<EventQueries>();
         services.AddSingleton<ClipQueries>();
         services.AddSingleton<ReviewStore>();
+        services.AddSingleton<SensorQueries>();
+        services.AddSingleton<SensorThresholdStore>();
+        services.AddSingleton<SensorEventStore>();
         services.AddSingleton<ServerDisks>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<DeliveryStore>();
@@ -108,12 +117,23 @@ internal static class ServerHostExtensions
     {
         builder.Configuration.AddServerCommandLine(args);
         var services = builder.Services;
+        services.AddSystemdService();
 
         var endpoints = new ServerEndpoints();
         services.AddSingleton(endpoints);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
+            ServerOptions options;
+            try
+            {
+                options = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
+            }
+            catch (OptionsValidationException)
+            {
+                // Reported with every other invalid key by StartupCheck, before anything would listen.
+                return;
+            }
+
             // gRPC transport (issue 3): HTTP/2 only, TLS when Server:Tls:Enabled (certificate file or generated CA).
             kestrel.Listen(options.ResolvedBindAddress, options.GrpcPort, listen =>
             {
@@ -156,6 +176,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ConfigSync>();
+        services.AddSingleton<CommandReplies>();
         services.AddSingleton<ConfigChanges>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<LiveHub>();
@@ -175,6 +196,11 @@ internal static class ServerHostExtensions
         services.AddSingleton<INotificationQuery, NotificationQuery>();
         services.AddSingleton<IStorageQuery, StorageQuery>();
         services.AddSingleton<ISiteQuery, SiteQuery>();
+        services.AddSingleton<ISensorQuery, SensorQuery>();
+        services.AddScoped<ISensorThresholds, SensorThresholdAdmin>();
+        services.AddSingleton<SensorThresholdWatcher>();
+        services.AddSingleton<IIngestListener>(sp => sp.GetRequiredService<SensorThresholdWatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<SensorThresholdWatcher>());
         services.AddSingleton<ILiveGrid, LiveGrid>();
         services.AddScoped<ICameraGroups, CameraGroupAdmin>();
         services.AddScoped<INotificationAdmin, NotificationAdmin>();
@@ -215,6 +241,8 @@ internal static class ServerHostExtensions
         app.MapCameraGroupApi();
         app.MapNotificationChannelApi();
         app.MapNotificationRuleApi();
+        app.MapSensorApi();
+        app.MapDeviceOutputsApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;

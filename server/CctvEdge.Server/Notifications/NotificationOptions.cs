@@ -35,8 +35,8 @@ internal sealed class NotificationOptions
     /// <summary>Yesterday's motion, by the same hour, below which day-over-day rules do not compare.</summary>
     public double TrendMinimumSeconds { get; set; } = 60;
 
-    /// <summary>The kinds in effect: the configured ones, or motion, system and offline when none are configured.</summary>
-    public IReadOnlyList<string> EffectiveKinds => Kinds.Count > 0 ? Kinds : ["motion", "system", "offline"];
+    /// <summary>The kinds in effect: the configured ones, or motion, system, offline, sensor and vibration when none are.</summary>
+    public IReadOnlyList<string> EffectiveKinds => Kinds.Count > 0 ? Kinds : ["motion", "system", "offline", "sensor", "vibration"];
 }
 
 internal sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>

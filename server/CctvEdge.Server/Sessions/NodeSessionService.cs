@@ -24,6 +24,7 @@ internal sealed partial class NodeSessionService(
     NodeEnrolment enrolment,
     ConfigSync configs,
     PluginRollouts rollouts,
+    CommandReplies replies,
     ServerMetrics metrics,
     IOptions<ServerOptions> options,
     TimeProvider clock,
@@ -51,6 +52,7 @@ internal sealed partial class NodeSessionService(
         try
         {
             var lastSequence = await nodes.RegisterAsync(hello, session.Token).ConfigureAwait(false);
+            LogSensorProblems(hello.NodeId, hello.Sensors);
             changes.Publish(new LiveChange(LiveChangeKind.Node, hello.NodeId, null));
             LogConnected(logger, hello.NodeId, hello.AgentVersion, context.Peer, lastSequence);
             session.StartWriter(responseStream);
@@ -199,6 +201,7 @@ internal sealed partial class NodeSessionService(
 
                     live.RecordClock(nodeId, message.Heartbeat.NodeTime);
                     await nodes.RecordHeartbeatAsync(nodeId, message.Heartbeat, session.Token).ConfigureAwait(false);
+                    LogSensorProblems(nodeId, message.Heartbeat.Sensors);
                     metrics.Heartbeat(nodeId, message.Heartbeat);
                     changes.Publish(new LiveChange(LiveChangeKind.Node, nodeId, null));
                     break;
@@ -217,7 +220,8 @@ internal sealed partial class NodeSessionService(
                     break;
                 case NodeMessage.BodyOneofCase.CommandReply:
                     LogCommandReply(logger, nodeId, message.CommandReply.CommandId, message.CommandReply.Ok, message.CommandReply.Error);
-                    if (!await configs.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false)
+                    if (!replies.TryComplete(message.CommandReply)
+                        && !await configs.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false)
                         && !await rollouts.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false))
                     {
                         live.CommandReplied(nodeId, message.CommandReply);
@@ -250,6 +254,18 @@ internal sealed partial class NodeSessionService(
         await nodes.SetSnapshotTimeAsync(session.NodeId, snapshot.CameraId, at, session.Token).ConfigureAwait(false);
         changes.Publish(new LiveChange(LiveChangeKind.Snapshot, session.NodeId, snapshot.CameraId));
     }
+
+    /// <summary>Sensors the store skipped (bad ids): said in the log, not by ending the session, so the cameras keep working.</summary>
+    private void LogSensorProblems(string nodeId, IEnumerable<SensorInfo> sensors)
+    {
+        foreach (var problem in sensors.Select(SensorStore.Problem).OfType<string>())
+        {
+            LogSensorSkipped(logger, nodeId, problem);
+        }
+    }
+
+    [LoggerMessage(EventId = 39, Level = LogLevel.Warning, Message = "Node {NodeId}: sensor skipped: {Problem}.")]
+    private static partial void LogSensorSkipped(ILogger logger, string nodeId, string problem);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Node {NodeId} {Version} connected from {Peer}; it has stored results up to {LastSequence}.")]
     private static partial void LogConnected(ILogger logger, string nodeId, string version, string peer, ulong lastSequence);

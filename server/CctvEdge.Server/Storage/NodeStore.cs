@@ -24,6 +24,7 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                 new { Id = hello.NodeId, Name = hello.NodeName, Version = hello.AgentVersion, hello.Hostname, Now = now, Plugins = JsonSerializer.Serialize(plugins) },
                 transaction).ConfigureAwait(false);
             await UpsertCamerasAsync(connection, transaction, hello.NodeId, hello.Cameras).ConfigureAwait(false);
+            await SensorStore.UpsertAsync(connection, transaction, hello.NodeId, hello.Sensors, now).ConfigureAwait(false);
             return (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @Id", new { Id = hello.NodeId }, transaction).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -61,6 +62,12 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
             if (heartbeat.CameraSet is { } set)
             {
                 await UpsertCamerasAsync(connection, transaction, nodeId, set.Cameras).ConfigureAwait(false);
+            }
+
+            // A node before sensors sends none; a node with sensors lists every configured one in each heartbeat.
+            if (heartbeat.Sensors.Count > 0)
+            {
+                await SensorStore.UpsertAsync(connection, transaction, nodeId, heartbeat.Sensors, clock.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
             }
 
             var instances = heartbeat.Plugins.Select(PluginRecord.From).ToList();

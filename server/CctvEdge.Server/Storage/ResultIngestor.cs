@@ -72,6 +72,9 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
                     case Result.BodyOneofCase.Event:
                         events += await UpsertEventAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
                         break;
+                    case Result.BodyOneofCase.Measurement when result.SensorId.Length > 0:
+                        await SensorStore.InsertReadingAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
+                        break;
                     case Result.BodyOneofCase.Measurement:
                         await InsertMeasurementAsync(connection, transaction, nodeId, result).ConfigureAwait(false);
                         break;
@@ -101,8 +104,15 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
     /// <summary>Why a result cannot be stored, or null when it can.</summary>
     internal static string? Validate(Result result)
     {
-        // The node itself reports node-wide events (a loss report) without a camera.
-        var nodeWide = result.CameraId.Length == 0 && result.PluginId == "node";
+        // The node itself reports node-wide events (a loss report) without a camera; so does a sensor linked to none,
+        // for its readings and events (never files or clips, which are stored by camera).
+        if (result.SensorId.Length > 0 && !Identifier.IsValid(result.SensorId))
+        {
+            return $"sensor id '{result.SensorId}' is invalid";
+        }
+
+        var sensorWide = result.SensorId.Length > 0 && result.BodyCase is Result.BodyOneofCase.Event or Result.BodyOneofCase.Measurement;
+        var nodeWide = result.CameraId.Length == 0 && (result.PluginId == "node" || sensorWide);
         if (!nodeWide && !Identifier.IsValid(result.CameraId))
         {
             return $"camera id '{result.CameraId}' is invalid";
@@ -130,7 +140,7 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
                 return e.PayloadJson.Length > 0 && !IsJson(e.PayloadJson) ? "event payload is not JSON" : null;
             case Result.BodyOneofCase.Measurement:
                 var m = result.Measurement;
-                return string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 64 || !double.IsFinite(m.Value) || m.At is null ? "measurement has no name, time or finite value" : null;
+                return string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 64 || m.Unit.Length > 32 || !double.IsFinite(m.Value) || m.At is null ? "measurement has no name, time or finite value, or a unit too long" : null;
             case Result.BodyOneofCase.File:
                 var f = result.File;
                 return f.Data.Length is 0 or > 4 * 1024 * 1024 || string.IsNullOrWhiteSpace(f.ContentType) || (f.ClipId.Length > 0 && !ClipIds.IsValid(f.ClipId))

@@ -7,13 +7,15 @@ namespace CctvEdge.Server.Storage;
 /// <summary>
 /// Deletes stored clips past their camera's age or size limit, and, when the clip disk's free space falls under the
 /// floor, the oldest clips anywhere until it is above again. Flagged clips are kept whatever the limits say. Every
-/// deletion is logged with its reason.
+/// deletion is logged with its reason. Sensor readings, the audit log and finished deliveries age out here too.
 /// </summary>
 internal sealed partial class RetentionService(
     ClipStore store,
     AuditStore audit,
     DeliveryStore deliveries,
+    SensorQueries sensors,
     IOptionsMonitor<RetentionOptions> options,
+    IOptionsMonitor<SensorOptions> sensorOptions,
     TimeProvider clock,
     ILogger<RetentionService> logger) : PeriodicService(clock, logger)
 {
@@ -32,6 +34,9 @@ internal sealed partial class RetentionService(
         await audit.DeleteBeforeAsync(now.AddDays(-365), cancellationToken).ConfigureAwait(false);
         // Finished notification deliveries keep a year too: the channel's sent and dead counts are then "in the last year".
         await deliveries.DeleteFinishedBeforeAsync(now.AddDays(-365), cancellationToken).ConfigureAwait(false);
+        // Sensor readings have their own ages per resolution (Sensors:RawDays, MinuteDays, HourDays).
+        var ages = sensorOptions.CurrentValue;
+        await sensors.DeleteBeforeAsync(now.AddDays(-ages.RawDays), now.AddDays(-ages.MinuteDays), now.AddDays(-ages.HourDays), cancellationToken).ConfigureAwait(false);
         var clips = (await store.StoredAsync(cancellationToken).ConfigureAwait(false)).ToList();
         var deleted = 0;
         foreach (var camera in clips.GroupBy(c => (c.NodeId, c.CameraId)))

@@ -75,7 +75,14 @@ public sealed record TimelineBar(DateTimeOffset Start, DateTimeOffset End, int C
 public sealed record MotionPoint(DateTimeOffset At, double Value);
 
 /// <summary>One camera's day: its events as bars and its motion magnitude under them.</summary>
-public sealed record TimelineRow(CameraKey Camera, string Name, IReadOnlyList<TimelineBar> Bars, IReadOnlyList<MotionPoint> Motion);
+public sealed record TimelineRow(CameraKey Camera, string Name, IReadOnlyList<TimelineBar> Bars, IReadOnlyList<MotionPoint> Motion)
+{
+    /// <summary>The sensors linked to the camera, one band each, so a vibration spike lines up with the motion it came with.</summary>
+    public IReadOnlyList<SensorBand> Sensors { get; init; } = [];
+}
+
+/// <summary>A sensor's main measurement over the timeline's day: min–max band and mean per point.</summary>
+public sealed record SensorBand(string Sensor, string SensorName, string Name, string Unit, IReadOnlyList<SensorPoint> Points);
 
 public sealed record DayTimeline(DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<TimelineRow> Rows);
 

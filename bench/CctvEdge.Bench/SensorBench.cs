@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CctvEdge.Harness;
+using CctvEdge.Protocol.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
+
+namespace CctvEdge.Bench;
+
+/// <summary>
+/// Sensors at farm scale against a real server process. Ingest: N nodes (50), each with M sensors (10) reading once a
+/// second, each node one session sending one batch a second, as the agent's outbox does; prints the readings stored a
+/// second, the server's CPU per reading and the acknowledgement delay. Charts: a year of one-minute data for a BME280
+/// (temperature, humidity, pressure: 1.58 million minute rows and their hours, written straight into the database,
+/// since ingesting a year at 1 Hz takes a year), then the readings API over 1 h, 24 h, 7 d, 31 d and 1 y, timed over HTTP.
+/// </summary>
+internal static class SensorBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var nodes = BenchArgs.Option(args, "--nodes", 50);
+        var sensors = BenchArgs.Option(args, "--sensors", 10);
+        var seconds = BenchArgs.Option(args, "--seconds", 60);
+        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores");
+        using var temp = new TempDirectory("cctvedge-bench-sensors");
+        await using var server = await ServerProcess.StartAsync(temp.Path);
+        using var http = await WebSignIn.AdminClientAsync(server.WebAddress);
+        var database = Path.Combine(temp.Path, "cctvedge.db");
+        await IngestAsync(server, nodes, sensors, seconds, database);
+        await ChartsAsync(server, http, database);
+        return 0;
+    }
+
+    private static async Task IngestAsync(ServerProcess server, int nodes, int sensors, int seconds, string database)
+    {
+        var delays = new ConcurrentBag<double>();
+        var channels = Enumerable.Range(0, nodes).Select(_ => GrpcChannel.ForAddress(server.GrpcAddress)).ToList();
+        var sessions = new List<AsyncDuplexStreamingCall<NodeMessage, ServerMessage>>();
+        for (var n = 0; n < nodes; n++)
+        {
+            var session = new NodeService.NodeServiceClient(channels[n]).Connect();
+            var hello = new Hello { NodeId = $"node{n:00}", NodeName = $"Node {n}", ProtocolVersion = 1 };
+            hello.Sensors.AddRange(Enumerable.Range(0, sensors).Select(s => new SensorInfo { Id = $"s{s}", Name = $"Sensor {s}", PluginId = "sense", Kind = "bme280", State = PluginState.Running }));
+            await session.RequestStream.WriteAsync(new NodeMessage { Hello = hello });
+            await session.ResponseStream.MoveNext(CancellationToken.None);
+            sessions.Add(session);
+        }
+
+        var bytesBefore = DatabaseBytes(database);
+        var cpuBefore = ProcessCpu.Seconds(server.Process.Id);
+        var clock = Stopwatch.StartNew();
+        // Nodes spread over the second, as independent boxes are.
+        await Task.WhenAll(sessions.Select((session, n) => Task.Run(async () =>
+        {
+            for (var tick = 0; tick < seconds; tick++)
+            {
+                var due = TimeSpan.FromSeconds(tick) + (TimeSpan.FromSeconds(1) * n / nodes) - clock.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due);
+                }
+
+                var at = DateTimeOffset.UtcNow;
+                var batch = new ResultBatch();
+                batch.Results.AddRange(Enumerable.Range(0, sensors).Select(s => new Result
+                {
+                    Sequence = (ulong)((tick * sensors) + s + 1),
+                    PluginId = "sense",
+                    SensorId = $"s{s}",
+                    ProducedAt = Timestamp.FromDateTimeOffset(at),
+                    Measurement = new Measurement { Name = "temperature", Value = 20 + Math.Sin(tick / 60.0) + s, Unit = "°C", At = Timestamp.FromDateTimeOffset(at) },
+                }));
+                var sent = Stopwatch.StartNew();
+                await session.RequestStream.WriteAsync(new NodeMessage { Results = batch });
+                while (await session.ResponseStream.MoveNext(CancellationToken.None) && session.ResponseStream.Current.BodyCase != ServerMessage.BodyOneofCase.Ack)
+                {
+                }
+
+                delays.Add(sent.Elapsed.TotalMilliseconds);
+            }
+        })));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var cpu = ProcessCpu.Seconds(server.Process.Id) - cpuBefore;
+        foreach (var session in sessions)
+        {
+            await session.RequestStream.CompleteAsync();
+            session.Dispose();
+        }
+
+        channels.ForEach(c => c.Dispose());
+        var readings = nodes * sensors * seconds;
+        var sorted = delays.Order().ToList();
+        Console.WriteLine();
+        Console.WriteLine("| ingest | readings | readings/s | server CPU (% of one core) | server CPU µs/reading | ack delay p50 / p95 / max (ms) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {nodes} nodes × {sensors} sensors × 1 Hz, {seconds} s | {readings} | {readings / elapsed:0} | {cpu / elapsed * 100:0.0} | {cpu / readings * 1e6:0} | {Percentile(sorted, 0.5):0.0} / {Percentile(sorted, 0.95):0.0} / {sorted[^1]:0.0} |"));
+        // What a reading costs on disk with its share of the rollups: what Sensors:RawDays means in gigabytes.
+        var grown = DatabaseBytes(database) - bytesBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database grew {grown / 1048576.0:0.0} MiB: {grown / (double)readings:0.0} bytes a reading, raw and rollups"));
+    }
+
+    private static async Task ChartsAsync(ServerProcess server, HttpClient http, string database)
+    {
+        // The sensor is described by a real hello, so the API knows it; its year of data is written below.
+        using (var channel = GrpcChannel.ForAddress(server.GrpcAddress))
+        {
+            using var session = new NodeService.NodeServiceClient(channel).Connect();
+            var hello = new Hello { NodeId = "year", NodeName = "Year", ProtocolVersion = 1 };
+            hello.Sensors.Add(new SensorInfo { Id = "bme", Name = "Barn air", PluginId = "sense", Kind = "bme280", State = PluginState.Running });
+            await session.RequestStream.WriteAsync(new NodeMessage { Hello = hello });
+            await session.ResponseStream.MoveNext(CancellationToken.None);
+            await session.RequestStream.CompleteAsync();
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var seeding = Stopwatch.StartNew();
+        var rows = SeedYear(database, now);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {rows} minute rows (a year of temperature, humidity, pressure) and their hours in {seeding.Elapsed.TotalSeconds:0.0} s"));
+        Console.WriteLine();
+        Console.WriteLine("| chart range | resolution | points per series | API time first / median of 5 / max (ms) |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (name, span) in new[] { ("1 h", TimeSpan.FromHours(1)), ("24 h", TimeSpan.FromHours(24)), ("7 d", TimeSpan.FromDays(7)), ("31 d", TimeSpan.FromDays(31)), ("1 y", TimeSpan.FromDays(365)) })
+        {
+            var url = $"api/sensors/year/bme/readings?from={Iso(now - span)}&to={Iso(now)}";
+            var times = new List<double>();
+            JsonElement last = default;
+            for (var i = 0; i < 6; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                last = (await http.GetFromJsonAsync<JsonElement>(url))!;
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            var points = last.GetProperty("series").EnumerateArray().Max(s => s.GetProperty("points").GetArrayLength());
+            var rest = times.Skip(1).Order().ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {last.GetProperty("resolution").GetString()} | {points} | {times[0]:0} / {rest[2]:0} / {rest[^1]:0} |"));
+        }
+    }
+
+    /// <summary>A year of minute rollups (one reading a minute) for three series, and the hours they add up to.</summary>
+    private static long SeedYear(string database, DateTimeOffset now)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        var end = now.ToUnixTimeMilliseconds() / 60_000 * 60_000;
+        var start = end - (365L * 24 * 60 * 60_000);
+        long rows = 0;
+        foreach (var (name, unit, mean, swing) in new[] { ("temperature", "°C", 12.0, 10.0), ("humidity", "%", 60.0, 20.0), ("pressure", "hPa", 1013.0, 15.0) })
+        {
+            using var series = connection.CreateCommand();
+            series.Transaction = transaction;
+            series.CommandText = "INSERT INTO sensor_series (node_id, sensor_id, name, unit, last_value, last_ms) VALUES ('year', 'bme', $name, $unit, $mean, $end) RETURNING id";
+            series.Parameters.AddWithValue("$name", name);
+            series.Parameters.AddWithValue("$unit", unit);
+            series.Parameters.AddWithValue("$mean", mean);
+            series.Parameters.AddWithValue("$end", end);
+            var id = (long)series.ExecuteScalar()!;
+            rows += Insert(connection, transaction, "sensor_minutes", id, start, end, 60_000, mean, swing);
+            Insert(connection, transaction, "sensor_hours", id, start, end, 3_600_000, mean, swing);
+        }
+
+        transaction.Commit();
+        return rows;
+    }
+
+    /// <summary>Buckets of <paramref name="size"/> with a daily curve; an hour holds the 60 minutes it would have summed.</summary>
+    private static long Insert(SqliteConnection connection, SqliteTransaction transaction, string table, long seriesId, long start, long end, long size, double mean, double swing)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {table} (series_id, bucket_ms, min, max, sum, count) VALUES ($id, $bucket, $min, $max, $sum, $count)";
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        var bucket = command.Parameters.Add("$bucket", SqliteType.Integer);
+        var min = command.Parameters.Add("$min", SqliteType.Real);
+        var max = command.Parameters.Add("$max", SqliteType.Real);
+        var sum = command.Parameters.Add("$sum", SqliteType.Real);
+        var count = command.Parameters.Add("$count", SqliteType.Integer);
+        command.Prepare();
+        long rows = 0;
+        var perBucket = size / 60_000;
+        for (var at = start - (start % size); at < end; at += size)
+        {
+            var value = mean + (swing * Math.Sin(at / 86_400_000.0 * 2 * Math.PI));
+            (id.Value, bucket.Value, min.Value, max.Value, sum.Value, count.Value) = (seriesId, at, value - 0.5, value + 0.5, value * perBucket, perBucket);
+            command.ExecuteNonQuery();
+            rows++;
+        }
+
+        return rows;
+    }
+
+    /// <summary>The database's size as a reader sees it (pages in the WAL included).</summary>
+    private static long DatabaseBytes(string database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+
+    private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+}
