@@ -37,7 +37,9 @@ fi
 pids=()
 stop_group() {
   local pid=$1 name=$2
-  kill -TERM -- "-$pid" 2>/dev/null || return 0
+  # SIGTERM to the program alone, as systemd's KillMode=mixed does: the node stops its own ffmpeg (one killed under it
+  # would look like a camera failure); whatever of the group is left after 20 s is killed.
+  kill -TERM "$pid" 2>/dev/null || kill -0 -- "-$pid" 2>/dev/null || return 0
   for _ in $(seq 1 200); do
     kill -0 -- "-$pid" 2>/dev/null || return 0
     sleep 0.1

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, functional tests against real servers on 127.0.0.1, and end-to-end tests with real
-# server, node, ffmpeg and Chromium processes. Installs ffmpeg, Chromium and mosquitto when missing. Ends with one line
-# "N passed, N failed" and exits non-zero when anything failed.
+# server, node, ffmpeg and Chromium processes. Installs ffmpeg, Chromium, mosquitto and an arm64 userland for qemu
+# when missing. Ends with one line "N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 ensure_dotnet || exit 1
 ensure_packages ffmpeg chromium python3-grpcio nodejs npm mosquitto || { echo "0 passed, 1 failed"; exit 1; }
+# The ARM64 end-to-end test runs the linux-arm64 node bundle under qemu with this arm64 userland.
+CCTVEDGE_ARM64_SYSROOT=$(ensure_arm64_sysroot) || { echo "0 passed, 1 failed"; exit 1; }
+export CCTVEDGE_ARM64_SYSROOT
 # The grpc-js peer of the gRPC interop tests, exactly as locked (the lock records no download addresses).
 if ! (cd tools/interop/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
   echo "npm ci in tools/interop/js failed"

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -120,7 +121,12 @@ internal static class SensorBench
 
         var now = DateTimeOffset.UtcNow;
         var seeding = Stopwatch.StartNew();
-        var rows = SeedYear(database, now);
+        long rows;
+        await using (var seed = await DataSeeder.OpenAsync(database))
+        {
+            rows = seed.SensorYear("year", "bme", now);
+        }
+
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {rows} minute rows (a year of temperature, humidity, pressure) and their hours in {seeding.Elapsed.TotalSeconds:0.0} s"));
         Console.WriteLine();
@@ -142,59 +148,6 @@ internal static class SensorBench
             var rest = times.Skip(1).Order().ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {last.GetProperty("resolution").GetString()} | {points} | {times[0]:0} / {rest[2]:0} / {rest[^1]:0} |"));
         }
-    }
-
-    /// <summary>A year of minute rollups (one reading a minute) for three series, and the hours they add up to.</summary>
-    private static long SeedYear(string database, DateTimeOffset now)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
-        connection.Open();
-        using var transaction = connection.BeginTransaction();
-        var end = now.ToUnixTimeMilliseconds() / 60_000 * 60_000;
-        var start = end - (365L * 24 * 60 * 60_000);
-        long rows = 0;
-        foreach (var (name, unit, mean, swing) in new[] { ("temperature", "°C", 12.0, 10.0), ("humidity", "%", 60.0, 20.0), ("pressure", "hPa", 1013.0, 15.0) })
-        {
-            using var series = connection.CreateCommand();
-            series.Transaction = transaction;
-            series.CommandText = "INSERT INTO sensor_series (node_id, sensor_id, name, unit, last_value, last_ms) VALUES ('year', 'bme', $name, $unit, $mean, $end) RETURNING id";
-            series.Parameters.AddWithValue("$name", name);
-            series.Parameters.AddWithValue("$unit", unit);
-            series.Parameters.AddWithValue("$mean", mean);
-            series.Parameters.AddWithValue("$end", end);
-            var id = (long)series.ExecuteScalar()!;
-            rows += Insert(connection, transaction, "sensor_minutes", id, start, end, 60_000, mean, swing);
-            Insert(connection, transaction, "sensor_hours", id, start, end, 3_600_000, mean, swing);
-        }
-
-        transaction.Commit();
-        return rows;
-    }
-
-    /// <summary>Buckets of <paramref name="size"/> with a daily curve; an hour holds the 60 minutes it would have summed.</summary>
-    private static long Insert(SqliteConnection connection, SqliteTransaction transaction, string table, long seriesId, long start, long end, long size, double mean, double swing)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {table} (series_id, bucket_ms, min, max, sum, count) VALUES ($id, $bucket, $min, $max, $sum, $count)";
-        var id = command.Parameters.Add("$id", SqliteType.Integer);
-        var bucket = command.Parameters.Add("$bucket", SqliteType.Integer);
-        var min = command.Parameters.Add("$min", SqliteType.Real);
-        var max = command.Parameters.Add("$max", SqliteType.Real);
-        var sum = command.Parameters.Add("$sum", SqliteType.Real);
-        var count = command.Parameters.Add("$count", SqliteType.Integer);
-        command.Prepare();
-        long rows = 0;
-        var perBucket = size / 60_000;
-        for (var at = start - (start % size); at < end; at += size)
-        {
-            var value = mean + (swing * Math.Sin(at / 86_400_000.0 * 2 * Math.PI));
-            (id.Value, bucket.Value, min.Value, max.Value, sum.Value, count.Value) = (seriesId, at, value - 0.5, value + 0.5, value * perBucket, perBucket);
-            command.ExecuteNonQuery();
-            rows++;
-        }
-
-        return rows;
     }
 
     /// <summary>The database's size as a reader sees it (pages in the WAL included).</summary>

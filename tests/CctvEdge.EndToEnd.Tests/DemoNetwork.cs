@@ -42,6 +42,12 @@ internal sealed record NetworkOptions
     /// a board posting to the node's microcontroller endpoint (<see cref="DemoNetwork.BoardInput"/>, token "board").
     /// </summary>
     public bool Sensors { get; init; }
+
+    /// <summary>
+    /// Run the node from this unpacked linux-arm64 bundle's app folder under qemu-aarch64-static, with the arm64
+    /// userland scripts/test.sh prepares (CCTVEDGE_ARM64_SYSROOT), as a Pi would run it; null for the x64 build.
+    /// </summary>
+    public string? Arm64App { get; init; }
 }
 
 /// <summary>
@@ -121,7 +127,18 @@ internal sealed class DemoNetwork : IAsyncDisposable
         }
     }
 
-    public void StartNode() => Node = ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", ConfigPath], _root.Path);
+    public void StartNode() => Node = _options.Arm64App is { } app
+        ? ChildProcess.Start("node-arm64", "qemu-aarch64-static", ["-L", Arm64Sysroot, Path.Combine(app, "cctvedge-node"), "--config", ConfigPath], _root.Path, Arm64Environment)
+        : ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", ConfigPath], _root.Path);
+
+    /// <summary>The arm64 userland for qemu (scripts/test.sh sets it up); the test fails, never skips, without it.</summary>
+    private static string Arm64Sysroot =>
+        Environment.GetEnvironmentVariable("CCTVEDGE_ARM64_SYSROOT") is { Length: > 0 } sysroot && File.Exists(Path.Combine(sysroot, "lib", "libssl.so.3"))
+            ? sysroot
+            : throw new InvalidOperationException("CCTVEDGE_ARM64_SYSROOT must name an arm64 sysroot with libssl (scripts/test.sh prepares one: ensure_arm64_sysroot).");
+
+    // Under qemu-user the runtime's double-mapped code pages (W^X) break JIT-emitted stubs (Dapper's, reflection's): off.
+    private static readonly Dictionary<string, string> Arm64Environment = new() { ["DOTNET_EnableWriteXorExecute"] = "0" };
 
     /// <summary>kill -9 the node and start it again with the same config and data.</summary>
     public async Task KillAndRestartNodeAsync()

@@ -60,6 +60,26 @@ public sealed class SensorPageTests
                 await Assertions.Expect(freezer.Locator("[data-testid=sensor-no-readings]")).ToBeVisibleAsync();
             }
 
+            // Zoom: 24 h halves to 12 h around its middle (no longer following the present: it ends 6 h ago, before the
+            // seeded 3 h of readings), pans back and forth, zooms out to the present day again.
+            var window = page.Locator("[data-testid=sensor-window]");
+            await Assertions.Expect(window).ToHaveAttributeAsync("data-span-minutes", "1440");
+            await page.ClickAsync("[data-testid=zoom-in]");
+            await Assertions.Expect(window).ToHaveAttributeAsync("data-span-minutes", "720");
+            await Assertions.Expect(window).ToHaveAttributeAsync("data-live", "false");
+            await Assertions.Expect(page.Locator("[data-testid=range-24h]")).ToHaveAttributeAsync("aria-pressed", "false");
+            await Assertions.Expect(bme.Locator("[data-testid=sensor-no-readings]")).ToBeVisibleAsync();
+            var zoomed = await window.TextContentAsync();
+            await page.ClickAsync("[data-testid=pan-earlier]");
+            await Assertions.Expect(window).Not.ToHaveTextAsync(zoomed!);
+            await page.ClickAsync("[data-testid=pan-later]");
+            await page.ClickAsync("[data-testid=pan-later]");
+            await Assertions.Expect(window).ToHaveAttributeAsync("data-live", "true");
+            await page.ClickAsync("[data-testid=zoom-out]");
+            await Assertions.Expect(window).ToHaveAttributeAsync("data-span-minutes", "1440");
+            await Assertions.Expect(page.Locator("[data-testid=range-24h]")).ToHaveAttributeAsync("aria-pressed", "true");
+            await Assertions.Expect(bme.Locator("[data-testid=sensor-chart]")).ToHaveCountAsync(2);
+
             await page.WaitForTimeoutAsync(300);
             await Browser.ScreenshotAsync(page, $"sensors-{(phone ? "phone" : "desktop")}");
             var width = page.ViewportSize!.Width;

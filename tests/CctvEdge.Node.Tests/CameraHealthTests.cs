@@ -45,7 +45,8 @@ public sealed class CameraHealthTests : IDisposable
     public async Task StreamStallsWithItsConnectionOpen_ReportedWithinTheStallTime_AndFfmpegStopped()
     {
         // Two frames (320x180 gray), then nothing, the process alive: a camera that hung.
-        var camera = Camera(FakeFfmpeg("head -c 115200 /dev/zero\nexec sleep 300"), stallSeconds: 2);
+        // No quick retry: the frames counted are this run's only.
+        var camera = Camera(FakeFfmpeg("head -c 115200 /dev/zero\nexec sleep 300"), stallSeconds: 2, restartSeconds: 30);
 
         var started = DateTimeOffset.UtcNow;
         var error = await FirstFailureAsync(camera);
@@ -104,13 +105,44 @@ public sealed class CameraHealthTests : IDisposable
         Assert.Equal(("camera-offline", "connection refused"), (payload.GetProperty("type").GetString(), payload.GetProperty("reason").GetString()));
     }
 
+    [Fact]
+    public async Task CameraEndingWhileTheNodeStops_IsNoOutage()
+    {
+        await using var outbox = await TestOutbox.OpenAsync();
+        using var stopping = new CancellationTokenSource();
+        var outages = new CameraOutages(outbox.Results, TimeProvider.System, NullLogger<CameraOutages>.Instance, new Lifetime(stopping.Token));
+        var camera = TestCamera.Create(_temp.Path);
+        outages.Watch(camera);
+
+        camera.Status.FrameArrived(DateTimeOffset.UtcNow);
+        await stopping.CancelAsync();
+        camera.Status.Set(CameraRunState.Failed, "ffmpeg exited with code 255");
+        camera.Status.Set(CameraRunState.Stopped);
+        await outages.FlushAsync();
+
+        Assert.Empty(await outbox.Results.ReadAfterAsync(0, 10, CancellationToken.None));
+    }
+
     public void Dispose() => _temp.Dispose();
 
-    private CameraWorker Camera(string ffmpeg, double stallSeconds = 10)
+    private sealed class Lifetime(CancellationToken stopping) : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => stopping;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+
+    private CameraWorker Camera(string ffmpeg, double stallSeconds = 10, double restartSeconds = 0.1)
     {
         var options = TestCamera.Options();
         options.StallSeconds = stallSeconds;
-        return TestCamera.Create(_temp.Path, ffmpeg: new FfmpegOptions { Path = ffmpeg, RestartMinSeconds = 0.1, RestartMaxSeconds = 0.1, StopTimeoutSeconds = 1 }, options: options);
+        return TestCamera.Create(_temp.Path, ffmpeg: new FfmpegOptions { Path = ffmpeg, RestartMinSeconds = restartSeconds, RestartMaxSeconds = restartSeconds, StopTimeoutSeconds = 1 }, options: options);
     }
 
     private string FakeFfmpeg(string body)

@@ -225,7 +225,7 @@ public sealed class ReviewTests : IAsyncLifetime
         {
             motion = await seed.EventAsync("barn", "yard", Morning, TimeSpan.FromSeconds(3));
             system = await seed.EventAsync("barn", "", Morning.AddSeconds(5), TimeSpan.Zero, "system");
-            await seed.EventAsync("barn", "yard", Morning.AddSeconds(9), TimeSpan.FromSeconds(3), "sensor");
+            await seed.EventAsync("barn", "yard", Morning.AddSeconds(9), TimeSpan.FromSeconds(3), "tamper");
             deleted = await seed.EventAsync("barn", "yard", Morning.AddSeconds(20), TimeSpan.FromSeconds(3));
         }
 

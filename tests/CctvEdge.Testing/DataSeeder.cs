@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CctvEdge.Testing;
 
 /// <summary>
-/// Writes nodes, cameras, events and motion straight into a server's SQLite database (after the server created the
+/// Writes nodes, cameras, events, motion and sensor rollups straight into a server's SQLite database (after the server created the
 /// schema), in one transaction: fixtures for review tests and the volumes of the performance measurements.
 /// </summary>
 public sealed class DataSeeder : IAsyncDisposable
@@ -106,6 +106,55 @@ public sealed class DataSeeder : IAsyncDisposable
             """,
             new { NodeId = nodeId, CameraId = cameraId, From = from.ToUnixTimeMilliseconds(), To = to.ToUnixTimeMilliseconds() },
             _transaction).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A year up to <paramref name="now"/> of minute rollups (one reading a minute, a daily curve) for a sensor's
+    /// temperature, humidity and pressure, and the hours they add up to, as the server's ingest would have kept them.
+    /// The sensor must exist (a hello listed it). Returns the minute rows written.
+    /// </summary>
+    public long SensorYear(string nodeId, string sensorId, DateTimeOffset now)
+    {
+        var end = now.ToUnixTimeMilliseconds() / 60_000 * 60_000;
+        var start = end - (365L * 24 * 60 * 60_000);
+        long rows = 0;
+        foreach (var (name, unit, mean, swing) in new[] { ("temperature", "°C", 12.0, 10.0), ("humidity", "%", 60.0, 20.0), ("pressure", "hPa", 1013.0, 15.0) })
+        {
+            var id = _connection.ExecuteScalar<long>(
+                "INSERT INTO sensor_series (node_id, sensor_id, name, unit, last_value, last_ms) VALUES (@NodeId, @SensorId, @Name, @Unit, @Mean, @End) RETURNING id",
+                new { NodeId = nodeId, SensorId = sensorId, Name = name, Unit = unit, Mean = mean, End = end },
+                _transaction);
+            rows += Rollups("sensor_minutes", id, start, end, 60_000, mean, swing);
+            Rollups("sensor_hours", id, start, end, 3_600_000, mean, swing);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Buckets of <paramref name="size"/> ms with a daily curve; an hour holds the 60 minutes it would have summed.</summary>
+    private long Rollups(string table, long seriesId, long start, long end, long size, double mean, double swing)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)_transaction;
+        command.CommandText = $"INSERT INTO {table} (series_id, bucket_ms, min, max, sum, count) VALUES ($id, $bucket, $min, $max, $sum, $count)";
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        var bucket = command.Parameters.Add("$bucket", SqliteType.Integer);
+        var min = command.Parameters.Add("$min", SqliteType.Real);
+        var max = command.Parameters.Add("$max", SqliteType.Real);
+        var sum = command.Parameters.Add("$sum", SqliteType.Real);
+        var count = command.Parameters.Add("$count", SqliteType.Integer);
+        command.Prepare();
+        long rows = 0;
+        var perBucket = size / 60_000;
+        for (var at = start - (start % size); at < end; at += size)
+        {
+            var value = mean + (swing * Math.Sin(at / 86_400_000.0 * 2 * Math.PI));
+            (id.Value, bucket.Value, min.Value, max.Value, sum.Value, count.Value) = (seriesId, at, value - 0.5, value + 0.5, value * perBucket, perBucket);
+            command.ExecuteNonQuery();
+            rows++;
+        }
+
+        return rows;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Plugins.Sdk;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Node.Cameras;
@@ -10,7 +11,7 @@ namespace CctvEdge.Node.Cameras;
 /// with the reason, and closes when frames flow again, so the outage is on the events timeline and notification rules
 /// can match it. The node publishes them as plugin <c>node</c> on the camera, through the outbox like every result.
 /// </summary>
-internal sealed partial class CameraOutages(IResultOutbox outbox, TimeProvider clock, ILogger<CameraOutages> logger)
+internal sealed partial class CameraOutages(IResultOutbox outbox, TimeProvider clock, ILogger<CameraOutages> logger, IHostApplicationLifetime? lifetime = null)
 {
     public const string Kind = "system";
     public const string Type = "camera-offline";
@@ -39,7 +40,9 @@ internal sealed partial class CameraOutages(IResultOutbox outbox, TimeProvider c
     private void OnChanged(string cameraId, CameraRunState state, string error)
     {
         var now = clock.GetUtcNow();
-        if (state == CameraRunState.Failed && !_open.ContainsKey(cameraId))
+        // A camera that ends while the node stops is not an outage (its ffmpeg may get the same signal first).
+        var stopping = lifetime?.ApplicationStopping.IsCancellationRequested == true;
+        if (state == CameraRunState.Failed && !stopping && !_open.ContainsKey(cameraId))
         {
             var outage = new Outage(Guid.NewGuid().ToString("N"), now, error);
             _open[cameraId] = outage;

@@ -26,6 +26,9 @@ internal sealed partial class SensorInstance : IAsyncDisposable
     private readonly Func<SensorContext> _createContext;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    // Ends the read loop as the stop begins: unlike a queue there is nothing to drain, so the runner's drain time (5 s a
+    // sensor) would only hold up the node's stop.
+    private readonly CancellationTokenSource _reads = new();
 
     public SensorInstance(SensorOptions options, InstalledPlugin? plugin, IResultOutbox outbox, ISensorHardware hardware, CallLimits limits, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -83,7 +86,17 @@ internal sealed partial class SensorInstance : IAsyncDisposable
 
         var interval = subscription?.Interval > ShortestInterval ? subscription.Interval : ShortestInterval;
         _runner.Run();
-        _runner.AddLoop(stop => ReadLoopAsync(interval, stop));
+        _runner.AddLoop(async stop =>
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, _reads.Token);
+            try
+            {
+                await ReadLoopAsync(interval, either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_reads.IsCancellationRequested)
+            {
+            }
+        });
         LogStarted(_logger, _options.Id, PluginId, _options.Kind, interval.TotalMilliseconds);
     }
 
@@ -114,7 +127,12 @@ internal sealed partial class SensorInstance : IAsyncDisposable
         return info;
     }
 
-    public ValueTask DisposeAsync() => _runner.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _reads.CancelAsync().ConfigureAwait(false);
+        await _runner.DisposeAsync().ConfigureAwait(false);
+        _reads.Dispose();
+    }
 
     private async Task ReadLoopAsync(TimeSpan interval, CancellationToken stop)
     {

@@ -165,8 +165,10 @@ internal static class ServerHostExtensions
         // Keys for antiforgery and sign-in cookies live with the server's data, so they survive restarts and moves.
         services.AddDataProtection().SetApplicationName("CctvEdge").PersistKeysToFileSystem(new DirectoryInfo(
             Path.Combine(Path.GetFullPath(builder.Configuration[$"{ServerOptions.Section}:DataDirectory"] ?? new ServerOptions().DataDirectory), "keys")));
-        services.AddServerStorage(builder.Configuration);
+        // Before the hosted services AddServerStorage registers: the host starts them in order, so none runs a pass against
+        // a database whose schema is not there yet (a fresh install used to log failed first passes).
         services.AddHostedService<StorageStartup>();
+        services.AddServerStorage(builder.Configuration);
         services.AddHostedService<RetentionService>();
         services.AddSingleton<ResultIngestor>();
         services.AddServerProcessors(builder.Configuration);

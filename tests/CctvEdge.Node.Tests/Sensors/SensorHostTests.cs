@@ -69,6 +69,20 @@ public sealed class SensorHostTests : IAsyncDisposable
         Assert.Contains("FileNotFoundException", soc.ToInfo().Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stop_EndsEveryReadLoopAtOnce_NotAfterTheDrainTime()
+    {
+        var hardware = new SimulatedSensorHardware(_sysfs.Path, TimeProvider.System);
+        var host = await StartAsync(hardware, Sensor("barn", "", ["Device=bme280", "IntervalSeconds=0.2"]), Sensor("pump", "", ["Device=mpu6050"]), Sensor("air", "", ["Device=sht3x"]));
+        await WaitForAsync(r => r.Any(x => x.SensorId == "pump"));
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await host.DisposeAsync();
+
+        // A loop left to the runner's drain would take 5 s a sensor; the node's whole stop has 15 s.
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(4), $"stopping three sensors took {stopping.Elapsed.TotalSeconds:0.0} s");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_outbox is not null)

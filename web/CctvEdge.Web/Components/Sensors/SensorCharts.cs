@@ -35,6 +35,21 @@ internal static class SensorCharts
         ("1y", "1 y", TimeSpan.FromDays(365)),
     ];
 
+    /// <summary>The narrowest window zooming in reaches: ten minutes of raw readings.</summary>
+    public static readonly TimeSpan ShortestWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>The widest window zooming out reaches: two years.</summary>
+    public static readonly TimeSpan LongestWindow = TimeSpan.FromDays(730);
+
+    public static TimeSpan Clamp(TimeSpan span) => span < ShortestWindow ? ShortestWindow : span > LongestWindow ? LongestWindow : span;
+
+    /// <summary>The window as the page states it, in the server's time like the axes.</summary>
+    public static string Window(DateTimeOffset from, DateTimeOffset to)
+    {
+        var format = to - from <= TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd";
+        return $"{from.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)} – {to.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)} UTC";
+    }
+
     /// <summary>Axis labels that fit the range: times for a day, days for a week, months for a year.</summary>
     public static string AxisLabel(object value, TimeSpan span)
     {
