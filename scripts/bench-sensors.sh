@@ -15,6 +15,6 @@ dotnet build bench/CctvEdge.Bench -c Release -nologo -v q >/dev/null
 dotnet bench/CctvEdge.Bench/bin/Release/net10.0/CctvEdge.Bench.dll sensors \
   --nodes "${1:-50}" --sensors "${2:-10}" --seconds "${3:-60}"
 
-# The browser's side: a year of minute data charted on the Sensors page, in Chromium.
+# A year of minute data: the readings API over each range, and the chart drawn on the Sensors page in Chromium.
 echo
 run_bench_test SensorChartPerformanceTests bench-sensor-chart.txt

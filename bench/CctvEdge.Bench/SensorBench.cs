@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
-using CctvEdge.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -16,9 +13,8 @@ namespace CctvEdge.Bench;
 /// <summary>
 /// Sensors at farm scale against a real server process. Ingest: N nodes (50), each with M sensors (10) reading once a
 /// second, each node one session sending one batch a second, as the agent's outbox does; prints the readings stored a
-/// second, the server's CPU per reading and the acknowledgement delay. Charts: a year of one-minute data for a BME280
-/// (temperature, humidity, pressure: 1.58 million minute rows and their hours, written straight into the database,
-/// since ingesting a year at 1 Hz takes a year), then the readings API over 1 h, 24 h, 7 d, 31 d and 1 y, timed over HTTP.
+/// second, the server's CPU per reading and the acknowledgement delay. A year of charts is timed by the end-to-end
+/// SensorChartPerformanceTests (the API and Chromium), which scripts/bench-sensors.sh runs after this.
 /// </summary>
 internal static class SensorBench
 {
@@ -30,10 +26,8 @@ internal static class SensorBench
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores");
         using var temp = new TempDirectory("cctvedge-bench-sensors");
         await using var server = await ServerProcess.StartAsync(temp.Path);
-        using var http = await WebSignIn.AdminClientAsync(server.WebAddress);
         var database = Path.Combine(temp.Path, "cctvedge.db");
         await IngestAsync(server, nodes, sensors, seconds, database);
-        await ChartsAsync(server, http, database);
         return 0;
     }
 
@@ -106,50 +100,6 @@ internal static class SensorBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database grew {grown / 1048576.0:0.0} MiB: {grown / (double)readings:0.0} bytes a reading, raw and rollups"));
     }
 
-    private static async Task ChartsAsync(ServerProcess server, HttpClient http, string database)
-    {
-        // The sensor is described by a real hello, so the API knows it; its year of data is written below.
-        using (var channel = GrpcChannel.ForAddress(server.GrpcAddress))
-        {
-            using var session = new NodeService.NodeServiceClient(channel).Connect();
-            var hello = new Hello { NodeId = "year", NodeName = "Year", ProtocolVersion = 1 };
-            hello.Sensors.Add(new SensorInfo { Id = "bme", Name = "Barn air", PluginId = "sense", Kind = "bme280", State = PluginState.Running });
-            await session.RequestStream.WriteAsync(new NodeMessage { Hello = hello });
-            await session.ResponseStream.MoveNext(CancellationToken.None);
-            await session.RequestStream.CompleteAsync();
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        var seeding = Stopwatch.StartNew();
-        long rows;
-        await using (var seed = await DataSeeder.OpenAsync(database))
-        {
-            rows = seed.SensorYear("year", "bme", now);
-        }
-
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {rows} minute rows (a year of temperature, humidity, pressure) and their hours in {seeding.Elapsed.TotalSeconds:0.0} s"));
-        Console.WriteLine();
-        Console.WriteLine("| chart range | resolution | points per series | API time first / median of 5 / max (ms) |");
-        Console.WriteLine("|---|---|---|---|");
-        foreach (var (name, span) in new[] { ("1 h", TimeSpan.FromHours(1)), ("24 h", TimeSpan.FromHours(24)), ("7 d", TimeSpan.FromDays(7)), ("31 d", TimeSpan.FromDays(31)), ("1 y", TimeSpan.FromDays(365)) })
-        {
-            var url = $"api/sensors/year/bme/readings?from={Iso(now - span)}&to={Iso(now)}";
-            var times = new List<double>();
-            JsonElement last = default;
-            for (var i = 0; i < 6; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                last = (await http.GetFromJsonAsync<JsonElement>(url))!;
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-
-            var points = last.GetProperty("series").EnumerateArray().Max(s => s.GetProperty("points").GetArrayLength());
-            var rest = times.Skip(1).Order().ToList();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {last.GetProperty("resolution").GetString()} | {points} | {times[0]:0} / {rest[2]:0} / {rest[^1]:0} |"));
-        }
-    }
-
     /// <summary>The database's size as a reader sees it (pages in the WAL included).</summary>
     private static long DatabaseBytes(string database)
     {
@@ -160,7 +110,6 @@ internal static class SensorBench
         return (long)command.ExecuteScalar()!;
     }
 
-    private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 }

@@ -11,9 +11,10 @@ using Xunit.Abstractions;
 namespace CctvEdge.EndToEnd.Tests;
 
 /// <summary>
-/// A year of 1-minute readings (three series of a BME280, seeded straight into SQLite after a real hello) charted in
-/// Chromium: the time from choosing "1 y" on the Sensors page to the year's axis drawn. The budget is loose (a shared
-/// two-core machine); the figures go to TestResults/bench-sensor-chart.txt (scripts/bench-sensors.sh prints them).
+/// A year of 1-minute readings (three series of a BME280, seeded straight into SQLite after a real hello, since
+/// ingesting a year at 1 Hz takes a year): the readings API timed over 1 h, 24 h, 7 d, 31 d and 1 y, and in Chromium
+/// the time from choosing "1 y" on the Sensors page to the year's axis drawn. The budgets are loose (a shared two-core
+/// machine); the figures go to TestResults/bench-sensor-chart.txt (scripts/bench-sensors.sh prints them).
 /// </summary>
 public sealed partial class SensorChartPerformanceTests(ITestOutputHelper output)
 {
@@ -36,6 +37,7 @@ public sealed partial class SensorChartPerformanceTests(ITestOutputHelper output
         }
 
         var report = new List<string> { $"seeded {rows} minute rows (a year of temperature, humidity and pressure) and their hours in {seeding.Elapsed.TotalSeconds:0.0} s" };
+        report.AddRange(await ApiTimesAsync(http, DateTimeOffset.UtcNow));
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.OpenSignedInAsync(server.WebAddress);
         await page.GotoAsync(new Uri(server.WebAddress, "sensors").ToString());
@@ -64,6 +66,31 @@ public sealed partial class SensorChartPerformanceTests(ITestOutputHelper output
 
         Directory.CreateDirectory(Path.Combine(RepositoryPaths.Root, "TestResults"));
         await File.WriteAllLinesAsync(Path.Combine(RepositoryPaths.Root, "TestResults", "bench-sensor-chart.txt"), report);
+    }
+
+    /// <summary>The readings API over each chart range: resolution, points a series, first / median of 5 / max.</summary>
+    private static async Task<IEnumerable<string>> ApiTimesAsync(HttpClient http, DateTimeOffset now)
+    {
+        var lines = new List<string>();
+        foreach (var (name, span) in new[] { ("1 h", TimeSpan.FromHours(1)), ("24 h", TimeSpan.FromHours(24)), ("7 d", TimeSpan.FromDays(7)), ("31 d", TimeSpan.FromDays(31)), ("1 y", TimeSpan.FromDays(365)) })
+        {
+            var url = $"api/sensors/year/bme/readings?from={Uri.EscapeDataString((now - span).ToString("O"))}&to={Uri.EscapeDataString(now.ToString("O"))}";
+            var times = new List<double>();
+            System.Text.Json.JsonElement last = default;
+            for (var i = 0; i < 6; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                last = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(http, url);
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            Assert.True(times[0] < Budget.TotalMilliseconds, $"the readings API over {name} took {times[0]:0} ms");
+            var points = last.GetProperty("series").EnumerateArray().Max(s => s.GetProperty("points").GetArrayLength());
+            var rest = times.Skip(1).Order().ToList();
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"readings API, {name}: {last.GetProperty("resolution").GetString()}, {points} points a series, {times[0]:0} / {rest[2]:0} / {rest[^1]:0} ms (first / median / max)"));
+        }
+
+        return lines;
     }
 
     /// <summary>The node "year" with its BME280, named by a real hello so the page lists it.</summary>
