@@ -70,8 +70,15 @@ public sealed class MqttChannelTests
 
         await broker.StopAsync();
         await node.SendBatchAsync(NodeSessionClient.Event(1, "yard-1", DateTimeOffset.UtcNow));
-        await Eventually.TrueAsync(async () => (await NotificationApi.ChannelAsync(server, good)).GetProperty("lastError").GetString()!.Contains("could not be reached", StringComparison.Ordinal), Timeout, "the broker's absence on the channel");
-        var waiting = (await NotificationApi.ChannelAsync(server, good)).GetProperty("pending").GetInt64();
+        // The state bridge may report the absent broker before the event's delivery exists: wait for both.
+        var waiting = await Eventually.GetValueAsync<long>(
+            async () => await NotificationApi.ChannelAsync(server, good) is var channel
+                && channel.GetProperty("lastError").GetString()!.Contains("could not be reached", StringComparison.Ordinal)
+                && channel.GetProperty("pending").GetInt64() is > 0 and var pending
+                    ? pending
+                    : null,
+            Timeout,
+            "the broker's absence on the channel, with the event waiting");
         await broker.StartAgainAsync();
         await using var watcher = await broker.WatchAsync();
         await Eventually.TrueAsync(() => watcher.Latest("cctvedge/events") is not null, Timeout, "the event once the broker is back");
