@@ -18,6 +18,7 @@ namespace CctvEdge.Node.Sensors;
 internal sealed partial class SensorInstance : IAsyncDisposable
 {
     private static readonly TimeSpan ShortestInterval = TimeSpan.FromMilliseconds(1);
+    private static readonly IConfiguration NoSettings = new ConfigurationBuilder().Build();
 
     private readonly SensorOptions _options;
     private readonly InstalledPlugin? _plugin;
@@ -42,7 +43,8 @@ internal sealed partial class SensorInstance : IAsyncDisposable
         _publisher = new SensorResultPublisher(options.Id, options.Camera, PluginId, outbox, clock);
         var descriptor = new SensorDescriptor(options.Id, options.DisplayName, options.Camera.Length > 0 ? options.Camera : null);
         var settingsPath = $"{options.Path}:Settings";
-        var settings = Settings(options.Settings);
+        // Already a copy of the file's section (NodeConfiguration detaches it), so a reload cannot change it under the sensor.
+        IConfiguration settings = options.Settings ?? NoSettings;
         _createContext = () => new SensorContext(PluginId, descriptor, settings, settingsPath, _publisher, hardware, _logger, clock);
     }
 
@@ -143,10 +145,6 @@ internal sealed partial class SensorInstance : IAsyncDisposable
             await _runner.CallAsync(nameof(ISensorPlugin.ReadAsync), () => plugin.ReadAsync(_clock.GetUtcNow(), stop), stop).ConfigureAwait(false);
         }
     }
-
-    /// <summary>The sensor's settings copied out of the config, so a reload of the file cannot change them under it.</summary>
-    private static IConfiguration Settings(IConfigurationSection? section) =>
-        new ConfigurationBuilder().AddInMemoryCollection((section?.AsEnumerable(makePathsRelative: true) ?? []).Where(kv => kv.Value is not null)).Build();
 
     [LoggerMessage(EventId = 340, Level = LogLevel.Information, Message = "Sensor {SensorId} ({PluginId}, {Kind}) reading every {Milliseconds:0.#} ms.")]
     private static partial void LogStarted(ILogger logger, string sensorId, string pluginId, string kind, double milliseconds);
