@@ -36,7 +36,7 @@ public sealed class ConfigurationTests
     [InlineData("Node:Id", null, "Node:Id is required")]
     [InlineData("Node:Id", "Barn Pi", "Node:Id 'Barn Pi' is invalid")]
     [InlineData("Server:Address", "192.168.1.10:5081", "Server:Address '192.168.1.10:5081' must be an absolute http")]
-    [InlineData("Cameras:0:Source:Kind", "rstp", "Cameras:0:Source:Kind 'rstp' is not one of synthetic, file, rtsp")]
+    [InlineData("Cameras:0:Source:Kind", "rstp", "Cameras:0:Source:Kind 'rstp' is not one of synthetic, file, rtsp, v4l2, rpicam")]
     [InlineData("Cameras:0:Detect:Fps", "0", "Cameras:0:Detect:Fps must be between")]
     [InlineData("Cameras:0:GridSnapshotSeconds", "10", "Cameras:0:GridSnapshotSeconds must be between 0.5 and 5")]
     [InlineData("Cameras:0:Detect:Width", "wide", "Cameras:0:Detect:Width")]
@@ -57,6 +57,37 @@ public sealed class ConfigurationTests
         });
 
         Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("rtsp", "MainUrl=http://admin:hunter2@192.0.2.10/live", "Cameras:0:Source:MainUrl 'http://admin:***@192.0.2.10/live' must be an rtsp:// address")]
+    [InlineData("rtsp", "Transport=quic;Url=rtsp://192.0.2.10/live", "Cameras:0:Source:Transport 'quic' is not one of tcp, udp")]
+    [InlineData("rtsp", "SubUrl=rtsp://192.0.2.10/sub", "Cameras:0:Source:MainUrl (or Cameras:0:Source:Url) is required")]
+    [InlineData("v4l2", "Device=/etc/passwd", "Cameras:0:Source:Device '/etc/passwd' must be a device under /dev")]
+    [InlineData("v4l2", "InputFormat=h265", "Cameras:0:Source:InputFormat 'h265' is not one of h264, mjpeg, yuyv422")]
+    [InlineData("v4l2", "Encoder=libx264 -vf evil", "Cameras:0:Source:Encoder 'libx264 -vf evil' is not an ffmpeg encoder name")]
+    [InlineData("v4l2", "Fps=0", "Cameras:0:Source:Fps must be between 1 and 120")]
+    [InlineData("rpicam", "CameraIndex=9", "Cameras:0:Source:CameraIndex must be between 0 and 7")]
+    [InlineData("rpicam", "BitrateKbps=5", "Cameras:0:Source:BitrateKbps must be between 100 and 50000")]
+    public void Options_BadSourceSetting_FailsNamingTheKey_WithoutThePassword(string kind, string source, string expected)
+    {
+        var settings = WithSource(kind, source);
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve<CamerasOptions>(settings));
+
+        Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain(ex.Failures, f => f.Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("rtsp", "MainUrl=rtsp://admin:pw@192.0.2.10/101;SubUrl=rtsp://admin:pw@192.0.2.10/102;Transport=udp")]
+    [InlineData("v4l2", "Device=/dev/video2;InputFormat=yuyv422;Encoder=h264_v4l2m2m")]
+    [InlineData("rpicam", "Width=1920;Height=1080;Fps=25")]
+    public void Options_NewSourceKinds_Valid(string kind, string source)
+    {
+        var settings = WithSource(kind, source);
+
+        Assert.Equal(kind, Assert.Single(Resolve<CamerasOptions>(settings).Items).Source.Kind);
     }
 
     [Fact]
@@ -105,6 +136,19 @@ public sealed class ConfigurationTests
 
         Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("missing.json' does not exist", agent.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The valid settings with camera 0's source made of <paramref name="kind"/> and "Key=value;Key=value".</summary>
+    private static Dictionary<string, string?> WithSource(string kind, string source)
+    {
+        var settings = new Dictionary<string, string?>(Valid) { ["Cameras:0:Source:Kind"] = kind };
+        foreach (var pair in source.Split(';'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            settings["Cameras:0:Source:" + pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return settings;
     }
 
     private static T Resolve<T>(Dictionary<string, string?> settings)

@@ -4,7 +4,7 @@ namespace CctvEdge.Node.Cameras;
 
 /// <summary>
 /// Why a camera stopped, in words an installer acts on, from what ffmpeg wrote on stderr: connection refused,
-/// unauthorized, unreachable, timed out, not found; ffmpeg's own last lines follow. Credentials in a URL
+/// unauthorized, unreachable, timed out, not found, a local camera missing or busy; ffmpeg's own last lines follow. Credentials in a URL
 /// (<c>rtsp://user:password@host</c>) never leave this class: every text is redacted before it is logged or reported.
 /// </summary>
 internal static partial class CameraFailure
@@ -16,6 +16,8 @@ internal static partial class CameraFailure
         (new Regex("No route to host|Network is unreachable|Name or service not known|Host is unreachable", RegexOptions.IgnoreCase), "camera unreachable: check its address and the network"),
         (new Regex("timed out|Connection timeout", RegexOptions.IgnoreCase), "connection timed out"),
         (new Regex("404|Not Found|No such file or directory", RegexOptions.IgnoreCase), "stream not found: check the URL's path or the file"),
+        (new Regex("no cameras available|failed to acquire camera|Device or resource busy", RegexOptions.IgnoreCase), "camera not found or busy: is it connected, enabled and used by nothing else?"),
+        (new Regex("Permission denied", RegexOptions.IgnoreCase), "permission denied: is the node's user in the video group?"),
     ];
 
     /// <summary>The reason for an ffmpeg that ended with <paramref name="exitCode"/> after writing <paramref name="stderr"/>.</summary>

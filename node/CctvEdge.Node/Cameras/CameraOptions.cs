@@ -69,23 +69,76 @@ internal sealed class CameraOptions
 /// <summary>Where a camera's video comes from.</summary>
 internal sealed class CameraSourceOptions
 {
-    /// <summary>synthetic (a generated test picture), file (a video file played in a loop) or rtsp (an IP camera).</summary>
+    /// <summary>
+    /// synthetic (a generated test picture), file (a video file played in a loop), rtsp (an IP camera), v4l2 (a USB
+    /// camera) or rpicam (the Raspberry Pi camera through rpicam-vid).
+    /// </summary>
     public string Kind { get; set; } = "";
 
-    /// <summary>rtsp: the stream URL, e.g. rtsp://user:pass@192.168.1.20:554/Streaming/Channels/101.</summary>
+    /// <summary>rtsp: the stream URL, e.g. rtsp://user:pass@192.168.1.20:554/Streaming/Channels/101; the same as <see cref="MainUrl"/>.</summary>
     public string Url { get; set; } = "";
+
+    /// <summary>rtsp: the main (full-resolution) stream, recorded as it comes; <see cref="Url"/> when empty.</summary>
+    public string MainUrl { get; set; } = "";
+
+    /// <summary>
+    /// rtsp: an optional low-resolution sub-stream (e.g. Hikvision's channel 102) that detection and snapshots decode
+    /// instead of the main stream, which is then only copied: decoding 4K on a Pi is what the sub-stream spares.
+    /// </summary>
+    public string SubUrl { get; set; } = "";
+
+    /// <summary>rtsp: tcp (survives lossy links, the default) or udp (lower latency on a clean LAN).</summary>
+    public string Transport { get; set; } = RtspTransports.Tcp;
 
     /// <summary>file: the video file.</summary>
     public string Path { get; set; } = "";
 
-    /// <summary>synthetic: picture width.</summary>
+    /// <summary>v4l2: the video device.</summary>
+    public string Device { get; set; } = "/dev/video0";
+
+    /// <summary>
+    /// v4l2: what the camera sends: h264 (recorded as it comes), mjpeg or yuyv422 (encoded for recording with
+    /// <see cref="Encoder"/>).
+    /// </summary>
+    public string InputFormat { get; set; } = V4l2Formats.Mjpeg;
+
+    /// <summary>rpicam: the program that reads the Pi camera; empty finds rpicam-vid, or libcamera-vid on older systems.</summary>
+    public string Command { get; set; } = "";
+
+    /// <summary>rpicam: which camera, for a Pi 5 with two.</summary>
+    public int CameraIndex { get; set; }
+
+    /// <summary>
+    /// The H.264 encoder for sources that need encoding before they are recorded (synthetic, v4l2 MJPEG/YUYV):
+    /// libx264 (software) or a hardware encoder such as h264_v4l2m2m on a Raspberry Pi.
+    /// </summary>
+    public string Encoder { get; set; } = "libx264";
+
+    /// <summary>Bit rate of that encoding, in kbit/s.</summary>
+    public int BitrateKbps { get; set; } = 2000;
+
+    /// <summary>synthetic, v4l2, rpicam: picture width.</summary>
     public int Width { get; set; } = 1280;
 
-    /// <summary>synthetic: picture height.</summary>
+    /// <summary>synthetic, v4l2, rpicam: picture height.</summary>
     public int Height { get; set; } = 720;
 
-    /// <summary>synthetic: frame rate.</summary>
+    /// <summary>synthetic, v4l2, rpicam: frame rate.</summary>
     public double Fps { get; set; } = 15;
+
+    /// <summary>The stream that is recorded: <see cref="MainUrl"/>, else <see cref="Url"/>.</summary>
+    public string RecordingUrl => string.IsNullOrWhiteSpace(MainUrl) ? Url : MainUrl;
+
+    /// <summary>Whether detection reads a separate sub-stream.</summary>
+    public bool HasSubStream => Kind == CameraSourceKinds.Rtsp && !string.IsNullOrWhiteSpace(SubUrl);
+
+    /// <summary>Whether the recorded stream is encoded by the node rather than copied as the camera sent it.</summary>
+    public bool NeedsEncoding => Kind switch
+    {
+        CameraSourceKinds.Synthetic => true,
+        CameraSourceKinds.V4l2 => InputFormat != V4l2Formats.H264,
+        _ => false,
+    };
 }
 
 /// <summary>The gray frames the detection plugins see.</summary>
@@ -104,6 +157,27 @@ internal static class CameraSourceKinds
     public const string Synthetic = "synthetic";
     public const string File = "file";
     public const string Rtsp = "rtsp";
+    public const string V4l2 = "v4l2";
+    public const string Rpicam = "rpicam";
 
-    public static readonly string[] All = [Synthetic, File, Rtsp];
+    public static readonly string[] All = [Synthetic, File, Rtsp, V4l2, Rpicam];
+}
+
+/// <summary>How ffmpeg talks RTSP to a camera.</summary>
+internal static class RtspTransports
+{
+    public const string Tcp = "tcp";
+    public const string Udp = "udp";
+
+    public static readonly string[] All = [Tcp, Udp];
+}
+
+/// <summary>The pixel formats a USB camera can be asked for (ffmpeg's v4l2 <c>-input_format</c> names).</summary>
+internal static class V4l2Formats
+{
+    public const string H264 = "h264";
+    public const string Mjpeg = "mjpeg";
+    public const string Yuyv = "yuyv422";
+
+    public static readonly string[] All = [H264, Mjpeg, Yuyv];
 }

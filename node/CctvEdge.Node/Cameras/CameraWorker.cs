@@ -72,7 +72,9 @@ internal sealed partial class CameraWorker(
             }
             catch (ProcessStartException ex)
             {
-                error = $"{ex.Message} Install ffmpeg (Debian: apt install ffmpeg) or set Ffmpeg:Path.";
+                error = ex.Message + " " + (ex.FileName == ffmpeg.Path
+                    ? "Install ffmpeg (Debian: apt install ffmpeg) or set Ffmpeg:Path."
+                    : $"Install rpicam-apps (Raspberry Pi OS: apt install rpicam-apps) or set {Camera.Path}:Source:Command.");
             }
             catch (Exception ex)
             {
@@ -118,12 +120,12 @@ internal sealed partial class CameraWorker(
         }
 
         var arguments = FfmpegArguments.Build(Camera, snapshotPath, recording, runId: clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var process = runner.Start(ffmpeg.Path, arguments, FfmpegEnvironment);
+        var process = await StartAsync(arguments).ConfigureAwait(false);
         Volatile.Write(ref _process, process);
         LogCameraStarted(logger, Camera.Id, Camera.Source.Kind);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var snapshots = WatchSnapshotsAsync(snapshotPath, watch.Token);
-        var stall = new StallWatch(TimeSpan.FromSeconds(Camera.StallSeconds), clock.GetUtcNow());
+        var stall = new StallWatch(TimeSpan.FromSeconds(Camera.StallSeconds), clock.GetUtcNow(), MainStreamLimit());
         var stalls = WatchForStallAsync(process, stall, watch.Token);
         try
         {
@@ -143,6 +145,27 @@ internal sealed partial class CameraWorker(
             await process.StopAsync(TimeSpan.FromSeconds(ffmpeg.StopTimeoutSeconds)).ConfigureAwait(false);
             await process.DisposeAsync().ConfigureAwait(false);
             Volatile.Write(ref _process, null);
+        }
+    }
+
+    /// <summary>ffmpeg, fed by rpicam-vid for the Pi camera.</summary>
+    private async Task<IRunningProcess> StartAsync(IReadOnlyList<string> arguments)
+    {
+        if (Camera.Source.Kind != CameraSourceKinds.Rpicam)
+        {
+            return runner.Start(ffmpeg.Path, arguments, FfmpegEnvironment);
+        }
+
+        var command = RpicamCommand.Resolve(Camera.Source);
+        var producer = runner.Start(command, RpicamCommand.Arguments(Camera.Source, Camera.Recording.SegmentSeconds));
+        try
+        {
+            return new PipedProcess(Path.GetFileName(command), producer, runner.Start(ffmpeg.Path, arguments, FfmpegEnvironment));
+        }
+        catch
+        {
+            await producer.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -178,7 +201,12 @@ internal sealed partial class CameraWorker(
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                if (stall.Check(Status.Read().LastFrameAt, clock.GetUtcNow()))
+                if (stall.WatchesMainStream)
+                {
+                    Ring.Refresh();
+                }
+
+                if (stall.Check(Status.Read().LastFrameAt, Ring.LatestEnd, clock.GetUtcNow()))
                 {
                     await process.StopAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
                     return;
@@ -189,6 +217,15 @@ internal sealed partial class CameraWorker(
         {
         }
     }
+
+    /// <summary>
+    /// With a sub-stream, frames keep coming when only the main stream fails, and ffmpeg goes on without it: the main
+    /// stream is watched through its segments instead, which must keep completing. Null when there is nothing to watch.
+    /// </summary>
+    private TimeSpan? MainStreamLimit() =>
+        Camera.Source.HasSubStream && Camera.Recording.Enabled
+            ? TimeSpan.FromSeconds(Math.Max(Camera.StallSeconds, 3 * Camera.Recording.SegmentSeconds))
+            : null;
 
     private async Task WatchSnapshotsAsync(string path, CancellationToken stop)
     {
@@ -245,23 +282,31 @@ internal sealed partial class CameraWorker(
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Camera {CameraId}: could not read the snapshot: {Error}")]
     private static partial void LogSnapshotFailed(ILogger logger, string cameraId, string error);
 
-    /// <summary>When the last frame of this run came, and whether that was too long ago.</summary>
-    private sealed class StallWatch(TimeSpan limit, DateTimeOffset started)
+    /// <summary>When the last frame (and, with a sub-stream, the last main-stream segment) of this run came, and whether that was too long ago.</summary>
+    private sealed class StallWatch(TimeSpan limit, DateTimeOffset started, TimeSpan? mainLimit)
     {
         public string? Reason { get; private set; }
 
-        public bool Check(DateTimeOffset? lastFrame, DateTimeOffset now)
+        public bool WatchesMainStream => mainLimit is not null;
+
+        public bool Check(DateTimeOffset? lastFrame, DateTimeOffset? lastSegmentEnd, DateTimeOffset now)
         {
             var since = lastFrame is { } frame && frame > started ? frame : started;
-            if (now - since < limit)
+            if (now - since >= limit)
             {
-                return false;
+                Reason = lastFrame > started
+                    ? $"no frames for {limit.TotalSeconds:0} s: the stream stalled with its connection open"
+                    : $"no frames within {limit.TotalSeconds:0} s of starting: the camera accepted the connection but sent no video";
+                return true;
             }
 
-            Reason = lastFrame > started
-                ? $"no frames for {limit.TotalSeconds:0} s: the stream stalled with its connection open"
-                : $"no frames within {limit.TotalSeconds:0} s of starting: the camera accepted the connection but sent no video";
-            return true;
+            if (mainLimit is { } main && now - (lastSegmentEnd is { } end && end > started ? end : started) >= main)
+            {
+                Reason = $"the main stream sent nothing to record for {main.TotalSeconds:0} s while the sub-stream played";
+                return true;
+            }
+
+            return false;
         }
     }
 }

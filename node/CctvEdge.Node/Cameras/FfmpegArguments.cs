@@ -23,11 +23,20 @@ internal static class FfmpegArguments
     public static IReadOnlyList<string> Build(CameraOptions camera, string snapshotPath, string? recordingDirectory = null, long runId = 0)
     {
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "warning" };
-        AddInput(args, camera.Source);
+        var source = camera.Source;
+        // Input 0 is what detection and snapshots decode: the sub-stream when there is one, else the source itself.
+        AddInput(args, source, source.HasSubStream ? source.SubUrl : source.RecordingUrl);
+        var recordSecondInput = recordingDirectory is not null && source.HasSubStream;
+        if (recordSecondInput)
+        {
+            // Input 1, the main stream, is only ever copied: never decoded.
+            AddInput(args, source, source.RecordingUrl);
+        }
 
         var detect = camera.Detect;
-        // The synthetic source has no encoded stream to copy, so it feeds a third branch that is encoded like a camera.
-        var encodeMain = recordingDirectory is not null && camera.Source.Kind == CameraSourceKinds.Synthetic;
+        // A source with no H.264 stream to copy (the test picture, a USB camera's MJPEG) feeds a third branch that is
+        // encoded like a camera.
+        var encodeMain = recordingDirectory is not null && source.NeedsEncoding;
         var graph = string.Create(CultureInfo.InvariantCulture,
             $"[0:v]split={(encodeMain ? 3 : 2)}[d][s]{(encodeMain ? "[m]" : "")};" +
             $"[d]fps={Rate(detect.Fps)},scale={detect.Width}:{detect.Height}:flags=area,format=gray[gray];" +
@@ -37,7 +46,7 @@ internal static class FfmpegArguments
         args.AddRange(["-map", "[snap]", "-q:v", "5", "-f", "image2", "-update", "1", "-atomic_writing", "1", "-y", snapshotPath]);
         if (recordingDirectory is not null)
         {
-            AddSegments(args, camera, recordingDirectory, runId, encodeMain);
+            AddSegments(args, camera, recordingDirectory, runId, encodeMain ? null : recordSecondInput ? "1:v:0" : "0:v:0");
         }
 
         return args;
@@ -47,18 +56,18 @@ internal static class FfmpegArguments
     /// Fragmented MP4 segments (moov first, then self-contained fragments): a segment cut short by a crash still plays,
     /// unlike a faststart MP4, which is a stub until closed. Video only: camera audio (often G.711) does not fit MP4.
     /// </summary>
-    private static void AddSegments(List<string> args, CameraOptions camera, string directory, long runId, bool encodeMain)
+    /// <param name="copied">The input stream recorded as it comes, or null to record the encoded branch.</param>
+    private static void AddSegments(List<string> args, CameraOptions camera, string directory, long runId, string? copied)
     {
         var seconds = camera.Recording.SegmentSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        if (encodeMain)
+        if (copied is null)
         {
-            // A camera-like stream: capped at 2 Mbit/s (the test picture's noise would otherwise take ~15), no B-frames.
-            args.AddRange(["-map", "[m]", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0", "-pix_fmt", "yuv420p",
-                "-b:v", "2M", "-maxrate", "2M", "-bufsize", "2M", "-force_key_frames", $"expr:gte(t,n_forced*{seconds})"]);
+            args.AddRange(["-map", "[m]"]);
+            AddEncoder(args, camera.Source, seconds);
         }
         else
         {
-            args.AddRange(["-map", "0:v:0", "-c:v", "copy"]);
+            args.AddRange(["-map", copied, "-c:v", "copy"]);
         }
 
         args.AddRange([
@@ -70,7 +79,25 @@ internal static class FfmpegArguments
         ]);
     }
 
-    private static void AddInput(List<string> args, CameraSourceOptions source)
+    /// <summary>
+    /// A camera-like H.264 stream: no B-frames, a keyframe at every segment boundary (segments are cut on keyframes),
+    /// the bit rate capped (the test picture's noise would otherwise take ~15 Mbit/s).
+    /// </summary>
+    private static void AddEncoder(List<string> args, CameraSourceOptions source, string segmentSeconds)
+    {
+        args.AddRange(["-c:v", source.Encoder]);
+        if (source.Encoder == "libx264")
+        {
+            args.AddRange(["-preset", "ultrafast", "-tune", "zerolatency"]);
+        }
+
+        var rate = source.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
+        args.AddRange(["-bf", "0", "-pix_fmt", "yuv420p", "-b:v", rate, "-maxrate", rate, "-bufsize", rate,
+            "-force_key_frames", $"expr:gte(t,n_forced*{segmentSeconds})"]);
+    }
+
+    /// <param name="url">rtsp: which of the camera's streams this input reads.</param>
+    private static void AddInput(List<string> args, CameraSourceOptions source, string url)
     {
         switch (source.Kind)
         {
@@ -82,8 +109,19 @@ internal static class FfmpegArguments
                 args.AddRange(["-re", "-stream_loop", "-1", "-i", source.Path]);
                 break;
             case CameraSourceKinds.Rtsp:
-                // TCP survives lossy links better than UDP; the I/O timeout (µs) turns a dead camera into an exit.
-                args.AddRange(["-rtsp_transport", "tcp", "-timeout", "10000000", "-i", source.Url]);
+                // The I/O timeout (µs) turns a dead camera into an exit. Probing stops after 2 s instead of 5: the
+                // video's parameters are known by then, and with a sub-stream both inputs are probed one after the other.
+                args.AddRange(["-rtsp_transport", source.Transport, "-timeout", "10000000", "-analyzeduration", "2000000", "-i", url]);
+                break;
+            case CameraSourceKinds.V4l2:
+                args.AddRange(["-f", "v4l2", "-input_format", source.InputFormat,
+                    "-video_size", string.Create(CultureInfo.InvariantCulture, $"{source.Width}x{source.Height}"),
+                    "-framerate", Rate(source.Fps), "-i", source.Device]);
+                break;
+            case CameraSourceKinds.Rpicam:
+                // rpicam-vid's raw H.264 on stdin (see RpicamCommand): a bare stream has no timestamps, so they are
+                // made from the frame rate.
+                args.AddRange(["-f", "h264", "-framerate", Rate(source.Fps), "-fflags", "+genpts", "-i", "pipe:0"]);
                 break;
             default:
                 throw new ArgumentException($"Unknown source kind '{source.Kind}'.", nameof(source));
@@ -105,5 +143,5 @@ internal static class FfmpegArguments
             $"noise=alls=6:allf=t");
     }
 
-    private static string Rate(double fps) => fps.ToString("0.######", CultureInfo.InvariantCulture);
+    internal static string Rate(double fps) => fps.ToString("0.######", CultureInfo.InvariantCulture);
 }

@@ -16,6 +16,9 @@ internal interface IRunningProcess : IAsyncDisposable
 {
     Stream Output { get; }
 
+    /// <summary>Its stdin: ffmpeg's 'q', or the video a piped source feeds it (<see cref="PipedProcess"/>).</summary>
+    Stream Input { get; }
+
     Task<int> Exited { get; }
 
     /// <summary>The last lines the program wrote to stderr, for error reports.</summary>
@@ -32,7 +35,10 @@ internal interface IRunningProcess : IAsyncDisposable
 }
 
 /// <summary>The program could not be started at all (not installed, not executable).</summary>
-internal sealed class ProcessStartException(string message, Exception inner) : Exception(message, inner);
+internal sealed class ProcessStartException(string fileName, string message, Exception inner) : Exception(message, inner)
+{
+    public string FileName { get; } = fileName;
+}
 
 internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProcessRunner
 {
@@ -63,7 +69,7 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
         catch (Win32Exception ex)
         {
             process.Dispose();
-            throw new ProcessStartException($"'{fileName}' could not be started: {ex.Message}.", ex);
+            throw new ProcessStartException(fileName, $"'{fileName}' could not be started: {ex.Message}.", ex);
         }
 
         LogStarted(logger, fileName, process.Id);
@@ -91,6 +97,8 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
         }
 
         public Stream Output => _process.StandardOutput.BaseStream;
+
+        public Stream Input => _process.StandardInput.BaseStream;
 
         /// <summary>Completes after the exit and after stderr is drained, so the last error lines are in <see cref="RecentErrors"/>.</summary>
         public Task<int> Exited { get; }

@@ -108,9 +108,8 @@ internal sealed class NodeConfigurationValidator :
         switch (source.Kind)
         {
             case CameraSourceKinds.Synthetic:
-                Range(errors, $"{at}:Source:Width", source.Width, 16, 7680);
-                Range(errors, $"{at}:Source:Height", source.Height, 16, 4320);
-                Range(errors, $"{at}:Source:Fps", source.Fps, 1, 120);
+                CameraSourceRules.PictureSize(source, $"{at}:Source", errors);
+                CameraSourceRules.Encoding(source, $"{at}:Source", errors);
                 break;
             case CameraSourceKinds.File:
                 if (string.IsNullOrWhiteSpace(source.Path))
@@ -124,11 +123,13 @@ internal sealed class NodeConfigurationValidator :
 
                 break;
             case CameraSourceKinds.Rtsp:
-                if (!Uri.TryCreate(source.Url, UriKind.Absolute, out var url) || url.Scheme is not ("rtsp" or "rtsps"))
-                {
-                    errors.Add($"{at}:Source:Url '{source.Url}' must be an rtsp:// address.");
-                }
-
+                CameraSourceRules.Rtsp(source, $"{at}:Source", errors);
+                break;
+            case CameraSourceKinds.V4l2:
+                CameraSourceRules.V4l2(source, $"{at}:Source", errors);
+                break;
+            case CameraSourceKinds.Rpicam:
+                CameraSourceRules.Rpicam(source, $"{at}:Source", errors);
                 break;
             default:
                 errors.Add(string.IsNullOrEmpty(source.Kind)
@@ -163,7 +164,7 @@ internal sealed class NodeConfigurationValidator :
         }
     }
 
-    private static void Range(List<string> errors, string key, double value, double min, double max)
+    internal static void Range(List<string> errors, string key, double value, double min, double max)
     {
         if (double.IsNaN(value) || value < min || value > max)
         {

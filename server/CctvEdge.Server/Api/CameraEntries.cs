@@ -42,20 +42,27 @@ internal static class CameraEntries
     }
 
     /// <summary>
-    /// A copy for readers who may not see camera passwords: the password in an rtsp:// address becomes ***. Admins
-    /// read the entries as they are.
+    /// A copy for readers who may not see camera passwords: the password in every rtsp:// address of a source (Url,
+    /// MainUrl, SubUrl) becomes ***. Admins read the entries as they are.
     /// </summary>
     public static JsonArray Redacted(JsonArray cameras)
     {
         var copy = (JsonArray)cameras.DeepClone();
         foreach (var entry in copy.OfType<JsonObject>())
         {
-            if (Find(entry, "Source") is { } source && entry[source] is JsonObject src && Find(src, "Url") is { } url
-                && src[url] is JsonValue value && value.TryGetValue<string>(out var text)
-                && Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal))
+            if (Find(entry, "Source") is not { } source || entry[source] is not JsonObject src)
             {
-                var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
-                src[url] = new UriBuilder(uri) { UserName = user, Password = "***" }.Uri.ToString();
+                continue;
+            }
+
+            foreach (var key in src.Select(p => p.Key).Where(k => k.EndsWith("Url", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                if (src[key] is JsonValue value && value.TryGetValue<string>(out var text)
+                    && Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal))
+                {
+                    var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
+                    src[key] = new UriBuilder(uri) { UserName = user, Password = "***" }.Uri.ToString();
+                }
             }
         }
 
