@@ -70,6 +70,34 @@ public sealed class DataSeeder : IAsyncDisposable
             },
             _transaction);
 
+    /// <summary>
+    /// An outage as its source writes it: the server's <c>offline</c> event (camera "" for the whole node), or with
+    /// <paramref name="fromNode"/> the node's <c>system</c> event of type <c>camera-offline</c>. Open while
+    /// <paramref name="end"/> is null. Returns its row id.
+    /// </summary>
+    public Task<long> OutageAsync(string nodeId, string cameraId, DateTimeOffset start, DateTimeOffset? end, string reason, bool fromNode = false) =>
+        _connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, payload_json, sequence, received_ms)
+            VALUES (@NodeId, @EventId, @CameraId, @Plugin, @Kind, @Start, @End, @Payload, @Sequence, @Start)
+            RETURNING id
+            """,
+            new
+            {
+                NodeId = nodeId,
+                EventId = "seed-" + Interlocked.Increment(ref _sequence),
+                CameraId = cameraId,
+                Plugin = fromNode ? "node" : "server",
+                Kind = fromNode ? "system" : "offline",
+                Start = start.ToUnixTimeMilliseconds(),
+                End = end?.ToUnixTimeMilliseconds(),
+                Payload = fromNode
+                    ? JsonSerializer.Serialize(new { type = "camera-offline", camera = cameraId, reason })
+                    : JsonSerializer.Serialize(new { reason, since = start }),
+                Sequence = _sequence,
+            },
+            _transaction);
+
     /// <summary><paramref name="count"/> events spread evenly over [start, start + span), a few seconds each.</summary>
     public async Task EventsAsync(string nodeId, string cameraId, DateTimeOffset start, TimeSpan span, int count)
     {

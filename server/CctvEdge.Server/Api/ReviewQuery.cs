@@ -5,7 +5,7 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Api;
 
 /// <summary>The events page and the player, over the event and clip stores.</summary>
-internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips, ClipStore store, NodeStore nodes, ISensorQuery sensors, ILogger<ReviewQuery> logger) : IReviewQuery
+internal sealed partial class ReviewQuery(EventQueries events, OutageQueries outages, ClipQueries clips, ClipStore store, NodeStore nodes, ISensorQuery sensors, ILogger<ReviewQuery> logger) : IReviewQuery
 {
     /// <summary>Points of a day's motion graph: one per three minutes, about two pixels each.</summary>
     private const int DayMotionPoints = 480;
@@ -32,7 +32,12 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
     public async Task<DayTimeline> GetTimelineAsync(EventFilter filter, CancellationToken cancellationToken)
     {
         var (start, end) = LocalDay.Bounds(filter.Day);
-        var spans = (await events.SpansAsync(filter.ToQuery(), cancellationToken).ConfigureAwait(false)).ToLookup(s => new CameraKey(s.NodeId, s.CameraId));
+        var dayOutages = await outages.OverlappingAsync(start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), filter.Site, filter.Camera?.ToRef(), cancellationToken).ConfigureAwait(false);
+        // Outages are shaded, not drawn as bars: a bar reads as something seen, and an outage is the opposite.
+        var outageIds = dayOutages.Select(o => o.Id).ToHashSet();
+        var spans = (await events.SpansAsync(filter.ToQuery(), cancellationToken).ConfigureAwait(false))
+            .Where(s => !outageIds.Contains(s.Id))
+            .ToLookup(s => new CameraKey(s.NodeId, s.CameraId));
         var cameras = (await CamerasAsync(filter.Site, cancellationToken).ConfigureAwait(false)).Where(c => filter.Camera is null || c.Key == filter.Camera).ToList();
         var bucket = (end - start).TotalMilliseconds / DayMotionPoints;
         var rows = new List<TimelineRow>();
@@ -53,9 +58,11 @@ internal sealed partial class ReviewQuery(EventQueries events, ClipQueries clips
                 }
             }
 
-            if (bars.Count > 0 || motion.Count > 0 || bands.Count > 0)
+            // A camera whose node was down all day has nothing else to show, and that is exactly what the row must say.
+            var shaded = TimelineOutages.For(dayOutages, camera.Key);
+            if (bars.Count > 0 || motion.Count > 0 || bands.Count > 0 || shaded.Count > 0)
             {
-                rows.Add(new TimelineRow(camera.Key, camera.Name, bars, motion) { Sensors = bands });
+                rows.Add(new TimelineRow(camera.Key, camera.Name, bars, motion) { Sensors = bands, Outages = shaded });
             }
         }
 

@@ -80,6 +80,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<AuditStore>();
         services.AddSingleton<PluginPackageStore>();
         services.AddSingleton<EventQueries>();
+        services.AddSingleton<OutageQueries>();
         services.AddSingleton<ClipQueries>();
         services.AddSingleton<ReviewStore>();
         services.AddSingleton<SensorQueries>();

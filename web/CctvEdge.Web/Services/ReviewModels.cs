@@ -79,7 +79,20 @@ public sealed record TimelineRow(CameraKey Camera, string Name, IReadOnlyList<Ti
 {
     /// <summary>The sensors linked to the camera, one band each, so a vibration spike lines up with the motion it came with.</summary>
     public IReadOnlyList<SensorBand> Sensors { get; init; } = [];
+
+    /// <summary>
+    /// When the camera or its whole node was offline, overlapping the day: shaded behind the bars rather than drawn as
+    /// events, so an outage is never taken for motion.
+    /// </summary>
+    public IReadOnlyList<TimelineOutage> Outages { get; init; } = [];
 }
+
+/// <summary>
+/// A span in which a camera could not see: its node's own camera-offline report, or the server's offline event for
+/// the camera or (<paramref name="WholeNode"/>) its node. <paramref name="End"/> is null while it lasts; the start
+/// may lie before the day.
+/// </summary>
+public sealed record TimelineOutage(long EventId, DateTimeOffset Start, DateTimeOffset? End, string Reason, bool WholeNode);
 
 /// <summary>A sensor's main measurement over the timeline's day: min–max band and mean per point.</summary>
 public sealed record SensorBand(string Sensor, string SensorName, string Name, string Unit, IReadOnlyList<SensorPoint> Points);
