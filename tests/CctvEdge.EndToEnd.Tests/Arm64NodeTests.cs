@@ -8,7 +8,8 @@ namespace CctvEdge.EndToEnd.Tests;
 /// ARM64 proven without a Pi: the self-contained linux-arm64 bundle of scripts/package.sh runs under
 /// qemu-aarch64-static (with the arm64 userland of scripts/test.sh) against the x64 server, runs the motion plugin on
 /// its NEON path over a synthetic camera, and its events and a clip reach the server. Its ffmpeg is the machine's own,
-/// run natively: qemu-user hands a child process to the kernel.
+/// run natively: qemu-user hands a child process to the kernel. The motion kernel tests (vector paths against scalar)
+/// run there too, as a self-running xunit program.
 /// </summary>
 public sealed class Arm64NodeTests(ITestOutputHelper output)
 {
@@ -34,6 +35,30 @@ public sealed class Arm64NodeTests(ITestOutputHelper output)
         {
             output.WriteLine(network.Node.Output);
         }
+    }
+
+    [Fact]
+    public async Task MotionKernelTests_UnderQemu_VectorPathsMatchScalar_OnArm64WithNeon()
+    {
+        using var temp = new TempDirectory("cctvedge-arm64-kernels");
+        await using (var publish = ChildProcess.Start("publish", "dotnet",
+            ["publish", "tests/CctvEdge.Plugins.Motion.KernelChecks", "-c", "Release", "-r", "linux-arm64", "--self-contained", "-nologo", "-v", "q", "-o", temp.Path],
+            RepositoryPaths.Root))
+        {
+            Assert.True(await publish.WaitForExitAsync(TimeSpan.FromMinutes(8)) == 0, publish.Output);
+        }
+
+        var environment = new Dictionary<string, string>(DemoNetwork.Arm64Environment) { ["CCTVEDGE_EXPECT_ARCH"] = "Arm64" };
+        await using var checks = ChildProcess.Start("kernel-checks-arm64", "qemu-aarch64-static",
+            ["-L", DemoNetwork.Arm64Sysroot, Path.Combine(temp.Path, "CctvEdge.Plugins.Motion.KernelChecks"), "-noColor"], temp.Path, environment);
+        var exit = await checks.WaitForExitAsync(Timeout);
+        output.WriteLine(checks.Output);
+
+        Assert.Equal(0, exit);
+        var summary = System.Text.RegularExpressions.Regex.Match(checks.Output, @"Total: (\d+), Errors: (\d+), Failed: (\d+), Skipped: (\d+)");
+        Assert.True(summary.Success, checks.Output);
+        Assert.True(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 20, summary.Value);
+        Assert.Equal(("0", "0", "0"), (summary.Groups[2].Value, summary.Groups[3].Value, summary.Groups[4].Value));
     }
 
     private static async Task<string> UnpackAsync(TempDirectory temp)

@@ -132,13 +132,13 @@ internal sealed class DemoNetwork : IAsyncDisposable
         : ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, ["--config", ConfigPath], _root.Path);
 
     /// <summary>The arm64 userland for qemu (scripts/test.sh sets it up); the test fails, never skips, without it.</summary>
-    private static string Arm64Sysroot =>
+    internal static string Arm64Sysroot =>
         Environment.GetEnvironmentVariable("CCTVEDGE_ARM64_SYSROOT") is { Length: > 0 } sysroot && File.Exists(Path.Combine(sysroot, "lib", "libssl.so.3"))
             ? sysroot
             : throw new InvalidOperationException("CCTVEDGE_ARM64_SYSROOT must name an arm64 sysroot with libssl (scripts/test.sh prepares one: ensure_arm64_sysroot).");
 
     // Under qemu-user the runtime's double-mapped code pages (W^X) break JIT-emitted stubs (Dapper's, reflection's): off.
-    private static readonly Dictionary<string, string> Arm64Environment = new() { ["DOTNET_EnableWriteXorExecute"] = "0" };
+    internal static readonly Dictionary<string, string> Arm64Environment = new() { ["DOTNET_EnableWriteXorExecute"] = "0" };
 
     /// <summary>kill -9 the node and start it again with the same config and data.</summary>
     public async Task KillAndRestartNodeAsync()
