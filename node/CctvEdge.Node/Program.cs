@@ -4,7 +4,7 @@ using CctvEdge.Node.Uplink;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// cctvedge-node [--config FILE] [--Section:Key value ...]  |  enrol ...  |  bench motion ...  |  --help  |  --version
+// cctvedge-node [--config FILE] [--Section:Key value ...]  |  enrol ...  |  discover ...  |  bench motion ...  |  --help  |  --version
 if (args is ["--help" or "-h" or "help", ..])
 {
     await Console.Out.WriteAsync(Usage.Text);
@@ -20,6 +20,11 @@ if (args is ["--version" or "version"])
 if (args is ["bench", "motion", ..])
 {
     return await CctvEdge.Node.Bench.MotionBenchCommand.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
+if (args is ["discover", .. var discoverArgs])
+{
+    return await CctvEdge.Node.Discovery.DiscoverCommand.RunAsync(discoverArgs, Console.Out, Console.Error);
 }
 
 if (args is ["enrol", .. var enrolArgs])

@@ -18,7 +18,7 @@ public sealed class CommandLineTests
         await using var agent = ChildProcess.StartDotnet("node", RepositoryPaths.NodeDll, [flag], temp.Path);
 
         Assert.Equal(0, await agent.WaitForExitAsync(Timeout));
-        foreach (var command in new[] { "cctvedge-node [--config FILE]", "cctvedge-node enrol", "cctvedge-node bench motion", "--version", "--Server:Address" })
+        foreach (var command in new[] { "cctvedge-node [--config FILE]", "cctvedge-node enrol", "cctvedge-node discover", "cctvedge-node bench motion", "--version", "--Server:Address" })
         {
             Assert.Contains(command, agent.Output, StringComparison.Ordinal);
         }
