@@ -4,6 +4,7 @@ using CctvEdge.Harness;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace CctvEdge.Node.Tests;
 
@@ -92,7 +93,8 @@ public sealed class RtspCameraTests(RtspCameraFixture fixture) : IDisposable
     public async Task WrongPassword_IsUnauthorized_AndThePasswordNeverShows()
     {
         var options = Options(fixture.Camera.Url("main", password: "not-the-password-9"), sub: "");
-        var camera = TestCamera.Create(_temp.Path, ffmpeg: new FfmpegOptions { RestartMinSeconds = 30, RestartMaxSeconds = 30 }, options: options);
+        var log = new FakeLogger<ProcessRunner>();
+        var camera = TestCamera.Create(_temp.Path, new ProcessRunner(log), new FfmpegOptions { RestartMinSeconds = 30, RestartMaxSeconds = 30 }, options);
         using var stop = new CancellationTokenSource();
 
         var running = camera.RunAsync(stop.Token);
@@ -103,6 +105,10 @@ public sealed class RtspCameraTests(RtspCameraFixture fixture) : IDisposable
 
         Assert.StartsWith("unauthorized: check the camera's user and password", error, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password-9", error, StringComparison.Ordinal);
+        // ffmpeg's own lines, logged for debugging, carry the URL: redacted too.
+        var logged = log.Collector.GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Contains(logged, m => m.Contains("admin:***@127.0.0.1", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, m => m.Contains("not-the-password-9", StringComparison.Ordinal));
     }
 
     public void Dispose() => _temp.Dispose();

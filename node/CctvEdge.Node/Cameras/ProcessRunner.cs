@@ -164,6 +164,9 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IPr
                 return;
             }
 
+            // ffmpeg repeats the input URL in its errors: the camera's password stops here, before any log or report.
+            line = CameraFailure.Redact(line);
+
             lock (_errors)
             {
                 _errors.Enqueue(line);
