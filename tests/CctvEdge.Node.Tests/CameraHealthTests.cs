@@ -22,7 +22,7 @@ public sealed class CameraHealthTests : IDisposable
     {
         var camera = Camera(FakeFfmpeg("echo '[rtsp @ 0x5612] method DESCRIBE failed: 401 Unauthorized (rtsp://admin:hunter2@192.0.2.10:554/Streaming/Channels/101)' >&2\nexit 1"));
 
-        var error = await FirstFailureAsync(camera);
+        var error = await TestCamera.FirstFailureAsync(camera);
 
         Assert.StartsWith("unauthorized: check the camera's user and password", error, StringComparison.Ordinal);
         Assert.Contains("rtsp://admin:***@192.0.2.10", error, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public sealed class CameraHealthTests : IDisposable
     [InlineData("Invalid data found when processing input", "ffmpeg exited with code 1: Invalid data found")]
     public async Task FfmpegErrors_AreClassified(string stderr, string expected)
     {
-        var error = await FirstFailureAsync(Camera(FakeFfmpeg($"echo '{stderr}' >&2\nexit 1")));
+        var error = await TestCamera.FirstFailureAsync(Camera(FakeFfmpeg($"echo '{stderr}' >&2\nexit 1")));
 
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
     }
@@ -49,7 +49,7 @@ public sealed class CameraHealthTests : IDisposable
         var camera = Camera(FakeFfmpeg("head -c 115200 /dev/zero\nexec sleep 300"), stallSeconds: 2, restartSeconds: 30);
 
         var started = DateTimeOffset.UtcNow;
-        var error = await FirstFailureAsync(camera);
+        var error = await TestCamera.FirstFailureAsync(camera);
 
         Assert.Equal("no frames for 2 s: the stream stalled with its connection open", error);
         Assert.InRange((DateTimeOffset.UtcNow - started).TotalSeconds, 1.5, 10);
@@ -145,22 +145,5 @@ public sealed class CameraHealthTests : IDisposable
         return TestCamera.Create(_temp.Path, ffmpeg: new FfmpegOptions { Path = ffmpeg, RestartMinSeconds = restartSeconds, RestartMaxSeconds = restartSeconds, StopTimeoutSeconds = 1 }, options: options);
     }
 
-    private string FakeFfmpeg(string body)
-    {
-        var script = _temp.Combine($"ffmpeg-{Guid.NewGuid():N}.sh");
-        File.WriteAllText(script, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
-    }
-
-    private static async Task<string> FirstFailureAsync(CameraWorker camera)
-    {
-        using var stop = new CancellationTokenSource();
-        var running = camera.RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => camera.Status.Read().State == CameraRunState.Failed, Timeout, "the camera to fail");
-        var error = camera.Status.Read().Error;
-        await stop.CancelAsync();
-        await running.WaitAsync(Timeout);
-        return error;
-    }
+    private string FakeFfmpeg(string body) => TestCamera.FakeProgram(_temp, "ffmpeg", body);
 }

@@ -28,7 +28,7 @@ public sealed class PiCameraTests : IDisposable
         using var stop = new CancellationTokenSource();
 
         var running = camera.RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => Recorded(camera) >= 2 && camera.Status.Read().FramesTotal >= 5, Timeout, "frames and two segments");
+        await Eventually.TrueAsync(() => TestCamera.Recorded(camera).Count >= 2 && camera.Status.Read().FramesTotal >= 5, Timeout, "frames and two segments");
         var producer = int.Parse(await File.ReadAllTextAsync(pid), System.Globalization.CultureInfo.InvariantCulture);
         var ffmpeg = camera.Process;
         await stop.CancelAsync();
@@ -46,7 +46,7 @@ public sealed class PiCameraTests : IDisposable
     {
         var camera = Camera(FakeRpicam("echo 'ERROR: *** no cameras available ***' >&2\nexit 255"));
 
-        var error = await FirstFailureAsync(camera);
+        var error = await TestCamera.FirstFailureAsync(camera);
 
         Assert.StartsWith("camera not found or busy", error, StringComparison.Ordinal);
         Assert.Contains("exited with code 255", error, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class PiCameraTests : IDisposable
     [Fact]
     public async Task RpicamMissing_SaysWhatToInstall()
     {
-        var error = await FirstFailureAsync(Camera(_temp.Combine("no-such-rpicam-vid")));
+        var error = await TestCamera.FirstFailureAsync(Camera(_temp.Combine("no-such-rpicam-vid")));
 
         Assert.Contains("could not be started", error, StringComparison.Ordinal);
         Assert.Contains("apt install rpicam-apps", error, StringComparison.Ordinal);
@@ -73,28 +73,5 @@ public sealed class PiCameraTests : IDisposable
         return TestCamera.Create(_temp.Path, ffmpeg: new FfmpegOptions { RestartMinSeconds = 30, RestartMaxSeconds = 30, StopTimeoutSeconds = 3 }, options: options);
     }
 
-    private string FakeRpicam(string body)
-    {
-        var script = _temp.Combine($"rpicam-vid-{Guid.NewGuid():N}.sh");
-        File.WriteAllText(script, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
-    }
-
-    private static int Recorded(CameraWorker camera)
-    {
-        camera.Ring.Refresh();
-        return camera.Ring.Segments.Count;
-    }
-
-    private static async Task<string> FirstFailureAsync(CameraWorker camera)
-    {
-        using var stop = new CancellationTokenSource();
-        var running = camera.RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => camera.Status.Read().State == CameraRunState.Failed, Timeout, "the camera to fail");
-        var error = camera.Status.Read().Error;
-        await stop.CancelAsync();
-        await running.WaitAsync(Timeout);
-        return error;
-    }
+    private string FakeRpicam(string body) => TestCamera.FakeProgram(_temp, "rpicam-vid", body);
 }

@@ -29,13 +29,13 @@ public sealed class RtspCameraTests(RtspCameraFixture fixture) : IDisposable
         using var stop = new CancellationTokenSource();
 
         var running = camera.RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => Recorded(camera).Count >= 2, Timeout, "two recorded segments");
+        await Eventually.TrueAsync(() => TestCamera.Recorded(camera).Count >= 2, Timeout, "two recorded segments");
         var frames = camera.Status.Read().FramesTotal;
         await stop.CancelAsync();
         await running.WaitAsync(Timeout);
 
         // The segments are the main stream's picture (640x360), copied: the sub-stream is 320x180.
-        Assert.Equal("h264,640,360", await ProbeAsync(Recorded(camera)[0].Path));
+        Assert.Equal("h264,640,360", await ProbeAsync(TestCamera.Recorded(camera)[0].Path));
         Assert.True(frames >= 5, $"only {frames} detection frames");
         Assert.NotNull(camera.Snapshots.Latest);
     }
@@ -135,12 +135,6 @@ public sealed class RtspCameraTests(RtspCameraFixture fixture) : IDisposable
             var (now, error, frames, _, _) = camera.Status.Read();
             throw new TimeoutException($"{ex.Message} It is {now} ({error}) after {frames} frames.", ex);
         }
-    }
-
-    private static IReadOnlyList<Node.Recording.Segment> Recorded(CameraWorker camera)
-    {
-        camera.Ring.Refresh();
-        return camera.Ring.Segments;
     }
 
     private static async Task<string> ProbeAsync(string path)

@@ -1,5 +1,7 @@
+using CctvEdge.Harness;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Node.Tests;
@@ -35,5 +37,35 @@ internal static class TestCamera
             camera.Frames.Dispatch(frame);
             frame.Release();
         }
+    }
+
+    /// <summary>Runs the camera until it first fails and returns the reason it gives.</summary>
+    public static async Task<string> FirstFailureAsync(CameraWorker camera)
+    {
+        var timeout = TimeSpan.FromSeconds(30);
+        using var stop = new CancellationTokenSource();
+        var running = camera.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => camera.Status.Read().State == CameraRunState.Failed, timeout, "the camera to fail");
+        var error = camera.Status.Read().Error;
+        await stop.CancelAsync();
+        await running.WaitAsync(timeout);
+        return error;
+    }
+
+    /// <summary>A shell script standing in for a program (ffmpeg, rpicam-vid), written into <paramref name="temp"/>.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static string FakeProgram(TempDirectory temp, string name, string body)
+    {
+        var script = temp.Combine($"{name}-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(script, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    /// <summary>The segments the camera's ring holds now.</summary>
+    public static IReadOnlyList<Node.Recording.Segment> Recorded(CameraWorker camera)
+    {
+        camera.Ring.Refresh();
+        return camera.Ring.Segments;
     }
 }
