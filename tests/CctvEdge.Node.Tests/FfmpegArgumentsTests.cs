@@ -10,7 +10,7 @@ public sealed class FfmpegArgumentsTests
     {
         var args = FfmpegArguments.Build(TestCamera.Options(CameraSourceKinds.Rtsp), "/data/snap.jpg");
 
-        Assert.Equal(["-rtsp_transport", "tcp", "-timeout", "10000000", "-analyzeduration", "2000000", "-i", "rtsp://192.0.2.10/stream"], args.SkipWhile(a => a != "-rtsp_transport").Take(8));
+        Assert.Equal(["-rtsp_transport", "tcp", "-timeout", "10000000", "-analyzeduration", "2000000", "-thread_queue_size", "512", "-i", "rtsp://192.0.2.10/stream"], args.SkipWhile(a => a != "-rtsp_transport").Take(10));
         Assert.DoesNotContain("-re", args);
     }
 

@@ -12,48 +12,32 @@ namespace CctvEdge.Testing;
 /// Debian's mosquitto on 127.0.0.1 with a password file, as a farm's Home Assistant broker is set up. It can be
 /// stopped and started again on the same port, to play a broker that goes away.
 /// </summary>
-public sealed class MosquittoBroker : IAsyncDisposable
+public sealed class MosquittoBroker : LoopbackDaemon
 {
     public const string User = "cctvedge";
     public const string Password = "mqtt-password-0123";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private readonly TempDirectory _directory = new("cctvedge-mosquitto");
-    private ChildProcess? _process;
 
-    private MosquittoBroker() => Port = FreePort.Next();
-
-    public int Port { get; }
-
-    public static async Task<MosquittoBroker> StartAsync()
+    private MosquittoBroker()
+        : base("mosquitto")
     {
-        var broker = new MosquittoBroker();
-        try
-        {
-            await broker.ConfigureAsync();
-            await broker.StartAgainAsync();
-            return broker;
-        }
-        catch
-        {
-            await broker.DisposeAsync();
-            throw;
-        }
     }
+
+    public static Task<MosquittoBroker> StartAsync() => StartAsync(new MosquittoBroker(), b => b.ConfigureAsync());
 
     /// <summary>Writes the password file (mosquitto_passwd) and the configuration: this port on loopback, no anonymous clients.</summary>
     private async Task ConfigureAsync()
     {
-        var passwords = _directory.Combine("passwords");
-        await using (var passwd = ChildProcess.Start("mosquitto_passwd", "/usr/bin/mosquitto_passwd", ["-b", "-c", passwords, User, Password], _directory.Path))
+        var passwords = Directory.Combine("passwords");
+        await using (var passwd = ChildProcess.Start("mosquitto_passwd", "/usr/bin/mosquitto_passwd", ["-b", "-c", passwords, User, Password], Directory.Path))
         {
-            if (await passwd.WaitForExitAsync(StartTimeout) != 0)
+            if (await passwd.WaitForExitAsync(TimeSpan.FromSeconds(20)) != 0)
             {
                 throw new InvalidOperationException("mosquitto_passwd failed: " + passwd.Output);
             }
         }
 
         // Logged to stderr: mosquitto buffers stdout into a pipe, and the start line would not come in time.
-        await File.WriteAllTextAsync(_directory.Combine("mosquitto.conf"), string.Create(CultureInfo.InvariantCulture, $"""
+        await File.WriteAllTextAsync(Directory.Combine("mosquitto.conf"), string.Create(CultureInfo.InvariantCulture, $"""
             listener {Port} 127.0.0.1
             allow_anonymous false
             password_file {passwords}
@@ -67,31 +51,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
             """));
     }
 
-    /// <summary>Starts the broker (again) on its port.</summary>
-    public async Task StartAgainAsync()
-    {
-        _process = ChildProcess.Start("mosquitto", "/usr/sbin/mosquitto", ["-c", _directory.Combine("mosquitto.conf")], _directory.Path);
-        try
-        {
-            await _process.WaitForLineAsync("mosquitto version .* running", StartTimeout);
-        }
-        catch
-        {
-            // A broker that did not come up is stopped, not left behind.
-            await StopAsync();
-            throw;
-        }
-    }
-
-    /// <summary>Stops the broker; its retained messages go with it (no persistence).</summary>
-    public async Task StopAsync()
-    {
-        if (_process is { } process)
-        {
-            _process = null;
-            await process.DisposeAsync();
-        }
-    }
+    /// <summary>Retained messages go with a stop (no persistence).</summary>
+    protected override (ChildProcess Process, string ReadyLine) Launch() =>
+        (ChildProcess.Start("mosquitto", "/usr/sbin/mosquitto", ["-c", Directory.Combine("mosquitto.conf")], Directory.Path), "mosquitto version .* running");
 
     /// <summary>A client that records every message published under <paramref name="filter"/>, retained ones included.</summary>
     public async Task<MqttWatcher> WatchAsync(string filter = "#")
@@ -99,12 +61,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var watcher = new MqttWatcher(new MqttClientFactory().CreateMqttClient());
         await watcher.ConnectAsync(Port, filter);
         return watcher;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _directory.Dispose();
     }
 }
 

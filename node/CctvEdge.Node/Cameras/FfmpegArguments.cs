@@ -111,7 +111,9 @@ internal static class FfmpegArguments
             case CameraSourceKinds.Rtsp:
                 // The I/O timeout (µs) turns a dead camera into an exit. Probing stops after 2 s instead of 5: the
                 // video's parameters are known by then, and with a sub-stream both inputs are probed one after the other.
-                args.AddRange(["-rtsp_transport", source.Transport, "-timeout", "10000000", "-analyzeduration", "2000000", "-i", url]);
+                // With two inputs each is read on its own thread through a queue: 8 packets (the default) fill up at
+                // a main stream's keyframe and stall its reading.
+                args.AddRange(["-rtsp_transport", source.Transport, "-timeout", "10000000", "-analyzeduration", "2000000", "-thread_queue_size", "512", "-i", url]);
                 break;
             case CameraSourceKinds.V4l2:
                 args.AddRange(["-f", "v4l2", "-input_format", source.InputFormat,
