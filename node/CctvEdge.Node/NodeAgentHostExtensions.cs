@@ -1,4 +1,5 @@
 using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Cameras.Push;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Enrolment;
 using CctvEdge.Node.Live;
@@ -88,6 +89,7 @@ internal static class NodeAgentHostExtensions
             var clock = sp.GetRequiredService<TimeProvider>();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             var outages = sp.GetRequiredService<CameraOutages>();
+            var push = sp.GetRequiredService<PushCameras>();
             return new CameraFleet(
                 c =>
                 {
@@ -95,8 +97,11 @@ internal static class NodeAgentHostExtensions
                     outages.Watch(worker);
                     return worker;
                 },
-                (worker, stop) => worker.RunAsync(stop));
+                // A push camera has no ffmpeg running: its pictures come into its inbox.
+                (worker, stop) => worker.Camera.Source.Kind == CameraSourceKinds.Push ? push.RunAsync(worker, stop) : worker.RunAsync(stop));
         });
+        services.AddSingleton<PushCameras>();
+        services.AddHostedService<PushImageEndpoint>();
         services.AddSingleton<PluginHost>();
         services.AddSingleton<ISensorHardware>(sp =>
         {

@@ -71,7 +71,8 @@ internal sealed class CameraSourceOptions
 {
     /// <summary>
     /// synthetic (a generated test picture), file (a video file played in a loop), rtsp (an IP camera), v4l2 (a USB
-    /// camera) or rpicam (the Raspberry Pi camera through rpicam-vid).
+    /// camera), rpicam (the Raspberry Pi camera through rpicam-vid) or push (a camera that uploads JPEG pictures by FTP
+    /// or HTTP when it sees motion).
     /// </summary>
     public string Kind { get; set; } = "";
 
@@ -117,6 +118,12 @@ internal sealed class CameraSourceOptions
     /// <summary>Bit rate of that encoding, in kbit/s.</summary>
     public int BitrateKbps { get; set; } = 2000;
 
+    /// <summary>push: the folder the camera's pictures arrive in (an FTP server's upload folder); empty: &lt;data&gt;/inbox/&lt;camera id&gt;.</summary>
+    public string Inbox { get; set; } = "";
+
+    /// <summary>push: pictures further apart than this start a new burst (one event and one clip each).</summary>
+    public double BurstGapSeconds { get; set; } = 5;
+
     /// <summary>synthetic, v4l2, rpicam: picture width.</summary>
     public int Width { get; set; } = 1280;
 
@@ -159,8 +166,9 @@ internal static class CameraSourceKinds
     public const string Rtsp = "rtsp";
     public const string V4l2 = "v4l2";
     public const string Rpicam = "rpicam";
+    public const string Push = "push";
 
-    public static readonly string[] All = [Synthetic, File, Rtsp, V4l2, Rpicam];
+    public static readonly string[] All = [Synthetic, File, Rtsp, V4l2, Rpicam, Push];
 }
 
 /// <summary>How ffmpeg talks RTSP to a camera.</summary>

@@ -51,6 +51,25 @@ internal static partial class CameraSourceRules
         NodeConfigurationValidator.Range(errors, $"{at}:BitrateKbps", source.BitrateKbps, 100, 50_000);
     }
 
+    /// <summary>The inbox is watched and emptied by the node, so it must be a folder of its own, never / or a system folder.</summary>
+    public static void Push(CameraSourceOptions source, string at, List<string> errors)
+    {
+        if (source.Inbox.Length > 0)
+        {
+            var full = System.IO.Path.IsPathFullyQualified(source.Inbox) ? System.IO.Path.GetFullPath(source.Inbox) : null;
+            if (full is null || source.Inbox.Contains("..", StringComparison.Ordinal))
+            {
+                errors.Add($"{at}:Inbox '{source.Inbox}' must be an absolute folder path without '..', e.g. /srv/cctvedge/inbox/gate.");
+            }
+            else if (full.TrimEnd('/').Count(c => c == '/') < 2)
+            {
+                errors.Add($"{at}:Inbox '{source.Inbox}' is a top-level folder; the node deletes what it takes from the inbox, so give the camera a folder of its own, e.g. /srv/cctvedge/inbox/gate.");
+            }
+        }
+
+        NodeConfigurationValidator.Range(errors, $"{at}:BurstGapSeconds", source.BurstGapSeconds, 0.5, 3600);
+    }
+
     public static void PictureSize(CameraSourceOptions source, string at, List<string> errors)
     {
         NodeConfigurationValidator.Range(errors, $"{at}:Width", source.Width, 16, 7680);

@@ -1,4 +1,5 @@
 using CctvEdge.Node.Cameras;
+using CctvEdge.Node.Cameras.Push;
 using CctvEdge.Node.Metrics;
 using CctvEdge.Node.Sensors;
 using CctvEdge.Node.Sensors.Microcontrollers;
@@ -25,6 +26,8 @@ internal static class NodeConfiguration
         AddSection<HardwareOptions>(services, configuration, HardwareOptions.Section);
         AddSection<MicrocontrollerOptions>(services, configuration, MicrocontrollerOptions.Section);
         services.AddSingleton<IValidateOptions<MicrocontrollerOptions>, MicrocontrollerOptionsValidator>();
+        AddSection<PushOptions>(services, configuration, PushOptions.Section);
+        services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
         services.AddOptions<SensorsOptions>()
             .Configure(options => BindSensors(options, configuration.GetSection(SensorsOptions.Section)))
             .ValidateOnStart();
@@ -66,6 +69,12 @@ internal static class NodeConfiguration
         {
             var camera = new CameraOptions { Path = child.Path };
             BindStrict(child, camera, child.Path);
+            if (camera.Source.Kind == CameraSourceKinds.Push)
+            {
+                // A push camera has no stream to keep in a ring: its clips are made from the pictures it sends.
+                camera.Recording.Enabled = false;
+            }
+
             foreach (var plugin in camera.Plugins.Keys.ToList())
             {
                 camera.Plugins[plugin] = Detached(camera.Plugins[plugin]);

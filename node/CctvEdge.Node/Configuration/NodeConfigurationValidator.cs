@@ -131,6 +131,9 @@ internal sealed class NodeConfigurationValidator :
             case CameraSourceKinds.Rpicam:
                 CameraSourceRules.Rpicam(source, $"{at}:Source", errors);
                 break;
+            case CameraSourceKinds.Push:
+                CameraSourceRules.Push(source, $"{at}:Source", errors);
+                break;
             default:
                 errors.Add(string.IsNullOrEmpty(source.Kind)
                     ? $"{at}:Source:Kind is required: one of {string.Join(", ", CameraSourceKinds.All)}."

@@ -116,6 +116,9 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
                 },
                 transaction).ConfigureAwait(false);
             await connection.ExecuteAsync("DELETE FROM clip_jobs WHERE id = @Id", new { clip.Id }, transaction).ConfigureAwait(false);
+            // A clip made without a job (a push camera's burst) settles its events here; for a cut job this repeats
+            // what the job's insert did.
+            await OpenEventRows.SettleAsync(connection, transaction, clip.CameraId, clip.Start, clip.End).ConfigureAwait(false);
             return (sequence + (ulong)inserted - 1, inserted);
         }, cancellationToken).ConfigureAwait(false);
         results.OnAppendedElsewhere(last, count);

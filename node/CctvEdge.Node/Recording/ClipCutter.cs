@@ -19,48 +19,66 @@ internal sealed partial class ClipCutter(ClipQueue queue, IProcessRunner process
     public async Task CutAsync(ClipJob job, IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
         var work = Path.Combine(queue.Directory, "tmp");
-        var clips = Path.Combine(queue.Directory, "clips");
         Directory.CreateDirectory(work);
-        Directory.CreateDirectory(clips);
         var list = Path.Combine(work, job.Id + ".txt");
         var cut = Path.Combine(work, job.Id + ".mp4");
-        var thumbnail = Path.Combine(work, job.Id + ".jpg");
         try
         {
             // The concat demuxer's list quotes paths in single quotes; a quote inside is written '\''.
             await File.WriteAllLinesAsync(list, segments.Select(s => "file '" + s.Path.Replace("'", @"'\''", StringComparison.Ordinal) + "'"), cancellationToken).ConfigureAwait(false);
             await RunAsync(["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-movflags", "+faststart", "-y", cut], cancellationToken).ConfigureAwait(false);
-
-            var middle = (segments[^1].End - segments[0].Start).TotalSeconds / 2;
-            byte[]? jpeg = null;
-            try
-            {
-                await RunAsync(["-nostdin", "-hide_banner", "-loglevel", "error", "-ss", middle.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), "-i", cut, "-frames:v", "1", "-vf", "scale=320:-2", "-q:v", "5", "-update", "1", "-y", thumbnail], cancellationToken).ConfigureAwait(false);
-                jpeg = await File.ReadAllBytesAsync(thumbnail, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException ex)
-            {
-                LogNoThumbnail(logger, job.Id, ex.Message);
-            }
-
-            var (size, sha256) = await FsyncAndHashAsync(cut, cancellationToken).ConfigureAwait(false);
-            var relative = Path.Combine("clips", job.Id + ".mp4");
-            File.Move(cut, Path.Combine(queue.Directory, relative), overwrite: true);
-            DurableFile.FsyncDirectory(clips);
-            var clip = new PendingClip(job.Id, job.CameraId, job.EventId, segments[0].Start, segments[^1].End, size, sha256, relative, 0);
-            await queue.CompleteJobAsync(clip, job.Reason, jpeg, cancellationToken).ConfigureAwait(false);
+            var clip = new PendingClip(job.Id, job.CameraId, job.EventId, segments[0].Start, segments[^1].End, 0, [], "", 0);
+            var size = await DeliverAsync(clip, job.Reason, cut, cancellationToken).ConfigureAwait(false);
             LogCut(logger, job.Id, job.CameraId, clip.Start, clip.End, size, segments.Count);
         }
         finally
         {
-            foreach (var leftover in new[] { list, cut, thumbnail })
+            foreach (var leftover in new[] { list, cut })
             {
                 File.Delete(leftover);
             }
         }
     }
 
-    private async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands a finished MP4 (faststart, in the outbox's tmp folder) to the outbox: a thumbnail from its middle, fsync,
+    /// rename into the outbox, fsync the folder, then the clip's row and announcement in one commit. Clips made
+    /// elsewhere (a push camera's pictures) go the same way. Returns the clip's size in bytes.
+    /// </summary>
+    public async Task<long> DeliverAsync(PendingClip clip, string reason, string mp4, CancellationToken cancellationToken)
+    {
+        var clips = Path.Combine(queue.Directory, "clips");
+        Directory.CreateDirectory(clips);
+        var thumbnail = Path.ChangeExtension(mp4, ".jpg");
+        try
+        {
+            var middle = (clip.End - clip.Start).TotalSeconds / 2;
+            byte[]? jpeg = null;
+            try
+            {
+                await RunAsync(["-nostdin", "-hide_banner", "-loglevel", "error", "-ss", middle.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), "-i", mp4, "-frames:v", "1", "-vf", "scale=320:-2", "-q:v", "5", "-update", "1", "-y", thumbnail], cancellationToken).ConfigureAwait(false);
+                jpeg = await File.ReadAllBytesAsync(thumbnail, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                LogNoThumbnail(logger, clip.Id, ex.Message);
+            }
+
+            var (size, sha256) = await FsyncAndHashAsync(mp4, cancellationToken).ConfigureAwait(false);
+            var relative = ClipPath(clip.Id);
+            File.Move(mp4, Path.Combine(queue.Directory, relative), overwrite: true);
+            DurableFile.FsyncDirectory(clips);
+            await queue.CompleteJobAsync(clip with { Size = size, Sha256 = sha256, Path = relative }, reason, jpeg, cancellationToken).ConfigureAwait(false);
+            return size;
+        }
+        finally
+        {
+            File.Delete(thumbnail);
+        }
+    }
+
+    /// <summary>Runs ffmpeg with these arguments to the end; throws <see cref="IOException"/> when it fails.</summary>
+    internal async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         await using var process = processes.Start(ffmpeg.Path, arguments);
         var exitCode = await process.Exited.WaitAsync(ToolTimeout, cancellationToken).ConfigureAwait(false);
@@ -69,6 +87,8 @@ internal sealed partial class ClipCutter(ClipQueue queue, IProcessRunner process
             throw new IOException($"ffmpeg exited with code {exitCode}: {process.RecentErrors}");
         }
     }
+
+    private static string ClipPath(string clipId) => Path.Combine("clips", clipId + ".mp4");
 
     private static async Task<(long Size, byte[] Sha256)> FsyncAndHashAsync(string path, CancellationToken cancellationToken)
     {
