@@ -36,7 +36,7 @@ public sealed class ConfigurationTests
     [InlineData("Node:Id", null, "Node:Id is required")]
     [InlineData("Node:Id", "Barn Pi", "Node:Id 'Barn Pi' is invalid")]
     [InlineData("Server:Address", "192.168.1.10:5081", "Server:Address '192.168.1.10:5081' must be an absolute http")]
-    [InlineData("Cameras:0:Source:Kind", "rstp", "Cameras:0:Source:Kind 'rstp' is not one of synthetic, file, rtsp, v4l2, rpicam")]
+    [InlineData("Cameras:0:Source:Kind", "rstp", "Cameras:0:Source:Kind 'rstp' is not one of synthetic, file, rtsp, v4l2, rpicam, push")]
     [InlineData("Cameras:0:Detect:Fps", "0", "Cameras:0:Detect:Fps must be between")]
     [InlineData("Cameras:0:GridSnapshotSeconds", "10", "Cameras:0:GridSnapshotSeconds must be between 0.5 and 5")]
     [InlineData("Cameras:0:Detect:Width", "wide", "Cameras:0:Detect:Width")]
@@ -44,6 +44,8 @@ public sealed class ConfigurationTests
     [InlineData("Cameras:0:Plugins:motion:Enabled", "maybe", "Cameras:0:Plugins:motion:Enabled must be true or false")]
     [InlineData("Metrics:Port", "70000", "Metrics:Port must be 0 (no metrics) or a port from 1 to 65535")]
     [InlineData("Metrics:BindAddress", "anywhere", "Metrics:BindAddress must be an IP address")]
+    [InlineData("Push:Port", "70000", "Push:Port must be 0 (off) or a port from 1 to 65535")]
+    [InlineData("Push:MaxImageBytes", "10", "Push:MaxImageBytes must be between 1024 and 104857600")]
     public void Options_BadValue_FailsWithMessageNamingTheKey(string key, string? value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
@@ -54,6 +56,7 @@ public sealed class ConfigurationTests
             Resolve<ServerConnectionOptions>(settings);
             Resolve<CamerasOptions>(settings);
             Resolve<NodeMetricsOptions>(settings);
+            Resolve<CctvEdge.Node.Cameras.Push.PushOptions>(settings);
         });
 
         Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
@@ -69,6 +72,10 @@ public sealed class ConfigurationTests
     [InlineData("v4l2", "Fps=0", "Cameras:0:Source:Fps must be between 1 and 120")]
     [InlineData("rpicam", "CameraIndex=9", "Cameras:0:Source:CameraIndex must be between 0 and 7")]
     [InlineData("rpicam", "BitrateKbps=5", "Cameras:0:Source:BitrateKbps must be between 100 and 50000")]
+    [InlineData("push", "BurstGapSeconds=0", "Cameras:0:Source:BurstGapSeconds must be between 0.5 and 3600")]
+    [InlineData("push", "Inbox=inbox/gate", "Cameras:0:Source:Inbox 'inbox/gate' must be an absolute folder path")]
+    [InlineData("push", "Inbox=/srv/../etc", "Cameras:0:Source:Inbox '/srv/../etc' must be an absolute folder path without '..'")]
+    [InlineData("push", "Inbox=/etc", "Cameras:0:Source:Inbox '/etc' is a top-level folder")]
     public void Options_BadSourceSetting_FailsNamingTheKey_WithoutThePassword(string kind, string source, string expected)
     {
         var settings = WithSource(kind, source);
@@ -83,6 +90,8 @@ public sealed class ConfigurationTests
     [InlineData("rtsp", "MainUrl=rtsp://admin:pw@192.0.2.10/101;SubUrl=rtsp://admin:pw@192.0.2.10/102;Transport=udp")]
     [InlineData("v4l2", "Device=/dev/video2;InputFormat=yuyv422;Encoder=h264_v4l2m2m")]
     [InlineData("rpicam", "Width=1920;Height=1080;Fps=25")]
+    [InlineData("push", "Inbox=/srv/cctvedge/inbox/gate;BurstGapSeconds=3")]
+    [InlineData("push", "BurstGapSeconds=5")]
     public void Options_NewSourceKinds_Valid(string kind, string source)
     {
         var settings = WithSource(kind, source);
