@@ -6,11 +6,15 @@
 # --server URL (node): the server's gRPC address, e.g. http://192.168.1.10:5081; --code CODE (node): enrol with a
 # one-time code from the server's admin (cctvedge-server enrolment-code). --root DIR stages everything under DIR
 # instead of / and runs nothing (no apt, user, systemctl or enrolment): for packagers and the tests.
+# --ftp (node): also set up Debian's pure-ftpd for push cameras (JPEG uploads): one FTP user, "camera" (password from
+# --ftp-password PW, else generated and printed), no system login, chrooted to the node's inbox folder
+# /var/lib/cctvedge-node/inbox, where each camera uploads into its own folder /<camera id>; listens on --ftp-bind ADDR
+# (default 0.0.0.0; FTP is clear text: keep port 21 on the LAN, never forward it from the internet).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 program=$(cat "$here/PROGRAM")          # node | server
 name="cctvedge-$program"
-root="" server="" code="" node_id="" uninstall=0 purge=0
+root="" server="" code="" node_id="" uninstall=0 purge=0 ftp=0 ftp_password="" ftp_bind="0.0.0.0"
 while [ $# -gt 0 ]; do
   case "$1" in
     --root) root=$(realpath -m "$2"); shift 2 ;;
@@ -19,7 +23,10 @@ while [ $# -gt 0 ]; do
     --node-id) node_id="$2"; shift 2 ;;
     --uninstall) uninstall=1; shift ;;
     --purge) purge=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --ftp) ftp=1; shift ;;
+    --ftp-password) ftp_password="$2"; shift 2 ;;
+    --ftp-bind) ftp_bind="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -79,6 +86,38 @@ if [ "$program" = node ] && [ ! -f "$etc/node.json" ]; then
 fi
 
 sed -e "s#@GROUPS@#${groups# }#" "$here/$name.service" > "$unit"
+
+# Push cameras: pure-ftpd (the FTP server the tests run) with one virtual user mapped to the node's own user, so the
+# node can take and delete what cameras upload; no anonymous access, no system accounts, everyone chrooted.
+if [ "$ftp" = 1 ]; then
+  [ "$program" = node ] || { echo "install.sh: --ftp is for a node" >&2; exit 2; }
+  inbox="$data/inbox" ftpconf="$root/etc/pure-ftpd"
+  mkdir -p "$inbox" "$ftpconf/conf" "$ftpconf/auth"
+  staged || command -v pure-ftpd >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq pure-ftpd; }
+  echo "$ftp_bind,21" > "$ftpconf/conf/Bind"
+  echo yes > "$ftpconf/conf/NoAnonymous"
+  echo yes > "$ftpconf/conf/ChrootEveryone"
+  echo no > "$ftpconf/conf/PAMAuthentication"
+  echo no > "$ftpconf/conf/UnixAuthentication"
+  echo /etc/pure-ftpd/pureftpd.pdb > "$ftpconf/conf/PureDB"
+  ln -sfn ../conf/PureDB "$ftpconf/auth/50puredb"
+  # Debian's MinUID (1000) would refuse the virtual user: it works as the node's system user.
+  echo 100 > "$ftpconf/conf/MinUID"
+  if ! staged; then
+    id -u cctvedge > "$ftpconf/conf/MinUID"
+    chown cctvedge:cctvedge "$inbox"
+    generated=""
+    [ -n "$ftp_password" ] || { ftp_password=$(head -c 12 /dev/urandom | base64 | tr -d '/+='); generated=1; }
+    pure-pw userdel camera -f /etc/pure-ftpd/pureftpd.passwd >/dev/null 2>&1 || true
+    printf '%s\n%s\n' "$ftp_password" "$ftp_password" | pure-pw useradd camera -u cctvedge -g cctvedge -d "$inbox" \
+      -f /etc/pure-ftpd/pureftpd.passwd -m >/dev/null
+    systemctl enable pure-ftpd >/dev/null 2>&1 || true
+    systemctl restart pure-ftpd
+    echo "FTP for push cameras: user camera${generated:+, password $ftp_password}, on $ftp_bind:21; each camera uploads into /<camera id>"
+  else
+    echo "pure-ftpd configuration staged under $ftpconf (the user is added at a real install)"
+  fi
+fi
 if ! staged; then
   chown -R cctvedge:cctvedge "$data"
   if [ -n "$code" ]; then

@@ -6,8 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 ensure_dotnet || exit 1
-# GStreamer's RTSP server plays an IP camera (tests/CctvEdge.Testing/rtsp-camera.py).
-ensure_packages ffmpeg chromium python3-grpcio nodejs npm mosquitto \
+# GStreamer's RTSP server plays an IP camera (tests/CctvEdge.Testing/rtsp-camera.py); pure-ftpd is the FTP server push
+# cameras upload to (tests/CctvEdge.Testing/PureFtpServer.cs).
+ensure_packages ffmpeg chromium python3-grpcio nodejs npm mosquitto pure-ftpd \
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly || { echo "0 passed, 1 failed"; exit 1; }
 # The ARM64 end-to-end test runs the linux-arm64 node bundle under qemu with this arm64 userland.
 CCTVEDGE_ARM64_SYSROOT=$(ensure_arm64_sysroot) || { echo "0 passed, 1 failed"; exit 1; }
