@@ -27,9 +27,11 @@ public sealed class PushInboxTests : IDisposable
         Assert.Empty(_inbox.Scan());
         _clock.Advance(TimeSpan.FromSeconds(0.5));
         Assert.Empty(_inbox.Scan());
+        Assert.Single(_inbox.Waiting);
         _clock.Advance(TimeSpan.FromSeconds(0.6));
 
         Assert.Equal(_temp.Combine("inbox", "a.jpg"), Assert.Single(_inbox.Scan()).Path);
+        Assert.Empty(_inbox.Waiting);
     }
 
     [Fact]

@@ -104,7 +104,8 @@ internal sealed partial class PushCameraSource(
                 pictures.Forget(file.Path);
             }
 
-            if (_open is { } open && _grouper.IsOver(clock.GetUtcNow()))
+            // A picture still being uploaded that belongs to the burst keeps it open, however slow the upload.
+            if (_open is { } open && _grouper.IsOver(clock.GetUtcNow()) && pictures.Waiting.All(_grouper.StartsNew))
             {
                 _open = null;
                 _grouper.Reset();

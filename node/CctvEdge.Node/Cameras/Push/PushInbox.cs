@@ -23,13 +23,18 @@ internal sealed partial class PushInbox(string directory, long maxBytes, TimePro
 
     public string Directory => directory;
 
+    /// <summary>The times of the files the last scan saw that are not ready yet: uploads still being written.</summary>
+    public IReadOnlyList<DateTimeOffset> Waiting { get; private set; } = [];
+
     /// <summary>The files ready to be taken, oldest first.</summary>
     public IReadOnlyList<InboxFile> Scan()
     {
         var now = clock.GetUtcNow();
         var present = new HashSet<string>(StringComparer.Ordinal);
         var ready = new List<InboxFile>();
-        Walk(new DirectoryInfo(directory), 0, now, present, ready);
+        var waiting = new List<DateTimeOffset>();
+        Walk(new DirectoryInfo(directory), 0, now, present, ready, waiting);
+        Waiting = waiting;
         foreach (var gone in _seen.Keys.Where(k => !present.Contains(k)).ToList())
         {
             _seen.Remove(gone);
@@ -41,7 +46,7 @@ internal sealed partial class PushInbox(string directory, long maxBytes, TimePro
     /// <summary>Forgets a file the caller took (or refused), so a new file of the same name starts afresh.</summary>
     public void Forget(string path) => _seen.Remove(path);
 
-    private void Walk(DirectoryInfo folder, int depth, DateTimeOffset now, HashSet<string> present, List<InboxFile> ready)
+    private void Walk(DirectoryInfo folder, int depth, DateTimeOffset now, HashSet<string> present, List<InboxFile> ready, List<DateTimeOffset> waiting)
     {
         foreach (var entry in folder.EnumerateFileSystemInfos())
         {
@@ -61,7 +66,7 @@ internal sealed partial class PushInbox(string directory, long maxBytes, TimePro
             {
                 if (depth < MaxDepth)
                 {
-                    Walk(sub, depth + 1, now, present, ready);
+                    Walk(sub, depth + 1, now, present, ready, waiting);
                 }
 
                 continue;
@@ -81,16 +86,22 @@ internal sealed partial class PushInbox(string directory, long maxBytes, TimePro
             }
 
             var written = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
+            var time = written < now ? written : now;
             if (!_seen.TryGetValue(file.FullName, out var seen) || seen.Size != file.Length || seen.Written != written)
             {
                 _seen[file.FullName] = new Seen(file.Length, written, now);
+                waiting.Add(time);
                 continue;
             }
 
             var quiet = now - seen.Since;
             if (quiet >= StableFor && (quiet >= IncompleteFor || EndsLikeJpeg(file)))
             {
-                ready.Add(new InboxFile(file.FullName, file.Length, written < now ? written : now));
+                ready.Add(new InboxFile(file.FullName, file.Length, time));
+            }
+            else
+            {
+                waiting.Add(time);
             }
         }
     }
