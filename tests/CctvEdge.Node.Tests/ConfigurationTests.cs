@@ -100,6 +100,17 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Options_PushCamera_RecordsNoRing()
+    {
+        var settings = WithSource("push", "BurstGapSeconds=2");
+
+        var camera = Assert.Single(Resolve<CamerasOptions>(settings).Items);
+
+        Assert.Equal(2, camera.Source.BurstGapSeconds);
+        Assert.False(camera.Recording.Enabled);
+    }
+
+    [Fact]
     public void Options_TwoCamerasSameId_Fails()
     {
         var settings = new Dictionary<string, string?>(Valid) { ["Cameras:1:Id"] = "yard", ["Cameras:1:Source:Kind"] = "synthetic" };
