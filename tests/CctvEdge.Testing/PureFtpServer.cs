@@ -43,14 +43,23 @@ public sealed class PureFtpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Uploads a file as a camera does (curl's FTP client, STOR into the root); returns curl's exit code.</summary>
-    public async Task UploadAsync(string file, string remoteName)
+    /// <summary>
+    /// Uploads files as a camera does after a trigger: one FTP session (curl's client, one STOR per file into the root),
+    /// so the pictures of a burst arrive as close together as the camera sends them.
+    /// </summary>
+    public async Task UploadAsync(params (string File, string RemoteName)[] files)
     {
-        await using var curl = ChildProcess.Start("curl", "/usr/bin/curl", ["-sS", "--max-time", "20", "-T", file, $"ftp://{User}:{Password}@127.0.0.1:{Port}/{remoteName}"], _directory.Path);
-        var exit = await curl.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        List<string> args = ["-sS", "--max-time", "30"];
+        foreach (var (file, remoteName) in files)
+        {
+            args.AddRange(["-T", file, $"ftp://{User}:{Password}@127.0.0.1:{Port}/{remoteName}"]);
+        }
+
+        await using var curl = ChildProcess.Start("curl", "/usr/bin/curl", args, _directory.Path);
+        var exit = await curl.WaitForExitAsync(TimeSpan.FromSeconds(40));
         if (exit != 0)
         {
-            throw new InvalidOperationException($"curl upload of {remoteName} failed ({exit}): {curl.Output}");
+            throw new InvalidOperationException($"curl upload failed ({exit}): {curl.Output}");
         }
     }
 
