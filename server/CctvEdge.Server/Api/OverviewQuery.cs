@@ -1,12 +1,13 @@
 using System.Text.Json;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
+using CctvEdge.Server.Timelapse;
 using CctvEdge.Web.Services;
 
 namespace CctvEdge.Server.Api;
 
 /// <summary>Builds the overview's view models from the store; "online" comes from the live sessions, not the database.</summary>
-internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQueries queries, ServerDisks disks, SessionRegistry sessions, TimeProvider clock) : IOverviewQuery
+internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQueries queries, ClipQueries clips, ServerDisks disks, SessionRegistry sessions, TimeProvider clock) : IOverviewQuery
 {
     public async Task<OverviewModel> GetOverviewAsync(int latestEvents, CancellationToken cancellationToken)
     {
@@ -14,7 +15,9 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
         var cameraRows = await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false);
         var eventRows = await events.LatestAsync(latestEvents, null, cancellationToken).ConfigureAwait(false);
         var camerasByNode = cameraRows.ToLookup(c => c.NodeId);
-        var views = nodeRows.Select(n => ToView(n, camerasByNode[n.Id])).ToList();
+        var timelapses = (await clips.LatestOfReasonAsync(TimelapseBuilder.Reason, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => new CameraRef(c.NodeId, c.CameraId), Timelapse);
+        var views = nodeRows.Select(n => ToView(n, camerasByNode[n.Id], timelapses)).ToList();
         var unacknowledged = await queries.CountUnacknowledgedAsync(cancellationToken).ConfigureAwait(false);
         return new OverviewModel(views, eventRows.Select(ToView).ToList(), clock.GetUtcNow(), unacknowledged, disks.Read());
     }
@@ -37,7 +40,13 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
         e.Acknowledged,
         e.Flagged);
 
-    private NodeView ToView(NodeRow n, IEnumerable<CameraRow> cameras)
+    private static TimelapseView Timelapse(ClipListRow c) => new(
+        c.Id,
+        DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs),
+        c.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null);
+
+    private NodeView ToView(NodeRow n, IEnumerable<CameraRow> cameras, Dictionary<CameraRef, TimelapseView> timelapses)
     {
         var plugins = PluginRecord.ListFrom(n.PluginsJson).Concat(PluginRecord.ListFrom(n.InstancesJson))
             .Select(p => new PluginView(p.Id, p.CameraId, p.Version, p.State, p.Error, p.Errors, p.FramesDropped))
@@ -55,7 +64,7 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
             n.PendingResults,
             n.LostResults,
             new NodeUploads(n.PendingClips, n.PendingClipBytes, n.LostClips, n.UploadError),
-            cameras.Select(ToView).ToList(),
+            cameras.Select(c => ToView(c) with { LatestTimelapse = timelapses.GetValueOrDefault(new CameraRef(c.NodeId, c.Id)) }).ToList(),
             plugins,
             n.Site);
     }

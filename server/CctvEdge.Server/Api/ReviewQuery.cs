@@ -129,7 +129,10 @@ internal sealed partial class ReviewQuery(EventQueries events, OutageQueries out
         clip.State,
         clip.Fps,
         clip.Flagged,
-        clip.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null);
+        clip.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null)
+    {
+        Reason = clip.Reason,
+    };
 
     /// <summary>Merges a camera's event spans (sorted by kind, then start) into bars per kind at the timeline's resolution.</summary>
     internal static IReadOnlyList<TimelineBar> Bars(IEnumerable<EventSpanRow> spans)

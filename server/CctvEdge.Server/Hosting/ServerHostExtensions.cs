@@ -17,6 +17,7 @@ using CctvEdge.Server.Notifications.Trends;
 using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
+using CctvEdge.Server.Timelapse;
 using CctvEdge.ServiceHosting;
 using CctvEdge.Storage;
 using CctvEdge.Web;
@@ -171,6 +172,7 @@ internal static class ServerHostExtensions
         services.AddHostedService<StorageStartup>();
         services.AddServerStorage(builder.Configuration);
         services.AddHostedService<RetentionService>();
+        services.AddTimelapse(builder.Configuration);
         services.AddSingleton<ResultIngestor>();
         services.AddServerProcessors(builder.Configuration);
         services.AddSingleton<NodeAuthenticator>();
@@ -246,6 +248,7 @@ internal static class ServerHostExtensions
         app.MapNotificationRuleApi();
         app.MapSensorApi();
         app.MapDeviceOutputsApi();
+        app.MapTimelapseApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));
         return app;

@@ -4,6 +4,7 @@ using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Storage;
+using CctvEdge.Server.Timelapse;
 using CctvEdge.Web.Services;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -17,6 +18,7 @@ internal sealed partial class NodeSessionService(
     NodeStore nodes,
     ResultIngestor ingestor,
     MediaStore media,
+    TimelapseStills timelapse,
     SessionRegistry sessions,
     ChangeFeed changes,
     LiveHub live,
@@ -249,6 +251,7 @@ internal sealed partial class NodeSessionService(
         }
 
         await media.WriteSnapshotAsync(session.NodeId, snapshot.CameraId, jpeg.Memory, session.Token).ConfigureAwait(false);
+        await timelapse.OfferAsync(new CameraRef(session.NodeId, snapshot.CameraId), jpeg.Memory, session.Token).ConfigureAwait(false);
         metrics.SnapshotStored(session.NodeId, jpeg.Length);
         var at = snapshot.CapturedAt?.ToDateTimeOffset() ?? clock.GetUtcNow();
         await nodes.SetSnapshotTimeAsync(session.NodeId, snapshot.CameraId, at, session.Token).ConfigureAwait(false);

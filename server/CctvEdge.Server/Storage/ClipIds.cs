@@ -15,10 +15,11 @@ internal static partial class ClipIds
 
     /// <summary>
     /// SQL: clip <paramref name="clip"/> is of the camera and overlaps [<paramref name="start"/>, <paramref name="stop"/>]
-    /// (column names or parameters), bounded so the (node_id, camera_id, start_ms) index does the work.
+    /// (column names or parameters), bounded so the (node_id, camera_id, start_ms) index does the work. Timelapse clips
+    /// span a day in seconds and show no event: they are never an event's clip (nor flagged with one).
     /// </summary>
     public static string OverlapSql(string clip, string nodeId, string cameraId, string start, string stop) =>
-        $"{clip}.node_id = {nodeId} AND {clip}.camera_id = {cameraId} AND {clip}.start_ms >= {start} - {MaxDurationMs} AND {clip}.start_ms <= {stop} AND {clip}.end_ms >= {start}";
+        $"{clip}.node_id = {nodeId} AND {clip}.camera_id = {cameraId} AND {clip}.start_ms >= {start} - {MaxDurationMs} AND {clip}.start_ms <= {stop} AND {clip}.end_ms >= {start} AND {clip}.reason <> 'timelapse'";
 
     public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
 

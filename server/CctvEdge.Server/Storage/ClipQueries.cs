@@ -14,6 +14,7 @@ internal sealed record ClipListRow
     public long Size { get; init; }
     public byte[] Sha256 { get; init; } = [];
     public string State { get; init; } = "";
+    public string Reason { get; init; } = "";
     public string? Path { get; init; }
     public double? Fps { get; init; }
     public bool Flagged { get; init; }
@@ -34,7 +35,7 @@ internal sealed record DailyBytesRow
 internal sealed class ClipQueries(SqliteDatabase database)
 {
     private const string Columns =
-        "k.id, k.node_id, k.camera_id, k.start_ms, k.end_ms, k.size, k.sha256, k.state, k.path, k.fps, k.flagged, " +
+        "k.id, k.node_id, k.camera_id, k.start_ms, k.end_ms, k.size, k.sha256, k.state, k.reason, k.path, k.fps, k.flagged, " +
         "(SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id";
 
     /// <summary>The clips of <paramref name="camera"/> that overlap [from, to], oldest first.</summary>
@@ -51,6 +52,21 @@ internal sealed class ClipQueries(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QueryFirstOrDefaultAsync<ClipListRow>($"SELECT {Columns} FROM clips k WHERE k.id = @Id", new { Id = clipId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Each camera's newest stored clip of <paramref name="reason"/> (the overview's latest timelapse).</summary>
+    public async Task<IReadOnlyList<ClipListRow>> LatestOfReasonAsync(string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<ClipListRow>(
+            $"""
+            SELECT {Columns} FROM clips k
+            WHERE k.state = 'stored' AND k.reason = @Reason AND k.start_ms = (
+                SELECT MAX(n.start_ms) FROM clips n WHERE n.node_id = k.node_id AND n.camera_id = k.camera_id AND n.state = 'stored' AND n.reason = @Reason)
+            ORDER BY k.node_id, k.camera_id
+            """,
+            new { Reason = reason }).ConfigureAwait(false);
+        return rows.ToList();
     }
 
     /// <summary>Clips (only stored ones, or all) that start in [from, to), by start; all cameras when <paramref name="cameras"/> is empty.</summary>

@@ -75,6 +75,41 @@ internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions>
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stores a clip the server made itself (a timelapse) in the order an upload's commit keeps: its row (pending, with
+    /// its poster's file row), then the fsynced part file moved into place and the row marked stored. A crash in between
+    /// leaves a pending row the next build of the same stills completes.
+    /// </summary>
+    public async Task StoreOwnAsync(ClipRow clip, double fps, string partPath, (string Path, long Size)? thumbnail, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO clips (id, node_id, camera_id, event_id, reason, start_ms, end_ms, size, sha256, content_type, announced_ms, fps)
+                VALUES (@Id, @NodeId, @CameraId, '', @Reason, @StartMs, @EndMs, @Size, @Sha256, @ContentType, @Now, @Fps)
+                ON CONFLICT (id) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, fps = excluded.fps
+                """,
+                new { clip.Id, clip.NodeId, clip.CameraId, clip.Reason, clip.StartMs, clip.EndMs, clip.Size, clip.Sha256, clip.ContentType, Now = now, Fps = fps },
+                transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync("DELETE FROM files WHERE clip_id = @Id", new { clip.Id }, transaction).ConfigureAwait(false);
+            if (thumbnail is { } poster)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO files (node_id, camera_id, plugin_id, event_id, clip_id, kind, name, content_type, size, path, created_ms)
+                    VALUES (@NodeId, @CameraId, @Reason, '', @Id, 'thumbnail', @Name, 'image/jpeg', @Size, @Path, @Now)
+                    """,
+                    new { clip.NodeId, clip.CameraId, clip.Reason, clip.Id, Name = clip.Id + ".jpg", poster.Size, poster.Path, Now = now },
+                    transaction).ConfigureAwait(false);
+            }
+
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(clip, partPath, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Deletes a clip: the row first, then the files, so a crash in between leaves only an orphan for the sweep.</summary>
     public async Task DeleteAsync(ClipRow clip, CancellationToken cancellationToken)
     {

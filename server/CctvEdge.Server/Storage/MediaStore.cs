@@ -17,6 +17,16 @@ internal sealed class MediaStore(string dataDirectory)
     public Task WriteSnapshotAsync(string nodeId, string cameraId, ReadOnlyMemory<byte> jpeg, CancellationToken cancellationToken) =>
         DurableFile.WriteAsync(SnapshotPath(nodeId, cameraId), jpeg, cancellationToken);
 
+    /// <summary>Where a camera's timelapse stills wait for their day's video, one folder per local day.</summary>
+    public string TimelapseDirectory(string nodeId, string cameraId) =>
+        Path.Combine(TimelapseRoot, Checked(nodeId), Checked(cameraId));
+
+    public string TimelapseRoot => Path.Combine(Root, "timelapse");
+
+    /// <summary>A timelapse clip's poster, relative to the data directory like every other file row.</summary>
+    public static string TimelapseThumbnailPath(string nodeId, string cameraId, string clipId) =>
+        Path.Combine("files", Checked(nodeId), Checked(cameraId), "timelapse", clipId + ".jpg");
+
     /// <summary>Stores a result file; returns its path relative to the data directory.</summary>
     public async Task<string> WriteResultFileAsync(string nodeId, string cameraId, ulong sequence, string contentType, DateTimeOffset at, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

@@ -113,6 +113,9 @@ public sealed record ClipView(
     bool Flagged,
     string? ThumbnailUrl)
 {
+    /// <summary>Why the clip exists: <c>event</c>, <c>continuous</c>, <c>retrieval</c> or <c>timelapse</c> (made by the server from the day's stills).</summary>
+    public string Reason { get; init; } = "";
+
     public string Url => $"/media/clips/{Id}.mp4";
 
     public string DownloadUrl => $"/media/clips/{Id}.mp4?download=1";

@@ -41,7 +41,17 @@ public sealed record NodeView(
 public sealed record NodeUploads(long PendingClips, long PendingBytes, long LostClips, string Error);
 
 /// <summary>A camera with its state and latest snapshot.</summary>
-public sealed record CameraView(string NodeId, string Id, string Name, string SourceKind, string State, string Error, double? Fps, DateTimeOffset? SnapshotAt, string? SnapshotUrl);
+public sealed record CameraView(string NodeId, string Id, string Name, string SourceKind, string State, string Error, double? Fps, DateTimeOffset? SnapshotAt, string? SnapshotUrl)
+{
+    /// <summary>The camera's newest stored timelapse, when it has one.</summary>
+    public TimelapseView? LatestTimelapse { get; init; }
+}
+
+/// <summary>A stored timelapse clip: the span of day its stills cover, its poster, and where the player opens it.</summary>
+public sealed record TimelapseView(string ClipId, DateTimeOffset Start, DateTimeOffset End, string? ThumbnailUrl)
+{
+    public string PlayerPath => $"player/clip/{ClipId}";
+}
 
 /// <summary>A plugin, or a plugin instance on one camera when <see cref="CameraId"/> is set.</summary>
 public sealed record PluginView(string Id, string? CameraId, string Version, string State, string Error, long Errors, long FramesDropped);

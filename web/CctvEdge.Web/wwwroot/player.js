@@ -1,6 +1,7 @@
 // The clip player's controls, in the browser so stepping and scrubbing need no round trip to the server:
 // frame steps of 1/fps, scrubbing by dragging the bar or the motion graph, the mouse wheel steps frames,
-// playback speed, and a playhead on the motion graph that follows the video.
+// playback speed, a playhead on the motion graph that follows the video, and the start, stop and end of a
+// "play all" sequence.
 
 export function attach(root, options) {
   const video = root.querySelector('video');
@@ -82,11 +83,34 @@ export function attach(root, options) {
   on(graph, 'pointermove', e => { if (dragging) video.currentTime = timeAtGraph(e.clientX); });
   on(graph, 'pointerup', () => { dragging = false; });
 
-  on(root, 'keydown', e => {
+  // The keys work as soon as the page opens: listened for on the document, since the player itself has the keyboard
+  // only after a click. Typing in a field is left alone, and so is space on a focused button (it presses the button).
+  on(document, 'keydown', e => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const target = e.target instanceof Element ? e.target : null;
+    if (target && (target.isContentEditable || target.closest('input, textarea, select'))) return;
     if (e.key === ',' || e.key === 'ArrowLeft') { e.preventDefault(); step(-1); }
     else if (e.key === '.' || e.key === 'ArrowRight') { e.preventDefault(); step(1); }
-    else if (e.key === ' ') { e.preventDefault(); video.paused ? video.play() : video.pause(); }
+    else if (e.key === ' ' && !(target && target.closest('button, a'))) { e.preventDefault(); video.paused ? video.play() : video.pause(); }
   });
+
+  // A "play all" sequence: start at the event (startAt), stop after it (stopAt) or at the clip's end, and say so once.
+  const stopAt = typeof options.stopAt === 'number' ? options.stopAt : null;
+  let finished = false;
+  const finish = () => {
+    if (finished || !options.ended) return;
+    finished = true;
+    options.ended.invokeMethodAsync('EndedAsync').catch(() => {});
+  };
+  on(video, 'ended', finish);
+  on(video, 'timeupdate', () => {
+    if (stopAt !== null && !video.paused && video.currentTime >= stopAt) { video.pause(); finish(); }
+  });
+  const begin = () => {
+    if (options.startAt > 0) video.currentTime = clamp(options.startAt);
+    if (options.autoplay) video.play().catch(() => {});
+  };
+  if (video.readyState >= 1) begin(); else on(video, 'loadedmetadata', begin, { once: true });
 
   render();
   return {

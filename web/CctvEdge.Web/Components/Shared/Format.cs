@@ -27,6 +27,8 @@ internal static class Format
         return span < TimeSpan.FromDays(1) ? $"{(int)span.TotalHours} h ago" : at.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     }
 
+    public static string Day(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
     public static string Duration(DateTimeOffset start, DateTimeOffset? end) =>
