@@ -11,6 +11,8 @@ public sealed class ServerConfigurationTests
     [InlineData("--Server:HeartbeatSecs", "5", "HeartbeatSecs")]
     [InlineData("--Server:Http2:InitialStreamWindowSize", "1000", "Server:Http2:InitialStreamWindowSize must be between 65535")]
     [InlineData("--Server:Tls:Hostnams", "farm", "Hostnams")]
+    [InlineData("--Timelapse:IntervalSeconds", "0", "Timelapse:IntervalSeconds must be between 1 and 86400 (was 0)")]
+    [InlineData("--Timelapse:Fps", "30", "Fps")]
     public async Task Server_BadSetting_ExitsWithCode2AndNamesIt(string key, string value, string expected)
     {
         using var data = new TempDirectory();

@@ -70,6 +70,27 @@ public sealed class DataSeeder : IAsyncDisposable
             },
             _transaction);
 
+    /// <summary>A stored clip whose file the test has put at <paramref name="relativePath"/> under the clips directory.</summary>
+    public Task ClipAsync(string nodeId, string cameraId, string clipId, DateTimeOffset start, DateTimeOffset end, string relativePath, byte[] bytes, string reason = "event") =>
+        _connection.ExecuteAsync(
+            """
+            INSERT INTO clips (id, node_id, camera_id, reason, start_ms, end_ms, size, sha256, state, path, announced_ms, stored_ms)
+            VALUES (@Id, @NodeId, @CameraId, @Reason, @Start, @End, @Size, @Sha256, 'stored', @Path, @Start, @Start)
+            """,
+            new
+            {
+                Id = clipId,
+                NodeId = nodeId,
+                CameraId = cameraId,
+                Reason = reason,
+                Start = start.ToUnixTimeMilliseconds(),
+                End = end.ToUnixTimeMilliseconds(),
+                Size = (long)bytes.Length,
+                Sha256 = System.Security.Cryptography.SHA256.HashData(bytes),
+                Path = relativePath,
+            },
+            _transaction);
+
     /// <summary>
     /// An outage as its source writes it: the server's <c>offline</c> event (camera "" for the whole node), or with
     /// <paramref name="fromNode"/> the node's <c>system</c> event of type <c>camera-offline</c>. Open while
