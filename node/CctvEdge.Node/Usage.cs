@@ -11,8 +11,9 @@ internal static class Usage
               run the agent until SIGTERM or Ctrl+C (exit 0); a bad configuration exits 2 listing every key at fault
           cctvedge-node enrol --server URL --code CODE [--config FILE] [--Node:Id ID]
               trade a one-time enrolment code from the server's admin for this node's credential
-          cctvedge-node discover [--timeout 3] [--address HOST[:PORT]] [--json]
-              list the ONVIF cameras that answer a WS-Discovery probe on the LAN (or at one address)
+          cctvedge-node discover [--timeout 3] [--address HOST[:PORT]] [--user USER] [--json]
+              list the ONVIF cameras that answer a WS-Discovery probe on the LAN (or at one address); with --user
+              (password in CCTVEDGE_ONVIF_PASSWORD) also their streams' RTSP addresses
           cctvedge-node bench motion --input FILE --width W --height H [--config FILE] [--fps 5] [--plugins DIR]
               run the motion plugin over a raw gray video and print the time per frame
           cctvedge-node --help | --version

@@ -6,21 +6,28 @@ namespace CctvEdge.Node.Discovery;
 
 /// <summary>
 /// <c>cctvedge-node discover</c>: lists the ONVIF cameras that answer a WS-Discovery probe, with what an installer
-/// needs to add one (its address, name, model and ONVIF service). Finding a camera needs no password; its stream
-/// paths depend on the make, so the hint shows the common ones.
+/// needs to add one (its address, name, model and ONVIF service). Finding a camera needs no password. With a login
+/// (<c>--user</c>, and the password in <c>CCTVEDGE_ONVIF_PASSWORD</c> so it stays out of the shell's history and the
+/// process list) each camera's ONVIF media service is asked for its profiles and their RTSP addresses; without one,
+/// the hint shows the common makes' paths.
 /// </summary>
 internal static class DiscoverCommand
 {
-    public const string Usage = "usage: cctvedge-node discover [--timeout SECONDS] [--address HOST[:PORT]] [--json]";
+    public const string Usage = "usage: cctvedge-node discover [--timeout SECONDS] [--address HOST[:PORT]] [--user USER] [--json]\n" +
+        "       (with --user, the camera's password is read from CCTVEDGE_ONVIF_PASSWORD)";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    public const string PasswordVariable = "CCTVEDGE_ONVIF_PASSWORD";
+
+    /// <param name="variable">Reads an environment variable (the process's by default).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, Func<string, string?>? variable = null, CancellationToken cancellationToken = default)
     {
         TimeSpan wait;
         IPEndPoint? target;
         bool json;
+        string? user;
         try
         {
-            (wait, target, json) = Parse(args);
+            (wait, target, json, user) = Parse(args);
         }
         catch (FormatException ex)
         {
@@ -30,6 +37,13 @@ internal static class DiscoverCommand
         }
 
         var devices = await WsDiscoveryProbe.RunAsync(target, wait, cancellationToken).ConfigureAwait(false);
+        if (user is not null)
+        {
+            var login = new OnvifLogin(user, (variable ?? Environment.GetEnvironmentVariable)(PasswordVariable) ?? "");
+            using var client = OnvifMediaClient.Create(login);
+            devices = await WithStreamsAsync(devices, client, login, cancellationToken).ConfigureAwait(false);
+        }
+
         if (json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(devices, DiscoveryJson.Default.IReadOnlyListOnvifDevice)).ConfigureAwait(false);
@@ -53,11 +67,18 @@ internal static class DiscoverCommand
             {
                 await output.WriteLineAsync($"                   ONVIF service {address}").ConfigureAwait(false);
             }
+
+            await WriteStreamsAsync(output, device, user).ConfigureAwait(false);
+        }
+
+        if (user is not null)
+        {
+            return 0;
         }
 
         await output.WriteLineAsync("""
 
-            Add one as a camera with its RTSP streams, e.g. "Source": { "Kind": "rtsp", "MainUrl": "rtsp://USER:PASSWORD@HOST:554/...", "SubUrl": "..." }:
+            Add one as a camera with its RTSP streams (or run again with --user to ask the cameras for them), e.g. "Source": { "Kind": "rtsp", "MainUrl": "rtsp://USER:PASSWORD@HOST:554/...", "SubUrl": "..." }:
               Hikvision  /Streaming/Channels/101 (main), /Streaming/Channels/102 (sub)
               Hanwha     /profile2/media.smp (main), /profile3/media.smp (sub)
               Dahua      /cam/realmonitor?channel=1&subtype=0 (main), ...&subtype=1 (sub)
@@ -65,11 +86,70 @@ internal static class DiscoverCommand
         return 0;
     }
 
-    private static (TimeSpan Wait, IPEndPoint? Target, bool Json) Parse(string[] args)
+    /// <summary>Each device with its streams, or the reason they could not be read; one camera's failure does not stop the others.</summary>
+    private static async Task<IReadOnlyList<OnvifDevice>> WithStreamsAsync(IReadOnlyList<OnvifDevice> devices, OnvifMediaClient client, OnvifLogin login, CancellationToken cancellationToken)
+    {
+        var result = new List<OnvifDevice>();
+        foreach (var device in devices)
+        {
+            if (device.ServiceAddresses.Count == 0)
+            {
+                result.Add(device with { StreamError = "it named no ONVIF service address" });
+                continue;
+            }
+
+            try
+            {
+                result.Add(device with { Streams = await client.GetStreamsAsync(new Uri(device.ServiceAddresses[0]), login, cancellationToken).ConfigureAwait(false) });
+            }
+            catch (OnvifException ex)
+            {
+                result.Add(device with { StreamError = ex.Message });
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task WriteStreamsAsync(TextWriter output, OnvifDevice device, string? user)
+    {
+        const string Indent = "                   ";
+        if (device.StreamError is { } error)
+        {
+            await output.WriteLineAsync($"{Indent}streams: {error}").ConfigureAwait(false);
+            return;
+        }
+
+        if (device.Streams is not { Count: > 0 } streams)
+        {
+            return;
+        }
+
+        foreach (var stream in streams)
+        {
+            var size = stream.Width > 0 ? string.Create(CultureInfo.InvariantCulture, $"{stream.Width}x{stream.Height}") : "";
+            await output.WriteLineAsync($"{Indent}stream {stream.Name,-14} {stream.Encoding,-5} {size,-10} {stream.Uri}").ConfigureAwait(false);
+        }
+
+        // The largest picture records, the smallest feeds detection; the password stays a placeholder.
+        var main = WithUser(streams[0].Uri, user!);
+        var sub = streams.Count > 1 ? $", \"SubUrl\": \"{WithUser(streams[^1].Uri, user!)}\"" : "";
+        await output.WriteLineAsync($"{Indent}\"Source\": {{ \"Kind\": \"rtsp\", \"MainUrl\": \"{main}\"{sub} }}").ConfigureAwait(false);
+    }
+
+    /// <summary>The address with USER:PASSWORD@ in it, for the config file; one that carries a login already keeps it (redacted).</summary>
+    private static string WithUser(string uri, string user)
+    {
+        var parsed = new Uri(uri);
+        return parsed.UserInfo.Length > 0 ? uri : $"{parsed.Scheme}://{Uri.EscapeDataString(user)}:PASSWORD@{uri[(parsed.Scheme.Length + 3)..]}";
+    }
+
+    private static (TimeSpan Wait, IPEndPoint? Target, bool Json, string? User) Parse(string[] args)
     {
         var wait = TimeSpan.FromSeconds(3);
         IPEndPoint? target = null;
         var json = false;
+        string? user = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -88,12 +168,15 @@ internal static class DiscoverCommand
                 case "--json":
                     json = true;
                     break;
+                case "--user" when i + 1 < args.Length && args[i + 1].Length > 0:
+                    user = args[++i];
+                    break;
                 default:
                     throw new FormatException($"unknown argument '{args[i]}'.");
             }
         }
 
-        return (wait, target, json);
+        return (wait, target, json, user);
     }
 
     private static IPEndPoint Target(string text)

@@ -8,6 +8,8 @@ namespace CctvEdge.Node.Discovery;
 /// <param name="Hardware">The hardware scope: usually the model.</param>
 /// <param name="Location">The location scope.</param>
 /// <param name="Types">The types it declared, e.g. dn:NetworkVideoTransmitter.</param>
+/// <param name="Streams">Its media profiles and their RTSP addresses, when a login was given and it answered.</param>
+/// <param name="StreamError">Why its streams could not be read, when a login was given and they could not.</param>
 internal sealed record OnvifDevice(
     string Endpoint,
     string Host,
@@ -15,4 +17,6 @@ internal sealed record OnvifDevice(
     string Name,
     string Hardware,
     string Location,
-    IReadOnlyList<string> Types);
+    IReadOnlyList<string> Types,
+    IReadOnlyList<OnvifStream>? Streams = null,
+    string? StreamError = null);
