@@ -19,6 +19,7 @@ public sealed partial class PluginRunner<TPlugin> : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private readonly CancellationTokenSource _draining = new();
     private readonly List<IDrainable> _queues = [];
     private long _processed;
     private long _dropped;
@@ -125,7 +126,17 @@ public sealed partial class PluginRunner<TPlugin> : IAsyncDisposable
         return queue;
     }
 
-    /// <summary>Runs a loop of the host's (a timer, say) as part of the instance: drained and cancelled with the queues.</summary>
+    /// <summary>
+    /// Cancelled when the drain begins. A loop of the host's that waits for its next turn (a timer) waits on this: it
+    /// has nothing queued to finish, and waiting on the stop token alone held every stop for the whole drain timeout
+    /// (5 s for each recording plugin, one camera after another).
+    /// </summary>
+    public CancellationToken Draining => _draining.Token;
+
+    /// <summary>
+    /// Runs a loop of the host's (a timer, say) as part of the instance: waited for while the queues drain, cancelled
+    /// with them. A loop that waits between turns should wait on <see cref="Draining"/>; ending on it is a normal end.
+    /// </summary>
     public void AddLoop(Func<CancellationToken, Task> loop)
     {
         var stop = _stop.Token;
@@ -136,7 +147,7 @@ public sealed partial class PluginRunner<TPlugin> : IAsyncDisposable
                 {
                     await loop(stop).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                catch (OperationCanceledException) when (stop.IsCancellationRequested || _draining.IsCancellationRequested)
                 {
                 }
             },
@@ -195,6 +206,7 @@ public sealed partial class PluginRunner<TPlugin> : IAsyncDisposable
             queue.Complete();
         }
 
+        await _draining.CancelAsync().ConfigureAwait(false);
         var drained = await WaitLoopsAsync(_lifecycle.DrainTimeout).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         drained = drained || await WaitLoopsAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -223,6 +235,7 @@ public sealed partial class PluginRunner<TPlugin> : IAsyncDisposable
         Plugin = null;
         _guard.Dispose();
         _stop.Dispose();
+        _draining.Dispose();
     }
 
     private void CountDropped() => Interlocked.Increment(ref _dropped);

@@ -82,6 +82,32 @@ public sealed class InterruptedEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAsync_StopTimeRunOut_DoesNotThrowAndTheNextStartEndsTheEvent()
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds());
+        var camera = TestCamera.Create(_temp.Combine("camera"));
+        await using (var stopping = await TestOutbox.OpenAsync(_temp.Path))
+        {
+            var closer = Closer(stopping, new CameraSet(camera, Task.CompletedTask));
+            await closer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+            await stopping.Results.AppendAsync(OutboxTests.Event("e1", start, end: null), CancellationToken.None).AsTask().WaitAsync(Timeout);
+            camera.Status.FrameArrived(start.AddSeconds(5));
+
+            // The host's shutdown timeout has passed by the time this service is stopped.
+            await closer.StopAsync(new CancellationToken(canceled: true)).WaitAsync(Timeout);
+
+            await using var connection = await stopping.Database.OpenAsync(CancellationToken.None);
+            Assert.False(Assert.Single(await OpenEventRows.ReadAllAsync(connection)).Ended);
+        }
+
+        await using var outbox = await TestOutbox.OpenAsync(_temp.Path);
+        var (told, _) = await StartAndHearFirstAsync(outbox, camera);
+
+        Assert.Equal("e1", told.EventId);
+        Assert.NotNull(told.End);
+    }
+
+    [Fact]
     public async Task StartAsync_EventEndedButUnclippedByPreviousRun_ToldToObserversAgainNothingAppended()
     {
         var start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds());

@@ -214,6 +214,25 @@ public sealed class PluginRunnerTests
     }
 
     [Fact]
+    public async Task DisposeAsync_TimerLoopWaitingOnDraining_EndsAtOnceNotAfterTheDrainTimeout()
+    {
+        var turns = 0;
+        var runner = await RunningAsync(new FakePlugin(), lifecycle: new LifecycleLimits(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)));
+        runner.AddLoop(async stop =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+            while (await timer.WaitForNextTickAsync(runner.Draining))
+            {
+                await runner.CallAsync("Tick", () => { Interlocked.Increment(ref turns); return ValueTask.CompletedTask; }, stop);
+            }
+        });
+        await Eventually.TrueAsync(() => Volatile.Read(ref turns) > 0, Timeout, "the timer turning");
+
+        // Well under the 30 s drain timeout, which the dispose waited in full while timers waited on the stop token.
+        await runner.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task DisposeAsync_DrainTooSlow_CancelledAndLeftoversReleased()
     {
         var released = 0;

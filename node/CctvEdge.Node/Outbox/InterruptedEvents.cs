@@ -57,9 +57,11 @@ internal sealed partial class InterruptedEvents(
             await SaveLastFramesAsync(cancellationToken).ConfigureAwait(false);
             await CloseOpenAtStopAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // The rows stay open: the next start closes them.
+            // The rows stay open: the next start closes them. That includes the host's stop time running out (its
+            // token cancelled, say while slow ffmpeg processes quit on a loaded box): thrown from here, it would end
+            // the agent with an unhandled exception (exit 134) instead of the clean exit a service manager expects.
             LogStopCloseFailed(logger, ex);
         }
     }

@@ -93,10 +93,8 @@ internal sealed partial class PluginHost(
     {
         config.Changed -= _configChanged.Set;
         await cameras.DisposeAsync().ConfigureAwait(false);
-        foreach (var instance in Interlocked.Exchange(ref _instances, []))
-        {
-            await instance.DisposeAsync().ConfigureAwait(false);
-        }
+        // All at once: each drains on its own, so one slow plugin costs the stop its drain timeout once, not per camera.
+        await Task.WhenAll(Interlocked.Exchange(ref _instances, []).Select(i => i.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)

@@ -88,7 +88,7 @@ internal sealed partial class PluginInstance
     private async Task TickLoopAsync(ITickHandler handler, TimeSpan interval, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(interval);
-        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false) && State == InstanceState.Running)
+        while (await timer.WaitForNextTickAsync(_runner.Draining).ConfigureAwait(false) && State == InstanceState.Running)
         {
             await _runner.CallAsync(nameof(ITickHandler.OnTickAsync), () => handler.OnTickAsync(DateTimeOffset.UtcNow, stop), stop).ConfigureAwait(false);
         }
