@@ -33,6 +33,12 @@ internal sealed partial class ClipUploader(
     private readonly ClipService.ClipServiceClient _client = new(server.Channel);
     private readonly AsyncSignal _wake = new();
 
+    // One chunk buffer for the uploader's life, taken at the first upload: clips go up one at a time, and a new
+    // 512 KiB array per clip was a large-object-heap allocation that only a full collection frees. With a camera's
+    // clip every 20 s or so, four cameras left 10-15 MB of dead chunk buffers waiting on the large object heap
+    // (issue 16, scripts/measure-node-memory.sh).
+    private byte[]? _chunk;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         results.Appended += _wake.Set;
@@ -113,8 +119,9 @@ internal sealed partial class ClipUploader(
         await using (var file = new FileStream(queue.FullPath(clip), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
         {
             // Reads are synchronous: clips are usually in the page cache, and an async file read on Linux is only a
-            // thread-pool hop. The chunk is handed over without a copy; the writer serializes it before returning.
-            var buffer = new byte[ChunkSize];
+            // thread-pool hop. The chunk is handed over without a copy; the writer serializes it before returning, so
+            // the next chunk, and the next clip, can reuse the buffer.
+            var buffer = _chunk ??= GC.AllocateUninitializedArray<byte>(ChunkSize);
             var position = (long)offset;
             int read;
             while ((read = RandomAccess.Read(file.SafeFileHandle, buffer, position)) > 0)

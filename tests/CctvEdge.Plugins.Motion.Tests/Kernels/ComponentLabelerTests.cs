@@ -25,6 +25,67 @@ public sealed class ComponentLabelerTests
     }
 
     [Fact]
+    public void Label_MoreRunsThanTheTableStartsWith_GrowsAndMatchesFloodFillReference()
+    {
+        // Every other pixel set on every other row: the most runs a frame can have, far more than the table starts with.
+        var layout = new BitLayout(320, 180);
+        var grid = new bool[layout.Height, layout.Width];
+        for (var y = 0; y < layout.Height; y += 2)
+        {
+            for (var x = 0; x < layout.Width; x += 2)
+            {
+                grid[y, x] = true;
+            }
+        }
+
+        for (var x = 0; x < layout.Width; x++)
+        {
+            grid[101, x] = true;
+        }
+
+        var labeler = new ComponentLabeler(layout);
+        labeler.Reserve(1);
+        Assert.Equal(ComponentLabeler.InitialRuns, labeler.RunCapacity);
+
+        var moving = labeler.Label(BitImages.ToBits(grid, layout), 1, layout.Pixels, []);
+
+        var expected = FloodFill(grid).OrderByDescending(b => b.Area).ThenBy(b => (b.Y, b.X)).ToArray();
+        Assert.Equal(expected, labeler.Blobs.ToArray().OrderByDescending(b => b.Area).ThenBy(b => (b.Y, b.X)).ToArray());
+        Assert.Equal(expected.Sum(b => b.Area), moving);
+        Assert.True(labeler.RunCapacity > ComponentLabeler.InitialRuns);
+        Assert.True(labeler.RunCapacity <= layout.Height * ((layout.Width + 1) / 2));
+    }
+
+    [Fact]
+    public void Label_AfterGrowing_AllocatesNothingForFramesThatFit()
+    {
+        var layout = new BitLayout(320, 180);
+        var busy = new bool[layout.Height, layout.Width];
+        for (var y = 0; y < layout.Height; y++)
+        {
+            for (var x = y % 2; x < layout.Width; x += 4)
+            {
+                busy[y, x] = true;
+            }
+        }
+
+        var bits = BitImages.ToBits(busy, layout);
+        var labeler = new ComponentLabeler(layout);
+        labeler.Reserve(1);
+        labeler.Label(bits, 1, layout.Pixels, []);
+
+        var allocated = Allocations.OnThisThread(() =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                labeler.Label(bits, 1, layout.Pixels, []);
+            }
+        });
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void Label_DiagonalNeighbours_OneComponent()
     {
         var layout = new BitLayout(8, 4);

@@ -6,13 +6,20 @@ namespace CctvEdge.Plugins.Motion.Internal.Detection;
 /// <summary>
 /// Connected components (8-connectivity, like OpenCV's default) on a bit image, by runs: each row's runs of set bits
 /// are found a word at a time (empty words cost one compare), joined with the touching runs of the row above through
-/// union-find, and measured. Components outside the area limits are dropped. All memory is taken up front, sized for
-/// the worst case (every other pixel set), so labelling a frame never allocates.
+/// union-find, and measured. Components outside the area limits are dropped. The run table starts small and doubles
+/// when a frame needs more, up to the worst case (every other pixel set): a frame allocates only when it has more runs
+/// than any frame before it, so labelling in the steady state never allocates.
 /// </summary>
 internal sealed class ComponentLabeler
 {
+    // Runs a table starts with: 40 bytes each, so 40 KiB, well under the large object heap's 85 000 bytes. A cleaned-up
+    // mask (after opening and closing) of real motion has a few runs per row at most; the worst-case table taken up
+    // front (a run every other pixel) was 1.1 MB per camera at 320x180 and 4.6 MB at 640x360, on the large object
+    // heap, zeroed and so resident, for frames that never come (issue 16).
+    internal const int InitialRuns = 1024;
     private readonly BitLayout _layout;
-    private readonly Run[] _runs;
+    private readonly int _maxRuns;
+    private Run[] _runs;
     private MotionBlob[] _blobs;
     private int _runCount;
     private int _blobCount;
@@ -20,7 +27,8 @@ internal sealed class ComponentLabeler
     public ComponentLabeler(BitLayout layout)
     {
         _layout = layout;
-        _runs = new Run[layout.Height * ((layout.Width + 1) / 2)];
+        _maxRuns = layout.Height * ((layout.Width + 1) / 2);
+        _runs = new Run[Math.Min(InitialRuns, _maxRuns)];
         _blobs = new MotionBlob[16];
     }
 
@@ -30,7 +38,7 @@ internal sealed class ComponentLabeler
     /// <summary>Makes room for as many blobs as the smallest accepted area allows; called when settings change.</summary>
     public void Reserve(int minArea)
     {
-        var most = Math.Min(_runs.Length, (_layout.Pixels / Math.Max(minArea, 1)) + 1);
+        var most = Math.Min(_maxRuns, (_layout.Pixels / Math.Max(minArea, 1)) + 1);
         if (_blobs.Length < most)
         {
             _blobs = new MotionBlob[most];
@@ -98,8 +106,18 @@ internal sealed class ComponentLabeler
         }
     }
 
-    private void Add(int start, int end, int y) =>
+    private void Add(int start, int end, int y)
+    {
+        if (_runCount == _runs.Length)
+        {
+            Array.Resize(ref _runs, Math.Min(_runs.Length * 2, _maxRuns));
+        }
+
         _runs[_runCount] = new Run { Start = start, End = end, Row = y, Parent = _runCount++, Area = end - start + 1, MinX = start, MaxX = end, MinY = y, MaxY = y };
+    }
+
+    /// <summary>Runs the table now has room for (grows with the busiest frame so far).</summary>
+    internal int RunCapacity => _runs.Length;
 
     private void JoinWithRowAbove(int i, int aboveEnd, int j, int rowEnd)
     {
