@@ -36,13 +36,17 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
 {
     private const string WatermarkKey = "rules.last_event_id";
 
-    /// <summary>Applies the rules to up to <paramref name="batch"/> events stored since the last call; returns the events read, the deliveries queued and whether events remain.</summary>
+    /// <summary>
+    /// Applies the rules to up to <paramref name="batch"/> events stored since the last call; returns the events read,
+    /// the deliveries queued and whether events remain. An open event a rule cannot send yet waits for the next passes
+    /// (<see cref="QueueWaitingAsync"/>).
+    /// </summary>
     public Task<(int Events, int Queued, bool More)> QueueNewAsync(TimeZoneInfo zone, int batch, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var after = await connection.ExecuteScalarAsync<long>($"SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{WatermarkKey}'), 0)", transaction: transaction).ConfigureAwait(false);
-            var events = (await connection.QueryAsync<(long Id, string NodeId, string CameraId, string Kind, long StartMs, string ZonesJson, bool Deleted, double Peak)>(
-                "SELECT id, node_id, camera_id, kind, start_ms, zones_json, deleted_ms IS NOT NULL, peak FROM events WHERE id > @After ORDER BY id LIMIT @Batch",
+            var events = (await connection.QueryAsync<RuleEventRow>(
+                $"SELECT 0 AS RuleId, {RuleEventRow.Columns} FROM events e WHERE e.id > @After ORDER BY e.id LIMIT @Batch",
                 new { After = after, Batch = batch },
                 transaction).ConfigureAwait(false)).ToList();
             if (events.Count == 0)
@@ -50,38 +54,24 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                 return (0, 0, false);
             }
 
-            var rules = (await connection.QueryAsync<(long Id, string Definition)>("SELECT id, definition FROM notification_rules", transaction: transaction).ConfigureAwait(false))
-                .Select(r => RuleStore.Read(r.Id, r.Definition))
-                .Where(r => r.Enabled)
-                .ToList();
-            var channels = (await connection.QueryAsync<long>("SELECT id FROM notification_channels", transaction: transaction).ConfigureAwait(false)).ToHashSet();
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var (rules, channels) = await RulesAndChannelsAsync(connection, transaction).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
             var queued = 0;
-            foreach (var row in events.Where(e => !e.Deleted))
+            foreach (var e in events.Where(e => !e.Deleted).Select(e => e.ToRuleEvent()))
             {
-                var e = new RuleEvent(row.Id, row.NodeId, row.CameraId, row.Kind, DateTimeOffset.FromUnixTimeMilliseconds(row.StartMs), Zones(row.ZonesJson), row.Peak);
-                foreach (var rule in rules.Where(r => r.Matches(e, zone)))
+                foreach (var rule in rules.Values)
                 {
-                    if (rule.Adaptive is { } adaptive && !await UnusualAsync(connection, transaction, adaptive, e).ConfigureAwait(false))
+                    switch (await RuleJudge.JudgeAsync(connection, transaction, rule, e, zone, now).ConfigureAwait(false))
                     {
-                        continue;
-                    }
-
-                    if (rule.CooldownSeconds > 0 && !await CooledDownAsync(connection, transaction, rule, e).ConfigureAwait(false))
-                    {
-                        continue;
-                    }
-
-                    foreach (var channel in rule.Channels.Where(channels.Contains))
-                    {
-                        queued += await connection.ExecuteAsync(
-                            """
-                            INSERT INTO notification_deliveries (event_id, channel_id, rule_id, rule_name, status, next_attempt_ms, created_ms)
-                            VALUES (@Event, @Channel, @Rule, @RuleName, 'pending', @Now, @Now)
-                            ON CONFLICT (event_id, channel_id) DO NOTHING
-                            """,
-                            new { Event = e.Id, Channel = channel, Rule = rule.Id, RuleName = rule.Name, Now = now },
-                            transaction).ConfigureAwait(false);
+                        case RuleVerdict.Send:
+                            queued += await RuleJudge.QueueAsync(connection, transaction, rule, e.Id, channels, now.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+                            break;
+                        case RuleVerdict.Wait:
+                            await connection.ExecuteAsync(
+                                "INSERT INTO notification_rule_waits (rule_id, event_id) VALUES (@Rule, @Event) ON CONFLICT DO NOTHING",
+                                new { Rule = rule.Id, Event = e.Id },
+                                transaction).ConfigureAwait(false);
+                            break;
                     }
                 }
             }
@@ -91,6 +81,47 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                 new { Last = events[^1].Id.ToString(CultureInfo.InvariantCulture) },
                 transaction).ConfigureAwait(false);
             return (events.Count, queued, events.Count == batch);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Judges again every event a rule is waiting on, as it stands now (a grown peak, a longer run, an end): sends it
+    /// and stops waiting, stops waiting when it can no longer qualify, or keeps waiting. The wait row goes in the same
+    /// transaction as the deliveries, so an event is sent at most once per channel, across restarts.
+    /// </summary>
+    public Task<int> QueueWaitingAsync(TimeZoneInfo zone, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var waiting = (await connection.QueryAsync<RuleEventRow>(
+                $"SELECT w.rule_id AS RuleId, {RuleEventRow.Columns} FROM notification_rule_waits w JOIN events e ON e.id = w.event_id ORDER BY e.id",
+                transaction: transaction).ConfigureAwait(false)).ToList();
+            if (waiting.Count == 0)
+            {
+                return 0;
+            }
+
+            var (rules, channels) = await RulesAndChannelsAsync(connection, transaction).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var queued = 0;
+            foreach (var row in waiting)
+            {
+                var verdict = row.Deleted || !rules.TryGetValue(row.RuleId, out var rule)
+                    ? RuleVerdict.Drop
+                    : await RuleJudge.JudgeAsync(connection, transaction, rule, row.ToRuleEvent(), zone, now).ConfigureAwait(false);
+                if (verdict == RuleVerdict.Wait)
+                {
+                    continue;
+                }
+
+                if (verdict == RuleVerdict.Send)
+                {
+                    queued += await RuleJudge.QueueAsync(connection, transaction, rules[row.RuleId], row.Id, channels, now.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+                }
+
+                await connection.ExecuteAsync(
+                    "DELETE FROM notification_rule_waits WHERE rule_id = @Rule AND event_id = @Event", new { Rule = row.RuleId, Event = row.Id }, transaction).ConfigureAwait(false);
+            }
+
+            return queued;
         }, cancellationToken);
 
     /// <summary>Deliveries whose time has come, oldest first, with their events.</summary>
@@ -158,7 +189,8 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
     /// <summary>
     /// Deletes sent and dead deliveries created before <paramref name="before"/>; pending ones stay whatever their age.
     /// Events are only soft-deleted, so without this the table would grow with every message ever sent. Nothing is
-    /// sent again for a deleted row: rules only queue events past the <c>rules.last_event_id</c> watermark.
+    /// sent again for a deleted row: rules only queue events past the <c>rules.last_event_id</c> watermark, and those
+    /// they wait on for at most a day.
     /// </summary>
     public Task<int> DeleteFinishedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         database.WriteAsync(
@@ -168,40 +200,49 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                 transaction),
             cancellationToken);
 
-    /// <summary>The adaptive test, on the peaks of the camera's earlier events of the same kind in the 24 h before this one.</summary>
-    private static async Task<bool> UnusualAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, RuleAdaptive adaptive, RuleEvent e)
+    /// <summary>The enabled rules by id, and the channels that exist.</summary>
+    private static async Task<(Dictionary<long, NotificationRule> Rules, HashSet<long> Channels)> RulesAndChannelsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction)
     {
-        var start = e.Start.ToUnixTimeMilliseconds();
-        var (count, mean, squares) = await connection.QuerySingleAsync<(long, double, double)>(
-            """
-            SELECT COUNT(*), COALESCE(AVG(peak), 0), COALESCE(AVG(peak * peak), 0) FROM events
-            WHERE node_id = @Node AND camera_id = @Camera AND kind = @Kind AND start_ms >= @From AND start_ms <= @Start AND id < @Id AND deleted_ms IS NULL
-            """,
-            new { Node = e.NodeId, Camera = e.CameraId, e.Kind, From = start - (long)TimeSpan.FromDays(1).TotalMilliseconds, Start = start, e.Id },
-            transaction).ConfigureAwait(false);
-        return adaptive.IsUnusual(e, count, mean, squares);
+        var rules = (await connection.QueryAsync<(long Id, string Definition)>("SELECT id, definition FROM notification_rules", transaction: transaction).ConfigureAwait(false))
+            .Select(r => RuleStore.Read(r.Id, r.Definition))
+            .Where(r => r.Enabled)
+            .ToDictionary(r => r.Id);
+        var channels = (await connection.QueryAsync<long>("SELECT id FROM notification_channels", transaction: transaction).ConfigureAwait(false)).ToHashSet();
+        return (rules, channels);
     }
 
-    private static async Task<bool> CooledDownAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, NotificationRule rule, RuleEvent e)
+    /// <summary>An event as the rules read it (with the rule waiting on it, when read from the waits).</summary>
+    private sealed record RuleEventRow
     {
-        var start = e.Start.ToUnixTimeMilliseconds();
-        var last = await connection.ExecuteScalarAsync<long?>(
-            "SELECT last_ms FROM notification_cooldowns WHERE rule_id = @Rule AND node_id = @Node AND camera_id = @Camera",
-            new { Rule = rule.Id, Node = e.NodeId, Camera = e.CameraId },
-            transaction).ConfigureAwait(false);
-        if (last is { } sent && start - sent < rule.CooldownSeconds * 1000L)
-        {
-            return false;
-        }
+        public const string Columns = "e.id AS Id, e.node_id AS NodeId, e.camera_id AS CameraId, e.kind AS Kind, e.start_ms AS StartMs, e.end_ms AS EndMs, e.zones_json AS ZonesJson, e.payload_json AS PayloadJson, e.deleted_ms IS NOT NULL AS Deleted, e.peak AS Peak";
 
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO notification_cooldowns (rule_id, node_id, camera_id, last_ms) VALUES (@Rule, @Node, @Camera, @Start)
-            ON CONFLICT (rule_id, node_id, camera_id) DO UPDATE SET last_ms = excluded.last_ms
-            """,
-            new { Rule = rule.Id, Node = e.NodeId, Camera = e.CameraId, Start = start },
-            transaction).ConfigureAwait(false);
-        return true;
+        public long RuleId { get; init; }
+
+        public long Id { get; init; }
+
+        public string NodeId { get; init; } = "";
+
+        public string CameraId { get; init; } = "";
+
+        public string Kind { get; init; } = "";
+
+        public long StartMs { get; init; }
+
+        public long? EndMs { get; init; }
+
+        public string ZonesJson { get; init; } = "[]";
+
+        public string PayloadJson { get; init; } = "";
+
+        public bool Deleted { get; init; }
+
+        public double Peak { get; init; }
+
+        public RuleEvent ToRuleEvent() =>
+            new(Id, NodeId, CameraId, Kind, DateTimeOffset.FromUnixTimeMilliseconds(StartMs), Zones(ZonesJson), Peak)
+            {
+                End = EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+            };
     }
 
     private static string[] Zones(string json)

@@ -78,6 +78,12 @@ internal sealed partial class NotificationStage(
         }
         while (more);
 
+        // Events rules wait on (a minimum peak or duration not reached yet) are judged again as they grow.
+        if (await deliveries.QueueWaitingAsync(TimeZoneInfo.Local, cancellationToken).ConfigureAwait(false) > 0)
+        {
+            dispatcher.Wake();
+        }
+
         return raised;
     }
 

@@ -23,6 +23,12 @@ public sealed record NotificationRule
 
     public int CooldownSeconds { get; init; }
 
+    /// <summary>Only events whose peak reaches this; an open event below it is judged again as its peak grows. Null for any peak.</summary>
+    public double? MinPeak { get; init; }
+
+    /// <summary>Only events lasting this long; an open event counts until now, so it is sent once it has lasted this long. Null for any length.</summary>
+    public int? MinDurationSeconds { get; init; }
+
     /// <summary>When the rule is on; null for always.</summary>
     public RuleSchedule? Schedule { get; init; }
 

@@ -4,7 +4,11 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Notifications.Rules;
 
 /// <summary>What a rule looks at in an event.</summary>
-internal sealed record RuleEvent(long Id, string NodeId, string CameraId, string Kind, DateTimeOffset Start, IReadOnlyList<string> Zones, double Peak = 0);
+internal sealed record RuleEvent(long Id, string NodeId, string CameraId, string Kind, DateTimeOffset Start, IReadOnlyList<string> Zones, double Peak = 0)
+{
+    /// <summary>When the event ended; null while it is open (its peak may still grow and its length still counts).</summary>
+    public DateTimeOffset? End { get; init; }
+}
 
 /// <summary>Whether a rule sends an event (its cooldown is the delivery store's to apply).</summary>
 internal static class RuleMatching
@@ -23,6 +27,11 @@ internal static class RuleMatching
         && (rule.Zones.Count == 0 || rule.Zones.Any(z => e.Zones.Contains(z, StringComparer.Ordinal)))
         && (rule.Schedule is null || rule.Schedule.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)))
         && (rule.QuietHours is null || !rule.QuietHours.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)));
+
+    /// <summary>Whether the event reaches the rule's minimum peak and duration; an open event's length counts until <paramref name="now"/>.</summary>
+    public static bool MeetsMinimums(this NotificationRule rule, RuleEvent e, DateTimeOffset now) =>
+        (rule.MinPeak is not { } peak || e.Peak >= peak)
+        && (rule.MinDurationSeconds is not { } seconds || ((e.End ?? now) - e.Start).TotalSeconds >= seconds);
 
     /// <summary>
     /// Whether <paramref name="e"/>'s peak is unusual for its camera: above mean + k·σ of the peaks of the

@@ -19,7 +19,7 @@ internal static class RuleApi
             await SaveAsync(null, body, store, ct) is var (saved, status, errors) && saved is not null
                 ? Results.Created($"/api/notification-rules/{saved.Id}", saved)
                 : errors.Refusal(status))
-            .WithSummary("Add a rule: {\"name\", \"kinds\", \"cameras\", \"zones\", \"channels\", \"cooldownSeconds\", \"schedule\", \"enabled\"}.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Add a rule: {\"name\", \"kinds\", \"cameras\", \"zones\", \"channels\", \"cooldownSeconds\", \"minPeak\", \"minDurationSeconds\", \"schedule\", \"enabled\"}.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPut("/{id:long}", async (long id, JsonElement body, RuleStore store, CancellationToken ct) =>
             await SaveAsync(id, body, store, ct) is var (saved, status, errors) && saved is not null ? Results.Ok(saved) : errors.Refusal(status))
             .WithSummary("Replace a rule.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);

@@ -15,13 +15,14 @@ internal static class RuleJson
 {
     public const int MaxNameLength = 60;
     public const int MaxCooldownSeconds = 86_400;
+    public const double MaxPeak = 1_000_000;
     private const int MaxItems = 64;
 
     public static NotificationRule? Parse(JsonElement body, QueryErrors errors)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, schedule, quietHours, adaptive, dayOverDay and enabled.");
+            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, minPeak, minDurationSeconds, schedule, quietHours, adaptive, dayOverDay and enabled.");
             return null;
         }
 
@@ -42,6 +43,8 @@ internal static class RuleJson
             errors.Add("cooldownSeconds", $"must be a whole number of seconds from 0 to {MaxCooldownSeconds} (was {c.GetRawText()}).");
         }
 
+        var minPeak = Number(body, "minPeak", errors, 0, MaxPeak, "must be a peak from 0 to 1000000, e.g. 5 (% of the frame for motion)");
+        var minDuration = Number(body, "minDurationSeconds", errors, 0, MaxCooldownSeconds, $"must be a whole number of seconds from 0 to {MaxCooldownSeconds}", whole: true);
         var enabled = true;
         if (body.TryGetProperty("enabled", out var e) && e.ValueKind != JsonValueKind.Null)
         {
@@ -64,6 +67,7 @@ internal static class RuleJson
             : new NotificationRule
             {
                 Name = name, Enabled = enabled, Kinds = kinds, Cameras = cameras, Zones = zones, Channels = channels, CooldownSeconds = cooldown,
+                MinPeak = minPeak, MinDurationSeconds = (int?)minDuration,
                 Schedule = schedule, QuietHours = quiet, Adaptive = adaptive, DayOverDay = dayOverDay,
             };
     }
@@ -126,6 +130,23 @@ internal static class RuleJson
         }
 
         errors.Add("dayOverDay.percent", "must be a number from 1 to 10000: how many % more motion than yesterday by the same hour, e.g. {\"percent\": 25}.");
+        return null;
+    }
+
+    /// <summary>An optional number in [min, max]; null when absent or null.</summary>
+    private static double? Number(JsonElement body, string name, QueryErrors errors, double min, double max, string rule, bool whole = false)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && number >= min && number <= max && (!whole || number == Math.Floor(number)))
+        {
+            return number;
+        }
+
+        errors.Add(name, $"{rule} (was {value.GetRawText()}).");
         return null;
     }
 
