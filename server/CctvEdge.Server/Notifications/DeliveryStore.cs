@@ -242,6 +242,7 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             new(Id, NodeId, CameraId, Kind, DateTimeOffset.FromUnixTimeMilliseconds(StartMs), Zones(ZonesJson), Peak)
             {
                 End = EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+                Labels = EventLabels.Read(PayloadJson),
             };
     }
 

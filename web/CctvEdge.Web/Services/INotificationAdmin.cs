@@ -19,6 +19,9 @@ public sealed record NotificationRule
 
     public IReadOnlyList<string> Zones { get; init; } = [];
 
+    /// <summary>Detection labels (person, car ...): an event matches when its payload's <c>labels</c> name any of them, ignoring case. Empty for any event.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     public IReadOnlyList<long> Channels { get; init; } = [];
 
     public int CooldownSeconds { get; init; }

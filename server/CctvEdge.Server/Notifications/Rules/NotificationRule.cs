@@ -8,6 +8,9 @@ internal sealed record RuleEvent(long Id, string NodeId, string CameraId, string
 {
     /// <summary>When the event ended; null while it is open (its peak may still grow and its length still counts).</summary>
     public DateTimeOffset? End { get; init; }
+
+    /// <summary>What a detector saw in it (<see cref="EventLabels"/>); empty for events without labels.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
 }
 
 /// <summary>Whether a rule sends an event (its cooldown is the delivery store's to apply).</summary>
@@ -16,17 +19,24 @@ internal static class RuleMatching
     public static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
     /// <summary>
-    /// Whether the rule sends this stored event: its kinds, cameras, zones and schedule match, and the event did not
-    /// start in its quiet hours. Day-over-day rules send only what the trend check raises for them.
+    /// Whether the rule sends this stored event: its kinds, cameras, zones, labels and schedule match, and the event did
+    /// not start in its quiet hours. Day-over-day rules send only what the trend check raises for them.
     /// </summary>
-    public static bool Matches(this NotificationRule rule, RuleEvent e, TimeZoneInfo zone) =>
+    public static bool Matches(this NotificationRule rule, RuleEvent e, TimeZoneInfo zone) => rule.MatchesFixed(e, zone) && rule.MatchesContent(e);
+
+    /// <summary>What an event cannot change once stored: its kind, camera and start (the schedule and quiet hours).</summary>
+    public static bool MatchesFixed(this NotificationRule rule, RuleEvent e, TimeZoneInfo zone) =>
         rule.Enabled
         && rule.DayOverDay is null
         && (rule.Kinds.Count == 0 || rule.Kinds.Contains(e.Kind, StringComparer.Ordinal))
         && (rule.Cameras.Count == 0 || rule.Cameras.Contains($"{e.NodeId}.{e.CameraId}", StringComparer.Ordinal))
-        && (rule.Zones.Count == 0 || rule.Zones.Any(z => e.Zones.Contains(z, StringComparer.Ordinal)))
         && (rule.Schedule is null || rule.Schedule.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)))
         && (rule.QuietHours is null || !rule.QuietHours.Covers(TimeZoneInfo.ConvertTime(e.Start, zone)));
+
+    /// <summary>What a node's later update of an open event can change: the zones it touched and the labels seen in it.</summary>
+    public static bool MatchesContent(this NotificationRule rule, RuleEvent e) =>
+        (rule.Zones.Count == 0 || rule.Zones.Any(z => e.Zones.Contains(z, StringComparer.Ordinal)))
+        && (rule.Labels.Count == 0 || rule.Labels.Any(l => e.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)));
 
     /// <summary>Whether the event reaches the rule's minimum peak and duration; an open event's length counts until <paramref name="now"/>.</summary>
     public static bool MeetsMinimums(this NotificationRule rule, RuleEvent e, DateTimeOffset now) =>

@@ -22,7 +22,7 @@ internal static class RuleJson
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, channels, cooldownSeconds, minPeak, minDurationSeconds, schedule, quietHours, adaptive, dayOverDay and enabled.");
+            errors.Add("body", "must be a JSON object with name, kinds, cameras, zones, labels, channels, cooldownSeconds, minPeak, minDurationSeconds, schedule, quietHours, adaptive, dayOverDay and enabled.");
             return null;
         }
 
@@ -35,6 +35,7 @@ internal static class RuleJson
         var kinds = Strings(body, "kinds", errors, k => k.Length is > 0 and <= 32, "an event kind of 1 to 32 characters, e.g. motion");
         var cameras = Strings(body, "cameras", errors, IsCameraKey, $"a camera as node.camera, each part {Identifier.Rule}");
         var zones = Strings(body, "zones", errors, z => z.Length is > 0 and <= 64, "a zone name of 1 to 64 characters");
+        var labels = Strings(body, "labels", errors, l => l.Length is > 0 and <= 64, "a detection label of 1 to 64 characters, e.g. person");
         var channels = Ids(body, "channels", errors);
         var cooldown = 0;
         if (body.TryGetProperty("cooldownSeconds", out var c) && c.ValueKind != JsonValueKind.Null
@@ -66,7 +67,7 @@ internal static class RuleJson
             ? null
             : new NotificationRule
             {
-                Name = name, Enabled = enabled, Kinds = kinds, Cameras = cameras, Zones = zones, Channels = channels, CooldownSeconds = cooldown,
+                Name = name, Enabled = enabled, Kinds = kinds, Cameras = cameras, Zones = zones, Labels = labels, Channels = channels, CooldownSeconds = cooldown,
                 MinPeak = minPeak, MinDurationSeconds = (int?)minDuration,
                 Schedule = schedule, QuietHours = quiet, Adaptive = adaptive, DayOverDay = dayOverDay,
             };

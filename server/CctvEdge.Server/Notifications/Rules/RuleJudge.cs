@@ -13,9 +13,10 @@ internal enum RuleVerdict
 }
 
 /// <summary>
-/// Judges one event for one rule inside the rules' transaction, and queues what it sends. Minimum peak and duration,
-/// and the adaptive test, can turn from no to yes while an event is open (its peak grows, its length passes the
-/// minimum), so such an event waits in <c>notification_rule_waits</c> and is judged again on later passes.
+/// Judges one event for one rule inside the rules' transaction, and queues what it sends. Zones, labels, minimum peak
+/// and duration, and the adaptive test can turn from no to yes while an event is open (the node reports a new zone or
+/// label, its peak grows, its length passes the minimum), so such an event waits in <c>notification_rule_waits</c> and
+/// is judged again on later passes. Its kind, camera and start cannot change: a mismatch there is final.
 /// </summary>
 internal static class RuleJudge
 {
@@ -24,12 +25,13 @@ internal static class RuleJudge
 
     public static async Task<RuleVerdict> JudgeAsync(IDbConnection connection, IDbTransaction transaction, NotificationRule rule, RuleEvent e, TimeZoneInfo zone, DateTimeOffset now)
     {
-        if (!rule.Matches(e, zone))
+        if (!rule.MatchesFixed(e, zone))
         {
             return RuleVerdict.Drop;
         }
 
-        if (!rule.MeetsMinimums(e, now)
+        if (!rule.MatchesContent(e)
+            || !rule.MeetsMinimums(e, now)
             || (rule.Adaptive is { } adaptive && !await UnusualAsync(connection, transaction, adaptive, e).ConfigureAwait(false)))
         {
             return e.End is null && now - e.Start < MaxWait ? RuleVerdict.Wait : RuleVerdict.Drop;

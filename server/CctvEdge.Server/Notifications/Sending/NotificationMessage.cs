@@ -27,6 +27,9 @@ internal sealed record NotificationMessage
     public double Peak { get; init; }
     public IReadOnlyList<string> Zones { get; init; } = [];
 
+    /// <summary>What a detector saw in the event (its payload's <c>labels</c>); empty for most events.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>Why, in words, for events that say (an outage's cause, lost data): the payload's <c>reason</c>; empty otherwise.</summary>
     public string Detail { get; init; } = "";
 
@@ -56,7 +59,7 @@ internal sealed record NotificationMessage
         }
     }
 
-    /// <summary>The caption: kind and camera, time in the server's zone, peak and zones, the short id.</summary>
+    /// <summary>The caption: kind and camera, time in the server's zone, peak, zones and labels, the short id.</summary>
     public string Caption(TimeZoneInfo zone)
     {
         if (IsTest)
@@ -76,6 +79,11 @@ internal sealed record NotificationMessage
         if (Zones.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $" · zones {string.Join(", ", Zones)}");
+        }
+
+        if (Labels.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" · {string.Join(", ", Labels)}");
         }
 
         if (Detail.Length > 0)

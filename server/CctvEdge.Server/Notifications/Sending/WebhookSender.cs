@@ -71,6 +71,7 @@ internal sealed class WebhookSender(IHttpClientFactory http) : INotificationSend
             end = m.End,
             peak = m.Peak,
             zones = m.Zones,
+            labels = m.Labels,
             detail = m.Detail,
             snapshot = m.CameraId.Length == 0 ? null : $"/media/snapshots/{m.NodeId}/{m.CameraId}.jpg",
         },
