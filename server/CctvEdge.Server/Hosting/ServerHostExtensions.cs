@@ -100,6 +100,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<INotificationSender, EmailSender>();
         services.AddSingleton<MqttConnections>();
         services.AddSingleton<INotificationSender, MqttSender>();
+        services.AddSingleton<MqttCheckpoints>();
         services.AddSingleton<MqttFleet>();
         services.AddHostedService<MqttBridge>();
         services.AddSingleton<DeliveryDispatcher>();

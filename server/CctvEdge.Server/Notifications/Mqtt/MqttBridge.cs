@@ -12,12 +12,16 @@ namespace CctvEdge.Server.Notifications.Mqtt;
 /// availability, each camera's motion (ON while a motion event is open) and the picture of its last motion, each
 /// measurement series' latest value, and Home Assistant discovery configs for all of them. Everything is retained
 /// and published only when it changed; a new connection (a broker restart, changed settings) publishes it all again.
+/// The retained topics put on a broker are remembered in the store, so when a camera, node or series is gone (also
+/// while the server was down) its topics get an empty retained message, which deletes them and, for discovery
+/// configs, the entity in Home Assistant.
 /// </summary>
 internal sealed partial class MqttBridge(
     ChannelStore channels,
     ChannelSecrets secrets,
     MqttConnections connections,
     MqttFleet fleet,
+    MqttCheckpoints checkpoints,
     MediaStore media,
     TimeProvider clock,
     ILogger<MqttBridge> logger) : PeriodicService(clock, logger)
@@ -38,6 +42,7 @@ internal sealed partial class MqttBridge(
         {
             _states.Remove(gone);
             await connections.DropAsync(gone).ConfigureAwait(false);
+            await checkpoints.ForgetTopicsAsync(gone, cancellationToken).ConfigureAwait(false);
         }
 
         if (mqtt.Count == 0)
@@ -49,7 +54,11 @@ internal sealed partial class MqttBridge(
         foreach (var row in mqtt)
         {
             var channel = secrets.Config(row);
-            var own = _states.TryGetValue(row.Id, out var known) ? known : _states[row.Id] = new ChannelState();
+            if (!_states.TryGetValue(row.Id, out var own))
+            {
+                own = _states[row.Id] = new ChannelState(await checkpoints.LoadTopicsAsync(row.Id, cancellationToken).ConfigureAwait(false));
+            }
+
             if (own.RetryAt > Clock.GetUtcNow())
             {
                 continue;
@@ -99,6 +108,15 @@ internal sealed partial class MqttBridge(
         retained.AddRange(state.Nodes.Select(n => (HomeAssistantDiscovery.NodeAvailable(prefix, n.Id), n.Online ? Online : Offline)));
         retained.AddRange(state.Cameras.Select(c => (HomeAssistantDiscovery.Motion(prefix, c.NodeId, c.Id), c.Motion ? On : Off)));
         retained.AddRange(state.Readings.Select(r => (HomeAssistantDiscovery.Reading(prefix, r), r.Value.ToString("R", CultureInfo.InvariantCulture))));
+        var current = retained.Select(r => r.Topic).Concat(state.Cameras.Select(c => HomeAssistantDiscovery.Snapshot(prefix, c.NodeId, c.Id))).ToHashSet(StringComparer.Ordinal);
+
+        // Recorded before they are published: a crash in between must not leave topics on the broker we do not know of.
+        if (!current.IsSubsetOf(own.Known))
+        {
+            own.Known.UnionWith(current);
+            await checkpoints.SaveTopicsAsync(channel.Id, own.Known, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var (topic, payload) in retained)
         {
             if (own.Published.TryGetValue(topic, out var sent) && sent == payload)
@@ -125,14 +143,30 @@ internal sealed partial class MqttBridge(
         }
 
         own.Moving.IntersectWith(moving);
+
+        var gone = own.Known.Where(t => !current.Contains(t)).ToList();
+        if (gone.Count > 0)
+        {
+            foreach (var topic in gone)
+            {
+                await connections.PublishAsync(channel, topic, [], retain: true, cancellationToken).ConfigureAwait(false);
+                own.Published.Remove(topic);
+            }
+
+            own.Known.ExceptWith(gone);
+            await checkpoints.SaveTopicsAsync(channel.Id, own.Known, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(EventId = 89, Level = LogLevel.Warning, Message = "MQTT channel {Channel}: {Error}")]
     private static partial void LogFailed(ILogger logger, string channel, string error);
 
     /// <summary>What one channel's broker was last given on its current connection.</summary>
-    private sealed class ChannelState
+    private sealed class ChannelState(HashSet<string> known)
     {
+        /// <summary>Every retained topic this channel has put on a broker and not cleared, as saved in the store.</summary>
+        public HashSet<string> Known { get; } = known;
+
         public int Generation { get; private set; }
 
         public Dictionary<string, string> Published { get; } = new(StringComparer.Ordinal);
