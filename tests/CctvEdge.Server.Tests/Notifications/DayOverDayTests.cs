@@ -57,4 +57,58 @@ public sealed class DayOverDayTests
         Assert.InRange(e.GetProperty("peak").GetDouble(), 99, 101);
         Assert.Contains("recorded 100 % more motion today", e.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DayOverDay_RuleOfDetectionKind_ComparesDetectionTimeOnly_DetectionTrendEvent()
+    {
+        await using var server = await InProcessServer.StartAsync(
+            "--Notifications:TrendCheckMinutes", "0.005", "--Notifications:TrendMinimumSeconds", "0.1",
+            "--Notifications:RetryBaseSeconds", "0.2", "--Notifications:IntervalSeconds", "0.2");
+        using var receiver = new HookListener();
+        var channel = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Hook", kind = "webhook", settings = new { url = receiver.Url } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "More people", kinds = new[] { "detection" }, cameras = new[] { "barn.yard", "barn.gate" }, channels = new[] { channel }, dayOverDay = new { percent = 50 } });
+        using var node = new NodeSessionClient(server.Client);
+        await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard", "gate"));
+        var now = DateTimeOffset.UtcNow;
+        var (todayFrom, yesterdayFrom, _) = DayOverDay.Windows(now);
+        var hours = now - todayFrom;
+
+        // Yard: detections a quarter of the hours yesterday, half today (+100 %); its motion is the same both days.
+        // Gate: motion doubles but its detections do not change, so a motion measure would send gate, not yard.
+        await node.SendBatchAsync(
+            Kind(NodeSessionClient.Event(1, "yard-dy", yesterdayFrom, yesterdayFrom + (hours / 4)), "detection"),
+            Kind(NodeSessionClient.Event(2, "yard-dt", todayFrom, todayFrom + (hours / 2)), "detection"),
+            NodeSessionClient.Event(3, "yard-my", yesterdayFrom, yesterdayFrom + (hours / 4)),
+            NodeSessionClient.Event(4, "yard-mt", todayFrom, todayFrom + (hours / 4)),
+            Kind(NodeSessionClient.Event(5, "gate-dy", yesterdayFrom, yesterdayFrom + (hours / 4), camera: "gate"), "detection"),
+            Kind(NodeSessionClient.Event(6, "gate-dt", todayFrom, todayFrom + (hours / 4), camera: "gate"), "detection"),
+            NodeSessionClient.Event(7, "gate-my", yesterdayFrom, yesterdayFrom + (hours / 4), camera: "gate"),
+            NodeSessionClient.Event(8, "gate-mt", todayFrom, todayFrom + (hours / 2), camera: "gate"));
+        var hook = await Eventually.GetAsync(() => Task.FromResult(receiver.Hooks.FirstOrDefault()), TimeSpan.FromSeconds(30), "the trend message");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Single(receiver.Hooks);
+        var e = hook.Json.GetProperty("event");
+        Assert.Equal(("detection-trend", "yard"), (e.GetProperty("kind").GetString(), e.GetProperty("camera").GetString()));
+        Assert.InRange(e.GetProperty("peak").GetDouble(), 99, 101);
+        Assert.Contains("recorded 100 % more detection today", e.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "motion-trend", "motion")]
+    [InlineData("detection", "detection-trend", "detection")]
+    [InlineData("motion,detection", "trend", "motion and detection events")]
+    [InlineData("motion,detection,sensor", "trend", "motion, detection and sensor events")]
+    public void Kinds_TrendKindAndWords(string kinds, string trendKind, string words)
+    {
+        var of = DayOverDay.KindsOf(new CctvEdge.Web.Services.NotificationRule { Kinds = kinds.Split(',', StringSplitOptions.RemoveEmptyEntries) });
+
+        Assert.Equal((trendKind, words), (DayOverDay.TrendKind(of), DayOverDay.Words(of)));
+    }
+
+    private static CctvEdge.Protocol.V1.Result Kind(CctvEdge.Protocol.V1.Result result, string kind)
+    {
+        result.Event.Kind = kind;
+        return result;
+    }
 }

@@ -46,8 +46,9 @@ public sealed record NotificationRule
 }
 
 /// <summary>
-/// Sends a <c>motion-trend</c> event once a day per camera when the camera's motion time today, from local midnight
-/// to now, exceeds yesterday's over the same hours by more than <see cref="Percent"/> %.
+/// Sends a <c>motion-trend</c> event (<c>detection-trend</c> … for a rule of other kinds) once a day per camera when
+/// the camera's time in events of the rule's kinds (motion when it names none) today, from local midnight to now,
+/// exceeds yesterday's over the same hours by more than <see cref="Percent"/> %.
 /// </summary>
 public sealed record RuleDayOverDay
 {

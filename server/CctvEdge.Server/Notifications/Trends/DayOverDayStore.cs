@@ -4,20 +4,20 @@ using Dapper;
 
 namespace CctvEdge.Server.Notifications.Trends;
 
-/// <summary>Motion time per camera and window, and the once-a-day trend event with its deliveries.</summary>
+/// <summary>Event time per camera, kinds and window, and the once-a-day trend event with its deliveries.</summary>
 internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider clock)
 {
-    /// <summary>Seconds of motion events of one camera inside [from, to); an open event counts until now.</summary>
-    public async Task<double> MotionSecondsAsync(string nodeId, string cameraId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>Seconds of the events of <paramref name="kinds"/> of one camera inside [from, to); an open event counts until now.</summary>
+    public async Task<double> EventSecondsAsync(string nodeId, string cameraId, IReadOnlyList<string> kinds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var ms = await connection.ExecuteScalarAsync<long>(
             """
             SELECT COALESCE(SUM(MIN(COALESCE(end_ms, @Now), @To) - MAX(start_ms, @From)), 0) FROM events
-            WHERE node_id = @Node AND camera_id = @Camera AND kind = 'motion' AND deleted_ms IS NULL
+            WHERE node_id = @Node AND camera_id = @Camera AND kind IN @Kinds AND deleted_ms IS NULL
               AND start_ms < @To AND COALESCE(end_ms, @Now) > @From
             """,
-            new { Node = nodeId, Camera = cameraId, From = from.ToUnixTimeMilliseconds(), To = to.ToUnixTimeMilliseconds(), Now = clock.GetUtcNow().ToUnixTimeMilliseconds() }).ConfigureAwait(false);
+            new { Node = nodeId, Camera = cameraId, Kinds = kinds, From = from.ToUnixTimeMilliseconds(), To = to.ToUnixTimeMilliseconds(), Now = clock.GetUtcNow().ToUnixTimeMilliseconds() }).ConfigureAwait(false);
         return ms / 1000.0;
     }
 
@@ -25,7 +25,7 @@ internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider cloc
     /// Stores the rule's trend event for a camera and day and queues it for the rule's channels, in one transaction;
     /// false when that rule already raised it for that camera today (the event id says rule, camera and day).
     /// </summary>
-    public Task<bool> RaiseAsync(long ruleId, string ruleName, IReadOnlyList<long> channels, string nodeId, string cameraId, DateOnly day, double increase, string reason, CancellationToken cancellationToken) =>
+    public Task<bool> RaiseAsync(long ruleId, string ruleName, IReadOnlyList<long> channels, string nodeId, string cameraId, string kind, DateOnly day, double increase, string reason, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
@@ -37,7 +37,7 @@ internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider cloc
                         nodeId,
                         string.Create(CultureInfo.InvariantCulture, $"server-trend-{ruleId}-{cameraId}-{day:yyyyMMdd}"),
                         cameraId,
-                        DayOverDay.Kind,
+                        kind,
                         now,
                         now,
                         Math.Round(increase, 1),

@@ -12,9 +12,10 @@ namespace CctvEdge.Server.Notifications.Trends;
 /// <summary>
 /// Day-over-day rules (S2: "this camera recorded 25 % more motion today than yesterday"): every
 /// <see cref="NotificationOptions.TrendCheckMinutes"/>, each such rule's cameras are compared, today from local midnight
-/// to now against yesterday over the same hours, and a camera past the rule's percentage gets one <c>motion-trend</c>
-/// event that day, sent to the rule's channels. Yesterday needs at least <see cref="NotificationOptions.TrendMinimumSeconds"/>
-/// of motion, so one second yesterday and ten today is not "900 % more".
+/// to now against yesterday over the same hours, by the time of the rule's kinds of events (motion when it names none),
+/// and a camera past the rule's percentage gets one <c>motion-trend</c> (<c>detection-trend</c> …) event that day, sent
+/// to the rule's channels. Yesterday needs at least <see cref="NotificationOptions.TrendMinimumSeconds"/> of those
+/// events, so one second yesterday and ten today is not "900 % more".
 /// </summary>
 internal sealed class DayOverDayWatcher(
     RuleStore rules,
@@ -46,6 +47,7 @@ internal sealed class DayOverDayWatcher(
         var raised = 0;
         foreach (var rule in trending)
         {
+            var kinds = DayOverDay.KindsOf(rule);
             var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.Local);
             if ((rule.Schedule is { } schedule && !schedule.Covers(local)) || (rule.QuietHours is { } quiet && quiet.Covers(local)))
             {
@@ -54,15 +56,15 @@ internal sealed class DayOverDayWatcher(
 
             foreach (var camera in cameras.Where(c => rule.Cameras.Count == 0 || rule.Cameras.Contains($"{c.NodeId}.{c.Id}", StringComparer.Ordinal)))
             {
-                var today = await store.MotionSecondsAsync(camera.NodeId, camera.Id, todayFrom, now, cancellationToken).ConfigureAwait(false);
-                var yesterday = await store.MotionSecondsAsync(camera.NodeId, camera.Id, yesterdayFrom, yesterdayTo, cancellationToken).ConfigureAwait(false);
+                var today = await store.EventSecondsAsync(camera.NodeId, camera.Id, kinds, todayFrom, now, cancellationToken).ConfigureAwait(false);
+                var yesterday = await store.EventSecondsAsync(camera.NodeId, camera.Id, kinds, yesterdayFrom, yesterdayTo, cancellationToken).ConfigureAwait(false);
                 if (DayOverDay.Increase(today, yesterday, options.CurrentValue.TrendMinimumSeconds) is not { } increase || increase <= rule.DayOverDay!.Percent)
                 {
                     continue;
                 }
 
-                var reason = string.Create(CultureInfo.InvariantCulture, $"{camera.Name} recorded {increase:0} % more motion today ({Duration(today)}) than yesterday by this time ({Duration(yesterday)}).");
-                if (await store.RaiseAsync(rule.Id, rule.Name, rule.Channels, camera.NodeId, camera.Id, day, increase, reason, cancellationToken).ConfigureAwait(false))
+                var reason = string.Create(CultureInfo.InvariantCulture, $"{camera.Name} recorded {increase:0} % more {DayOverDay.Words(kinds)} today ({Duration(today)}) than yesterday by this time ({Duration(yesterday)}).");
+                if (await store.RaiseAsync(rule.Id, rule.Name, rule.Channels, camera.NodeId, camera.Id, DayOverDay.TrendKind(kinds), day, increase, reason, cancellationToken).ConfigureAwait(false))
                 {
                     raised++;
                     changes.Publish(new LiveChange(LiveChangeKind.Event, camera.NodeId, camera.Id));
