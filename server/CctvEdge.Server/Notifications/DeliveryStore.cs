@@ -88,8 +88,18 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
     /// and stops waiting, stops waiting when it can no longer qualify, or keeps waiting. The wait row goes in the same
     /// transaction as the deliveries, so an event is sent at most once per channel, across restarts.
     /// </summary>
-    public Task<int> QueueWaitingAsync(TimeZoneInfo zone, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public async Task<int> QueueWaitingAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        // Most passes find nothing waiting: a read decides that without taking the write lock ingest needs.
+        await using (var reader = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM notification_rule_waits)").ConfigureAwait(false))
+            {
+                return 0;
+            }
+        }
+
+        return await database.WriteAsync(async (connection, transaction) =>
         {
             var waiting = (await connection.QueryAsync<RuleEventRow>(
                 $"SELECT w.rule_id AS RuleId, {RuleEventRow.Columns} FROM notification_rule_waits w JOIN events e ON e.id = w.event_id ORDER BY e.id",
@@ -122,7 +132,8 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             }
 
             return queued;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Deliveries whose time has come, oldest first, with their events.</summary>
     public async Task<IReadOnlyList<DeliveryWork>> DueAsync(int limit, CancellationToken cancellationToken)
