@@ -58,6 +58,22 @@ public sealed partial class ReviewAppTests
         Assert.False(await Browser.OverflowsSidewaysAsync(page), "the channels and rules page scrolls sideways");
         await Browser.ScreenshotAsync(page, $"page-notification-settings-{(phone ? "phone" : "desktop")}");
 
+        // Labels and minimums: typed in, saved, described, and shown again when the rule is edited.
+        await rule.Locator("[data-testid=rule-edit]").ClickAsync();
+        await page.Locator("[data-testid=rule-labels]").FillAsync("person, car");
+        foreach (var (field, value) in new[] { ("rule-min-peak", "5"), ("rule-min-duration", "30") })
+        {
+            var number = page.Locator($"[data-testid={field}] input, input[data-testid={field}]").First;
+            await number.FillAsync(value);
+            await number.PressAsync("Tab");
+        }
+
+        await page.Locator("[data-testid=rule-save]").ClickAsync();
+        await Assertions.Expect(rule.Locator("[data-testid=rule-summary]")).ToHaveTextAsync($"motion · e2e-node.yard · labels person, car · sat 22:00–06:00 · peak ≥ 5 · lasting ≥ 30 s · to {name} · at most once per 60 s per camera");
+        await rule.Locator("[data-testid=rule-edit]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=rule-labels]")).ToHaveValueAsync("person, car");
+        await page.Locator("[data-testid=rule-cancel]").ClickAsync();
+
         await rule.Locator("[data-testid=rule-delete]").ClickAsync();
         await card.Locator("[data-testid=channel-delete]").ClickAsync();
         await Assertions.Expect(rule).ToHaveCountAsync(0);
