@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Notifications.Mqtt;
@@ -106,6 +107,31 @@ public sealed class MqttRetainedTests
 
         Assert.DoesNotContain(watcher.On(magnitudeConfig), m => m.Payload.Length == 0);
         Assert.DoesNotContain(watcher.On("cctvedge/barn/yard/sensor/motion_magnitude"), m => m.Payload.Length == 0);
+    }
+
+    [Fact]
+    public async Task Discovery_TurnedOff_ConfigsDeleted_StatesKept()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var watcher = await broker.WatchAsync();
+        await using var server = await InProcessServer.StartAsync();
+        var channel = await NotificationApi.CreateAsync(server, "/api/notification-channels", Channel(broker));
+        using var node = new NodeSessionClient(server.Client);
+        await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
+        await Eventually.TrueAsync(() => watcher.Latest(MotionConfig("yard"))?.Payload.Length > 0, Timeout, "yard's config");
+
+        using var response = await server.Http.PutAsJsonAsync($"/api/notification-channels/{channel}", new
+        {
+            name = "Home Assistant",
+            kind = "mqtt",
+            settings = new { host = "127.0.0.1", port = broker.Port, username = MosquittoBroker.User, homeAssistant = "false" },
+        });
+        response.EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(() => watcher.Latest(MotionConfig("yard"))?.Payload.Length == 0, Timeout, "yard's config deleted");
+        await Eventually.TrueAsync(() => watcher.Latest("homeassistant/binary_sensor/cctvedge_barn/connected/config")?.Payload.Length == 0, Timeout, "the node's config deleted");
+
+        Assert.Equal("OFF", watcher.Latest("cctvedge/barn/yard/motion")?.Text);
+        Assert.Equal("online", watcher.Latest("cctvedge/barn/available")?.Text);
     }
 
     private static string MotionConfig(string camera) => $"homeassistant/binary_sensor/cctvedge_barn/{camera}_motion/config";
