@@ -48,17 +48,17 @@ internal sealed class RuleFixture : IDisposable
     }
 
     /// <summary>Stores an event or, with the same <paramref name="eventId"/>, updates it as a node's later result would.</summary>
-    public async Task<long> EventAsync(string eventId, DateTimeOffset start, DateTimeOffset? end, double peak, string payload = "", string kind = "motion")
+    public async Task<long> EventAsync(string eventId, DateTimeOffset start, DateTimeOffset? end, double peak, string payload = "", string kind = "motion", string zones = "[\"gate\"]")
     {
         await using var connection = await Database.OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<long>(
             """
             INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, zones_json, payload_json, sequence, received_ms)
-            VALUES ('barn', @EventId, 'yard', 'motion', @Kind, @Start, @End, @Peak, '["gate"]', @Payload, 1, 0)
-            ON CONFLICT (node_id, event_id) DO UPDATE SET end_ms = excluded.end_ms, peak = excluded.peak, payload_json = excluded.payload_json
+            VALUES ('barn', @EventId, 'yard', 'motion', @Kind, @Start, @End, @Peak, @Zones, @Payload, 1, 0)
+            ON CONFLICT (node_id, event_id) DO UPDATE SET end_ms = excluded.end_ms, peak = excluded.peak, zones_json = excluded.zones_json, payload_json = excluded.payload_json
             RETURNING id
             """,
-            new { EventId = eventId, Kind = kind, Start = start.ToUnixTimeMilliseconds(), End = end?.ToUnixTimeMilliseconds(), Peak = peak, Payload = payload });
+            new { EventId = eventId, Kind = kind, Start = start.ToUnixTimeMilliseconds(), End = end?.ToUnixTimeMilliseconds(), Peak = peak, Payload = payload, Zones = zones });
     }
 
     /// <summary>One rules pass, as the stage runs it: new events, then the waiting ones.</summary>

@@ -134,6 +134,24 @@ public sealed class RuleMinimumTests
     }
 
     [Fact]
+    public async Task Zones_OpenEventEntersTheZoneLater_SentThen_KindOrCameraMismatchNeverWaits()
+    {
+        using var rules = await RuleFixture.CreateAsync();
+        await rules.RuleAsync(new NotificationRule { Name = "Door", Kinds = ["motion"], Zones = ["door"] });
+        var start = rules.Clock.GetUtcNow().AddSeconds(-5);
+        var id = await rules.EventAsync("walk", start, null, 2);
+        await rules.EventAsync("other-kind", start, null, 2, kind: "vibration", zones: "[\"door\"]");
+        await rules.PassAsync();
+        Assert.Equal(1, await rules.WaitingAsync());
+
+        await rules.EventAsync("walk", start, null, 2, zones: "[\"gate\", \"door\"]");
+        await rules.PassAsync();
+
+        Assert.Equal([id], await rules.QueuedAsync());
+        Assert.Equal(0, await rules.WaitingAsync());
+    }
+
+    [Fact]
     public async Task EndToEnd_NodeUpdatesTheEvent_WebhookGetsItOnceWithTheGrownPeak()
     {
         await using var server = await InProcessServer.StartAsync("--Notifications:RetryBaseSeconds", "0.2", "--Notifications:IntervalSeconds", "0.2");
