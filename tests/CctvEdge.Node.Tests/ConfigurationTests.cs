@@ -42,7 +42,7 @@ public sealed class ConfigurationTests
     [InlineData("Cameras:0:Detect:Width", "wide", "Cameras:0:Detect:Width")]
     [InlineData("Cameras:0:Detct:Width", "320", "Detct")]
     [InlineData("Cameras:0:Plugins:motion:Enabled", "maybe", "Cameras:0:Plugins:motion:Enabled must be true or false")]
-    [InlineData("Metrics:Port", "70000", "Metrics:Port must be 0 (no metrics) or a port from 1 to 65535")]
+    [InlineData("Metrics:Port", "70000", "Metrics:Port must be 0 (off) or a port from 1 to 65535")]
     [InlineData("Metrics:BindAddress", "anywhere", "Metrics:BindAddress must be an IP address")]
     [InlineData("Push:Port", "70000", "Push:Port must be 0 (off) or a port from 1 to 65535")]
     [InlineData("Push:MaxImageBytes", "10", "Push:MaxImageBytes must be between 1024 and 104857600")]

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CctvEdge.Plugins.Sdk;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,80 +12,23 @@ namespace CctvEdge.Node.Sensors.Microcontrollers;
 /// The node's endpoint for boards on the farm's Wi-Fi (the vibration server of the seeds): <c>POST /input</c> stores a
 /// board's values as readings of its sensor, through the outbox, so a board keeps posting while the server is away;
 /// <c>GET /output?device=ID</c> answers <c>{"outputs": {...}}</c>, what the board should set (a relay, a siren).
-/// HttpListener, in the base runtime: the node needs no ASP.NET Core on a Pi.
 /// </summary>
-internal sealed partial class MicrocontrollerEndpoint(
+internal sealed class MicrocontrollerEndpoint(
     IOptions<MicrocontrollerOptions> options,
     MicrocontrollerDevices devices,
     TimeProvider clock,
-    ILogger<MicrocontrollerEndpoint> logger) : BackgroundService
+    ILogger<MicrocontrollerEndpoint> logger) : LocalHttpEndpoint(options.Value, logger)
 {
-    private static readonly JsonWriterOptions Compact = new() { Indented = false };
+    protected override string Name => "Microcontroller endpoint";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Routes => "POST /input, GET /output";
+
+    // Said loudly to the board and in the log: a reading the node could not keep is never answered 200.
+    protected override string Failure => "the node could not store the readings";
+
+    protected override async Task<(int Status, byte[] Body)> AnswerAsync(HttpListenerRequest request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.Port == 0)
-        {
-            return;
-        }
-
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://{settings.ListenerHost}:{settings.Port}/");
-        listener.Start();
-        LogListening(logger, settings.BindAddress, settings.Port);
-        await using var _ = stoppingToken.Register(listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            // Boards post every few seconds; one at a time keeps each board's readings in order and costs nothing.
-            await HandleAsync(context, settings, stoppingToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context, MicrocontrollerOptions settings, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        try
-        {
-            (int Status, byte[] Body) answer;
-            try
-            {
-                answer = await AnswerAsync(context.Request, settings, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or HttpListenerException or IOException))
-            {
-                // Said loudly to the board and in the log: a reading the node could not keep is never answered 200.
-                LogFailed(logger, context.Request.Url?.AbsolutePath ?? "", ex);
-                answer = Error(500, $"the node could not store the readings: {ex.Message}");
-            }
-
-            var (status, body) = answer;
-            response.StatusCode = status;
-            response.ContentType = "application/json";
-            await response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or OperationCanceledException)
-        {
-            // The board went away mid-request, or the node is stopping: nothing to answer.
-        }
-        finally
-        {
-            response.Close();
-        }
-    }
-
-    private async Task<(int Status, byte[] Body)> AnswerAsync(HttpListenerRequest request, MicrocontrollerOptions settings, CancellationToken cancellationToken)
-    {
         var path = request.Url?.AbsolutePath ?? "";
         return (path, request.HttpMethod) switch
         {
@@ -177,20 +119,6 @@ internal sealed partial class MicrocontrollerEndpoint(
     private static string? BearerToken(HttpListenerRequest request) =>
         request.Headers["Authorization"] is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
 
-    /// <summary>The body, or null when it is longer than <paramref name="limit"/> (a chunked body has no length to check first).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(Stream input, int limit, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[limit + 1];
-        var total = 0;
-        int read;
-        while (total <= limit && (read = await input.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-        }
-
-        return total > limit ? null : buffer[..total];
-    }
-
     /// <summary>Outputs are kept as config text; a board gets numbers and booleans as JSON numbers and booleans.</summary>
     private static void WriteTyped(Utf8JsonWriter writer, string name, string value)
     {
@@ -207,25 +135,4 @@ internal sealed partial class MicrocontrollerEndpoint(
             writer.WriteString(name, value);
         }
     }
-
-    private static (int, byte[]) Error(int status, string message) => Json(status, writer => writer.WriteString("error", message));
-
-    private static (int, byte[]) Json(int status, Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, Compact))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return (status, stream.ToArray());
-    }
-
-    [LoggerMessage(EventId = 346, Level = LogLevel.Error, Message = "Microcontroller endpoint: {Path} failed.")]
-    private static partial void LogFailed(ILogger logger, string path, Exception exception);
-
-    [LoggerMessage(EventId = 345, Level = LogLevel.Information, Message = "Microcontroller endpoint listening on {Address}:{Port} (POST /input, GET /output).")]
-    private static partial void LogListening(ILogger logger, string address, int port);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Node.Sensors.Microcontrollers;
@@ -7,15 +6,12 @@ namespace CctvEdge.Node.Sensors.Microcontrollers;
 /// The <c>Microcontroller</c> section: the node's HTTP endpoint for small boards (an ESP32 with a vibration or climate
 /// sensor) that post their readings over Wi-Fi: <c>POST /input</c> and <c>GET /output</c>.
 /// </summary>
-internal sealed class MicrocontrollerOptions
+internal sealed class MicrocontrollerOptions : LocalEndpointOptions
 {
     public const string Section = "Microcontroller";
 
-    /// <summary>The endpoint's port; 0 (the default) serves nothing.</summary>
-    public int Port { get; set; }
-
     /// <summary>Where it listens: every interface by default, since the boards are on the farm's Wi-Fi.</summary>
-    public string BindAddress { get; set; } = "0.0.0.0";
+    public override string BindAddress { get; set; } = "0.0.0.0";
 
     /// <summary>Take readings from devices that are not in <c>Sensors</c> (their id becomes the sensor id).</summary>
     public bool AcceptUnknown { get; set; }
@@ -25,9 +21,6 @@ internal sealed class MicrocontrollerOptions
 
     /// <summary>The most values one post may carry.</summary>
     public int MaxValues { get; set; } = 32;
-
-    /// <summary>The host of the HttpListener prefix.</summary>
-    public string ListenerHost => Node.ListenerHost.For(BindAddress);
 }
 
 internal sealed class MicrocontrollerOptionsValidator : IValidateOptions<MicrocontrollerOptions>
@@ -35,15 +28,7 @@ internal sealed class MicrocontrollerOptionsValidator : IValidateOptions<Microco
     public ValidateOptionsResult Validate(string? name, MicrocontrollerOptions options)
     {
         var errors = new List<string>();
-        if (options.Port is < 0 or > 65535)
-        {
-            errors.Add($"Microcontroller:Port must be 0 (off) or a port from 1 to 65535 (was {options.Port}).");
-        }
-
-        if (!IPAddress.TryParse(options.BindAddress, out _))
-        {
-            errors.Add($"Microcontroller:BindAddress must be an IP address such as 0.0.0.0 or 127.0.0.1 (was '{options.BindAddress}').");
-        }
+        options.ValidateListener(MicrocontrollerOptions.Section, errors);
 
         if (options.MaxBodyBytes is < 256 or > 1024 * 1024)
         {
