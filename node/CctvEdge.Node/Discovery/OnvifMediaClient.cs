@@ -71,7 +71,7 @@ internal sealed class OnvifMediaClient(HttpMessageHandler handler, TimeProvider 
             }
 
             var body = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
-            var document = OnvifMessages.Parse(body)
+            var document = UntrustedXml.Parse(body)
                 ?? throw new OnvifException($"{address} did not answer with ONVIF XML (HTTP {(int)response.StatusCode})");
             if (OnvifMessages.Fault(document) is { } fault)
             {

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace CctvEdge.Node.Discovery;
@@ -13,7 +12,7 @@ namespace CctvEdge.Node.Discovery;
 /// </summary>
 internal static class OnvifMessages
 {
-    public const int MaxAnswerBytes = 1 << 20;
+    public const int MaxAnswerBytes = UntrustedXml.MaxChars;
 
     private static readonly XNamespace Soap = "http://www.w3.org/2003/05/soap-envelope";
     private static readonly XNamespace Device = "http://www.onvif.org/ver10/device/wsdl";
@@ -85,21 +84,6 @@ internal static class OnvifMessages
         var subcode = fault.Element(Soap + "Code")?.Element(Soap + "Subcode")?.Element(Soap + "Value")?.Value.Trim() ?? "";
         var reason = fault.Element(Soap + "Reason")?.Elements(Soap + "Text").FirstOrDefault()?.Value.Trim() ?? "";
         return (subcode, reason);
-    }
-
-    /// <summary>Parses an answer without DTDs; null when it is not XML.</summary>
-    public static XDocument? Parse(byte[] answer)
-    {
-        try
-        {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = MaxAnswerBytes };
-            using var reader = XmlReader.Create(new MemoryStream(answer), settings);
-            return XDocument.Load(reader);
-        }
-        catch (XmlException)
-        {
-            return null;
-        }
     }
 
     private static int Number(XElement? element) => int.TryParse(element?.Value, out var n) && n > 0 ? n : 0;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace CctvEdge.Node.Discovery;
@@ -41,14 +40,7 @@ internal static class WsDiscoveryMessages
     /// </summary>
     public static IReadOnlyList<OnvifDevice> ParseMatches(ReadOnlySpan<byte> datagram, string messageId, IPAddress from)
     {
-        XDocument document;
-        try
-        {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 1 << 20 };
-            using var reader = XmlReader.Create(new MemoryStream(datagram.ToArray()), settings);
-            document = XDocument.Load(reader);
-        }
-        catch (XmlException)
+        if (UntrustedXml.Parse(datagram) is not { } document)
         {
             return [];
         }
