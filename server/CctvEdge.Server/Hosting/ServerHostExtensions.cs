@@ -4,6 +4,7 @@ using CctvEdge.Server.Audit;
 using CctvEdge.Server.Export;
 using CctvEdge.Server.Hosting.Grpc;
 using CctvEdge.Server.Live;
+using CctvEdge.Server.Maps;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Notifications.Channels;
@@ -77,6 +78,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<CameraGroupStore>();
+        services.AddSingleton<SiteMapStore>();
         services.AddSingleton<EnrolmentStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<PluginPackageStore>();
@@ -209,6 +211,8 @@ internal static class ServerHostExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SensorThresholdWatcher>());
         services.AddSingleton<ILiveGrid, LiveGrid>();
         services.AddScoped<ICameraGroups, CameraGroupAdmin>();
+        services.AddSingleton<SiteMapReader>();
+        services.AddScoped<ISiteMaps, SiteMapAdmin>();
         services.AddScoped<INotificationAdmin, NotificationAdmin>();
         services.AddSingleton<ExportClips>();
         services.AddSingleton<FolderExports>();
@@ -245,6 +249,7 @@ internal static class ServerHostExtensions
         app.MapZipExport();
         app.MapLiveStream();
         app.MapCameraGroupApi();
+        app.MapSiteMapApi();
         app.MapNotificationChannelApi();
         app.MapNotificationRuleApi();
         app.MapSensorApi();
