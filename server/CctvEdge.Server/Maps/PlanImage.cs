@@ -6,8 +6,7 @@ namespace CctvEdge.Server.Maps;
 /// </summary>
 internal static class PlanImage
 {
-    /// <summary>A phone photo of a paper plan fits; a plan larger than this would be slow to open on a 4G phone.</summary>
-    public const int MaxBytes = 10 * 1024 * 1024;
+    public const int MaxBytes = CctvEdge.Web.Services.SiteMapLimits.MaxPlanBytes;
 
     private static ReadOnlySpan<byte> Png => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 

@@ -2,6 +2,13 @@ using System.Text.Json.Serialization;
 
 namespace CctvEdge.Web.Services;
 
+/// <summary>Bounds the page and the REST API share.</summary>
+public static class SiteMapLimits
+{
+    /// <summary>A phone photo of a paper plan fits; a plan larger than this would be slow to open on a 4G phone.</summary>
+    public const int MaxPlanBytes = 10 * 1024 * 1024;
+}
+
 /// <summary>What a pin's colour says.</summary>
 public static class MapPinStatus
 {
