@@ -39,6 +39,11 @@ public sealed class SiteMapApiTests
         var shortWindow = await MapAsync(server.Http, id, "?recentMinutes=1");
         using var image = await server.Http.GetAsync(new Uri(after.GetProperty("imageUrl").GetString()!, UriKind.Relative));
         var listed = (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/maps?site="))!;
+        using var renamed = await server.Http.PutAsJsonAsync($"/api/maps/{id}", new { site = "north", name = "Yard at night" });
+        var inNorth = (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/maps?site=north"))!;
+        using var deleted = await server.Http.DeleteAsync($"/api/maps/{id}");
+        using var gone = await server.Http.GetAsync($"/api/maps/{id}");
+        using var imageGone = await server.Http.GetAsync($"/api/maps/{id}/image");
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (upload.StatusCode, pinned.StatusCode));
@@ -60,6 +65,9 @@ public sealed class SiteMapApiTests
         Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Png, await image.Content.ReadAsByteArrayAsync());
         Assert.Equal(id, Assert.Single(listed).GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.NoContent, renamed.StatusCode);
+        Assert.Equal(("north", "Yard at night"), (Assert.Single(inNorth).GetProperty("site").GetString(), inNorth[0].GetProperty("name").GetString()));
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NotFound, HttpStatusCode.NotFound), (deleted.StatusCode, gone.StatusCode, imageGone.StatusCode));
     }
 
     [Fact]
@@ -176,6 +184,43 @@ public sealed class SiteMapApiTests
         Assert.True(deleted);
         Assert.Equal(0, leftover);
         Assert.Empty(await store.ListAsync("north", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task LatestEventQuery_UsesTheCameraAndSensorIndexes_NeverScansEvents()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        await using var connection = await server.Services.GetRequiredService<CctvEdge.Storage.SqliteDatabase>().OpenAsync(CancellationToken.None);
+
+        var plan = (await connection.QueryAsync("EXPLAIN QUERY PLAN " + SiteMapStore.LatestEventSql, new { Id = 1 })).Select(row => (string)row.detail).ToList();
+
+        Assert.True(plan.Any(step => step.Contains("USING INDEX events_by_camera", StringComparison.Ordinal)), string.Join(Environment.NewLine, plan));
+        Assert.Contains(plan, step => step.Contains("USING INDEX events_by_sensor", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN events", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SetPins_DeviceNoLongerReported_KeepsItsPlaceAsOfflineAndOtherPinsStillMove()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        using var node = await SensorNode.ConnectAsync(server, "barn");
+        await WaitForDevicesAsync(server, 2);
+        var id = await CreateAsync(server.Http, "Yard");
+        var store = server.Services.GetRequiredService<SiteMapStore>();
+        // A pin of a camera the node stopped reporting (written as the store would have kept it).
+        await store.SetPinsAsync(id, [new SiteMapPinRow("camera", "barn", "yard", 0.1, 0.1), new SiteMapPinRow("camera", "barn", "old-gate", 0.9, 0.9)], "admin", CancellationToken.None);
+
+        using var moved = await server.Http.PutAsJsonAsync($"/api/maps/{id}/pins", new[]
+        {
+            new { kind = "camera", node = "barn", camera = "yard", x = 0.5, y = 0.5 },
+            new { kind = "camera", node = "barn", camera = "old-gate", x = 0.9, y = 0.9 },
+        });
+        var pins = Pins(await MapAsync(server.Http, id));
+
+        Assert.Equal(HttpStatusCode.NoContent, moved.StatusCode);
+        var stale = pins.Single(p => p.GetProperty("camera").GetString() == "old-gate");
+        Assert.Equal(("old-gate", "offline"), (stale.GetProperty("name").GetString(), stale.GetProperty("status").GetString()));
+        Assert.Equal(0.5, pins.Single(p => p.GetProperty("camera").GetString() == "yard").GetProperty("x").GetDouble());
     }
 
     private static async Task WaitForDevicesAsync(InProcessServer server, int count) =>

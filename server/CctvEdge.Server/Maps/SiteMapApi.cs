@@ -148,7 +148,11 @@ internal static class SiteMapApi
             return (StatusCodes.Status400BadRequest, errors);
         }
 
-        var known = (await reader.DevicesAsync(null, cancellationToken).ConfigureAwait(false)).Select(d => (d.Kind, d.Node, d.Device)).ToHashSet();
+        // A device already on the map may stay when its node no longer reports it (shown offline): moving another
+        // pin must not fail because of it.
+        var known = (await reader.DevicesAsync(null, cancellationToken).ConfigureAwait(false)).Select(d => (d.Kind, d.Node, d.Device))
+            .Concat((await store.PinsAsync(id, cancellationToken).ConfigureAwait(false)).Select(p => (p.Kind, p.NodeId, p.DeviceId)))
+            .ToHashSet();
         var rows = new List<SiteMapPinRow>();
         var seen = new HashSet<(string, string, string)>();
         for (var i = 0; i < pins.Count; i++)

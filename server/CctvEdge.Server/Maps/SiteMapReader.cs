@@ -23,63 +23,48 @@ internal sealed class SiteMapReader(SiteMapStore maps, NodeStore nodes, SensorQu
             return null;
         }
 
-        var devices = (await DevicesAsync(null, cancellationToken).ConfigureAwait(false)).ToDictionary(d => (d.Kind, d.Node, d.Device));
-        var states = await StatesAsync(cancellationToken).ConfigureAwait(false);
+        var devices = (await ReadDevicesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(d => (d.Device.Kind, d.Device.Node, d.Device.Device));
         var since = clock.GetUtcNow() - recent;
-        var pins = new List<MapPinView>();
-        foreach (var pin in await maps.PinsAsync(id, cancellationToken).ConfigureAwait(false))
+        var pins = (await maps.PinsWithLatestEventAsync(id, cancellationToken).ConfigureAwait(false)).Select(pin =>
         {
-            var device = devices.GetValueOrDefault((pin.Kind, pin.NodeId, pin.DeviceId));
-            var latest = await maps.LatestEventAsync(pin.Kind, pin.NodeId, pin.DeviceId, cancellationToken).ConfigureAwait(false);
-            var lastEvent = latest is null ? (DateTimeOffset?)null : Time(latest.StartMs);
-            var state = states.GetValueOrDefault((pin.Kind, pin.NodeId, pin.DeviceId));
-            var up = device is not null && sessions.IsConnected(pin.NodeId) && !DownStates.Contains(state.State ?? "");
+            // A device its node no longer reports keeps its place, named by its id and shown offline.
+            var known = devices.TryGetValue((pin.Kind, pin.NodeId, pin.DeviceId), out var device);
+            var lastEvent = pin.LatestStartMs is { } start ? Time(start) : (DateTimeOffset?)null;
+            var up = known && sessions.IsConnected(pin.NodeId) && !DownStates.Contains(device.State);
             var status = !up ? MapPinStatus.Offline : lastEvent >= since ? MapPinStatus.Event : MapPinStatus.Online;
-            var camera = pin.Kind == "camera" ? pin.DeviceId : state.Camera;
-            pins.Add(new MapPinView(
+            var camera = pin.Kind == "camera" ? pin.DeviceId : device.LiveCamera;
+            return new MapPinView(
                 pin.Kind,
                 pin.NodeId,
                 pin.Kind == "camera" ? pin.DeviceId : null,
                 pin.Kind == "sensor" ? pin.DeviceId : null,
                 pin.X,
                 pin.Y,
-                device?.Name ?? pin.DeviceId,
+                device.Device?.Name ?? pin.DeviceId,
                 status,
                 lastEvent,
-                latest?.Id,
-                string.IsNullOrEmpty(camera) ? null : $"live/{pin.NodeId}/{camera}"));
-        }
-
+                pin.LatestEventId,
+                string.IsNullOrEmpty(camera) ? null : $"live/{pin.NodeId}/{camera}");
+        }).ToList();
         return new SiteMapView(map.Id, map.Site, map.Name, ImageUrl(map), pins, map.UpdatedBy, Time(map.UpdatedMs));
     }
 
     /// <summary>The cameras and sensors of <paramref name="site"/>'s nodes (every node's when null), cameras first.</summary>
-    public async Task<IReadOnlyList<MapDevice>> DevicesAsync(string? site, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MapDevice>> DevicesAsync(string? site, CancellationToken cancellationToken) =>
+        (await ReadDevicesAsync(cancellationToken).ConfigureAwait(false))
+            .Where(d => d.State != "removed" && (site is null || d.Device.Site == site))
+            .Select(d => d.Device)
+            .ToList();
+
+    /// <summary>Every camera and sensor with its state and the camera its live view shows (a sensor's linked camera, '' for none).</summary>
+    private async Task<IEnumerable<(MapDevice Device, string State, string LiveCamera)>> ReadDevicesAsync(CancellationToken cancellationToken)
     {
         var sites = (await nodes.ListNodesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(n => n.Id, n => n.Site);
         var cameras = (await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false))
-            .Select(c => new MapDevice("camera", c.NodeId, c.Id, c.Name, sites.GetValueOrDefault(c.NodeId) ?? ""));
+            .Select(c => (new MapDevice("camera", c.NodeId, c.Id, c.Name, sites.GetValueOrDefault(c.NodeId) ?? ""), c.State, c.Id));
         var sensorDevices = (await sensors.ListSensorsAsync(cancellationToken).ConfigureAwait(false))
-            .Where(s => s.State != "removed")
-            .Select(s => new MapDevice("sensor", s.NodeId, s.Id, s.Name, sites.GetValueOrDefault(s.NodeId) ?? ""));
-        return cameras.Concat(sensorDevices).Where(d => site is null || d.Site == site).ToList();
-    }
-
-    /// <summary>Each device's state and the camera its live view shows (a sensor's linked camera, '' for none).</summary>
-    private async Task<Dictionary<(string Kind, string Node, string Device), (string? State, string? Camera)>> StatesAsync(CancellationToken cancellationToken)
-    {
-        var states = new Dictionary<(string, string, string), (string?, string?)>();
-        foreach (var c in await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false))
-        {
-            states[("camera", c.NodeId, c.Id)] = (c.State, c.Id);
-        }
-
-        foreach (var s in await sensors.ListSensorsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            states[("sensor", s.NodeId, s.Id)] = (s.State, s.CameraId);
-        }
-
-        return states;
+            .Select(s => (new MapDevice("sensor", s.NodeId, s.Id, s.Name, sites.GetValueOrDefault(s.NodeId) ?? ""), s.State, s.CameraId));
+        return cameras.Concat(sensorDevices).ToList();
     }
 
     /// <summary>The plan's address, versioned by its upload time so a browser fetches a replaced plan once.</summary>

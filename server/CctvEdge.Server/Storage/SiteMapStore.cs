@@ -24,8 +24,17 @@ internal sealed record SiteMapImageRow
     public byte[] Bytes { get; init; } = [];
 }
 
-/// <summary>The newest event of a pinned device.</summary>
-internal sealed record PinEventRow(long Id, long StartMs);
+/// <summary>A pin with its device's newest event, when it has one.</summary>
+internal sealed record PinEventRow
+{
+    public string Kind { get; init; } = "";
+    public string NodeId { get; init; } = "";
+    public string DeviceId { get; init; } = "";
+    public double X { get; init; }
+    public double Y { get; init; }
+    public long? LatestEventId { get; init; }
+    public long? LatestStartMs { get; init; }
+}
 
 /// <summary>The site_maps tables: maps per site, their plan images and their pins.</summary>
 internal sealed class SiteMapStore(SqliteDatabase database, TimeProvider clock)
@@ -133,15 +142,27 @@ internal sealed class SiteMapStore(SqliteDatabase database, TimeProvider clock)
             cancellationToken);
 
     /// <summary>
-    /// The newest event of a pinned device: a camera's by its camera id; a sensor's are the server's threshold events,
-    /// which name the sensor in their payload.
+    /// The map's pins with each device's newest event that is not deleted, in one query: a camera's by its camera id
+    /// (events_by_camera); a sensor's are the server's threshold events, which name the sensor in their payload
+    /// (events_by_sensor, migration 015), so a page refresh never scans a node's whole history.
     /// </summary>
-    public async Task<PinEventRow?> LatestEventAsync(string kind, string nodeId, string deviceId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PinEventRow>> PinsWithLatestEventAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = kind == "sensor"
-            ? "SELECT id AS Id, start_ms AS StartMs FROM events WHERE node_id = @Node AND kind = 'sensor' AND payload_json ->> '$.sensor' = @Device ORDER BY start_ms DESC LIMIT 1"
-            : "SELECT id AS Id, start_ms AS StartMs FROM events WHERE node_id = @Node AND camera_id = @Device ORDER BY start_ms DESC LIMIT 1";
-        return await connection.QuerySingleOrDefaultAsync<PinEventRow>(sql, new { Node = nodeId, Device = deviceId }).ConfigureAwait(false);
+        return (await connection.QueryAsync<PinEventRow>(LatestEventSql, new { Id = id }).ConfigureAwait(false)).ToList();
     }
+
+    internal const string LatestEventSql = """
+        SELECT p.Kind, p.NodeId, p.DeviceId, p.X, p.Y, p.LatestEventId, e.start_ms AS LatestStartMs
+        FROM (
+            SELECT kind AS Kind, node_id AS NodeId, device_id AS DeviceId, x AS X, y AS Y,
+                CASE kind
+                    WHEN 'camera' THEN (SELECT id FROM events WHERE node_id = pins.node_id AND camera_id = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
+                    ELSE (SELECT id FROM events WHERE kind = 'sensor' AND node_id = pins.node_id AND payload_json ->> '$.sensor' = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
+                END AS LatestEventId
+            FROM site_map_pins pins WHERE map_id = @Id
+        ) p
+        LEFT JOIN events e ON e.id = p.LatestEventId
+        ORDER BY p.Kind, p.NodeId, p.DeviceId
+        """;
 }

@@ -29,3 +29,6 @@ CREATE TABLE site_map_pins (
     y         REAL    NOT NULL CHECK (y BETWEEN 0 AND 1),
     PRIMARY KEY (map_id, kind, node_id, device_id)
 ) WITHOUT ROWID;
+
+-- A sensor pin's latest event: the server's threshold events name their sensor in the payload (SensorEventStore).
+CREATE INDEX events_by_sensor ON events (node_id, payload_json ->> '$.sensor', start_ms DESC) WHERE kind = 'sensor';
