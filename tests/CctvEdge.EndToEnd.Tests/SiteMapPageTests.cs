@@ -68,6 +68,9 @@ public sealed class SiteMapPageTests
             await PlaceAsync(page, phone, "camera/farm/gate", 0.2, 0.8);
             await PlaceAsync(page, phone, "camera/shed/door", 0.85, 0.2);
             await WaitAtAsync(Pin(page, "camera/farm/yard"), 0.3, 0.4);
+            await Assertions.Expect(page.Locator("[data-testid=map-device]")).ToHaveCountAsync(0);
+            Assert.False(await Browser.OverflowsSidewaysAsync(page), $"/map in edit mode scrolls sideways at {page.ViewportSize!.Width} px");
+            await Browser.ScreenshotAsync(page, $"site-map-editing-{name}");
 
             // Dragged with the mouse, nudged with the arrow keys.
             var map = (await page.Locator("[data-testid=site-map]").BoundingBoxAsync())!;
