@@ -64,6 +64,8 @@ public sealed class SiteMapApiTests
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Png, await image.Content.ReadAsByteArrayAsync());
+        Assert.Equal(TimeSpan.FromDays(365), image.Headers.CacheControl?.MaxAge);
+        Assert.True(image.Headers.CacheControl?.Private);
         Assert.Equal(id, Assert.Single(listed).GetProperty("id").GetInt64());
         Assert.Equal(HttpStatusCode.NoContent, renamed.StatusCode);
         Assert.Equal(("north", "Yard at night"), (Assert.Single(inNorth).GetProperty("site").GetString(), inNorth[0].GetProperty("name").GetString()));

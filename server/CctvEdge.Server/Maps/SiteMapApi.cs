@@ -55,8 +55,22 @@ internal static class SiteMapApi
         maps.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, SiteMapStore store, CancellationToken ct) =>
                 await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .RequireAuthorization(ApiScopes.AdminPolicy).WithSummary("Delete a map with its plan and pins.");
-        maps.MapGet("/{id:long}/image", async (long id, SiteMapStore store, CancellationToken ct) =>
-                await store.GetImageAsync(id, ct) is { } image ? Results.File(image.Bytes, image.ContentType) : Results.NotFound())
+        maps.MapGet("/{id:long}/image", async (long id, string? v, HttpResponse response, SiteMapStore store, CancellationToken ct) =>
+            {
+                if (await store.GetImageAsync(id, ct) is not { } image)
+                {
+                    return Results.NotFound();
+                }
+
+                // The page's address names the upload (?v=), and a new plan gets a new address: a phone on 4G then
+                // downloads a plan of megabytes once, not on every visit. Private: it is behind a sign-in.
+                if (v is not null)
+                {
+                    response.Headers.CacheControl = "private, max-age=31536000, immutable";
+                }
+
+                return Results.File(image.Bytes, image.ContentType);
+            })
             .WithSummary("The map's plan image (404 for a blank canvas).");
         maps.MapPut("/{id:long}/image", async (long id, HttpRequest request, ClaimsPrincipal user, SiteMapStore store, CancellationToken ct) =>
                 await SetImageAsync(id, request.Body, Actor(user), store, ct) is var (status, errors) && !errors.Any
