@@ -110,6 +110,7 @@ public sealed class SiteMapPageTests
             await Browser.ScreenshotAsync(page, $"site-map-{name}");
 
             // The card: name, status, last event, and links to the live view and the latest event.
+            var mapUrl = page.Url;
             var mapId = long.Parse(new Uri(page.Url).Query.Split('&').Single(p => p.TrimStart('?').StartsWith("map=", StringComparison.Ordinal)).Split('=')[1], CultureInfo.InvariantCulture);
             var latest = (await http.GetFromJsonAsync<JsonElement>($"api/maps/{mapId}")).GetProperty("pins").EnumerateArray()
                 .Single(p => p.GetProperty("camera").GetString() == "yard").GetProperty("latestEventId").GetInt64();
@@ -123,9 +124,10 @@ public sealed class SiteMapPageTests
             Assert.False(await Browser.OverflowsSidewaysAsync(page), $"/map with its card scrolls sideways at {page.ViewportSize.Width} px");
             await card.Locator("[data-testid=map-card-event]").ClickAsync();
             await page.WaitForURLAsync($"**/player/{latest}");
-            await page.GoBackAsync();
+            await page.GotoAsync(mapUrl);
             await Browser.WaitInteractiveAsync(page);
             await TapAsync(Pin(page, "camera/farm/yard"), phone);
+            await Assertions.Expect(page.Locator("[data-testid=map-card]")).ToBeVisibleAsync();
             await page.Locator("[data-testid=map-card-live]").ClickAsync();
             await page.WaitForURLAsync("**/live/farm/yard");
             await Assertions.Expect(page.Locator("[data-testid=live-camera]")).ToHaveTextAsync("Yard");
