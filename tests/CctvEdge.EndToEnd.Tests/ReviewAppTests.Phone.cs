@@ -39,7 +39,7 @@ public sealed partial class ReviewAppTests
         var nav = page.Locator("[data-testid=nav]");
         await Assertions.Expect(nav).ToBeHiddenAsync();
 
-        foreach (var (text, path) in new[] { ("Events", "/events"), ("Live", "/live"), ("Storage", "/storage"), ("Export", "/export"), ("Notifications", "/notifications"), ("Tokens", "/tokens"), ("Fleet", "/fleet"), ("Users", "/users"), ("Overview", "/") })
+        foreach (var (text, path) in new[] { ("Events", "/events"), ("Live", "/live"), ("Map", "/map"), ("Storage", "/storage"), ("Export", "/export"), ("Notifications", "/notifications"), ("Tokens", "/tokens"), ("Fleet", "/fleet"), ("Users", "/users"), ("Overview", "/") })
         {
             await menu.TapAsync();
             var link = nav.GetByRole(AriaRole.Link, new() { Name = text, Exact = true });
