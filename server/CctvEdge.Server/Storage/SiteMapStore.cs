@@ -144,7 +144,7 @@ internal sealed class SiteMapStore(SqliteDatabase database, TimeProvider clock)
     /// <summary>
     /// The map's pins with each device's newest event that is not deleted, in one query: a camera's by its camera id
     /// (events_by_camera); a sensor's are the server's threshold events, which name the sensor in their payload
-    /// (events_by_sensor, migration 015), so a page refresh never scans a node's whole history.
+    /// (events_by_sensor, migration 016), so a page refresh never scans a node's whole history.
     /// </summary>
     public async Task<IReadOnlyList<PinEventRow>> PinsWithLatestEventAsync(long id, CancellationToken cancellationToken)
     {
