@@ -30,13 +30,15 @@ public sealed class RtspCameraTests(RtspCameraFixture fixture) : IDisposable
 
         var running = camera.RunAsync(stop.Token);
         await Eventually.TrueAsync(() => TestCamera.Recorded(camera).Count >= 2, Timeout, "two recorded segments");
+        var recorded = TestCamera.Recorded(camera);
         var frames = camera.Status.Read().FramesTotal;
         await stop.CancelAsync();
         await running.WaitAsync(Timeout);
 
-        // The segments are the main stream's picture (640x360), copied: the sub-stream is 320x180. The latest complete
-        // one: the first may begin mid-way through the camera's first picture group.
-        Assert.Equal("h264,640,360", await ProbeAsync(TestCamera.Recorded(camera)[^1].Path));
+        // The segments are the main stream's picture (640x360), copied: the sub-stream is 320x180. The latest one
+        // completed while the camera ran: the first may begin mid-way through the camera's first picture group, and
+        // the one the stop cut may be unfinished (ffmpeg is killed when it does not quit in time on a busy machine).
+        Assert.Equal("h264,640,360", await ProbeAsync(recorded[^1].Path));
         Assert.True(frames >= 5, $"only {frames} detection frames");
         Assert.NotNull(camera.Snapshots.Latest);
     }
