@@ -57,8 +57,9 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             var (rules, channels) = await RulesAndChannelsAsync(connection, transaction).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var queued = 0;
-            foreach (var e in events.Where(e => !e.Deleted).Select(e => e.ToRuleEvent()))
+            foreach (var row in events.Where(e => !e.Deleted))
             {
+                var e = row.ToRuleEvent();
                 foreach (var rule in rules.Values)
                 {
                     switch (await RuleJudge.JudgeAsync(connection, transaction, rule, e, zone, now).ConfigureAwait(false))
@@ -67,10 +68,7 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                             queued += await RuleJudge.QueueAsync(connection, transaction, rule, e.Id, channels, now.ToUnixTimeMilliseconds()).ConfigureAwait(false);
                             break;
                         case RuleVerdict.Wait:
-                            await connection.ExecuteAsync(
-                                "INSERT INTO notification_rule_waits (rule_id, event_id) VALUES (@Rule, @Event) ON CONFLICT DO NOTHING",
-                                new { Rule = rule.Id, Event = e.Id },
-                                transaction).ConfigureAwait(false);
+                            await WaitAsync(connection, transaction, rule, row, e).ConfigureAwait(false);
                             break;
                     }
                 }
@@ -90,10 +88,14 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
     /// </summary>
     public async Task<int> QueueWaitingAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
     {
-        // Most passes find nothing waiting: a read decides that without taking the write lock ingest needs.
+        // Only waits whose event changed since it was judged, or whose time has come: a flood of open events that do
+        // not qualify is judged once per change, not once per pass. Most passes find none: a read decides that without
+        // taking the write lock ingest needs.
+        const string Due = "FROM notification_rule_waits w JOIN events e ON e.id = w.event_id WHERE e.sequence > w.judged_sequence OR w.recheck_ms <= @Now OR e.deleted_ms IS NOT NULL";
+        var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using (var reader = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!await reader.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM notification_rule_waits)").ConfigureAwait(false))
+            if (!await reader.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT 1 {Due})", new { Now = nowMs }).ConfigureAwait(false))
             {
                 return 0;
             }
@@ -102,8 +104,9 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
         return await database.WriteAsync(async (connection, transaction) =>
         {
             var waiting = (await connection.QueryAsync<RuleEventRow>(
-                $"SELECT w.rule_id AS RuleId, {RuleEventRow.Columns} FROM notification_rule_waits w JOIN events e ON e.id = w.event_id ORDER BY e.id",
-                transaction: transaction).ConfigureAwait(false)).ToList();
+                $"SELECT w.rule_id AS RuleId, {RuleEventRow.Columns} {Due} ORDER BY e.id",
+                new { Now = nowMs },
+                transaction).ConfigureAwait(false)).ToList();
             if (waiting.Count == 0)
             {
                 return 0;
@@ -119,6 +122,7 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                     : await RuleJudge.JudgeAsync(connection, transaction, rule, row.ToRuleEvent(), zone, now).ConfigureAwait(false);
                 if (verdict == RuleVerdict.Wait)
                 {
+                    await WaitAsync(connection, transaction, rules[row.RuleId], row, row.ToRuleEvent()).ConfigureAwait(false);
                     continue;
                 }
 
@@ -222,10 +226,20 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
         return (rules, channels);
     }
 
+    /// <summary>Records (or renews) that <paramref name="rule"/> waits on the event as it stands at its sequence.</summary>
+    private static Task WaitAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, NotificationRule rule, RuleEventRow row, RuleEvent e) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO notification_rule_waits (rule_id, event_id, judged_sequence, recheck_ms) VALUES (@Rule, @Event, @Sequence, @Recheck)
+            ON CONFLICT (rule_id, event_id) DO UPDATE SET judged_sequence = excluded.judged_sequence, recheck_ms = excluded.recheck_ms
+            """,
+            new { Rule = rule.Id, Event = e.Id, row.Sequence, Recheck = RuleJudge.RecheckAt(rule, e).ToUnixTimeMilliseconds() },
+            transaction);
+
     /// <summary>An event as the rules read it (with the rule waiting on it, when read from the waits).</summary>
     private sealed record RuleEventRow
     {
-        public const string Columns = "e.id AS Id, e.node_id AS NodeId, e.camera_id AS CameraId, e.kind AS Kind, e.start_ms AS StartMs, e.end_ms AS EndMs, e.zones_json AS ZonesJson, e.payload_json AS PayloadJson, e.deleted_ms IS NOT NULL AS Deleted, e.peak AS Peak";
+        public const string Columns = "e.id AS Id, e.node_id AS NodeId, e.camera_id AS CameraId, e.kind AS Kind, e.start_ms AS StartMs, e.end_ms AS EndMs, e.zones_json AS ZonesJson, e.payload_json AS PayloadJson, e.deleted_ms IS NOT NULL AS Deleted, e.peak AS Peak, e.sequence AS Sequence";
 
         public long RuleId { get; init; }
 
@@ -248,6 +262,8 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
         public bool Deleted { get; init; }
 
         public double Peak { get; init; }
+
+        public long Sequence { get; init; }
 
         public RuleEvent ToRuleEvent() =>
             new(Id, NodeId, CameraId, Kind, DateTimeOffset.FromUnixTimeMilliseconds(StartMs), Zones(ZonesJson), Peak)

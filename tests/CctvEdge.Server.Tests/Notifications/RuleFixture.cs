@@ -47,7 +47,7 @@ internal sealed class RuleFixture : IDisposable
         return id;
     }
 
-    /// <summary>Stores an event or, with the same <paramref name="eventId"/>, updates it as a node's later result would.</summary>
+    /// <summary>Stores an event or, with the same <paramref name="eventId"/>, updates it as a node's later result would (a newer sequence).</summary>
     public async Task<long> EventAsync(string eventId, DateTimeOffset start, DateTimeOffset? end, double peak, string payload = "", string kind = "motion", string zones = "[\"gate\"]")
     {
         await using var connection = await Database.OpenAsync(CancellationToken.None);
@@ -55,7 +55,7 @@ internal sealed class RuleFixture : IDisposable
             """
             INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, zones_json, payload_json, sequence, received_ms)
             VALUES ('barn', @EventId, 'yard', 'motion', @Kind, @Start, @End, @Peak, @Zones, @Payload, 1, 0)
-            ON CONFLICT (node_id, event_id) DO UPDATE SET end_ms = excluded.end_ms, peak = excluded.peak, zones_json = excluded.zones_json, payload_json = excluded.payload_json
+            ON CONFLICT (node_id, event_id) DO UPDATE SET end_ms = excluded.end_ms, peak = excluded.peak, zones_json = excluded.zones_json, payload_json = excluded.payload_json, sequence = events.sequence + 1
             RETURNING id
             """,
             new { EventId = eventId, Kind = kind, Start = start.ToUnixTimeMilliseconds(), End = end?.ToUnixTimeMilliseconds(), Peak = peak, Payload = payload, Zones = zones });

@@ -23,6 +23,13 @@ internal static class RuleJudge
     /// <summary>An event open longer than this is no longer waited for: its node most likely died before closing it.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
 
+    /// <summary>When time alone can change the verdict on a waiting event: its minimum duration reached, or the longest wait over.</summary>
+    public static DateTimeOffset RecheckAt(NotificationRule rule, RuleEvent e)
+    {
+        var giveUp = e.Start + MaxWait;
+        return rule.MinDurationSeconds is { } seconds && e.Start.AddSeconds(seconds) < giveUp ? e.Start.AddSeconds(seconds) : giveUp;
+    }
+
     public static async Task<RuleVerdict> JudgeAsync(IDbConnection connection, IDbTransaction transaction, NotificationRule rule, RuleEvent e, TimeZoneInfo zone, DateTimeOffset now)
     {
         if (!rule.MatchesFixed(e, zone))
