@@ -81,12 +81,13 @@ public sealed class LiveStreamerTests : IDisposable
 
     private static DateTimeOffset Start(int index) => new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero).AddSeconds(index);
 
-    private string SegmentPath(int index) => Path.Combine(_camera.Ring.Directory, $"seg-1-20261121T0600{index:00}.mp4");
+    private string SegmentPath(int index) => Path.Combine(_camera.Ring.Directory, $"seg-1-{index:000000}.mp4");
 
     /// <summary>A finished one-second segment, as ffmpeg reports it: the file, then its line in the run's list.</summary>
     private void Segment(int index)
     {
         File.WriteAllBytes(SegmentPath(index), Enumerable.Repeat((byte)index, 1000 + index).ToArray());
+        File.SetLastWriteTimeUtc(SegmentPath(index), Start(index + 1).UtcDateTime);
         File.AppendAllText(Path.Combine(_camera.Ring.Directory, "segments-1.csv"), $"{Path.GetFileName(SegmentPath(index))},{index}.0,{index + 1}.0\n");
     }
 

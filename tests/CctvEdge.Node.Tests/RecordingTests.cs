@@ -69,8 +69,11 @@ public sealed class RecordingTests : IAsyncLifetime
 
         var clip = Assert.Single(await _outbox.Clips.OldestAsync(10, CancellationToken.None));
         Assert.Equal(id, clip.Id);
-        Assert.Equal(segments[1].Start, clip.Start);
-        Assert.Equal(segments[2].End, clip.End);
+        // The clip spans those two segments, at their times when it was cut: a run whose first segments came late (a
+        // busy machine at ffmpeg's start) is moved back once a later segment shows it.
+        var now = _camera.Ring.Segments.ToDictionary(s => s.Path);
+        Assert.Equal(now[segments[1].Path].Start, clip.Start);
+        Assert.Equal(now[segments[2].Path].End, clip.End);
         var boxes = Mp4.TopLevelBoxes(_outbox.Clips.FullPath(clip));
         Assert.True(boxes.IndexOf("moov") < boxes.IndexOf("mdat"), "faststart: moov before mdat, got " + string.Join(",", boxes));
         Assert.Equal(clip.Sha256, System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_outbox.Clips.FullPath(clip))));

@@ -29,18 +29,24 @@ public sealed class RtspCameraTests(RtspCameraFixture fixture) : IDisposable
         using var stop = new CancellationTokenSource();
 
         var running = camera.RunAsync(stop.Token);
-        // Past the start: the main stream's first seconds, held while the sub-stream was probed, arrive in a burst, and
-        // segments cut within one wall-clock second share a file name (known issue: the names are strftime seconds).
+        // Past the start: the main stream's first seconds, held while the sub-stream was probed, arrive in a burst that
+        // is cut into several segments within one wall-clock second.
         await Eventually.TrueAsync(() => TestCamera.Recorded(camera).Count >= 4, Timeout, "four recorded segments");
         var recorded = TestCamera.Recorded(camera);
         var frames = camera.Status.Read().FramesTotal;
         await stop.CancelAsync();
         await running.WaitAsync(Timeout);
 
-        // The segments are the main stream's picture (640x360), copied: the sub-stream is 320x180. The latest one
-        // completed while the camera ran: the first may begin mid-way through the camera's first picture group, and
-        // the one the stop cut may be unfinished (ffmpeg is killed when it does not quit in time on a busy machine).
-        Assert.Equal("h264,640,360", await ProbeAsync(recorded[^1].Path));
+        // Each segment has its own file (they were once named by the second and the later overwrote the earlier), they
+        // follow each other in time, and each is the main stream's picture (640x360), copied: the sub-stream is 320x180.
+        Assert.Equal(recorded.Count, recorded.Select(s => s.Path).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(recorded.Zip(recorded.Skip(1)), pair => Assert.True(
+            Math.Abs((pair.Second.Start - pair.First.End).TotalSeconds) < 0.2, $"{pair.First.End:O} then {pair.Second.Start:O}"));
+        foreach (var segment in recorded)
+        {
+            Assert.Equal("h264,640,360", await ProbeAsync(segment.Path));
+        }
+
         Assert.True(frames >= 5, $"only {frames} detection frames");
         Assert.NotNull(camera.Snapshots.Latest);
     }

@@ -21,8 +21,6 @@ internal sealed partial class CameraWorker(
 {
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(60);
 
-    // Segment names are strftime patterns; UTC keeps them unambiguous across time-zone and daylight-saving changes.
-    private static readonly Dictionary<string, string> FfmpegEnvironment = new() { ["TZ"] = "UTC" };
     private IRunningProcess? _process;
     private CameraOptions _options = camera;
 
@@ -153,14 +151,14 @@ internal sealed partial class CameraWorker(
     {
         if (Camera.Source.Kind != CameraSourceKinds.Rpicam)
         {
-            return runner.Start(ffmpeg.Path, arguments, FfmpegEnvironment);
+            return runner.Start(ffmpeg.Path, arguments);
         }
 
         var command = RpicamCommand.Resolve(Camera.Source);
         var producer = runner.Start(command, RpicamCommand.Arguments(Camera.Source, Camera.Recording.SegmentSeconds));
         try
         {
-            return new PipedProcess(Path.GetFileName(command), producer, runner.Start(ffmpeg.Path, arguments, FfmpegEnvironment));
+            return new PipedProcess(Path.GetFileName(command), producer, runner.Start(ffmpeg.Path, arguments));
         }
         catch
         {

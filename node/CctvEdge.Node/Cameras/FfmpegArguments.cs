@@ -10,8 +10,11 @@ namespace CctvEdge.Node.Cameras;
 /// </summary>
 internal static class FfmpegArguments
 {
-    /// <summary>The segment file name pattern (strftime, UTC: the process runs with TZ=UTC).</summary>
-    public static string SegmentPattern(long runId) => $"seg-{runId}-%Y%m%dT%H%M%S.mp4";
+    /// <summary>
+    /// The segment file name pattern: numbered within the run (the segment ring times segments by the list's offsets,
+    /// not by their names, so two cut within one second never share a name).
+    /// </summary>
+    public static string SegmentPattern(long runId) => $"seg-{runId}-%06d.mp4";
 
     /// <summary>The list ffmpeg appends a line to as each segment completes: name,start,end in stream seconds.</summary>
     public static string SegmentList(long runId) => $"segments-{runId}.csv";
@@ -73,7 +76,7 @@ internal static class FfmpegArguments
         args.AddRange([
             "-f", "segment", "-segment_time", seconds, "-segment_format", "mp4",
             "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
-            "-reset_timestamps", "1", "-strftime", "1",
+            "-reset_timestamps", "1",
             "-segment_list", Path.Combine(directory, SegmentList(runId)), "-segment_list_type", "csv",
             Path.Combine(directory, SegmentPattern(runId)),
         ]);

@@ -10,11 +10,20 @@ internal sealed record Segment(string Path, DateTimeOffset Start, DateTimeOffset
 
 /// <summary>
 /// The ring buffer of recorded segments of one camera. ffmpeg appends a line to the run's CSV list as each segment
-/// completes; the ring reads new lines from there, so a segment still being written is never in it. Wall-clock
-/// times come from the first segment's name (UTC) plus the stream offsets in the list.
+/// completes; the ring reads new lines from there, so a segment still being written is never in it. Segments are
+/// numbered, not named by the time (two segments cut within one second, as in the burst a camera sends while its
+/// sub-stream is probed, would share a name and the later overwrite the earlier). Wall-clock times are the stream
+/// offsets in the list plus the run's base: a segment's file is last written when it completes, so its modification
+/// time minus its end offset is the base or later (never earlier: video arrives late, not early). The first segment
+/// sets the run's base; a later one that shows it more than <see cref="Correction"/> earlier lowers it and moves the
+/// run's segments with it, so a delayed start (a burst) does not shift the run for good, while the milliseconds of
+/// write jitter never move a segment once it is known (back-to-back windows rely on stable times).
 /// </summary>
 internal sealed partial class SegmentRing(string directory, RecordingOptions options, TimeProvider clock, ILogger logger)
 {
+    /// <summary>How much earlier a segment must show the run's base to move the run.</summary>
+    internal static readonly TimeSpan Correction = TimeSpan.FromSeconds(0.5);
+
     private readonly object _gate = new();
     private readonly List<Segment> _segments = [];
     private readonly Dictionary<string, ListState> _lists = new(StringComparer.Ordinal);
@@ -190,22 +199,35 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
         }
 
         var path = Path.Combine(directory, Path.GetFileName(parts[0]));
-        if (state.Base is null)
-        {
-            if (NameTime(parts[0]) is not { } named)
-            {
-                LogBadLine(logger, directory, line);
-                return;
-            }
-
-            state.Base = named - TimeSpan.FromSeconds(start);
-        }
-
         var info = new FileInfo(path);
-        if (info.Exists && end > start)
+        if (!info.Exists || end <= start)
         {
-            _segments.Add(new Segment(path, state.Base.Value + TimeSpan.FromSeconds(start), state.Base.Value + TimeSpan.FromSeconds(end), info.Length));
+            return;
         }
+
+        // Whole milliseconds, as clip windows are stored: a base with ticks below them would put a window's start a
+        // hair inside the previous segment, and the clip would take it too.
+        var written = info.LastWriteTimeUtc;
+        var candidate = new DateTimeOffset(written.Ticks - (written.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero) - TimeSpan.FromSeconds(end);
+        if (state.Base is { } known && known - candidate > Correction)
+        {
+            var earlier = known - candidate;
+            for (var i = 0; i < _segments.Count; i++)
+            {
+                if (state.Paths.Contains(_segments[i].Path))
+                {
+                    _segments[i] = _segments[i] with { Start = _segments[i].Start - earlier, End = _segments[i].End - earlier };
+                }
+            }
+        }
+
+        if (state.Base is null || state.Base - candidate > Correction)
+        {
+            state.Base = candidate;
+        }
+
+        state.Paths.Add(path);
+        _segments.Add(new Segment(path, state.Base.Value + TimeSpan.FromSeconds(start), state.Base.Value + TimeSpan.FromSeconds(end), info.Length));
     }
 
     private (string Path, long RunId)? CurrentList() =>
@@ -231,14 +253,6 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
         return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
     }
 
-    internal static DateTimeOffset? NameTime(string name)
-    {
-        var match = SegmentName().Match(Path.GetFileName(name));
-        return match.Success && DateTime.TryParseExact(match.Groups[1].Value, "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
-            ? new DateTimeOffset(time, TimeSpan.Zero)
-            : null;
-    }
-
     private void TryDelete(string path)
     {
         try
@@ -250,9 +264,6 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
             LogDeleteFailed(logger, path, ex.Message);
         }
     }
-
-    [GeneratedRegex(@"^seg-\d+-(\d{8}T\d{6})\.mp4$", RegexOptions.CultureInvariant)]
-    private static partial Regex SegmentName();
 
     [GeneratedRegex(@"^segments-(\d+)\.csv$", RegexOptions.CultureInvariant)]
     private static partial Regex ListName();
@@ -268,5 +279,8 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
         public long Offset { get; set; }
 
         public DateTimeOffset? Base { get; set; }
+
+        /// <summary>The run's segments, moved together when <see cref="Base"/> is lowered.</summary>
+        public HashSet<string> Paths { get; } = new(StringComparer.Ordinal);
     }
 }
