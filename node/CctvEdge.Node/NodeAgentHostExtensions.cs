@@ -126,6 +126,7 @@ internal static class NodeAgentHostExtensions
             sp.GetRequiredService<ILogger<DurableResultOutbox>>()));
         services.AddSingleton<IResultOutbox>(sp => sp.GetRequiredService<DurableResultOutbox>());
         services.AddSingleton<ClipQueue>();
+        services.AddSingleton<VideoRetrieval>();
         services.AddHostedService<OutboxStartup>();
         services.AddSingleton<InterruptedEvents>();
         services.AddHostedService(sp => sp.GetRequiredService<InterruptedEvents>());

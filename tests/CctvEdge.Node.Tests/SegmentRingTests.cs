@@ -99,6 +99,27 @@ public sealed class SegmentRingTests : IDisposable
     }
 
     [Fact]
+    public void Ranges_SegmentsCloserThanTheJoinAreOneRun_BeyondTheMaximumTheClosestRunsMerge()
+    {
+        var ring = NewRing(new RecordingOptions());
+        // Runs: 0-4 s (two segments), a 3 s gap, 7-9 s, a 60 s gap, 69-71 s, a 10 s gap, 81-83 s.
+        var lines = new List<string>();
+        foreach (var (i, start) in new[] { (0, 0), (1, 2), (2, 7), (3, 69), (4, 81) })
+        {
+            Segment($"seg-1-{i:000000}.mp4", 10, T0.AddSeconds(start + 2));
+            lines.Add($"seg-1-{i:000000}.mp4,{start}.0,{start + 2}.0");
+        }
+
+        File.WriteAllLines(_temp.Combine("segments-1.csv"), lines);
+        ring.Refresh();
+
+        Assert.Equal([(T0, T0.AddSeconds(4)), (T0.AddSeconds(7), T0.AddSeconds(9)), (T0.AddSeconds(69), T0.AddSeconds(71)), (T0.AddSeconds(81), T0.AddSeconds(83))],
+            ring.Ranges(TimeSpan.FromSeconds(1), 10));
+        Assert.Equal([(T0, T0.AddSeconds(9)), (T0.AddSeconds(69), T0.AddSeconds(83))], ring.Ranges(TimeSpan.FromSeconds(1), 2));
+        Assert.Equal([(T0, T0.AddSeconds(9)), (T0.AddSeconds(69), T0.AddSeconds(71)), (T0.AddSeconds(81), T0.AddSeconds(83))], ring.Ranges(TimeSpan.FromSeconds(5), 10));
+    }
+
+    [Fact]
     public void SweepOrphans_FileNoListNames_Deleted()
     {
         var ring = NewRing(new RecordingOptions());

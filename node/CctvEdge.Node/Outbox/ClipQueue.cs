@@ -31,6 +31,26 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
         JobAdded?.Invoke();
     }
 
+    /// <summary>
+    /// Adds a job unless one with its id is queued or was cut and still waits for upload: a command repeated after a
+    /// lost reply queues nothing twice. Returns whether it was added.
+    /// </summary>
+    public async Task<bool> AddJobOnceAsync(ClipJob job, CancellationToken cancellationToken)
+    {
+        var added = await database.WriteAsync(async (connection, transaction) =>
+        {
+            var known = await connection.ExecuteScalarAsync<long>(
+                "SELECT (SELECT COUNT(*) FROM clip_jobs WHERE id = @Id) + (SELECT COUNT(*) FROM clips WHERE id = @Id)", new { job.Id }, transaction).ConfigureAwait(false);
+            return known > 0 ? 0 : await InsertJobAsync(connection, transaction, job).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (added > 0)
+        {
+            JobAdded?.Invoke();
+        }
+
+        return added > 0;
+    }
+
     /// <summary>The windows of the jobs not yet cut for a camera: the ring must keep their video.</summary>
     public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> PinnedAsync(string cameraId, CancellationToken cancellationToken) =>
         (await JobsAsync(cancellationToken).ConfigureAwait(false)).Where(j => j.CameraId == cameraId).Select(j => (j.Start, j.End)).ToList();

@@ -120,6 +120,39 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
     }
 
     /// <summary>
+    /// The video held, as runs of segments: segments closer than <paramref name="join"/> are one run (a restart of the
+    /// camera's ffmpeg leaves a gap of a second or two). At most <paramref name="max"/> runs: beyond that, the closest
+    /// neighbours are merged, so the list stays short even after days of outages.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Ranges(TimeSpan join, int max)
+    {
+        var ranges = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        lock (_gate)
+        {
+            foreach (var segment in _segments)
+            {
+                if (ranges.Count > 0 && segment.Start - ranges[^1].End <= join)
+                {
+                    ranges[^1] = (ranges[^1].Start, segment.End > ranges[^1].End ? segment.End : ranges[^1].End);
+                }
+                else
+                {
+                    ranges.Add((segment.Start, segment.End));
+                }
+            }
+        }
+
+        while (ranges.Count > max)
+        {
+            var closest = Enumerable.Range(1, ranges.Count - 1).MinBy(i => ranges[i].Start - ranges[i - 1].End);
+            ranges[closest - 1] = (ranges[closest - 1].Start, ranges[closest].End);
+            ranges.RemoveAt(closest);
+        }
+
+        return ranges;
+    }
+
+    /// <summary>
     /// Deletes the oldest segments beyond the ring's age and size limits, plus <paramref name="extraBytes"/> more when the
     /// disk guard asks, but never one that overlaps a <paramref name="pinned"/> window (a clip not yet cut).
     /// </summary>

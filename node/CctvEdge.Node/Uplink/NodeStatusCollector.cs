@@ -23,6 +23,12 @@ internal sealed class NodeStatusCollector(
     public const uint ProtocolVersion = 1;
     public static readonly string AgentVersion = typeof(NodeStatusCollector).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    /// <summary>Segments this close are one run of recorded video (a camera restart leaves a second or two).</summary>
+    internal static readonly TimeSpan RecordedJoin = TimeSpan.FromSeconds(5);
+
+    /// <summary>Recorded runs per camera in a heartbeat: the closest are merged beyond it.</summary>
+    internal const int MaxRecordedRanges = 200;
+
     private readonly CpuTemperature _temperature = new();
     private TimeSpan _lastCpu;
     private DateTimeOffset _lastSample = DateTimeOffset.MinValue;
@@ -150,6 +156,11 @@ internal sealed class NodeStatusCollector(
             if (lastFrameAt is { } at)
             {
                 status.LastFrameAt = Timestamp.FromDateTimeOffset(at);
+            }
+
+            foreach (var (start, end) in camera.Ring.Ranges(RecordedJoin, MaxRecordedRanges))
+            {
+                status.Recorded.Add(new TimeRange { Start = Timestamp.FromDateTimeOffset(start), End = Timestamp.FromDateTimeOffset(end) });
             }
 
             heartbeat.Cameras.Add(status);

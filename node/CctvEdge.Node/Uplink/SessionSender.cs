@@ -3,6 +3,7 @@ using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Recording;
 using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
@@ -28,7 +29,8 @@ internal sealed class SessionSender(
     CentralConfigApplier configs,
     PluginInstaller installer,
     SnapshotPacer snapshots,
-    MicrocontrollerDevices boards)
+    MicrocontrollerDevices boards,
+    VideoRetrieval retrievals)
 {
     private const int BatchSize = 200;
     // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
@@ -43,6 +45,7 @@ internal sealed class SessionSender(
     private readonly Channel<Command> _configs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Command> _installs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Command> _outputs = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Command> _retrievals = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _heartbeatNow;
 
     public void Wake() => _wake.Set();
@@ -76,6 +79,9 @@ internal sealed class SessionSender(
             case Command.KindOneofCase.SetDeviceOutputs:
                 _outputs.Writer.TryWrite(command);
                 return;
+            case Command.KindOneofCase.RetrieveVideo:
+                _retrievals.Writer.TryWrite(command);
+                return;
             default:
                 reply.Ok = false;
                 reply.Error = $"This node does not know the command {command.KindCase}.";
@@ -91,6 +97,7 @@ internal sealed class SessionSender(
         var applying = CarryOutInOrderAsync(_configs, (command, _) => Task.FromResult(configs.Apply(command.ApplyConfig)), cancellationToken);
         var installing = CarryOutInOrderAsync(_installs, (command, ct) => installer.InstallAsync(command.InstallPlugin, ct), cancellationToken);
         var setting = CarryOutInOrderAsync(_outputs, (command, ct) => boards.SetOutputsAsync(command.SetDeviceOutputs.SensorId, command.SetDeviceOutputs.Outputs, ct), cancellationToken);
+        var retrieving = CarryOutInOrderAsync(_retrievals, (command, ct) => retrievals.QueueAsync(command.RetrieveVideo, ct), cancellationToken);
         outbox.Appended += Wake;
         live.ChunkReady += Wake;
         foreach (var camera in runtime.Cameras)
@@ -132,7 +139,8 @@ internal sealed class SessionSender(
             _configs.Writer.TryComplete();
             _installs.Writer.TryComplete();
             _outputs.Writer.TryComplete();
-            await Task.WhenAll(applying, installing, setting).ConfigureAwait(false);
+            _retrievals.Writer.TryComplete();
+            await Task.WhenAll(applying, installing, setting, retrieving).ConfigureAwait(false);
             outbox.Appended -= Wake;
             live.ChunkReady -= Wake;
             live.StopAll();

@@ -1,5 +1,6 @@
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Recording;
 using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Node.Live;
 using CctvEdge.Node.Outbox;
@@ -26,6 +27,7 @@ internal sealed partial class UplinkService(
     CentralConfigApplier configs,
     PluginInstaller installer,
     MicrocontrollerDevices boards,
+    VideoRetrieval retrievals,
     IOptions<ServerConnectionOptions> options,
     TimeProvider clock,
     ILogger<UplinkService> logger) : BackgroundService
@@ -108,7 +110,7 @@ internal sealed partial class UplinkService(
 
         var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
-        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs, installer, new SnapshotPacer(clock), boards);
+        var sender = new SessionSender(call.RequestStream, runtime, status, outbox, state, heartbeat, live, configs, installer, new SnapshotPacer(clock), boards, retrievals);
         var sending = sender.RunAsync(session.Token);
         var receiving = ReceiveAsync(call.ResponseStream, state, sender, session.Token);
         var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);

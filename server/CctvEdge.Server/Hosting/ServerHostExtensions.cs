@@ -82,6 +82,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<EnrolmentStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<PluginPackageStore>();
+        services.AddSingleton<RetrievalStore>();
         services.AddSingleton<EventQueries>();
         services.AddSingleton<OutageQueries>();
         services.AddSingleton<ClipQueries>();
@@ -181,6 +182,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<NodeAuthenticator>();
         services.AddSingleton<NodeEnrolment>();
         services.AddSingleton<PluginRollouts>();
+        services.AddSingleton<VideoRetrievals>();
         services.AddSingleton<ClipUploadService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ConfigSync>();
@@ -254,6 +256,7 @@ internal static class ServerHostExtensions
         app.MapNotificationRuleApi();
         app.MapSensorApi();
         app.MapDeviceOutputsApi();
+        app.MapRetrievalApi();
         app.MapTimelapseApi();
         app.MapCctvEdgeWeb();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceReady(app));

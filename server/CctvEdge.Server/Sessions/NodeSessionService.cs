@@ -26,6 +26,7 @@ internal sealed partial class NodeSessionService(
     NodeEnrolment enrolment,
     ConfigSync configs,
     PluginRollouts rollouts,
+    VideoRetrievals retrievals,
     CommandReplies replies,
     ServerMetrics metrics,
     IOptions<ServerOptions> options,
@@ -74,6 +75,7 @@ internal sealed partial class NodeSessionService(
             metrics.NodeConnected(hello.NodeId);
             await configs.NodeConnectedAsync(hello, session.Token).ConfigureAwait(false);
             await rollouts.NodeConnectedAsync(hello.NodeId, session.Token).ConfigureAwait(false);
+            await retrievals.NodeConnectedAsync(hello.NodeId, session.Token).ConfigureAwait(false);
             var reading = ReadMessagesAsync(requestStream, session);
             // A failing writer (the node stopped reading) must end the call as surely as a failing reader.
             await Task.WhenAny(reading, session.Writer).ConfigureAwait(false);
@@ -224,7 +226,8 @@ internal sealed partial class NodeSessionService(
                     LogCommandReply(logger, nodeId, message.CommandReply.CommandId, message.CommandReply.Ok, message.CommandReply.Error);
                     if (!replies.TryComplete(message.CommandReply)
                         && !await configs.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false)
-                        && !await rollouts.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false))
+                        && !await rollouts.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false)
+                        && !await retrievals.TryRecordReplyAsync(nodeId, message.CommandReply, session.Token).ConfigureAwait(false))
                     {
                         live.CommandReplied(nodeId, message.CommandReply);
                     }

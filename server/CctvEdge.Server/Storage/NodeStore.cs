@@ -130,7 +130,8 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
             {
                 await connection.ExecuteAsync(
                     """
-                    UPDATE cameras SET state = @State, error = @Error, fps = @Fps, frames_total = @Frames, last_frame_ms = @LastFrame
+                    UPDATE cameras SET state = @State, error = @Error, fps = @Fps, frames_total = @Frames, last_frame_ms = @LastFrame,
+                        recorded_json = @Recorded
                     WHERE node_id = @NodeId AND id = @CameraId AND state NOT IN ('deactivated', 'removed')
                     """,
                     new
@@ -142,12 +143,22 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                         Fps = camera.FramesPerSecond,
                         Frames = (long)camera.FramesTotal,
                         LastFrame = camera.LastFrameAt?.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                        Recorded = RecordedJson(camera.Recorded),
                     },
                     transaction).ConfigureAwait(false);
             }
 
             return 0;
         }, cancellationToken);
+
+    /// <summary>
+    /// The runs of video a camera's node holds, as <c>[[start_ms, end_ms], ...]</c>; at most as many as a node sends,
+    /// well-formed runs only (a node's heartbeat is not trusted to be sane).
+    /// </summary>
+    internal static string RecordedJson(IEnumerable<TimeRange> ranges) =>
+        JsonSerializer.Serialize(ranges.Take(200)
+            .Where(r => r.Start is not null && r.End is not null && r.End.ToDateTimeOffset() > r.Start.ToDateTimeOffset())
+            .Select(r => new[] { r.Start.ToDateTimeOffset().ToUnixTimeMilliseconds(), r.End.ToDateTimeOffset().ToUnixTimeMilliseconds() }));
 
     public Task SetDisconnectedAsync(string nodeId, CancellationToken cancellationToken) =>
         database.WriteAsync(
