@@ -7,6 +7,7 @@ const dragThreshold = 4;
 
 export function attach(root, dotnet) {
   let drag = null;
+  let tap = null;
   let swallowClick = false;
 
   const fraction = (clientX, clientY) => {
@@ -32,8 +33,14 @@ export function attach(root, dotnet) {
   };
 
   const down = e => {
+    if (e.button !== undefined && e.button > 0) return;
     const handle = e.target.closest('.polygon-handle');
-    if (!handle || (e.button !== undefined && e.button > 0)) return;
+    if (!handle) {
+      // A tap on the picture is a pointer that goes up where it went down; a finger that scrolls the page is cancelled.
+      tap = root.classList.contains('drawing') ? { id: e.pointerId, startX: e.clientX, startY: e.clientY } : null;
+      return;
+    }
+
     drag = { handle, id: e.pointerId, startX: e.clientX, startY: e.clientY, moved: false };
     handle.setPointerCapture(e.pointerId);
     // No page scroll or text selection while a finger drags a corner.
@@ -50,6 +57,16 @@ export function attach(root, dotnet) {
   };
 
   const up = e => {
+    if (tap && e.pointerId === tap.id) {
+      const near = Math.hypot(e.clientX - tap.startX, e.clientY - tap.startY) < dragThreshold * 2;
+      tap = null;
+      if (near && root.classList.contains('drawing')) {
+        const at = fraction(e.clientX, e.clientY);
+        dotnet.invokeMethodAsync('CanvasTapped', round(at.x), round(at.y));
+      }
+      return;
+    }
+
     if (!drag || e.pointerId !== drag.id) return;
     const { handle, moved } = drag;
     drag = null;
@@ -71,6 +88,7 @@ export function attach(root, dotnet) {
   };
 
   const cancel = e => {
+    if (tap && e.pointerId === tap.id) tap = null;
     if (!drag || e.pointerId !== drag.id) return;
     const { handle } = drag;
     drag = null;
@@ -83,17 +101,13 @@ export function attach(root, dotnet) {
     redraw(handle.dataset.polygon);
   };
 
+  // Taps are taken from the pointer events (a phone may hold back or drop the click of a quick second tap); the
+  // click a corner's pointer-up brings is swallowed.
   const click = e => {
     if (swallowClick || e.target.closest('.polygon-handle')) {
       swallowClick = false;
       e.stopPropagation();
       e.preventDefault();
-      return;
-    }
-
-    if (root.classList.contains('drawing')) {
-      const at = fraction(e.clientX, e.clientY);
-      dotnet.invokeMethodAsync('CanvasTapped', round(at.x), round(at.y));
     }
   };
 
