@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CctvEdge.Plugins.Motion.Internal.Configuration;
 using CctvEdge.Plugins.Sdk;
 
@@ -77,9 +78,11 @@ public sealed class MotionSettings
     public double MagnitudeIntervalSeconds { get; set; } = 1;
 
     /// <summary>Areas to ignore (a road, a tree), as polygons in 0..1 frame coordinates.</summary>
+    [Description("Areas to ignore (a road, a tree): polygons whose points are fractions (0..1) of the frame's width and height.")]
     public List<MotionPolygon> Masks { get; set; } = [];
 
     /// <summary>Named areas; each event lists the zones its motion touched.</summary>
+    [Description("Named areas; each event lists the zones its motion touched. Points are fractions (0..1) of the frame's width and height.")]
     public List<MotionPolygon> Zones { get; set; } = [];
 
     /// <summary>Parameter sets for times of day (night: IR noise), in the node's local time.</summary>
@@ -107,9 +110,11 @@ public sealed class MotionSettings
 public sealed class MotionPolygon
 {
     /// <summary>The zone's name, shown with events (required for zones, optional for masks).</summary>
+    [Description("Shown with events: 1 to 32 characters, unique; required for zones, optional for masks.")]
     public string Name { get; set; } = "";
 
     /// <summary>Three to 64 points, e.g. <c>[[0.1, 0.2], [0.4, 0.2], [0.4, 0.6]]</c>; the edges must not cross.</summary>
+    [Description("3 to 64 points [x, y], each a fraction (0..1) of the frame's width and height; the edges must not cross.")]
     public double[][] Points { get; set; } = [];
 }
 

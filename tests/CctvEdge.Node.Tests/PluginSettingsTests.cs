@@ -34,6 +34,20 @@ public sealed class PluginSettingsTests
     }
 
     [Fact]
+    public void For_PolygonsInAList_PointsKeepTheirNumberPairs()
+    {
+        using var schema = JsonDocument.Parse(SettingsSchema.For(typeof(GatePlugin)));
+
+        // Settings -> Areas -> area -> Points -> point -> number: deeper than objects may nest, yet fully described.
+        var area = schema.RootElement.GetProperty("properties").GetProperty("Areas").GetProperty("items");
+        Assert.Equal("string", area.GetProperty("properties").GetProperty("Name").GetProperty("type").GetString());
+        var points = area.GetProperty("properties").GetProperty("Points");
+        Assert.Equal("Corners as [x, y] fractions.", points.GetProperty("description").GetString());
+        Assert.Equal("array", points.GetProperty("items").GetProperty("type").GetString());
+        Assert.Equal("number", points.GetProperty("items").GetProperty("items").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public void For_NoDeclaredSettings_Empty()
     {
         Assert.Equal("", SettingsSchema.For(typeof(object)));
@@ -88,6 +102,16 @@ public sealed class PluginSettingsTests
         public List<int> Zones { get; set; } = [];
 
         public GateSize Gate { get; set; } = new();
+
+        public List<GateArea> Areas { get; set; } = [];
+    }
+
+    public sealed class GateArea
+    {
+        public string Name { get; set; } = "";
+
+        [Description("Corners as [x, y] fractions.")]
+        public double[][] Points { get; set; } = [];
     }
 
     public sealed class GateSize : IValidatableObject

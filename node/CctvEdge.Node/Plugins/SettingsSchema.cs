@@ -40,17 +40,19 @@ internal static class SettingsSchema
             return simple;
         }
 
-        if (depth >= MaxDepth)
-        {
-            return [];
-        }
-
+        // Collections do not count towards the depth: each level peels one off the type, so they cannot recurse by
+        // themselves, and a polygon's points (double[][] in a list of zones) would otherwise lose their item type.
         if (underlying.IsArray || (underlying.IsGenericType && typeof(IEnumerable).IsAssignableFrom(underlying)))
         {
             var arguments = underlying.IsArray ? [underlying.GetElementType()!] : underlying.GetGenericArguments();
             return arguments.Length == 2
-                ? new JsonObject { ["type"] = "object", ["additionalProperties"] = Describe(arguments[1], null, depth + 1) }
-                : new JsonObject { ["type"] = "array", ["items"] = Describe(arguments[0], null, depth + 1) };
+                ? new JsonObject { ["type"] = "object", ["additionalProperties"] = Describe(arguments[1], null, depth) }
+                : new JsonObject { ["type"] = "array", ["items"] = Describe(arguments[0], null, depth) };
+        }
+
+        if (depth >= MaxDepth)
+        {
+            return [];
         }
 
         var properties = new JsonObject();

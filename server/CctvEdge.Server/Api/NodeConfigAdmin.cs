@@ -31,6 +31,9 @@ internal sealed class NodeConfigAdmin(NodeConfigStore configs, NodeStore nodes, 
         var versions = (await configs.ListAsync(nodeId, cancellationToken).ConfigureAwait(false))
             .Select(v => new ConfigVersionEntry(v.Version, v.Author, DateTimeOffset.FromUnixTimeMilliseconds(v.CreatedMs), v.Comment))
             .ToList();
+        var snapshots = (await nodes.ListCamerasAsync(cancellationToken).ConfigureAwait(false))
+            .Where(c => c.NodeId == nodeId && OverviewQuery.SnapshotUrl(c) is not null)
+            .ToDictionary(c => c.Id, c => OverviewQuery.SnapshotUrl(c)!, StringComparer.Ordinal);
         return new NodeConfigModel(
             nodeId,
             latest.Version,
@@ -39,7 +42,8 @@ internal sealed class NodeConfigAdmin(NodeConfigStore configs, NodeStore nodes, 
             node.ConfigRefused > 0 ? node.ConfigError : null,
             CameraEntries.Parse(latest.CamerasJson).Select(c => c?.ToJsonString() ?? "{}").ToList(),
             schemas,
-            versions);
+            versions,
+            snapshots);
     }
 
     public async Task<ConfigEditOutcome> SaveCameraAsync(string nodeId, string cameraJson, bool isNew, CancellationToken cancellationToken)

@@ -224,12 +224,15 @@ internal static class ServerHostExtensions
         services.AddNodeGrpc();
         services.AddApiDocs();
         services.AddServerMetrics();
+        services.AddReverseProxySupport(builder.Configuration);
         services.AddCctvEdgeWeb();
         return builder;
     }
 
     public static WebApplication MapCctvEdgeServer(this WebApplication app)
     {
+        // Before the audit log and sign-in: both record the client's address, which a known proxy tells.
+        app.UseReverseProxySupport();
         // Outside authentication and authorization, so calls they refuse are logged too (with the user they found).
         app.UseAuditLog();
         app.UseAuthentication();

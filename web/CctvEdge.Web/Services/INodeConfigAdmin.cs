@@ -3,7 +3,8 @@ namespace CctvEdge.Web.Services;
 /// <summary>
 /// A node's configuration as the configuration page edits it: the latest version's cameras (each a camera entry of the
 /// node config file, as JSON), what the node runs or refused, the JSON Schema of each installed plugin's settings (for
-/// the forms) and every earlier version.
+/// the forms), every earlier version, and each camera's latest snapshot (by camera id, the overview's URL) to draw
+/// zones and masks on.
 /// </summary>
 public sealed record NodeConfigModel(
     string NodeId,
@@ -13,7 +14,8 @@ public sealed record NodeConfigModel(
     string? RefusedReason,
     IReadOnlyList<string> CamerasJson,
     IReadOnlyDictionary<string, string> PluginSchemas,
-    IReadOnlyList<ConfigVersionEntry> Versions);
+    IReadOnlyList<ConfigVersionEntry> Versions,
+    IReadOnlyDictionary<string, string>? SnapshotUrls = null);
 
 public sealed record ConfigVersionEntry(long Version, string Author, DateTimeOffset Created, string Comment);
 
