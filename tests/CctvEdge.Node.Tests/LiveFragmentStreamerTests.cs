@@ -76,7 +76,8 @@ public sealed class LiveFragmentStreamerTests : IDisposable
         // Later than the old file's last write, whatever the clock's resolution.
         System.IO.File.SetLastWriteTimeUtc(next, DateTime.UtcNow.AddSeconds(1));
         _clock.Advance(TimeSpan.FromMilliseconds(250));
-        await _live.PollAsync(CancellationToken.None);
+        await _live.PollAsync(CancellationToken.None); // the old file's last fragment
+        await _live.PollAsync(CancellationToken.None); // the old file did not grow: the new one
 
         var sent = Take();
         Assert.Equal(3, sent.Count);

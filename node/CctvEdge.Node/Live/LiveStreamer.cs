@@ -154,31 +154,31 @@ internal sealed partial class LiveStreamer(ICameraSet cameras, TimeProvider cloc
     /// <summary>Queues what the segment being written gained since the last poll, finishing the previous one first.</summary>
     private void PollFragments(string cameraId, Lease lease, DateTimeOffset now)
     {
-        if (NewestSegmentFile(lease.Camera.Ring.Directory) is not { } newest)
+        var tail = lease.Tail;
+        var pieces = tail?.ReadAvailable().ToList() ?? [];
+        // A newer file is looked for only when the followed one did not grow (ffmpeg closes a segment before it opens
+        // the next): listing the ring's folder 20 times a second per viewed camera would cost more than the reads.
+        if (pieces.Count == 0 && NewestSegmentFile(lease.Camera.Ring.Directory) is { } newest && newest != tail?.Path)
         {
-            return;
-        }
-
-        var pieces = new List<Mp4Piece>();
-        if (lease.Tail?.Path != newest)
-        {
-            if (lease.Tail is { } finished)
+            if (tail is not null)
             {
-                // ffmpeg flushed the last fragment as it closed the file, before it opened the next one.
-                pieces.AddRange(finished.ReadAvailable());
-                Queue(cameraId, lease, pieces, finished);
-                pieces.Clear();
+                // The last fragment may have been flushed, as ffmpeg closed the file, since the read above.
+                Queue(cameraId, lease, [.. tail.ReadAvailable()], tail);
             }
 
-            lease.Tail = new Mp4FragmentTail(newest, MaxChunkBytes);
+            tail = lease.Tail = new Mp4FragmentTail(newest, MaxChunkBytes);
             lease.ReportedCorrupt = false;
             // The new file was opened at most a poll ago as its first frame was captured; for the first file of a
             // lease (already part written) the start comes from its fragments' times below.
             lease.TailStart = lease.Sequence == 0 ? null : now;
+            pieces.AddRange(tail.ReadAvailable());
         }
 
-        var tail = lease.Tail;
-        pieces.AddRange(tail.ReadAvailable());
+        if (tail is null)
+        {
+            return;
+        }
+
         if (tail.Corrupt is { } why && !lease.ReportedCorrupt)
         {
             lease.ReportedCorrupt = true;
