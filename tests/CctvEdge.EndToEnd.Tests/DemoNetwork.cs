@@ -34,6 +34,12 @@ internal sealed record NetworkOptions
     /// <summary>Node:PluginHangSeconds: how soon a plugin call that never returns is reported.</summary>
     public double PluginHangSeconds { get; init; } = 30;
 
+    /// <summary>The yard camera records and burns the wall clock into its picture (Source:Clock), for live latency.</summary>
+    public bool YardClock { get; init; }
+
+    /// <summary>The yard camera's Recording:FragmentMilliseconds (0: live view sends whole segments).</summary>
+    public int YardFragmentMilliseconds { get; init; } = 200;
+
     /// <summary>Ids of more cameras beside "yard": small synthetic ones with no plugins, cheap enough to have several.</summary>
     public string[] ExtraCameras { get; init; } = [];
 
@@ -242,13 +248,14 @@ internal sealed class DemoNetwork : IAsyncDisposable
                 {
                     Id = "yard",
                     Name = "Yard",
-                    Source = new { Kind = "synthetic", Width = 640, Height = 360, Fps = 10 },
+                    Source = new { Kind = "synthetic", Width = 640, Height = 360, Fps = 10, Clock = _options.YardClock },
                     Detect = new { Width = 320, Height = 180, Fps = 5 },
                     SnapshotSeconds = 2,
                     Recording = new
                     {
-                        Enabled = _options.RecordMotion || _options.ContinuousClipSeconds > 0,
+                        Enabled = _options.RecordMotion || _options.ContinuousClipSeconds > 0 || _options.YardClock,
                         SegmentSeconds = 1,
+                        FragmentMilliseconds = _options.YardFragmentMilliseconds,
                         Continuous = _options.ContinuousClipSeconds > 0,
                         ContinuousClipSeconds = Math.Max(_options.ContinuousClipSeconds, 2),
                     },

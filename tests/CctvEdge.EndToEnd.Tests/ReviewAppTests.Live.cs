@@ -126,4 +126,23 @@ public sealed partial class ReviewAppTests
         await Assertions.Expect(page.Locator("[data-testid=grid-page]")).ToHaveTextAsync("Page 1 of 2", new() { Timeout = 10_000 });
         await Browser.ScreenshotAsync(page, "wall");
     }
+
+    [Fact]
+    public async Task Live_PhoneWithoutMediaSource_ShowsRefreshedSnapshotsInstead()
+    {
+        var page = await fixture.Browser.OpenSignedInAsync(fixture.Web, "", phone: true);
+        // As an older phone's browser: no Media Source Extensions of either kind.
+        await page.Context.AddInitScriptAsync("Object.defineProperty(window, 'MediaSource', { value: undefined }); Object.defineProperty(window, 'ManagedMediaSource', { value: undefined });");
+        await page.GotoAsync(new Uri(fixture.Web, "live/e2e-node/yard").ToString());
+        await Browser.WaitInteractiveAsync(page);
+
+        var snapshot = page.Locator("[data-testid=live-snapshot]");
+        await Assertions.Expect(snapshot).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('[data-testid=live-snapshot]'); return i.complete && i.naturalWidth > 0; }");
+        var first = await snapshot.GetAttributeAsync("src");
+        await Assertions.Expect(snapshot).Not.ToHaveAttributeAsync("src", first!, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("[data-testid=live-video]")).ToHaveCountAsync(0);
+        Assert.False(await Browser.OverflowsSidewaysAsync(page), "the live page scrolls sideways");
+        await Browser.ScreenshotAsync(page, "live-snapshots-phone");
+    }
 }

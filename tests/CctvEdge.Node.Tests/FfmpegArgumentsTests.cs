@@ -44,6 +44,18 @@ public sealed class FfmpegArgumentsTests
     }
 
     [Fact]
+    public void Build_Recording_FragmentsFlushedForLiveViewUnlessTurnedOff()
+    {
+        var camera = TestCamera.Options();
+        var fragmented = FfmpegArguments.Build(camera, "/data/snap.jpg", "/data/rec");
+        camera.Recording.FragmentMilliseconds = 0;
+        var whole = FfmpegArguments.Build(camera, "/data/snap.jpg", "/data/rec");
+
+        Assert.Equal("movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=200000:flush_packets=1", fragmented[fragmented.ToList().IndexOf("-segment_format_options") + 1]);
+        Assert.Equal("movflags=+frag_keyframe+empty_moov+default_base_moof", whole[whole.ToList().IndexOf("-segment_format_options") + 1]);
+    }
+
+    [Fact]
     public void Build_File_LoopsAtRealTime()
     {
         var args = FfmpegArguments.Build(TestCamera.Options(CameraSourceKinds.File), "/data/snap.jpg");

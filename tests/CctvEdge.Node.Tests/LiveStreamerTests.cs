@@ -18,7 +18,10 @@ public sealed class LiveStreamerTests : IDisposable
 
     public LiveStreamerTests()
     {
-        _camera = TestCamera.Create(_temp.Combine("yard"));
+        // Whole segments: the reference path (fragments are followed in LiveFragmentStreamerTests).
+        var options = TestCamera.Options();
+        options.Recording.FragmentMilliseconds = 0;
+        _camera = TestCamera.Create(_temp.Combine("yard"), options: options);
         _live = new LiveStreamer(new CameraSet(_camera), _clock, NullLogger<LiveStreamer>.Instance);
         Directory.CreateDirectory(_camera.Ring.Directory);
         Segment(0);

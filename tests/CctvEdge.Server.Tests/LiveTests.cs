@@ -50,6 +50,37 @@ public sealed class LiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_SecondViewerJoinsMidSegment_GetsTheSegmentSoFarFromItsInit()
+    {
+        using var first = await _server.Http.GetAsync("/media/live/barn/yard", HttpCompletionOption.ResponseHeadersRead).WaitAsync(Timeout);
+        var firstStream = await first.Content.ReadAsStreamAsync();
+        await NextCommandAsync(Command.KindOneofCase.StartLive);
+        byte[] old = [.. Fragment("ftyp"), .. Fragment("moof")];
+        byte[] init = [.. Fragment("ftyp"), .. Fragment("moov")];
+        byte[] next = Fragment("moof");
+        foreach (var (data, sequence) in new[] { (old, 1UL), (init, 2UL), (next, 3UL) })
+        {
+            await _node.SendAsync(new NodeMessage { LiveChunk = new LiveChunk { CameraId = "yard", CapturedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Data = ByteString.CopyFrom(data), Sequence = sequence } });
+        }
+
+        // The first viewer has seen all three, so the server has them.
+        for (var i = 0; i < 3; i++)
+        {
+            await ReadFrameAsync(firstStream, wanted: 1);
+        }
+
+        using var second = await _server.Http.GetAsync("/media/live/barn/yard", HttpCompletionOption.ResponseHeadersRead).WaitAsync(Timeout);
+        var secondStream = await second.Content.ReadAsStreamAsync();
+
+        // Keep-alives come every 2 s: without the replay this would wait for the node's next chunk, which never comes.
+        Assert.Equal(init, (await ReadFrameAsync(secondStream, wanted: 1).WaitAsync(Timeout)).Payload);
+        Assert.Equal(next, (await ReadFrameAsync(secondStream, wanted: 1).WaitAsync(Timeout)).Payload);
+    }
+
+    /// <summary>An 8-byte box header of the type: enough for the server, which looks only for ftyp at the start.</summary>
+    private static byte[] Fragment(string type) => [0, 0, 0, 8, .. Encoding.ASCII.GetBytes(type)];
+
+    [Fact]
     public async Task Stream_NodeRefuses_ViewerToldWhy()
     {
         using var response = await _server.Http.GetAsync("/media/live/barn/yard", HttpCompletionOption.ResponseHeadersRead).WaitAsync(Timeout);

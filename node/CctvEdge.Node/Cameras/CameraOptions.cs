@@ -124,6 +124,13 @@ internal sealed class CameraSourceOptions
     /// <summary>push: pictures further apart than this start a new burst (one event and one clip each).</summary>
     public double BurstGapSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// synthetic: burn the wall clock into the picture as a row of black and white blocks along the top (bit k of the
+    /// milliseconds since 1970 modulo 2^<see cref="FfmpegArguments.ClockBits"/>, least significant on the left), so a
+    /// browser can read the capture time off the screen and measure live latency glass to glass.
+    /// </summary>
+    public bool Clock { get; set; }
+
     /// <summary>synthetic, v4l2, rpicam: picture width.</summary>
     public int Width { get; set; } = 1280;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CctvEdge.Node.Configuration;
+using CctvEdge.Node.Recording;
 
 namespace CctvEdge.Node.Cameras;
 
@@ -75,12 +76,20 @@ internal static class FfmpegArguments
 
         args.AddRange([
             "-f", "segment", "-segment_time", seconds, "-segment_format", "mp4",
-            "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
+            "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof" + LiveFragments(camera.Recording),
             "-reset_timestamps", "1",
             "-segment_list", Path.Combine(directory, SegmentList(runId)), "-segment_list_type", "csv",
             Path.Combine(directory, SegmentPattern(runId)),
         ]);
     }
+
+    /// <summary>
+    /// Fragments well under a GOP, each flushed as it completes (without flush_packets the file grows in 256 KiB
+    /// steps), so live view can send the segment being written fragment by fragment.
+    /// </summary>
+    private static string LiveFragments(RecordingOptions recording) => recording.FragmentMilliseconds > 0
+        ? string.Create(CultureInfo.InvariantCulture, $":frag_duration={recording.FragmentMilliseconds * 1000}:flush_packets=1")
+        : "";
 
     /// <summary>
     /// A camera-like H.264 stream: no B-frames, a keyframe at every segment boundary (segments are cut on keyframes),
@@ -145,7 +154,31 @@ internal static class FfmpegArguments
             $"smptehdbars=size={source.Width}x{source.Height}:rate={Rate(source.Fps)}[bars];" +
             $"color=c=white:size={box}x{box}:rate={Rate(source.Fps)}[box];" +
             $"[bars][box]overlay=x=mod(t*W/6\\,W+w)-w:y=H/2-h/2+H/16*sin(t):enable=lt(mod(t\\,20)\\,8):shortest=1," +
-            $"noise=alls=6:allf=t");
+            $"noise=alls=6:allf=t") + (source.Clock ? BurnedClock(source) : "");
+    }
+
+    /// <summary>How many bits of the wall clock (ms) <see cref="CameraSourceOptions.Clock"/> burns in: 2^18 ms is 4 min 22 s.</summary>
+    internal const int ClockBits = 18;
+
+    /// <summary>
+    /// The wall clock as blocks along the top of the picture. Only a filter's timeline (<c>enable</c>) sees the frame
+    /// time, so the frame's time is set to the wall clock in ms (setpts' RTCTIME, read as the frame is made, which
+    /// -re paces at capture time) for the drawboxes, then back to a steady frame count. After the noise: blocks stay
+    /// clean enough to read after encoding.
+    /// </summary>
+    private static string BurnedClock(CameraSourceOptions source)
+    {
+        var width = source.Width / ClockBits;
+        var height = Math.Max(8, source.Height / 16);
+        var text = new System.Text.StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $",settb=1/1000,setpts=floor(RTCTIME/1000),drawbox=x=0:y=0:w={width * ClockBits}:h={height}:color=black:t=fill"));
+        for (var bit = 0; bit < ClockBits; bit++)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $",drawbox=x={bit * width}:y=0:w={width}:h={height}:color=white:t=fill:enable=eq(mod(floor(t*1000/{1L << bit})\\,2)\\,1)");
+        }
+
+        return text.Append(",setpts=N/FR/TB").ToString();
     }
 
     internal static string Rate(double fps) => fps.ToString("0.######", CultureInfo.InvariantCulture);

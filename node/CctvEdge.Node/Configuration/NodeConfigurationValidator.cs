@@ -150,6 +150,11 @@ internal sealed class NodeConfigurationValidator :
         Range(errors, $"{at}:SnapshotMaxWidth", camera.SnapshotMaxWidth, 160, 7680);
         var recording = camera.Recording;
         Range(errors, $"{at}:Recording:SegmentSeconds", recording.SegmentSeconds, 1, 60);
+        if (recording.FragmentMilliseconds != 0)
+        {
+            Range(errors, $"{at}:Recording:FragmentMilliseconds", recording.FragmentMilliseconds, 50, recording.SegmentSeconds * 1000);
+        }
+
         Range(errors, $"{at}:Recording:RingSeconds", recording.RingSeconds, recording.SegmentSeconds * 5, 7 * 86400);
         Range(errors, $"{at}:Recording:RingMegabytes", recording.RingMegabytes, 16, 1_000_000);
         Range(errors, $"{at}:Recording:ContinuousClipSeconds", recording.ContinuousClipSeconds, recording.SegmentSeconds * 2, 3600);

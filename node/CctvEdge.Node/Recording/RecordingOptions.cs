@@ -11,6 +11,14 @@ internal sealed class RecordingOptions
     /// <summary>Target segment length; ffmpeg cuts on the next keyframe after it.</summary>
     public double SegmentSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// Each segment is written as fragments of about this length (plus one at every keyframe), flushed to disk as
+    /// each completes, so live view can send a fragment as soon as it exists instead of waiting for the whole
+    /// segment. 0: fragments only at keyframes, and live view sends whole completed segments (the old, slower path,
+    /// about a segment length plus a second behind).
+    /// </summary>
+    public int FragmentMilliseconds { get; set; } = 200;
+
     /// <summary>How much video the ring keeps; clips can reach back this far.</summary>
     public double RingSeconds { get; set; } = 300;
 

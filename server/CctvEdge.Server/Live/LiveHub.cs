@@ -12,8 +12,9 @@ internal sealed record LiveFrame(byte[] Data, DateTimeOffset CapturedAt, double 
 /// <summary>One browser watching one camera; dispose to leave.</summary>
 internal sealed class LiveViewer(string nodeId, string cameraId, Action<LiveViewer> leave) : IDisposable
 {
-    // A browser that reads slowly loses the oldest segments, not the live edge.
-    private readonly Channel<LiveFrame> _frames = Channel.CreateBounded<LiveFrame>(new BoundedChannelOptions(8) { FullMode = BoundedChannelFullMode.DropOldest });
+    // A browser that reads slowly loses the oldest pieces, not the live edge. Room for a 2 s segment's worth of
+    // 200 ms fragments plus its init, which a viewer joining mid-segment is given at once.
+    private readonly Channel<LiveFrame> _frames = Channel.CreateBounded<LiveFrame>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest });
     private int _left;
 
     public string NodeId => nodeId;
@@ -76,6 +77,14 @@ internal sealed partial class LiveHub(SessionRegistry sessions, TimeProvider clo
         {
             viewer.Offer(Status(feed.Error));
         }
+        else
+        {
+            // Fragments play only after their segment's init: a viewer joining mid-segment gets the segment so far.
+            foreach (var frame in feed.SinceInit())
+            {
+                viewer.Offer(frame);
+            }
+        }
 
         return viewer;
     }
@@ -106,6 +115,7 @@ internal sealed partial class LiveHub(SessionRegistry sessions, TimeProvider clo
         var capturedAt = (chunk.CapturedAt?.ToDateTimeOffset() ?? clock.GetUtcNow()) + _clockOffsets.GetValueOrDefault(nodeId);
         var frame = new LiveFrame(chunk.Data.ToByteArray(), capturedAt, chunk.DurationSeconds);
         feed.LastSegmentAt = clock.GetUtcNow();
+        feed.Keep(frame);
         foreach (var viewer in feed.Snapshot())
         {
             viewer.Offer(frame);
@@ -232,6 +242,9 @@ internal sealed partial class LiveHub(SessionRegistry sessions, TimeProvider clo
     /// <summary>One watched camera. Viewers change under the hub's lock (copy on write), so fan-out reads them without it.</summary>
     private sealed class Feed
     {
+        // A 2 s segment in 200 ms fragments is 10 frames; beyond this a segment is too long to replay anyway.
+        private const int KeptFrames = 24;
+        private readonly List<LiveFrame> _sinceInit = [];
         private LiveViewer[] _viewers = [];
         private long _lastSegmentMs;
 
@@ -246,6 +259,34 @@ internal sealed partial class LiveHub(SessionRegistry sessions, TimeProvider clo
             get => Interlocked.Read(ref _lastSegmentMs) is > 0 and var ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
             set => Interlocked.Exchange(ref _lastSegmentMs, value?.ToUnixTimeMilliseconds() ?? 0);
         }
+
+        /// <summary>The frames since the last that began with an init segment (ftyp), that one included.</summary>
+        public LiveFrame[] SinceInit()
+        {
+            lock (_sinceInit)
+            {
+                return [.. _sinceInit];
+            }
+        }
+
+        public void Keep(LiveFrame frame)
+        {
+            lock (_sinceInit)
+            {
+                if (StartsWithInit(frame.Data))
+                {
+                    _sinceInit.Clear();
+                }
+
+                // Without an init in sight (a node that sends none) there is nothing a newcomer could play.
+                if (_sinceInit.Count < KeptFrames && (_sinceInit.Count > 0 || StartsWithInit(frame.Data)))
+                {
+                    _sinceInit.Add(frame);
+                }
+            }
+        }
+
+        private static bool StartsWithInit(byte[] data) => data.Length >= 8 && data.AsSpan(4, 4).SequenceEqual("ftyp"u8);
 
         public LiveViewer[] Snapshot() => Volatile.Read(ref _viewers);
 

@@ -1,12 +1,24 @@
-// Live view: reads the server's frame stream (/media/live/{node}/{camera}) and plays its fragmented MP4 segments
-// through Media Source Extensions in "sequence" mode, so each standalone segment follows the last whatever its own
-// timestamps. Shows the latency: the wall time of the frame on screen (capture time on the node, moved to the server's
-// clock by the server) against now, with the browser's clock set against the server's from the frames' send times.
+// Live view: reads the server's frame stream (/media/live/{node}/{camera}) and plays its fragmented MP4 through Media
+// Source Extensions in "sequence" mode, so each piece follows the last whatever its own timestamps. The node sends
+// the segment being written fragment by fragment (about 200 ms each), each segment file starting with its own init
+// segment; the player keeps its position near the buffered end (skipping ahead when far behind, playing slightly
+// fast when a little behind) rather than buffering on purpose. Shows the latency: the wall time of the frame on
+// screen (capture time on the node, moved to the server's clock by the server) against now, with the browser's clock
+// set against the server's from the frames' send times. Without MSE (older phones) it shows the camera's snapshot,
+// refreshed every second, instead.
 
 const HEADER = 29;
 
-export function start(root, url) {
+// How far behind the newest buffered frame playback may fall: beyond SKIP it jumps to near the edge (a tab in the
+// background, a stall); beyond CATCH_UP it plays a little fast until close again. Seconds.
+const SKIP = 0.5;
+const CATCH_UP = 0.25;
+const EDGE = 0.1;
+
+export function start(root, url, snapshotUrl) {
   const video = root.querySelector('video');
+  const MediaSourceType = window.MediaSource || window.ManagedMediaSource;
+  if (!MediaSourceType) return snapshots(root, video, snapshotUrl);
   const latency = root.querySelector('[data-role=latency]');
   const status = root.querySelector('[data-role=status]');
   const abort = new AbortController();
@@ -22,7 +34,10 @@ export function start(root, url) {
   const pump = () => {
     if (!buffer || buffer.updating || queue.length === 0) return;
     const item = queue.shift();
-    placed.push({ at: buffer.timestampOffset, captured: item.captured, duration: item.duration / 1000 });
+    // In sequence mode a piece lands at the end of what is buffered. (Not timestampOffset: it changes only when the
+    // timestamps jump, as each new segment file starts again from 0, and only while the piece is appended.)
+    const at = buffer.buffered.length > 0 ? buffer.buffered.end(buffer.buffered.length - 1) : 0;
+    placed.push({ at, captured: item.captured, duration: item.duration / 1000 });
     if (placed.length > 60) placed.shift();
     buffer.appendBuffer(item.data);
   };
@@ -35,7 +50,9 @@ export function start(root, url) {
   };
 
   const open = codec => {
-    source = new MediaSource();
+    source = new MediaSourceType();
+    // Safari's ManagedMediaSource plays only with remote playback (AirPlay) off or given another source.
+    if (!window.MediaSource) video.disableRemotePlayback = true;
     video.src = URL.createObjectURL(source);
     source.addEventListener('sourceopen', () => {
       buffer = source.addSourceBuffer(`video/mp4; codecs="${codec}"`);
@@ -46,6 +63,8 @@ export function start(root, url) {
   };
 
   const segment = (data, captured, duration) => {
+    // Fragments follow an init segment: a viewer that joins mid-segment (or lost pieces) waits for the next file's.
+    if (!source && !isInit(data)) return;
     if (!source) open(codecOf(data));
     queue.push({ data, captured, duration });
     if (queue.length > 8) queue.splice(0, queue.length - 8);
@@ -55,8 +74,9 @@ export function start(root, url) {
   const measure = () => {
     if (video.buffered.length > 0) {
       const end = video.buffered.end(video.buffered.length - 1);
-      // Stay at the live edge: a browser tab in the background falls behind.
-      if (end - video.currentTime > 3) video.currentTime = end - 0.5;
+      const behind = end - video.currentTime;
+      if (behind > SKIP) video.currentTime = end - EDGE;
+      video.playbackRate = behind > CATCH_UP ? 1.1 : 1;
       if (video.paused) video.play().catch(() => {});
     }
     const t = video.currentTime;
@@ -96,7 +116,7 @@ export function start(root, url) {
   };
 
   say('Waiting for the camera…');
-  timer = setInterval(measure, 250);
+  timer = setInterval(measure, 100);
   read().catch(e => { if (e.name !== 'AbortError') say(`Live view failed: ${e.message}`); });
 
   return {
@@ -108,6 +128,30 @@ export function start(root, url) {
       video.load();
     },
   };
+}
+
+// Shows the camera's snapshot, reloaded every second, where the browser cannot play the stream.
+function snapshots(root, video, snapshotUrl) {
+  const latency = root.querySelector('[data-role=latency]');
+  const status = root.querySelector('[data-role=status]');
+  const img = document.createElement('img');
+  img.alt = 'live snapshot';
+  img.dataset.testid = 'live-snapshot';
+  video.replaceWith(img);
+  if (status) status.textContent = 'This browser cannot play live video: showing a snapshot a second.';
+  if (latency) latency.textContent = 'snapshots';
+  const load = () => {
+    const next = new Image();
+    next.onload = () => { img.src = next.src; };
+    next.src = `${snapshotUrl}?t=${Date.now()}`;
+  };
+  load();
+  const timer = setInterval(load, 1000);
+  return { stop() { clearInterval(timer); } };
+}
+
+function isInit(data) {
+  return data.length >= 8 && String.fromCharCode(data[4], data[5], data[6], data[7]) === 'ftyp';
 }
 
 function concat(a, b) {
