@@ -15,6 +15,10 @@
 # each with 1 camera and with N.
 #
 #   usage: scripts/measure-node-memory.sh [cameras=4] [settle-seconds=60]
+#   CCTVEDGE_MEMORY_LIMIT_MB=80 adds a row for the node run inside a memory cgroup of that limit (root; cgroup v1 or v2),
+#   with its ffmpeg processes moved out of it so the limit is the agent's own: the cgroup's charged peak, how often it
+#   reached the limit (the kernel then reclaims the agent's file-backed pages: runtime and assemblies), OOM kills, and
+#   the motion plugin's frames and drops, i.e. whether the agent keeps up within that much memory.
 #   CCTVEDGE_MEMORY_METRICS=1 also serves the node's metrics and reads the runtime's own GC heap figures and the motion
 #   plugin's processed and dropped frames from them; the metrics endpoint costs the node about 9 MB itself (every row
 #   includes it then). CCTVEDGE_SKIP_BUILD=1 uses the existing Release build.
@@ -38,9 +42,12 @@ cleanup() {
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
+  [ -n "$cgroup" ] && rmdir "$cgroup" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
+cgroup=""
+limits=()
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -118,6 +125,36 @@ scrape() {
     END { printf "%.1f %.1f %d %d\n", heap / 1048576, committed / 1048576, processed, dropped }'
 }
 
+# A memory cgroup of $1 MB for the node (v2 where the unified hierarchy is mounted at /sys/fs/cgroup, else v1), and an
+# ffmpeg that moves itself back to this script's own cgroup first, so only the agent is charged.
+limit_cgroup() {
+  local root outside
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    root=/sys/fs/cgroup
+    outside=$root$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
+    cgroup=$outside/cctvedge-memory-$$
+    mkdir "$cgroup" && echo $(($1 * 1048576)) > "$cgroup/memory.max"
+  else
+    root=/sys/fs/cgroup/memory
+    outside=$root$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+    cgroup=$outside/cctvedge-memory-$$
+    mkdir "$cgroup" && echo $(($1 * 1048576)) > "$cgroup/memory.limit_in_bytes"
+  fi
+  printf '#!/bin/sh\necho $$ > "%s/cgroup.procs"\nexec ffmpeg "$@"\n' "$outside" > "$work/ffmpeg-outside"
+  chmod +x "$work/ffmpeg-outside"
+}
+
+# The cgroup's charged peak (MB), how often it reached its limit, and OOM kills in it.
+charged() {
+  if [ -f "$cgroup/memory.events" ]; then
+    awk -v peak="$(cat "$cgroup/memory.peak" 2>/dev/null || echo 0)" '$1 == "max" { hits = $2 } $1 == "oom_kill" { oom = $2 }
+      END { printf "%.1f %d %d\n", peak / 1048576, hits, oom }' "$cgroup/memory.events"
+  else
+    awk -v peak="$(cat "$cgroup/memory.max_usage_in_bytes")" -v hits="$(cat "$cgroup/memory.failcnt")" '$1 == "oom_kill" { oom = $2 }
+      END { printf "%.1f %d %d\n", peak / 1048576, hits, oom }' "$cgroup/memory.oom_control"
+  fi
+}
+
 rows=()
 # Runs one node: $1 label, $2 dll, $3 cameras, then VAR=value pairs for its environment.
 measure() {
@@ -130,18 +167,26 @@ measure() {
     list+=" \"Plugins\": { \"motion\": { \"Threshold\": 25, \"MinChangedPercent\": 0.3, \"GapSeconds\": 2 },"
     list+=" \"recording\": { \"PreRollSeconds\": 3, \"PostRollSeconds\": 2, \"MaxClipSeconds\": 60 } } }"
   done
-  [ "$metrics" = 1 ] && port=$(free_port)
+  local ffmpeg=ffmpeg
+  [ "$metrics" = 1 ] || [ -n "$cgroup" ] && port=$(free_port)
+  [ -n "$cgroup" ] && ffmpeg=$work/ffmpeg-outside
   cat > "$work/$name.json" <<JSON
 { "Node": { "Id": "memory-$name", "DataDirectory": "$work/$name" }, "Server": { "Address": "$grpc" },
-  "Metrics": { "Port": $port }, "Cameras": [ $list ] }
+  "Ffmpeg": { "Path": "$ffmpeg" }, "Metrics": { "Port": $port }, "Cameras": [ $list ] }
 JSON
   echo "$label, $count camera(s): settling for $settle s ..." >&2
-  setsid env "$@" dotnet "$dll" --config "$work/$name.json" < /dev/null > "$work/$name.log" 2>&1 &
+  if [ -n "$cgroup" ]; then
+    # shellcheck disable=SC2016 # $$ and $0 belong to the inner shell: it joins the cgroup, then becomes the node
+    setsid sh -c 'echo $$ > "$0/cgroup.procs"; exec "$@"' "$cgroup" env "$@" dotnet "$dll" --config "$work/$name.json" < /dev/null > "$work/$name.log" 2>&1 &
+  else
+    setsid env "$@" dotnet "$dll" --config "$work/$name.json" < /dev/null > "$work/$name.log" 2>&1 &
+  fi
   node=$!
   sleep "$settle"
   kill -0 "$node" 2>/dev/null || { cat "$work/$name.log"; exit 1; }
   mem=$(memory "$node")
-  [ "$metrics" = 1 ] && extra=$(scrape "$port")
+  [ "$port" != 0 ] && extra=$(scrape "$port")
+  [ -n "$cgroup" ] && limits+=("$(printf '%-28s %7s %8s %6s %4s' "$label" "$count" $(charged))")
   # shellcheck disable=SC2086 # the figures are words on purpose
   rows+=("$(printf '%-28s %7s %6s %6s %6s %6s %6s %6s | %6s %6s %7s %5s' "$label" "$count" $mem $extra)")
   kill -TERM "$node"
@@ -155,6 +200,10 @@ measure "$before_label" "$before_dll" 1 "${before_env[@]}"
 measure "$before_label" "$before_dll" "$cameras" "${before_env[@]}"
 measure "after" "$after_dll" 1
 measure "after" "$after_dll" "$cameras"
+if [ -n "${CCTVEDGE_MEMORY_LIMIT_MB:-}" ]; then
+  limit_cgroup "$CCTVEDGE_MEMORY_LIMIT_MB"
+  measure "after, in $CCTVEDGE_MEMORY_LIMIT_MB MB" "$after_dll" "$cameras"
+fi
 
 echo
 echo "node agent (.NET process only), synthetic 640x360 at 10 fps, detection 320x180 at 5 fps, motion + recording,"
@@ -164,3 +213,9 @@ printf '%s\n' "${rows[@]}"
 echo "anon, files, shmem: RssAnon, RssFile, RssShmem; gc-res: resident part of the GC's reserved range; gc-heap, gc-comm:"
 echo "the runtime's heap size and committed memory after its last collection; frames, dropped: the motion plugin's (the"
 echo "last four with CCTVEDGE_MEMORY_METRICS=1)"
+if [ ${#limits[@]} -gt 0 ]; then
+  echo
+  printf '%-28s %7s %8s %6s %4s\n' "in a memory cgroup" cameras "peak MB" "hits" oom
+  printf '%s\n' "${limits[@]}"
+  echo "peak: the cgroup's charged peak; hits: how often it reached its limit (the kernel reclaimed pages); oom: kills"
+fi

@@ -3,13 +3,16 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CctvEdge.Harness;
 using CctvEdge.Testing;
+using Microsoft.Playwright;
 
 namespace CctvEdge.EndToEnd.Tests;
 
 /// <summary>
 /// Video fetched from the node's own store (issue 18) with real processes: the node reports the video it holds, a
 /// range of it asked through <c>POST /api/retrievals</c> comes back as a playable clip with reason <c>retrieval</c>,
-/// and a range the node does not hold is refused saying what it holds.
+/// and a range the node does not hold is refused saying what it holds; then the events page in Chromium, on a phone and
+/// a desktop: the row's video on the node and on the server shaded, and a stretch fetched from the node's list until it
+/// plays.
 /// </summary>
 public sealed class RetrievalTests
 {
@@ -56,5 +59,28 @@ public sealed class RetrievalTests
         Assert.InRange(probe.DurationSeconds, 5, 11);
         Assert.Equal(HttpStatusCode.Conflict, gone.StatusCode);
         Assert.Contains("no longer holds", refusal.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await using var browser = await Browser.LaunchAsync();
+        foreach (var phone in new[] { true, false })
+        {
+            var page = await browser.OpenSignedInAsync(network.Server.WebAddress, "events", phone);
+            await Browser.WaitInteractiveAsync(page);
+            var row = page.Locator("[data-testid=timeline-row][data-camera='e2e-node.yard']");
+            await Assertions.Expect(row.Locator("[data-testid=timeline-video-node]").First).ToBeAttachedAsync();
+            await Assertions.Expect(row.Locator("[data-testid=timeline-video-server]").First).ToBeAttachedAsync();
+            var before = await page.Locator("[data-testid=retrieval]").CountAsync();
+
+            await page.Locator("[data-testid=node-video][data-camera='e2e-node.yard'] [data-testid=node-video-fetch]").First.ClickAsync();
+            await page.Locator("[data-testid=retrieval-minutes]").FillAsync("1");
+            await page.Locator("[data-testid=retrieval-submit]").ClickAsync();
+
+            await Assertions.Expect(page.Locator("[data-testid=retrieval]")).ToHaveCountAsync(before + 1);
+            var fetched = page.Locator("[data-testid=retrieval]").First;
+            await Assertions.Expect(fetched).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 120_000 });
+            await Assertions.Expect(fetched.Locator("[data-testid=retrieval-play]")).ToHaveAttributeAsync("href", $"player/clip/{await fetched.GetAttributeAsync("data-id")}");
+            await Browser.ScreenshotAsync(page, $"retrievals-{(phone ? "phone" : "desktop")}");
+            Assert.False(await Browser.OverflowsSidewaysAsync(page), $"/events scrolls sideways at {page.ViewportSize!.Width} px");
+            await page.CloseAsync();
+        }
     }
 }

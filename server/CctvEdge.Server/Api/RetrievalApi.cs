@@ -72,19 +72,10 @@ internal static class RetrievalApi
             return errors.Problem("The retrieval is not valid.");
         }
 
-        if (await store.RecordedAsync(node, camera, ct) is not { } recorded)
-        {
-            return Results.Problem($"The server knows no camera '{camera}' on node '{node}'.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        if (VideoRetrievals.NotHeld(recorded, from!.Value, to!.Value) is { } notHeld)
-        {
-            return Results.Problem(notHeld, statusCode: StatusCodes.Status409Conflict);
-        }
-
-        var id = await retrievals.RequestAsync(node, camera, from.Value, to.Value, user.Identity?.Name ?? "unknown", ct);
-        var row = await store.FindAsync(id, ct);
-        return Results.Accepted($"/api/retrievals/{id}", View(row!));
+        var (id, status, problem) = await retrievals.TryRequestAsync(node, camera, from!.Value, to!.Value, user.Identity?.Name ?? "unknown", ct);
+        return id is null
+            ? Results.Problem(problem, statusCode: status)
+            : Results.Accepted($"/api/retrievals/{id}", View((await store.FindAsync(id, ct))!));
     }
 
     private static async Task<IResult> ListAsync(string? node, string? camera, int? limit, RetrievalStore store, CancellationToken ct)

@@ -5,7 +5,7 @@ using CctvEdge.Web.Services;
 namespace CctvEdge.Server.Api;
 
 /// <summary>The events page and the player, over the event and clip stores.</summary>
-internal sealed partial class ReviewQuery(EventQueries events, OutageQueries outages, ClipQueries clips, ClipStore store, NodeStore nodes, ISensorQuery sensors, ILogger<ReviewQuery> logger) : IReviewQuery
+internal sealed partial class ReviewQuery(EventQueries events, OutageQueries outages, ClipQueries clips, ClipStore store, NodeStore nodes, RetrievalStore retrievals, ISensorQuery sensors, ILogger<ReviewQuery> logger) : IReviewQuery
 {
     /// <summary>Points of a day's motion graph: one per three minutes, about two pixels each.</summary>
     private const int DayMotionPoints = 480;
@@ -60,13 +60,32 @@ internal sealed partial class ReviewQuery(EventQueries events, OutageQueries out
 
             // A camera whose node was down all day has nothing else to show, and that is exactly what the row must say.
             var shaded = TimelineOutages.For(dayOutages, camera.Key);
-            if (bars.Count > 0 || motion.Count > 0 || bands.Count > 0 || shaded.Count > 0)
+            var (onNode, onServer) = await VideoAsync(camera.Key, start, end, cancellationToken).ConfigureAwait(false);
+            if (bars.Count > 0 || motion.Count > 0 || bands.Count > 0 || shaded.Count > 0 || onNode.Count > 0 || onServer.Count > 0)
             {
-                rows.Add(new TimelineRow(camera.Key, camera.Name, bars, motion) { Sensors = bands, Outages = shaded });
+                rows.Add(new TimelineRow(camera.Key, camera.Name, bars, motion) { Sensors = bands, Outages = shaded, OnNode = onNode, OnServer = onServer });
             }
         }
 
         return new DayTimeline(start, end, rows);
+    }
+
+    /// <summary>
+    /// The camera's video over the day: what its node holds (as it last reported) and what the server stores (its
+    /// clips), each as runs with gaps of up to <see cref="VideoSpans.Join"/> closed.
+    /// </summary>
+    private async Task<(IReadOnlyList<VideoSpan> OnNode, IReadOnlyList<VideoSpan> OnServer)> VideoAsync(CameraKey camera, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        if (camera.CameraId.Length == 0)
+        {
+            return ([], []);
+        }
+
+        var held = await retrievals.RecordedAsync(camera.NodeId, camera.CameraId, cancellationToken).ConfigureAwait(false) ?? [];
+        var stored = (await clips.OverlappingAsync(camera.ToRef(), start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+            .Where(c => c.State == ClipStore.Stored)
+            .Select(c => (DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs), DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs)));
+        return (VideoSpans.Within(held, start, end), VideoSpans.Within(stored, start, end));
     }
 
     /// <summary>

@@ -202,6 +202,7 @@ internal static class ServerHostExtensions
         services.AddScoped<ITokenAdmin, TokenAdmin>();
         services.AddScoped<INodeConfigAdmin, NodeConfigAdmin>();
         services.AddSingleton<IReviewQuery, ReviewQuery>();
+        services.AddSingleton<IVideoRetrievals, RetrievalPages>();
         services.AddScoped<IReviewActions, ReviewActions>();
         services.AddSingleton<INotificationQuery, NotificationQuery>();
         services.AddSingleton<IStorageQuery, StorageQuery>();

@@ -4,6 +4,7 @@ using CctvEdge.Server.Live;
 using CctvEdge.Server.Storage;
 using CctvEdge.Web.Services;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Server.Sessions;
@@ -21,8 +22,32 @@ internal sealed partial class VideoRetrievals(RetrievalStore store, SessionRegis
 
     private const string CommandPrefix = "retrieval-";
 
-    /// <summary>Keeps the retrieval and sends it if the node is connected; returns its id.</summary>
-    public async Task<string> RequestAsync(string nodeId, string cameraId, DateTimeOffset start, DateTimeOffset end, string requestedBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the retrieval and sends it if the node is connected; returns its id, or the HTTP status and the problem in
+    /// words: a range longer than <see cref="MaxSpan"/> (400), a camera the server does not know (404), a range
+    /// outside every run of video the node last reported (409).
+    /// </summary>
+    public async Task<(string? Id, int Status, string? Problem)> TryRequestAsync(string nodeId, string cameraId, DateTimeOffset start, DateTimeOffset end, string requestedBy, CancellationToken cancellationToken)
+    {
+        if (end <= start || end - start > MaxSpan)
+        {
+            return (null, StatusCodes.Status400BadRequest, $"A retrieval ends after it starts and lasts at most {MaxSpan.TotalMinutes:0} minutes; ask for several ranges.");
+        }
+
+        if (await store.RecordedAsync(nodeId, cameraId, cancellationToken).ConfigureAwait(false) is not { } recorded)
+        {
+            return (null, StatusCodes.Status404NotFound, $"The server knows no camera '{cameraId}' on node '{nodeId}'.");
+        }
+
+        if (NotHeld(recorded, start, end) is { } notHeld)
+        {
+            return (null, StatusCodes.Status409Conflict, notHeld);
+        }
+
+        return (await RequestAsync(nodeId, cameraId, start, end, requestedBy, cancellationToken).ConfigureAwait(false), StatusCodes.Status202Accepted, null);
+    }
+
+    private async Task<string> RequestAsync(string nodeId, string cameraId, DateTimeOffset start, DateTimeOffset end, string requestedBy, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
         await store.AddAsync(id, nodeId, cameraId, start, end, requestedBy, cancellationToken).ConfigureAwait(false);

@@ -79,6 +79,15 @@ internal sealed class RetrievalStore(SqliteDatabase database, TimeProvider clock
             new { NodeId = nodeId, CameraId = cameraId, Limit = limit }).ConfigureAwait(false)).ToList();
     }
 
+    /// <summary>Those whose range overlaps [fromMs, toMs), newest first: a day on the events page.</summary>
+    public async Task<IReadOnlyList<RetrievalRow>> OverlappingAsync(long fromMs, long toMs, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<RetrievalRow>(
+            $"{Select} WHERE r.end_ms > @From AND r.start_ms < @To ORDER BY r.created_ms DESC, r.id LIMIT @Limit",
+            new { From = fromMs, To = toMs, Limit = limit }).ConfigureAwait(false)).ToList();
+    }
+
     /// <summary>What a node has not answered yet: sent at its next hello (a command sent before a drop may be lost).</summary>
     public async Task<IReadOnlyList<RetrievalRow>> UnansweredAsync(string nodeId, CancellationToken cancellationToken)
     {

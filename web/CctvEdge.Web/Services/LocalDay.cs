@@ -17,9 +17,12 @@ public static class LocalDay
     /// <summary>Local midnight at the start of <paramref name="day"/> and of the day after.</summary>
     public static (DateTimeOffset Start, DateTimeOffset End) Bounds(DateOnly day) => (Midnight(day), Midnight(day.AddDays(1)));
 
-    private static DateTimeOffset Midnight(DateOnly day)
+    /// <summary>The moment <paramref name="time"/> on the clock of <paramref name="day"/>.</summary>
+    public static DateTimeOffset At(DateOnly day, TimeOnly time)
     {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, TimeZoneInfo.Local.GetUtcOffset(local));
     }
+
+    private static DateTimeOffset Midnight(DateOnly day) => At(day, TimeOnly.MinValue);
 }

@@ -85,7 +85,16 @@ public sealed record TimelineRow(CameraKey Camera, string Name, IReadOnlyList<Ti
     /// events, so an outage is never taken for motion.
     /// </summary>
     public IReadOnlyList<TimelineOutage> Outages { get; init; } = [];
+
+    /// <summary>Video the camera's node holds in its own store (fetchable on demand), as its node last reported.</summary>
+    public IReadOnlyList<VideoSpan> OnNode { get; init; } = [];
+
+    /// <summary>Video stored on the server (its clips), overlapping the day.</summary>
+    public IReadOnlyList<VideoSpan> OnServer { get; init; } = [];
 }
+
+/// <summary>A stretch of recorded video.</summary>
+public sealed record VideoSpan(DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>
 /// A span in which a camera could not see: its node's own camera-offline report, or the server's offline event for
