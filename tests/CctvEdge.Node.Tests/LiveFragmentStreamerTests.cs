@@ -20,7 +20,7 @@ public sealed class LiveFragmentStreamerTests : IDisposable
         var options = TestCamera.Options();
         options.Recording.FragmentMilliseconds = 200;
         _camera = TestCamera.Create(_temp.Combine("yard"), options: options);
-        _live = new LiveStreamer(new CameraSet(_camera), _clock, NullLogger<LiveStreamer>.Instance);
+        _live = new LiveStreamer(new TestCameraSet(_camera), _clock, NullLogger<LiveStreamer>.Instance);
         Directory.CreateDirectory(_camera.Ring.Directory);
     }
 
@@ -126,12 +126,5 @@ public sealed class LiveFragmentStreamerTests : IDisposable
         }
 
         return chunks;
-    }
-
-    private sealed class CameraSet(params CameraWorker[] cameras) : ICameraSet
-    {
-        public Task Ready => Task.CompletedTask;
-
-        public IReadOnlyList<CameraWorker> Cameras => cameras;
     }
 }

@@ -22,7 +22,7 @@ public sealed class LiveStreamerTests : IDisposable
         var options = TestCamera.Options();
         options.Recording.FragmentMilliseconds = 0;
         _camera = TestCamera.Create(_temp.Combine("yard"), options: options);
-        _live = new LiveStreamer(new CameraSet(_camera), _clock, NullLogger<LiveStreamer>.Instance);
+        _live = new LiveStreamer(new TestCameraSet(_camera), _clock, NullLogger<LiveStreamer>.Instance);
         Directory.CreateDirectory(_camera.Ring.Directory);
         Segment(0);
         Segment(1);
@@ -77,7 +77,7 @@ public sealed class LiveStreamerTests : IDisposable
 
         var options = TestCamera.Options();
         options.Recording.Enabled = false;
-        using var notRecording = new LiveStreamer(new CameraSet(TestCamera.Create(_temp.Combine("other"), options: options)), _clock, NullLogger<LiveStreamer>.Instance);
+        using var notRecording = new LiveStreamer(new TestCameraSet(TestCamera.Create(_temp.Combine("other"), options: options)), _clock, NullLogger<LiveStreamer>.Instance);
 
         Assert.Contains("Recording:Enabled", notRecording.Start("yard", TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
     }
@@ -103,12 +103,5 @@ public sealed class LiveStreamerTests : IDisposable
         }
 
         return chunks;
-    }
-
-    private sealed class CameraSet(params CameraWorker[] cameras) : ICameraSet
-    {
-        public Task Ready => Task.CompletedTask;
-
-        public IReadOnlyList<CameraWorker> Cameras => cameras;
     }
 }

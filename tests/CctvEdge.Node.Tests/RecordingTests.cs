@@ -115,7 +115,7 @@ public sealed class RecordingTests : IAsyncLifetime
         await NewService().RunOnceAsync(CancellationToken.None);
         var clip = Assert.Single(await _outbox.Clips.OldestAsync(10, CancellationToken.None));
         var status = new UploadStatus();
-        var guard = new DiskGuard(new CameraSet(_camera), _outbox.Clips, _outbox.Results, status, Options.Create(new NodeOptions { MinFreeMegabytes = 1 }), TimeProvider.System, NullLogger<DiskGuard>.Instance);
+        var guard = new DiskGuard(new TestCameraSet(_camera), _outbox.Clips, _outbox.Results, status, Options.Create(new NodeOptions { MinFreeMegabytes = 1 }), TimeProvider.System, NullLogger<DiskGuard>.Instance);
         var ringBytes = _camera.Ring.TotalBytes;
 
         // Short by a little less than the ring: the ring alone covers it, no clip is touched.
@@ -136,15 +136,8 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     private RecordingService NewService() => new(
-        new CameraSet(_camera), _outbox.Clips, new ProcessRunner(NullLogger<ProcessRunner>.Instance),
+        new TestCameraSet(_camera), _outbox.Clips, new ProcessRunner(NullLogger<ProcessRunner>.Instance),
         Options.Create(new FfmpegOptions()), TimeProvider.System, NullLogger<RecordingService>.Instance);
-
-    private sealed class CameraSet(params CameraWorker[] cameras) : ICameraSet
-    {
-        public Task Ready => Task.CompletedTask;
-
-        public IReadOnlyList<CameraWorker> Cameras => cameras;
-    }
 }
 
 /// <summary>Reads the top-level boxes of an MP4 file.</summary>

@@ -69,3 +69,11 @@ internal static class TestCamera
         return camera.Ring.Segments;
     }
 }
+
+/// <summary>The node's cameras as the services that read them see them: these workers, ready at once.</summary>
+internal sealed class TestCameraSet(params CameraWorker[] cameras) : ICameraSet
+{
+    public Task Ready => Task.CompletedTask;
+
+    public IReadOnlyList<CameraWorker> Cameras => cameras;
+}

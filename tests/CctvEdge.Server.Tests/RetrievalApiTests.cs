@@ -76,6 +76,21 @@ public sealed class RetrievalApiTests : IAsyncLifetime
         Assert.Contains("any more", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnotherNodeAnnouncingTheRetrievalsId_DoesNotMoveIt()
+    {
+        using var node = await ConnectWithVideoAsync();
+        var (_, created) = await RequestAsync(Held.AddMinutes(1), Held.AddMinutes(2));
+        var id = created.GetProperty("id").GetString()!;
+        using var stranger = new NodeSessionClient(_server.Client);
+        await stranger.ConnectAsync(NodeSessionClient.Hello("shed"));
+
+        await stranger.SendBatchAsync(ClipAnnouncement(1, id));
+
+        Assert.Equal("sent", await StateAsync(id));
+        Assert.Null((await _server.Http.GetFromJsonAsync<JsonElement>($"/api/retrievals/{id}")).GetProperty("clipId").GetString());
+    }
+
     [Theory]
     [InlineData("""{"node":"Barn!","camera":"yard","from":"2026-12-05T10:00:00Z","to":"2026-12-05T10:01:00Z"}""", "node")]
     [InlineData("""{"node":"barn","camera":"yard","to":"2026-12-05T10:01:00Z"}""", "from")]

@@ -11,7 +11,7 @@ namespace CctvEdge.Node.Recording;
 /// any other (cut by copy from the segment ring, pinned there until cut, sent through the clip outbox: resumable,
 /// sha256-checked) with reason <c>retrieval</c> and the retrieval's id as the clip's id, which the server links back.
 /// </summary>
-internal sealed partial class VideoRetrieval(NodeRuntime runtime, ClipQueue queue, ILogger<VideoRetrieval> logger)
+internal sealed partial class VideoRetrieval(ICameraSet cameras, ClipQueue queue, ILogger<VideoRetrieval> logger)
 {
     public const string Reason = "retrieval";
 
@@ -34,7 +34,7 @@ internal sealed partial class VideoRetrieval(NodeRuntime runtime, ClipQueue queu
             return $"A retrieval lasts at most {ClipRecorder.MaxClip.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes; ask for several.";
         }
 
-        var camera = runtime.Cameras.FirstOrDefault(c => c.Camera.Id == command.CameraId);
+        var camera = cameras.Cameras.FirstOrDefault(c => c.Camera.Id == command.CameraId);
         if (camera is null)
         {
             return $"This node has no camera '{command.CameraId}'.";

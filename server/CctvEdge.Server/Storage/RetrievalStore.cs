@@ -4,7 +4,10 @@ using Dapper;
 
 namespace CctvEdge.Server.Storage;
 
-/// <summary>A retrieval as stored, with what its clip row says (the clip's id is the retrieval's id).</summary>
+/// <summary>
+/// A retrieval as stored, with what its clip row says: the clip whose id is the retrieval's, sent by the node it was
+/// asked of (another node announcing that id shows nothing here).
+/// </summary>
 internal sealed record RetrievalRow
 {
     public string Id { get; init; } = "";
@@ -43,7 +46,7 @@ internal sealed class RetrievalStore(SqliteDatabase database, TimeProvider clock
     private const string Select = """
         SELECT r.id, r.node_id, r.camera_id, r.start_ms, r.end_ms, r.state, r.error, r.requested_by, r.created_ms, r.updated_ms,
                c.state AS clip_state, c.size AS clip_size
-        FROM retrievals r LEFT JOIN clips c ON c.id = r.id
+        FROM retrievals r LEFT JOIN clips c ON c.id = r.id AND c.node_id = r.node_id
         """;
 
     public async Task AddAsync(string id, string nodeId, string cameraId, DateTimeOffset start, DateTimeOffset end, string requestedBy, CancellationToken cancellationToken)
