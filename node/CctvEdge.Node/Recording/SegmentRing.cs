@@ -193,7 +193,7 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
     {
         if (!_lists.TryGetValue(list, out var state))
         {
-            state = new ListState();
+            state = new ListState(RunPrefix(list));
             _lists[list] = state;
         }
 
@@ -247,7 +247,7 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
             var earlier = known - candidate;
             for (var i = 0; i < _segments.Count; i++)
             {
-                if (state.Paths.Contains(_segments[i].Path))
+                if (Path.GetFileName(_segments[i].Path).StartsWith(state.RunPrefix, StringComparison.Ordinal))
                 {
                     _segments[i] = _segments[i] with { Start = _segments[i].Start - earlier, End = _segments[i].End - earlier };
                 }
@@ -259,7 +259,6 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
             state.Base = candidate;
         }
 
-        state.Paths.Add(path);
         _segments.Add(new Segment(path, state.Base.Value + TimeSpan.FromSeconds(start), state.Base.Value + TimeSpan.FromSeconds(end), info.Length));
     }
 
@@ -271,7 +270,7 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
         var current = CurrentList()?.Path;
         foreach (var list in _lists.Keys.ToList())
         {
-            var runPrefix = "seg-" + RunIdOf(list) + "-";
+            var runPrefix = RunPrefix(list);
             if (list != current && !_segments.Any(s => Path.GetFileName(s.Path).StartsWith(runPrefix, StringComparison.Ordinal)))
             {
                 TryDelete(list);
@@ -279,6 +278,9 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
             }
         }
     }
+
+    /// <summary>How the names of a list's segments begin: <c>seg-&lt;run&gt;-</c>.</summary>
+    private static string RunPrefix(string listPath) => "seg-" + RunIdOf(listPath).ToString(CultureInfo.InvariantCulture) + "-";
 
     private static long RunIdOf(string listPath)
     {
@@ -307,13 +309,13 @@ internal sealed partial class SegmentRing(string directory, RecordingOptions opt
     [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Could not delete {Path}: {Error}")]
     private static partial void LogDeleteFailed(ILogger logger, string path, string error);
 
-    private sealed class ListState
+    /// <param name="runPrefix">How the names of the run's segments begin, so they move together when the base is lowered.</param>
+    private sealed class ListState(string runPrefix)
     {
+        public string RunPrefix { get; } = runPrefix;
+
         public long Offset { get; set; }
 
         public DateTimeOffset? Base { get; set; }
-
-        /// <summary>The run's segments, moved together when <see cref="Base"/> is lowered.</summary>
-        public HashSet<string> Paths { get; } = new(StringComparer.Ordinal);
     }
 }
