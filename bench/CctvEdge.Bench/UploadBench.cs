@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Node.Uplink.Policy;
+using CctvEdge.Node.Cameras;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Storage;
 using CctvEdge.Harness;
@@ -40,7 +42,8 @@ internal static class UploadBench
         var queue = new ClipQueue(database, outbox, TimeProvider.System);
         var serverOptions = Options.Create(new ServerConnectionOptions { Address = server.GrpcAddress.ToString() });
         using var connection = new ServerConnection(serverOptions, Options.Create(new NodeOptions { Id = "bench" }));
-        var uploader = new ClipUploader(queue, outbox, connection, new ResultDelivery(), new UploadStatus(), serverOptions, NullLogger<ClipUploader>.Instance);
+        var gate = new UploadGate(UploadPolicy.SendAll, new CameraConfiguration(Options.Create(new CamerasOptions())), queue, TimeProvider.System);
+        var uploader = new ClipUploader(queue, outbox, connection, new ResultDelivery(), new UploadStatus(), gate, serverOptions, NullLogger<ClipUploader>.Instance);
         using var session = new NodeService.NodeServiceClient(connection.Channel).Connect();
         await session.RequestStream.WriteAsync(new NodeMessage { Hello = new Hello { NodeId = "bench", ProtocolVersion = 1, Cameras = { new CameraInfo { Id = "cam", Name = "cam" } } } });
         await session.ResponseStream.MoveNext(CancellationToken.None);

@@ -11,6 +11,7 @@ using CctvEdge.Node.Sensors;
 using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Node.Sensors.Simulation;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.ServiceHosting;
 using CctvEdge.Storage;
@@ -141,6 +142,8 @@ internal static class NodeAgentHostExtensions
         services.AddSingleton<PluginInstaller>();
         services.AddSingleton<ResultDelivery>();
         services.AddSingleton<UploadStatus>();
+        services.AddSingleton<UploadPolicy>();
+        services.AddSingleton<UploadGate>();
         services.AddSingleton<NodeStatusCollector>();
         services.AddSingleton<UplinkService>();
         services.AddHostedService(sp => sp.GetRequiredService<UplinkService>());

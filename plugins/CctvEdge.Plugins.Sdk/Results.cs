@@ -21,6 +21,12 @@ public sealed record PluginEvent(string EventId, string Kind, DateTimeOffset Sta
     /// <summary>The named zones it touched.</summary>
     public IReadOnlyList<string> Zones { get; init; } = [];
 
+    /// <summary>
+    /// What it shows, e.g. person, vehicle, intrusion: a node's upload policy sends the clips of events with its
+    /// flagged labels, and rules match them.
+    /// </summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>The plugin's own record; serialized to JSON and stored with the event.</summary>
     public object? Payload { get; init; }
 }

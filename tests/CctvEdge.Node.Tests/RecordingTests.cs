@@ -4,6 +4,7 @@ using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Recording;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Sdk;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Testing;
@@ -137,7 +138,7 @@ public sealed class RecordingTests : IAsyncLifetime
 
     private RecordingService NewService() => new(
         new TestCameraSet(_camera), _outbox.Clips, new ProcessRunner(NullLogger<ProcessRunner>.Instance),
-        Options.Create(new FfmpegOptions()), TimeProvider.System, NullLogger<RecordingService>.Instance);
+        Options.Create(new FfmpegOptions()), TimeProvider.System, NullLogger<RecordingService>.Instance, UploadPolicy.SendAll);
 }
 
 /// <summary>Reads the top-level boxes of an MP4 file.</summary>

@@ -1,6 +1,7 @@
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Uplink.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,7 @@ internal sealed class TestPluginHost : IAsyncDisposable
         Reloader = new LocalConfigReloader(configuration, Cameras, new NodeConfigurationValidator(), NullLogger<LocalConfigReloader>.Instance);
         // Workers are fed by the test, not by ffmpeg: they are created but not run.
         var fleet = new CameraFleet(c => TestCamera.Create(Path.Combine(cameraDirectory, c.Id), options: c), (_, stop) => Task.Delay(Timeout.Infinite, stop));
-        Host = new PluginHost(folders.Catalog(), Cameras, fleet, outbox.Results, outbox.Clips, Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance);
+        Host = new PluginHost(folders.Catalog(), Cameras, fleet, outbox.Results, outbox.Clips, Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance, UploadPolicy.SendAll);
     }
 
     public PluginFolders Folders { get; }

@@ -1,3 +1,4 @@
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Sdk;
 
 namespace CctvEdge.Node.Cameras;
@@ -11,9 +12,12 @@ internal interface IEventSink
 }
 
 /// <summary>Tells the observers of a camera about the events published on it, each event once it is durable.</summary>
-internal sealed class CameraEventBus
+internal sealed class CameraEventBus(TimeProvider clock)
 {
     private IEventSink[] _sinks = [];
+
+    /// <summary>The camera's events of the last hour, which its clips' upload is decided on.</summary>
+    public RecentEvents Recent { get; } = new(clock);
 
     public void Add(IEventSink sink)
     {
@@ -33,6 +37,7 @@ internal sealed class CameraEventBus
 
     public void Publish(PluginEvent pluginEvent, string publisherId)
     {
+        Recent.Record(pluginEvent);
         foreach (var sink in Volatile.Read(ref _sinks))
         {
             if (sink.PluginId != publisherId)

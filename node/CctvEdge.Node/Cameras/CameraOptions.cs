@@ -1,4 +1,5 @@
 using CctvEdge.Node.Recording;
+using CctvEdge.Node.Uplink.Policy;
 using Microsoft.Extensions.Configuration;
 
 namespace CctvEdge.Node.Cameras;
@@ -56,6 +57,9 @@ internal sealed class CameraOptions
 
     /// <summary>How the camera's main stream is recorded into the ring buffer that clips are cut from.</summary>
     public RecordingOptions Recording { get; set; } = new();
+
+    /// <summary>Which of this camera's clips go up by themselves; what it leaves out follows the node's <c>UploadPolicy</c>.</summary>
+    public CameraUploadPolicyOptions UploadPolicy { get; set; } = new();
 
     /// <summary>Plugin id to that plugin's settings; <c>Enabled: false</c> turns a plugin off.</summary>
     public Dictionary<string, IConfigurationSection> Plugins { get; } = new(StringComparer.OrdinalIgnoreCase);

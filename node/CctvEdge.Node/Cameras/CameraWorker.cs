@@ -37,7 +37,7 @@ internal sealed partial class CameraWorker(
     public FrameFanOut Frames { get; } = CreateFanOut(camera.Id, logger);
 
     /// <summary>Events published on this camera, for the plugins that observe them.</summary>
-    public CameraEventBus Events { get; } = new();
+    public CameraEventBus Events { get; } = new(clock);
 
     /// <summary>The recorded segments clips are cut from.</summary>
     public SegmentRing Ring { get; } = new(Path.Combine(cameraDirectory, "recording"), camera.Recording, clock, logger);

@@ -4,6 +4,7 @@ using CctvEdge.Node.Metrics;
 using CctvEdge.Node.Sensors;
 using CctvEdge.Node.Sensors.Microcontrollers;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Node.Uplink.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,8 @@ internal static class NodeConfiguration
         AddSection<ServerConnectionOptions>(services, configuration, ServerConnectionOptions.Section);
         AddSection<FfmpegOptions>(services, configuration, FfmpegOptions.Section);
         AddSection<NodeMetricsOptions>(services, configuration, NodeMetricsOptions.Section);
+        AddSection<UploadPolicyOptions>(services, configuration, UploadPolicyOptions.Section);
+        services.AddSingleton<IValidateOptions<UploadPolicyOptions>, UploadPolicyValidator>();
         services.AddSingleton<IValidateOptions<NodeMetricsOptions>, NodeMetricsOptionsValidator>();
         services.AddOptions<CamerasOptions>()
             .Configure<IOptions<NodeOptions>>((options, node) => BindStartCameras(options, configuration, node.Value))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Uplink;
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -158,6 +159,7 @@ internal sealed class NodeConfigurationValidator :
         Range(errors, $"{at}:Recording:RingSeconds", recording.RingSeconds, recording.SegmentSeconds * 5, 7 * 86400);
         Range(errors, $"{at}:Recording:RingMegabytes", recording.RingMegabytes, 16, 1_000_000);
         Range(errors, $"{at}:Recording:ContinuousClipSeconds", recording.ContinuousClipSeconds, recording.SegmentSeconds * 2, 3600);
+        UploadPolicyRules.Check($"{at}:UploadPolicy", camera.UploadPolicy.Clips, camera.UploadPolicy.Rules, camera.UploadPolicy.Windows, errors);
         foreach (var (pluginId, settings) in camera.Plugins)
         {
             if (!Identifier.IsValid(pluginId))

@@ -10,8 +10,8 @@ internal sealed record ClipJob(string Id, string CameraId, DateTimeOffset Start,
 /// <summary>What waits in the outbox: clips (count and bytes) and when the oldest waiting result or clip was made.</summary>
 internal sealed record ClipQueueStats(long Count, long Bytes, DateTimeOffset? OldestWaiting);
 
-/// <summary>A clip cut and waiting for upload.</summary>
-internal sealed record PendingClip(string Id, string CameraId, string EventId, DateTimeOffset Start, DateTimeOffset End, long Size, byte[] Sha256, string Path, ulong AnnouncedSequence);
+/// <summary>A clip cut and waiting for upload; <paramref name="Reason"/> as the job gave it (motion, continuous, retrieval…).</summary>
+internal sealed record PendingClip(string Id, string CameraId, string EventId, DateTimeOffset Start, DateTimeOffset End, long Size, byte[] Sha256, string Path, ulong AnnouncedSequence, string Reason = "");
 
 /// <summary>
 /// Clip jobs and cut clips in the outbox database. A job is on disk before the plugin hears it was accepted. A cut
@@ -145,13 +145,17 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
     }
 
     /// <summary>The oldest clip whose announcement the server has acknowledged, or null.</summary>
-    public async Task<PendingClip?> NextToUploadAsync(ulong acknowledgedSequence, CancellationToken cancellationToken)
+    public async Task<PendingClip?> NextToUploadAsync(ulong acknowledgedSequence, CancellationToken cancellationToken) =>
+        (await UploadableAsync(acknowledgedSequence, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>The oldest clips whose announcement the server has acknowledged, oldest first: the upload policy picks among them.</summary>
+    public async Task<IReadOnlyList<PendingClip>> UploadableAsync(ulong acknowledgedSequence, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QueryFirstOrDefaultAsync<ClipRow>(
-            "SELECT * FROM clips WHERE announced_sequence <= @Acked ORDER BY created_ms, id LIMIT 1",
-            new { Acked = (long)acknowledgedSequence }).ConfigureAwait(false);
-        return row?.ToClip();
+        var rows = await connection.QueryAsync<ClipRow>(
+            "SELECT * FROM clips WHERE announced_sequence <= @Acked ORDER BY created_ms, id LIMIT @Limit",
+            new { Acked = (long)acknowledgedSequence, Limit = limit }).ConfigureAwait(false);
+        return rows.Select(r => r.ToClip()).ToList();
     }
 
     /// <summary>The oldest clips first, for the disk guard.</summary>
@@ -234,6 +238,8 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
         public string Path { get; init; } = "";
         public long AnnouncedSequence { get; init; }
 
-        public PendingClip ToClip() => new(Id, CameraId, EventId, FromMs(StartMs), FromMs(EndMs), Size, Sha256, Path, (ulong)AnnouncedSequence);
+        public string Reason { get; init; } = "";
+
+        public PendingClip ToClip() => new(Id, CameraId, EventId, FromMs(StartMs), FromMs(EndMs), Size, Sha256, Path, (ulong)AnnouncedSequence, Reason);
     }
 }

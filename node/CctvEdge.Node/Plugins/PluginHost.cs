@@ -2,6 +2,7 @@ using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Recording;
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,8 @@ internal sealed partial class PluginHost(
     ClipQueue clipQueue,
     IOptions<NodeOptions> node,
     TimeProvider clock,
-    ILoggerFactory loggers) : IAsyncDisposable
+    ILoggerFactory loggers,
+    UploadPolicy uploadPolicy) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<PluginHost>();
     private readonly AsyncSignal _configChanged = new();
@@ -107,7 +109,7 @@ internal sealed partial class PluginHost(
         var considered = new List<PluginInstance>();
         foreach (var camera in cameras.Workers)
         {
-            var clips = new ClipRecorder(camera.Camera, clipQueue);
+            var clips = new ClipRecorder(camera.Camera, clipQueue, uploadPolicy, camera.Events.Recent);
             foreach (var assignment in assignments.GetValueOrDefault(camera.Camera.Id, []).Where(a => a.Enabled))
             {
                 // An instance watching a worker that was replaced (new video settings) goes with it.

@@ -2,6 +2,7 @@ using System.Globalization;
 using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,11 +20,12 @@ internal sealed partial class RecordingService(
     IProcessRunner processes,
     IOptions<FfmpegOptions> ffmpeg,
     TimeProvider clock,
-    ILogger<RecordingService> logger) : BackgroundService
+    ILogger<RecordingService> logger,
+    UploadPolicy policy) : BackgroundService
 {
     /// <summary>How long a job waits for video that does not come (camera down) before it is cut from what exists.</summary>
     private static readonly TimeSpan GiveUpWaiting = TimeSpan.FromSeconds(60);
-    private const string ContinuousReason = "continuous";
+    internal const string ContinuousReason = "continuous";
     private readonly AsyncSignal _wake = new();
     private readonly ClipCutter _cutter = new(queue, processes, ffmpeg.Value, logger);
 
@@ -125,8 +127,18 @@ internal sealed partial class RecordingService(
 
         while (from + length <= now)
         {
-            var job = new ClipJob(Guid.NewGuid().ToString("N"), camera.Camera.Id, from, from + length, "", ContinuousReason);
-            await queue.AddJobAsync(job, key, (from + length).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            var next = (from + length).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            if (policy.Sends(camera.Camera, camera.Events.Recent, ContinuousReason, from, from + length, null))
+            {
+                var job = new ClipJob(Guid.NewGuid().ToString("N"), camera.Camera.Id, from, from + length, "", ContinuousReason);
+                await queue.AddJobAsync(job, key, next, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // The window passes without a job: its video stays in the ring, retrievable.
+                await queue.SetStateAsync(key, next, cancellationToken).ConfigureAwait(false);
+            }
+
             from += length;
         }
     }

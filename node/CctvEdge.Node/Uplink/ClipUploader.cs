@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol;
 using CctvEdge.Protocol.V1;
@@ -16,6 +17,7 @@ namespace CctvEdge.Node.Uplink;
 /// Uploads cut clips, oldest first, once the server has acknowledged their announcement. Each upload resumes from
 /// the offset the server reports, every chunk carries its CRC-32C, and the local file is deleted only after a receipt
 /// whose sha256 matches the clip's. Results go first: while results wait to be sent, the uploader pauses between chunks.
+/// The upload policy's windows and daily budget (<see cref="UploadGate"/>) decide which waiting clip may start.
 /// </summary>
 internal sealed partial class ClipUploader(
     ClipQueue queue,
@@ -23,6 +25,7 @@ internal sealed partial class ClipUploader(
     ServerConnection server,
     ResultDelivery delivery,
     UploadStatus status,
+    UploadGate gate,
     IOptions<ServerConnectionOptions> options,
     ILogger<ClipUploader> logger) : BackgroundService
 {
@@ -30,6 +33,10 @@ internal sealed partial class ClipUploader(
     public const int ChunkSize = 512 * 1024;
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReceiptTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan HeldRecheck = TimeSpan.FromSeconds(2);
+
+    // Clips the policy looks at per pass, oldest first: a retrieval behind many clips held for a window still goes.
+    private const int Candidates = 500;
     private readonly ClipService.ClipServiceClient _client = new(server.Channel);
     private readonly AsyncSignal _wake = new();
 
@@ -48,10 +55,12 @@ internal sealed partial class ClipUploader(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var clip = await queue.NextToUploadAsync(results.AcknowledgedSequence, stoppingToken).ConfigureAwait(false);
+                var candidates = await queue.UploadableAsync(results.AcknowledgedSequence, Candidates, stoppingToken).ConfigureAwait(false);
+                var clip = await gate.ChooseAsync(candidates, stoppingToken).ConfigureAwait(false);
                 if (clip is null)
                 {
-                    await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
+                    // Clips held by the policy are looked at again on a timer, not at every result appended.
+                    await (candidates.Count == 0 ? _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken) : Task.Delay(HeldRecheck, stoppingToken)).ConfigureAwait(false);
                     continue;
                 }
 
@@ -68,6 +77,10 @@ internal sealed partial class ClipUploader(
                     var delay = backoff.Next();
                     LogUploadFailed(logger, clip.Id, status.Error, delay.TotalSeconds);
                     await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await gate.SaveAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
@@ -137,6 +150,7 @@ internal sealed partial class ClipUploader(
                 {
                     Data = new ClipData { Offset = (ulong)position, Data = UnsafeByteOperations.UnsafeWrap(data), Crc32C = Crc32C.Compute(data.Span) },
                 }).ConfigureAwait(false);
+                gate.Spent(read);
                 position += read;
             }
         }

@@ -3,6 +3,7 @@ using CctvEdge.Node.Cameras;
 using CctvEdge.Node.Configuration;
 using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Plugins;
+using CctvEdge.Node.Uplink.Policy;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -18,6 +19,8 @@ internal sealed class NodeStatusCollector(
     IResultOutbox outbox,
     ClipQueue clips,
     UploadStatus uploads,
+    UploadGate gate,
+    UploadPolicy policy,
     TimeProvider clock)
 {
     public const uint ProtocolVersion = 1;
@@ -94,6 +97,23 @@ internal sealed class NodeStatusCollector(
         });
     }
 
+    private UploadPolicyStatus PolicyStatus()
+    {
+        var hold = gate.Hold;
+        var status = new UploadPolicyStatus
+        {
+            Clips = policy.Options.Clips,
+            WindowOpen = hold.WindowOpen,
+            BudgetBytes = (ulong)gate.BudgetBytes,
+            UsedBytes = (ulong)hold.UsedBytes,
+            HeldClips = (ulong)hold.HeldClips,
+            HeldReason = hold.Reason,
+            KeptOnNode = (ulong)policy.KeptOnNode,
+        };
+        status.Windows.AddRange(policy.Options.Windows);
+        return status;
+    }
+
     public async Task<Heartbeat> BuildHeartbeatAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -108,6 +128,7 @@ internal sealed class NodeStatusCollector(
             PendingClipBytes = (ulong)pendingClipBytes,
             UploadError = uploads.Error,
             LostClips = (ulong)uploads.LostClips,
+            UploadPolicy = PolicyStatus(),
         };
         FillResources(heartbeat, now);
         if (_temperature.Read() is { } celsius)
