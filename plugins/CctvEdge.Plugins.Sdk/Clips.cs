@@ -13,7 +13,9 @@ public interface IClipRecorder
     /// <summary>
     /// Asks for a clip from <see cref="ClipRequest.Start"/> to <see cref="ClipRequest.End"/> (pre- and post-roll are the
     /// caller's to add). Returns the clip's id once the request is safely on the node's disk. Video the ring buffer no
-    /// longer holds is left out; the clip is cut on segment boundaries, so it may start and end a little wider.
+    /// longer holds is left out; the clip is cut on segment boundaries, so it may start and end a little wider. When
+    /// the node's upload policy (a metered link) keeps such clips on the node, no clip is cut: its video stays in the
+    /// ring, where a reviewer can fetch it, and the id returned names nothing.
     /// </summary>
     ValueTask<string> RequestClipAsync(ClipRequest request, CancellationToken cancellationToken = default);
 }

@@ -23,6 +23,9 @@ internal sealed record NetworkOptions
     /// <summary>The recording plugin's post-roll: how long after an event ends its clip is asked for.</summary>
     public double PostRollSeconds { get; init; } = 1;
 
+    /// <summary>The node's UploadPolicy section (a metered link's policy); null for none.</summary>
+    public object? UploadPolicy { get; init; }
+
     /// <summary>Add a broken plugin folder and a reference to it, as an installer might leave them.</summary>
     public bool BrokenPlugin { get; init; }
 
@@ -232,6 +235,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
             Node = new { Id = "e2e-node", Name = "E2E node", DataDirectory = NodeData, PluginsDirectory = plugins, MinFreeMegabytes = 0, _options.PluginHangSeconds },
             Server = new { Address = $"http://127.0.0.1:{grpcPort}", ReconnectMaxSeconds = 2, MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond },
             Ffmpeg = new { RestartMaxSeconds = 2 },
+            UploadPolicy = _options.UploadPolicy ?? new { },
             Metrics = new { NodeMetrics.Port },
             Hardware = new { Simulated = true },
             Microcontroller = new { Port = _options.Sensors ? BoardInput.Port : 0, BindAddress = "127.0.0.1" },

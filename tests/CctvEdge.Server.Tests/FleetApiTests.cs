@@ -48,4 +48,45 @@ public sealed class FleetApiTests
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.BadRequest, HttpStatusCode.NotFound, HttpStatusCode.Forbidden), (set.StatusCode, tooLong.StatusCode, unknown.StatusCode, forbidden.StatusCode));
         Assert.Equal("North farm", after.GetProperty("site").GetString());
     }
+
+    [Fact]
+    public async Task UploadPolicy_Heartbeat_ShownOnFleetAndOverview_AbsentUntilReported()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        using var node = new NodeSessionClient(server.Client);
+        await node.ConnectAsync(NodeSessionClient.Hello("barn"));
+        var before = (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/fleet/nodes"))!.Single(n => n.GetProperty("id").GetString() == "barn");
+        var status = new UploadPolicyStatus
+        {
+            Clips = "flagged",
+            WindowOpen = false,
+            BudgetBytes = 500L * 1024 * 1024,
+            UsedBytes = 123_456_789,
+            HeldClips = 4,
+            HeldReason = "clips are sent only 01:00-05:00 (node time)",
+            KeptOnNode = 7,
+        };
+        status.Windows.Add("01:00-05:00");
+        await node.SendAsync(new NodeMessage { Heartbeat = new Heartbeat { UploadPolicy = status } });
+
+        var fleet = await CctvEdge.Testing.Eventually.GetValueAsync<JsonElement>(
+            async () => (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/fleet/nodes"))!.Single(n => n.GetProperty("id").GetString() == "barn").GetProperty("uploadPolicy") is { ValueKind: JsonValueKind.Object } p ? p : (JsonElement?)null,
+            TimeSpan.FromSeconds(20),
+            "the heartbeat's upload policy to show");
+        var overview = (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/nodes"))!.Single(n => n.GetProperty("id").GetString() == "barn").GetProperty("uploads").GetProperty("policy");
+
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("uploadPolicy").ValueKind);
+        foreach (var policy in new[] { fleet, overview })
+        {
+            Assert.Equal("flagged", policy.GetProperty("clips").GetString());
+            Assert.Equal(["01:00-05:00"], policy.GetProperty("windows").EnumerateArray().Select(w => w.GetString()));
+            Assert.False(policy.GetProperty("windowOpen").GetBoolean());
+            Assert.Equal(500L * 1024 * 1024, policy.GetProperty("budgetBytes").GetInt64());
+            Assert.Equal(123_456_789, policy.GetProperty("usedBytes").GetInt64());
+            Assert.Equal(4, policy.GetProperty("heldClips").GetInt64());
+            Assert.Equal(status.HeldReason, policy.GetProperty("heldReason").GetString());
+            Assert.Equal(7, policy.GetProperty("keptOnNode").GetInt64());
+            Assert.True(policy.GetProperty("limits").GetBoolean());
+        }
+    }
 }

@@ -51,6 +51,13 @@ internal sealed class ClipQueue(SqliteDatabase database, DurableResultOutbox res
         return added > 0;
     }
 
+    /// <summary>
+    /// Settles the camera's ended events in a window whose clip the upload policy keeps on the node: they were
+    /// handled as the policy says, and a restart must not tell them to the recorder again.
+    /// </summary>
+    public Task SettleEventsAsync(string cameraId, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => OpenEventRows.SettleAsync(connection, transaction, cameraId, start, end), cancellationToken);
+
     /// <summary>The windows of the jobs not yet cut for a camera: the ring must keep their video.</summary>
     public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> PinnedAsync(string cameraId, CancellationToken cancellationToken) =>
         (await JobsAsync(cancellationToken).ConfigureAwait(false)).Where(j => j.CameraId == cameraId).Select(j => (j.Start, j.End)).ToList();

@@ -33,6 +33,7 @@ internal sealed class ClipRecorder(CameraOptions camera, ClipQueue queue, Upload
         var id = Guid.NewGuid().ToString("N");
         if (policy is not null && events is not null && !policy.Sends(camera, events, request.Reason, request.Start, request.End, request.EventId))
         {
+            await queue.SettleEventsAsync(camera.Id, request.Start, request.End, cancellationToken).ConfigureAwait(false);
             return id;
         }
 

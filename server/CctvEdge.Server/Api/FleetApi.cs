@@ -50,7 +50,8 @@ internal static class FleetApi
                 n.PendingClipBytes,
                 n.OldestPendingMs is { } oldest ? DateTimeOffset.FromUnixTimeMilliseconds(oldest) : null,
                 n.ConfigApplied,
-                n.ConfigRefused > 0 ? $"version {n.ConfigRefused}: {n.ConfigError}" : null))
+                n.ConfigRefused > 0 ? $"version {n.ConfigRefused}: {n.ConfigError}" : null,
+                UploadPolicyViews.From(n.UploadPolicyJson)))
             .OrderBy(n => n.Site.Length == 0).ThenBy(n => n.Site, StringComparer.OrdinalIgnoreCase).ThenBy(n => n.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
 

@@ -63,7 +63,7 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
             n.DiskTotalBytes,
             n.PendingResults,
             n.LostResults,
-            new NodeUploads(n.PendingClips, n.PendingClipBytes, n.LostClips, n.UploadError),
+            new NodeUploads(n.PendingClips, n.PendingClipBytes, n.LostClips, n.UploadError, UploadPolicyViews.From(n.UploadPolicyJson)),
             cameras.Select(c => ToView(c) with { LatestTimelapse = timelapses.GetValueOrDefault(new CameraRef(c.NodeId, c.Id)) }).ToList(),
             plugins,
             n.Site);

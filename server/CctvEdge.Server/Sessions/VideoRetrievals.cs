@@ -18,7 +18,7 @@ namespace CctvEdge.Server.Sessions;
 internal sealed partial class VideoRetrievals(RetrievalStore store, SessionRegistry sessions, ChangeFeed changes, ILogger<VideoRetrievals> logger)
 {
     /// <summary>The longest range one retrieval may ask for (the node's longest clip).</summary>
-    public static readonly TimeSpan MaxSpan = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan MaxSpan = Web.Services.RetrievalLimits.Longest;
 
     private const string CommandPrefix = "retrieval-";
 

@@ -86,7 +86,8 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                     disk_total_bytes = @DiskTotal, pending_results = @Pending, lost_results = @Lost, instances_json = @Instances,
                     pending_clips = @PendingClips, pending_clip_bytes = @PendingClipBytes, lost_clips = @LostClips, upload_error = @UploadError,
                     config_applied = CASE WHEN @ConfigApplied > 0 THEN @ConfigApplied ELSE config_applied END,
-                    cpu_temperature = @CpuTemperature, clock_skew_ms = @ClockSkew, oldest_pending_ms = @OldestPending
+                    cpu_temperature = @CpuTemperature, clock_skew_ms = @ClockSkew, oldest_pending_ms = @OldestPending,
+                    upload_policy_json = @UploadPolicy
                 WHERE id = @NodeId
                 """,
                 new
@@ -108,6 +109,7 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                     CpuTemperature = heartbeat.HasCpuTemperatureCelsius ? heartbeat.CpuTemperatureCelsius : (double?)null,
                     ClockSkew = heartbeat.NodeTime is { } nodeTime ? (long)(clock.GetUtcNow() - nodeTime.ToDateTimeOffset()).TotalMilliseconds : (long?)null,
                     OldestPending = heartbeat.OldestPendingAt?.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+                    UploadPolicy = heartbeat.UploadPolicy is { } policy ? Google.Protobuf.JsonFormatter.Default.Format(policy) : "",
                 },
                 transaction).ConfigureAwait(false);
             if (heartbeat.DiskTotalBytes > 0)
@@ -302,6 +304,9 @@ internal sealed record NodeRow
     public double? CpuTemperature { get; init; }
     public long? ClockSkewMs { get; init; }
     public long? OldestPendingMs { get; init; }
+
+    /// <summary>The node's <see cref="Protocol.V1.UploadPolicyStatus"/> in protobuf JSON; empty until reported.</summary>
+    public string UploadPolicyJson { get; init; } = "";
 }
 
 internal sealed record NodeDiskDayRow

@@ -2,7 +2,7 @@ namespace CctvEdge.Web.Services;
 
 /// <summary>
 /// A node as the fleet page shows it: where it is (site), what it runs (versions, configuration), how it is (CPU,
-/// memory, disk, temperature, clock) and what it has not delivered yet (the backlog and the age of its oldest item).
+/// memory, disk, temperature, clock) and what it has not delivered yet (the backlog and the age of its oldest item), with its upload policy.
 /// <c>GET /api/fleet/nodes</c> answers these.
 /// </summary>
 public sealed record FleetNodeView(
@@ -25,7 +25,8 @@ public sealed record FleetNodeView(
     long PendingClipBytes,
     DateTimeOffset? OldestPending,
     long ConfigVersion,
-    string? ConfigRefused);
+    string? ConfigRefused,
+    UploadPolicyView? UploadPolicy = null);
 
 /// <summary>A plugin package uploaded to the server (the zip of a plugin folder), named by its sha256.</summary>
 public sealed record PluginPackageEntry(string Id, string PluginId, string Version, string Description, long Size, string UploadedBy, DateTimeOffset Uploaded);

@@ -21,3 +21,9 @@ public sealed record RetrievalView(string Id, CameraKey Camera, DateTimeOffset F
 }
 
 public sealed record RetrievalOutcome(RetrievalView? Retrieval, string? Problem);
+
+/// <summary>The longest range one retrieval may ask for: the node's longest clip.</summary>
+public static class RetrievalLimits
+{
+    public static readonly TimeSpan Longest = TimeSpan.FromMinutes(30);
+}

@@ -37,8 +37,29 @@ public sealed record NodeView(
     IReadOnlyList<PluginView> Plugins,
     string Site = "");
 
-/// <summary>A node's clips on their way: waiting, lost, and why uploads fail if they do.</summary>
-public sealed record NodeUploads(long PendingClips, long PendingBytes, long LostClips, string Error);
+/// <summary>A node's clips on their way: waiting, lost, why uploads fail if they do, and its upload policy.</summary>
+public sealed record NodeUploads(long PendingClips, long PendingBytes, long LostClips, string Error, UploadPolicyView? Policy = null);
+
+/// <summary>
+/// A node's upload policy for a metered link (its <c>UploadPolicy</c> section) and what it holds back now: which clips
+/// go by themselves, when, the day's byte budget and its use, and the clips held or kept on the node.
+/// </summary>
+public sealed record UploadPolicyView(
+    string Clips,
+    IReadOnlyList<string> Windows,
+    bool WindowOpen,
+    long BudgetBytes,
+    long UsedBytes,
+    long HeldClips,
+    string HeldReason,
+    long KeptOnNode)
+{
+    /// <summary>Whether the policy limits anything: the pages say nothing about a node that sends everything at once.</summary>
+    public bool Limits => Clips != "all" || Windows.Count > 0 || BudgetBytes > 0;
+
+    /// <summary>Part of the day's budget used, 0..1; 0 without a budget.</summary>
+    public double BudgetUsed => BudgetBytes > 0 ? Math.Min(1, (double)UsedBytes / BudgetBytes) : 0;
+}
 
 /// <summary>A camera with its state and latest snapshot.</summary>
 public sealed record CameraView(string NodeId, string Id, string Name, string SourceKind, string State, string Error, double? Fps, DateTimeOffset? SnapshotAt, string? SnapshotUrl)
