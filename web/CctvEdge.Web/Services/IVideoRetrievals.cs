@@ -22,6 +22,9 @@ public sealed record RetrievalView(string Id, CameraKey Camera, DateTimeOffset F
 
 public sealed record RetrievalOutcome(RetrievalView? Retrieval, string? Problem);
 
+/// <summary>A range of a camera's video a reviewer picked to fetch from its node (an event's, or a stretch of the timeline).</summary>
+public sealed record RetrievalRange(CameraKey Camera, DateTimeOffset From, DateTimeOffset To);
+
 /// <summary>The longest range one retrieval may ask for: the node's longest clip.</summary>
 public static class RetrievalLimits
 {
