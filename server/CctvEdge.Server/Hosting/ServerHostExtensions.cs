@@ -254,6 +254,7 @@ internal static class ServerHostExtensions
         app.MapProcessorApi();
         app.MapZipExport();
         app.MapLiveStream();
+        app.MapMjpeg();
         app.MapCameraGroupApi();
         app.MapSiteMapApi();
         app.MapNotificationChannelApi();

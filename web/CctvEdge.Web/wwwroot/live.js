@@ -4,8 +4,8 @@
 // segment; the player keeps its position near the buffered end (skipping ahead when far behind, playing slightly
 // fast when a little behind) rather than buffering on purpose. Shows the latency: the wall time of the frame on
 // screen (capture time on the node, moved to the server's clock by the server) against now, with the browser's clock
-// set against the server's from the frames' send times. Without MSE (older phones) it shows the camera's snapshot,
-// refreshed every second, instead.
+// set against the server's from the frames' send times. Without MSE (older phones) it shows the camera's Motion JPEG
+// stream (/media/mjpeg/{node}/{camera}: a picture a second, pushed by the server as the node sends it) instead.
 
 const HEADER = 29;
 
@@ -15,10 +15,10 @@ const SKIP = 0.5;
 const CATCH_UP = 0.25;
 const EDGE = 0.1;
 
-export function start(root, url, snapshotUrl) {
+export function start(root, url, mjpegUrl) {
   const video = root.querySelector('video');
   const MediaSourceType = window.MediaSource || window.ManagedMediaSource;
-  if (!MediaSourceType) return snapshots(root, video, snapshotUrl);
+  if (!MediaSourceType) return mjpeg(root, video, mjpegUrl);
   const latency = root.querySelector('[data-role=latency]');
   const status = root.querySelector('[data-role=status]');
   const abort = new AbortController();
@@ -131,23 +131,18 @@ export function start(root, url, snapshotUrl) {
 }
 
 // Shows the camera's snapshot, reloaded every second, where the browser cannot play the stream.
-function snapshots(root, video, snapshotUrl) {
+function mjpeg(root, video, mjpegUrl) {
   const latency = root.querySelector('[data-role=latency]');
   const status = root.querySelector('[data-role=status]');
   const img = document.createElement('img');
-  img.alt = 'live snapshot';
-  img.dataset.testid = 'live-snapshot';
+  img.alt = 'live pictures';
+  img.dataset.testid = 'live-mjpeg';
   video.replaceWith(img);
-  if (status) status.textContent = 'This browser cannot play live video: showing a snapshot a second.';
-  if (latency) latency.textContent = 'snapshots';
-  const load = () => {
-    const next = new Image();
-    next.onload = () => { img.src = next.src; };
-    next.src = `${snapshotUrl}?t=${Date.now()}`;
-  };
-  load();
-  const timer = setInterval(load, 1000);
-  return { stop() { clearInterval(timer); } };
+  if (status) status.textContent = 'This browser cannot play live video: showing a picture a second.';
+  if (latency) latency.textContent = 'pictures';
+  img.src = mjpegUrl;
+  // Removing the source ends the request, so the server stops asking the node for pictures.
+  return { stop() { img.removeAttribute('src'); img.src = ''; } };
 }
 
 function isInit(data) {
