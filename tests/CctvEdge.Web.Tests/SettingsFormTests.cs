@@ -11,7 +11,7 @@ namespace CctvEdge.Web.Tests;
 /// The settings form generated from a schema shaped like the motion plugin's (as the node publishes it), rendered with
 /// bUnit: every edit lands in the camera's settings JSON with the schema's type.
 /// </summary>
-public sealed class SettingsFormTests : IDisposable
+public sealed class SettingsFormTests : RadzenContext
 {
     private const string Schema = """
         {"type":"object","properties":{
@@ -25,17 +25,8 @@ public sealed class SettingsFormTests : IDisposable
         }}
         """;
 
-    private readonly BunitContext _context = new();
     private readonly JsonObject _settings = [];
     private int _changes;
-
-    public SettingsFormTests()
-    {
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddRadzenComponents();
-    }
-
-    public void Dispose() => _context.Dispose();
 
     [Fact]
     public void NestedObject_FieldsOfItsOwn_WrittenIntoTheObject()
@@ -128,7 +119,7 @@ public sealed class SettingsFormTests : IDisposable
         Assert.Equal("{}", _settings.ToJsonString());
     }
 
-    private IRenderedComponent<SettingsForm> Render() => _context.Render<SettingsForm>(p => p
+    private IRenderedComponent<SettingsForm> Render() => Context.Render<SettingsForm>(p => p
         .Add(f => f.PluginId, "motion")
         .Add(f => f.Schema, JsonNode.Parse(Schema)!.AsObject())
         .Add(f => f.Settings, _settings)

@@ -12,23 +12,18 @@ namespace CctvEdge.Web.Tests;
 /// Selecting a range of the day's timeline to fetch from a node, rendered with bUnit: a window of 30 minutes or less
 /// gets a button per camera whose node holds video in it, for the part it holds.
 /// </summary>
-public sealed class TimelineFetchTests : IDisposable
+public sealed class TimelineFetchTests : RadzenContext
 {
     private static readonly DateTimeOffset Day = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
     private static readonly CameraKey Yard = new("barn", "yard");
     private static readonly CameraKey Gate = new("barn", "gate");
-    private readonly BunitContext _context = new();
     private readonly List<RetrievalRange> _asked = [];
 
     public TimelineFetchTests()
     {
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.JSInterop.SetupModule("./_content/CctvEdge.Web/timeline.js");
-        _context.Services.AddRadzenComponents();
-        _context.Services.AddSingleton(TimeProvider.System);
+        Context.JSInterop.SetupModule("./_content/CctvEdge.Web/timeline.js");
+        Context.Services.AddSingleton(TimeProvider.System);
     }
-
-    public void Dispose() => _context.Dispose();
 
     [Fact]
     public void WholeDay_NoFetchButton()
@@ -82,7 +77,7 @@ public sealed class TimelineFetchTests : IDisposable
             new TimelineRow(Yard, "Yard", [], []) { OnNode = [new VideoSpan(Day.AddHours(10).AddMinutes(5), Day.AddHours(11))] },
             new TimelineRow(Gate, "Gate", [], []) { OnNode = [new VideoSpan(Day.AddHours(3), Day.AddHours(4))] },
         };
-        return _context.Render<DayTimelineView>(p =>
+        return Context.Render<DayTimelineView>(p =>
         {
             p.Add(c => c.Timeline, new DayTimeline(Day, Day.AddDays(1), rows));
             if (withFetch)

@@ -7,17 +7,8 @@ using Radzen;
 namespace CctvEdge.Web.Tests;
 
 /// <summary>What the overview and the fleet page say about a node's upload policy, rendered with bUnit.</summary>
-public sealed class UploadPolicySummaryTests : IDisposable
+public sealed class UploadPolicySummaryTests : RadzenContext
 {
-    private readonly BunitContext _context = new();
-
-    public UploadPolicySummaryTests()
-    {
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddRadzenComponents();
-    }
-
-    public void Dispose() => _context.Dispose();
 
     [Fact]
     public void Metered_ModeWindowBudgetHeldAndKept_AllSaid()
@@ -50,5 +41,5 @@ public sealed class UploadPolicySummaryTests : IDisposable
     }
 
     private IRenderedComponent<UploadPolicySummary> Render(UploadPolicyView? policy) =>
-        _context.Render<UploadPolicySummary>(p => p.Add(c => c.Policy, policy));
+        Context.Render<UploadPolicySummary>(p => p.Add(c => c.Policy, policy));
 }
