@@ -43,15 +43,7 @@ internal static class RetrievalApi
     {
         var errors = new QueryErrors();
         var (node, camera) = (body?.Node ?? "", body?.Camera ?? "");
-        if (!Identifier.IsValid(node))
-        {
-            errors.Add("node", $"must be a node id: {Identifier.Rule}.");
-        }
-
-        if (!Identifier.IsValid(camera))
-        {
-            errors.Add("camera", $"must be a camera id: {Identifier.Rule}.");
-        }
+        CheckIds(errors, node, camera);
 
         var from = Required(errors, body?.From, "from");
         var to = Required(errors, body?.To, "to");
@@ -82,6 +74,13 @@ internal static class RetrievalApi
     {
         var errors = new QueryErrors();
         var count = errors.Int(limit, "limit", 100, 1, EventApi.MaxLimit);
+        CheckIds(errors, node, camera);
+        return errors.Any ? errors.Problem() : Results.Ok((await store.ListAsync(node, camera, count, ct)).Select(View));
+    }
+
+    /// <summary>The node and camera ids given (null: not given, a filter left out); empty is given and invalid.</summary>
+    private static void CheckIds(QueryErrors errors, string? node, string? camera)
+    {
         if (node is not null && !Identifier.IsValid(node))
         {
             errors.Add("node", $"must be a node id: {Identifier.Rule}.");
@@ -91,8 +90,6 @@ internal static class RetrievalApi
         {
             errors.Add("camera", $"must be a camera id: {Identifier.Rule}.");
         }
-
-        return errors.Any ? errors.Problem() : Results.Ok((await store.ListAsync(node, camera, count, ct)).Select(View));
     }
 
     private static DateTimeOffset? Required(QueryErrors errors, string? text, string name)
