@@ -52,6 +52,40 @@ public sealed class ReviewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetEvents_DetectionLabels_ShownWithBestScore_FilteredAnyCase_OfferedForTheDay_BadPayloadHarmless()
+    {
+        long person, vehicle;
+        await using (var seed = await SeedAsync())
+        {
+            person = await seed.EventAsync("barn", "yard", Morning, TimeSpan.FromSeconds(5), kind: "detection");
+            await seed.PayloadAsync(person, """{"label":"person","labels":[{"label":"person","score":0.62,"box":[0.1,0.2,0.1,0.3]},{"label":"Intrusion","score":0.62,"alert":true}]}""");
+            var again = await seed.EventAsync("barn", "yard", Morning.AddSeconds(20), TimeSpan.FromSeconds(5), kind: "detection");
+            await seed.PayloadAsync(again, """{"labels":[{"label":"Person","score":0.91}]}""");
+            vehicle = await seed.EventAsync("barn", "gate", Morning.AddSeconds(40), TimeSpan.FromSeconds(5), kind: "detection");
+            await seed.PayloadAsync(vehicle, """{"labels":[{"label":"car","score":0.8},{"label":"vehicle","score":0.8}]}""");
+            var broken = await seed.EventAsync("barn", "gate", Morning.AddSeconds(60), TimeSpan.FromSeconds(5));
+            await seed.PayloadAsync(broken, "not json {");
+        }
+
+        var all = await Query.GetEventsAsync(new EventFilter { Day = Day }, 0, 50, CancellationToken.None);
+        var people = await Query.GetEventsAsync(new EventFilter { Day = Day, Label = "PERSON" }, 0, 50, CancellationToken.None);
+        var grouped = await Query.GetEventsAsync(new EventFilter { Day = Day, Label = "person", GroupGapSeconds = 60 }, 0, 50, CancellationToken.None);
+        var options = await Query.GetDayOptionsAsync(Day, null, CancellationToken.None);
+
+        Assert.Equal(4, all.Total);
+        Assert.Equal([new EventLabelView("person", 0.62), new EventLabelView("intrusion", 0.62)], all.Items.Single(e => e.FirstId == person).Labels.OrderBy(l => l.Label == "intrusion").ToList());
+        Assert.Equal(["car", "vehicle"], all.Items.Single(e => e.FirstId == vehicle).Labels.Select(l => l.Label).Order());
+        Assert.Empty(all.Items.Single(e => e.Kind == "motion").Labels);
+        Assert.Equal(2, people.Total);
+        Assert.All(people.Items, e => Assert.Contains(e.Labels, l => l.Label == "person"));
+        // A row of two events shows each label once, with its best score.
+        var row = Assert.Single(grouped.Items);
+        Assert.Equal(2, row.Count);
+        Assert.Equal(0.91, row.Labels.Single(l => l.Label == "person").Score);
+        Assert.Equal(["car", "intrusion", "person", "vehicle"], options.Labels);
+    }
+
+    [Fact]
     public async Task GetEvents_Filters_KindZoneAcknowledgedFlaggedAndPaging()
     {
         long gate;

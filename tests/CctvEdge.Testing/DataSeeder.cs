@@ -70,6 +70,10 @@ public sealed class DataSeeder : IAsyncDisposable
             },
             _transaction);
 
+    /// <summary>Sets an event's plugin payload (its JSON as the node sent it), e.g. detection labels.</summary>
+    public Task PayloadAsync(long eventId, string payloadJson) =>
+        _connection.ExecuteAsync("UPDATE events SET payload_json = @Payload WHERE id = @Id", new { Id = eventId, Payload = payloadJson }, _transaction);
+
     /// <summary>A stored clip whose file the test has put at <paramref name="relativePath"/> under the clips directory.</summary>
     public Task ClipAsync(string nodeId, string cameraId, string clipId, DateTimeOffset start, DateTimeOffset end, string relativePath, byte[] bytes, string reason = "event") =>
         _connection.ExecuteAsync(

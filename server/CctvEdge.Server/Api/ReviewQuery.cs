@@ -19,8 +19,8 @@ internal sealed partial class ReviewQuery(EventQueries events, OutageQueries out
     public async Task<DayOptions> GetDayOptionsAsync(DateOnly day, string? site, CancellationToken cancellationToken)
     {
         var (fromMs, toMs) = StoreTerms.Millis(day);
-        var (kinds, zones, unacknowledged) = await events.DayOptionsAsync(fromMs, toMs, site, cancellationToken).ConfigureAwait(false);
-        return new DayOptions(await CamerasAsync(site, cancellationToken).ConfigureAwait(false), kinds, zones, unacknowledged);
+        var (kinds, zones, labels, unacknowledged) = await events.DayOptionsAsync(fromMs, toMs, site, cancellationToken).ConfigureAwait(false);
+        return new DayOptions(await CamerasAsync(site, cancellationToken).ConfigureAwait(false), kinds, zones, unacknowledged) { Labels = labels };
     }
 
     public async Task<EventPage> GetEventsAsync(EventFilter filter, int skip, int take, CancellationToken cancellationToken)
@@ -135,7 +135,10 @@ internal sealed partial class ReviewQuery(EventQueries events, OutageQueries out
         row.Acknowledged,
         row.Flagged,
         row.ClipId,
-        row.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null);
+        row.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null)
+    {
+        Labels = DetectionLabels.OfRow(row.LabelsJson),
+    };
 
     public static ClipView ToView(ClipListRow clip) => new(
         clip.Id,

@@ -26,6 +26,7 @@ internal static class StoreTerms
             Camera = filter.Camera?.ToRef(),
             Kind = filter.Kind,
             Zone = filter.Zone,
+            Label = filter.Label,
             Acknowledged = filter.Acknowledged,
             Flagged = filter.Flagged,
             GroupGapSeconds = filter.GroupGapSeconds,

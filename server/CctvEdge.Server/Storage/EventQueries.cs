@@ -16,6 +16,9 @@ internal sealed record EventGroupRow
     public bool Open { get; init; }
     public double Peak { get; init; }
     public string ZonesJson { get; init; } = "[]";
+
+    /// <summary>Per event of the row, its payload's detection labels (<c>[[{"label", "score", "box"}, ...], ...]</c>).</summary>
+    public string LabelsJson { get; init; } = "[]";
     public bool Acknowledged { get; init; }
     public bool Flagged { get; init; }
     public long Total { get; init; }
@@ -50,10 +53,19 @@ internal sealed record LatestEventRow
 /// </summary>
 internal sealed class EventQueries(SqliteDatabase database)
 {
+    /// <summary>
+    /// An event's payload as JSON the JSON functions accept: a plugin's payload that is not JSON reads as no payload
+    /// rather than failing the whole query.
+    /// </summary>
+    private const string Payload = "(CASE WHEN json_valid(e.payload_json) THEN e.payload_json ELSE '{}' END)";
+
+    /// <summary>The payload's detection labels (README, "Detection labels"), an array, empty when there are none.</summary>
+    private const string Labels = $"COALESCE({Payload} -> '$.labels', '[]')";
+
     /// <summary>An event as a group of one: the columns of <see cref="EventGroupRow"/> from <c>events e</c>.</summary>
     private const string SingleColumns =
         "e.node_id, e.camera_id, e.kind, CAST(e.id AS TEXT) AS ids, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open, "
-        + "e.peak, '[' || e.zones_json || ']' AS zones_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged";
+        + $"e.peak, '[' || e.zones_json || ']' AS zones_json, '[' || {Labels} || ']' AS labels_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged";
 
     /// <summary>
     /// A page of rows and how many rows there are. Without grouping the page is read straight off the start-time
@@ -67,7 +79,7 @@ internal sealed class EventQueries(SqliteDatabase database)
             ? $"""
                 filtered AS (
                     SELECT e.id, e.node_id, e.camera_id, e.kind, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open,
-                           e.peak, e.zones_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged
+                           e.peak, e.zones_json, {Labels} AS labels_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged
                     FROM events e
                     WHERE {Where(filter)}
                 ), marked AS (
@@ -80,7 +92,8 @@ internal sealed class EventQueries(SqliteDatabase database)
                     FROM marked m
                 ), groups AS (
                     SELECT node_id, camera_id, kind, group_concat(id) AS ids, MIN(start_ms) AS start_ms, MAX(stop_ms) AS stop_ms, MAX(open) AS open,
-                           MAX(peak) AS peak, json_group_array(json(zones_json)) AS zones_json, MIN(acknowledged) AS acknowledged, MAX(flagged) AS flagged,
+                           MAX(peak) AS peak, json_group_array(json(zones_json)) AS zones_json,
+                           json_group_array(json(labels_json)) AS labels_json, MIN(acknowledged) AS acknowledged, MAX(flagged) AS flagged,
                            COUNT(*) OVER () AS total
                     FROM numbered
                     GROUP BY node_id, camera_id, kind, grp
@@ -188,16 +201,19 @@ internal sealed class EventQueries(SqliteDatabase database)
         return rows.Select(r => (fromMs + (r.Bucket * bucketMs), r.Value)).ToList();
     }
 
-    /// <summary>The kinds and zones of a day's events, and how many are unacknowledged, of one site or all.</summary>
-    public async Task<(IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged)> DayOptionsAsync(long fromMs, long toMs, string? site, CancellationToken cancellationToken)
+    /// <summary>The kinds, zones and detection labels of a day's events, and how many are unacknowledged, of one site or all.</summary>
+    public async Task<(IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, IReadOnlyList<string> Labels, int Unacknowledged)> DayOptionsAsync(long fromMs, long toMs, string? site, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var filter = new EventQuery { FromMs = fromMs, ToMs = toMs, Site = site };
         var parameters = Parameters(filter);
         var kinds = await connection.QueryAsync<string>($"SELECT DISTINCT e.kind FROM events e WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
         var zones = await connection.QueryAsync<string>($"SELECT DISTINCT z.value FROM events e, json_each(e.zones_json) z WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
+        var labels = await connection.QueryAsync<string>(
+            $"SELECT DISTINCT lower(l.value ->> '$.label') FROM events e, json_each({Payload}, '$.labels') l WHERE {Where(filter)} AND l.value ->> '$.label' IS NOT NULL ORDER BY 1",
+            parameters).ConfigureAwait(false);
         var open = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM events e WHERE {Where(filter)} AND e.acknowledged_ms IS NULL", parameters).ConfigureAwait(false);
-        return (kinds.ToList(), zones.ToList(), open);
+        return (kinds.ToList(), zones.ToList(), labels.ToList(), open);
     }
 
     /// <summary>Each camera's latest event that started at or after <paramref name="sinceMs"/>: the live grid's marks.</summary>
@@ -230,6 +246,7 @@ internal sealed class EventQueries(SqliteDatabase database)
         + (filter.Camera is null ? "" : " AND e.node_id = @NodeId AND e.camera_id = @CameraId")
         + (filter.Kind is null ? "" : " AND e.kind = @Kind")
         + (filter.Zone is null ? "" : " AND EXISTS (SELECT 1 FROM json_each(e.zones_json) z WHERE z.value = @Zone)")
+        + (filter.Label is null ? "" : $" AND EXISTS (SELECT 1 FROM json_each({Payload}, '$.labels') l WHERE lower(l.value ->> '$.label') = lower(@Label))")
         + filter.Acknowledged switch
         {
             true => " AND e.acknowledged_ms IS NOT NULL",
@@ -252,6 +269,7 @@ internal sealed class EventQueries(SqliteDatabase database)
             filter.Camera?.CameraId,
             filter.Kind,
             filter.Zone,
+            filter.Label,
             Flagged = filter.Flagged == true ? 1 : 0,
             Gap = (long)filter.GroupGapSeconds * 1000,
         });

@@ -24,6 +24,9 @@ internal sealed record EventQuery
 
     public string? Zone { get; init; }
 
+    /// <summary>Only events whose payload's detection labels name this one (any case).</summary>
+    public string? Label { get; init; }
+
     public bool? Acknowledged { get; init; }
 
     public bool? Flagged { get; init; }

@@ -29,6 +29,9 @@ public sealed record EventFilter
 
     public string? Zone { get; init; }
 
+    /// <summary>Only events a detector labelled so (person, vehicle…), whatever the case.</summary>
+    public string? Label { get; init; }
+
     public bool? Acknowledged { get; init; }
 
     public bool? Flagged { get; init; }
@@ -53,6 +56,9 @@ public sealed record EventGroupView(
     string? ClipId,
     string? ThumbnailUrl)
 {
+    /// <summary>What a detector saw in the row's events, best score first; empty for motion and the like.</summary>
+    public IReadOnlyList<EventLabelView> Labels { get; init; } = [];
+
     public long FirstId => EventIds[0];
 
     public int Count => EventIds.Count;
@@ -67,7 +73,14 @@ public sealed record CameraOption(CameraKey Key, string Name)
 }
 
 /// <summary>What the filters offer for a day.</summary>
-public sealed record DayOptions(IReadOnlyList<CameraOption> Cameras, IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged);
+public sealed record DayOptions(IReadOnlyList<CameraOption> Cameras, IReadOnlyList<string> Kinds, IReadOnlyList<string> Zones, int Unacknowledged)
+{
+    /// <summary>The detection labels seen that day, lower case.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+}
+
+/// <summary>What a detector saw in an event (or a row's events): a label and its best score, 0..1.</summary>
+public sealed record EventLabelView(string Label, double Score);
 
 /// <summary>A bar on the timeline: events close together merge into one bar at the timeline's resolution.</summary>
 public sealed record TimelineBar(DateTimeOffset Start, DateTimeOffset End, int Count, long FirstEventId, string Kind);

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using CctvEdge.Web.Services;
+
+namespace CctvEdge.Server.Api;
+
+/// <summary>
+/// The detection labels of an events row for the pages: its events' payload <c>labels</c> (README, "Detection
+/// labels"), one entry per label with its best score, best first.
+/// </summary>
+internal static class DetectionLabels
+{
+    /// <summary>From the row's <c>labels_json</c>: an array per event of <c>{"label", "score", "box"}</c> objects.</summary>
+    public static IReadOnlyList<EventLabelView> OfRow(string labelsJson)
+    {
+        if (labelsJson is "[]" or "[[]]" or "")
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(labelsJson);
+            return document.RootElement.EnumerateArray()
+                .Where(e => e.ValueKind == JsonValueKind.Array)
+                .SelectMany(e => e.EnumerateArray())
+                .Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("label", out var name) && name.ValueKind == JsonValueKind.String)
+                .Select(l => (Label: l.GetProperty("label").GetString()!.ToLowerInvariant(), Score: l.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 0))
+                .GroupBy(l => l.Label, StringComparer.Ordinal)
+                .Select(g => new EventLabelView(g.Key, g.Max(l => l.Score)))
+                .OrderByDescending(l => l.Score).ThenBy(l => l.Label, StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (JsonException)
+        {
+            // Built by SQLite from valid payloads; a row that still fails shows no labels rather than failing the page.
+            return [];
+        }
+    }
+}
