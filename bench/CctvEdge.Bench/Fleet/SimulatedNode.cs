@@ -51,7 +51,7 @@ internal sealed class SimulatedNode(string nodeId, GrpcChannel channel, IResultO
 
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
         {
         }
         finally
