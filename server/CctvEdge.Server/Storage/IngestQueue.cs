@@ -14,6 +14,7 @@ internal sealed partial class IngestQueue : IAsyncDisposable
 {
     // Bounds a transaction's length (and how long the write gate is held from the web's writes).
     private const int MaxResultsPerTransaction = 5000;
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
     private readonly Channel<PendingBatch> _queue = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly ResultIngestor _ingestor;
@@ -42,6 +43,16 @@ internal sealed partial class IngestQueue : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        try
+        {
+            // What was queued before the stop is stored (and acked if its session is still there); a stuck disk must
+            // not hold the stop, and its batches are resent by their nodes anyway.
+            await _writer.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await _writer.ConfigureAwait(false);
         _stop.Dispose();
@@ -96,7 +107,10 @@ internal sealed partial class IngestQueue : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            group[0].Done.TrySetException(ex);
+            foreach (var pending in group)
+            {
+                pending.Done.TrySetException(ex);
+            }
         }
     }
 
