@@ -32,11 +32,7 @@ internal sealed class SessionSender(
     MicrocontrollerDevices boards,
     VideoRetrieval retrievals)
 {
-    private const int BatchSize = 200;
-    // Well under the server's 4 MiB message limit, even with thumbnails in the batch.
-    private const int BatchBytes = 1024 * 1024;
-    private const ulong MaxInFlight = 2000;
-
+    private readonly ResultSender _results = new(requests, outbox, state);
     private readonly AsyncSignal _wake = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<NodeMessage> _replies = new();
 
@@ -122,7 +118,7 @@ internal sealed class SessionSender(
                     nextHeartbeat = DateTimeOffset.UtcNow + heartbeatInterval;
                 }
 
-                await SendResultsAsync(cancellationToken).ConfigureAwait(false);
+                await _results.SendAsync(cancellationToken).ConfigureAwait(false);
                 while (live.TryTake(out var chunk))
                 {
                     await requests.WriteAsync(new NodeMessage { LiveChunk = chunk }).ConfigureAwait(false);
@@ -169,34 +165,6 @@ internal sealed class SessionSender(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-        }
-    }
-
-    private async Task SendResultsAsync(CancellationToken cancellationToken)
-    {
-        while (state.LastSent - state.LastAcknowledged < MaxInFlight)
-        {
-            var batch = await outbox.ReadAfterAsync(state.LastSent, BatchSize, cancellationToken).ConfigureAwait(false);
-            if (batch.Count == 0)
-            {
-                return;
-            }
-
-            var message = new ResultBatch();
-            var bytes = 0;
-            foreach (var result in batch)
-            {
-                bytes += result.CalculateSize();
-                if (message.Results.Count > 0 && bytes > BatchBytes)
-                {
-                    break;
-                }
-
-                message.Results.Add(result);
-            }
-
-            await requests.WriteAsync(new NodeMessage { Results = message }).ConfigureAwait(false);
-            state.LastSent = message.Results[^1].Sequence;
         }
     }
 

@@ -178,6 +178,7 @@ internal static class ServerHostExtensions
         services.AddHostedService<RetentionService>();
         services.AddTimelapse(builder.Configuration);
         services.AddSingleton<ResultIngestor>();
+        services.AddSingleton<IngestQueue>();
         services.AddServerProcessors(builder.Configuration);
         services.AddSingleton<NodeAuthenticator>();
         services.AddSingleton<NodeEnrolment>();

@@ -16,7 +16,7 @@ namespace CctvEdge.Server.Sessions;
 /// <summary>The server side of <c>cctvedge.v1.NodeService</c>.</summary>
 internal sealed partial class NodeSessionService(
     NodeStore nodes,
-    ResultIngestor ingestor,
+    IngestQueue ingest,
     MediaStore media,
     TimelapseStills timelapse,
     SessionRegistry sessions,
@@ -76,10 +76,19 @@ internal sealed partial class NodeSessionService(
             await configs.NodeConnectedAsync(hello, session.Token).ConfigureAwait(false);
             await rollouts.NodeConnectedAsync(hello.NodeId, session.Token).ConfigureAwait(false);
             await retrievals.NodeConnectedAsync(hello.NodeId, session.Token).ConfigureAwait(false);
-            var reading = ReadMessagesAsync(requestStream, session);
-            // A failing writer (the node stopped reading) must end the call as surely as a failing reader.
-            await Task.WhenAny(reading, session.Writer).ConfigureAwait(false);
-            await (reading.IsCompleted ? reading : session.Writer).ConfigureAwait(false);
+            var acks = new AckPipeline();
+            var acking = acks.RunAsync(outcome => Acknowledge(session, outcome), session.Token);
+            var reading = ReadMessagesAsync(requestStream, session, acks);
+            // A failing writer (the node stopped reading) or store must end the call as surely as a failing reader.
+            await Task.WhenAny(reading, session.Writer, acking).ConfigureAwait(false);
+            if (reading.IsCompletedSuccessfully)
+            {
+                // The node closed its side: the batches it sent last are still stored and acknowledged.
+                acks.Complete();
+                await acking.ConfigureAwait(false);
+            }
+
+            await (reading.IsCompleted ? reading : session.Writer.IsCompleted ? session.Writer : acking).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.EndReason is { } reason)
         {
@@ -184,7 +193,17 @@ internal sealed partial class NodeSessionService(
         return null;
     }
 
-    private async Task ReadMessagesAsync(IAsyncStreamReader<NodeMessage> requests, NodeSession session)
+    private void Acknowledge(NodeSession session, IngestOutcome outcome)
+    {
+        metrics.ResultsIngested(session.NodeId, outcome.Stored);
+        session.Send(new ServerMessage { Ack = new Ack { Sequence = outcome.AcknowledgedSequence } });
+        if (outcome.EventsChanged > 0)
+        {
+            changes.Publish(new LiveChange(LiveChangeKind.Event, session.NodeId, null));
+        }
+    }
+
+    private async Task ReadMessagesAsync(IAsyncStreamReader<NodeMessage> requests, NodeSession session, AckPipeline acks)
     {
         var nodeId = session.NodeId;
         while (await requests.MoveNext(session.Token).ConfigureAwait(false))
@@ -210,14 +229,7 @@ internal sealed partial class NodeSessionService(
                     changes.Publish(new LiveChange(LiveChangeKind.Node, nodeId, null));
                     break;
                 case NodeMessage.BodyOneofCase.Results:
-                    var outcome = await ingestor.StoreAsync(nodeId, message.Results.Results, session.Token).ConfigureAwait(false);
-                    metrics.ResultsIngested(nodeId, outcome.Stored);
-                    session.Send(new ServerMessage { Ack = new Ack { Sequence = outcome.AcknowledgedSequence } });
-                    if (outcome.EventsChanged > 0)
-                    {
-                        changes.Publish(new LiveChange(LiveChangeKind.Event, nodeId, null));
-                    }
-
+                    await acks.AddAsync(ingest.EnqueueAsync(nodeId, message.Results.Results), session.Token).ConfigureAwait(false);
                     break;
                 case NodeMessage.BodyOneofCase.Snapshot:
                     await StoreSnapshotAsync(session, message.Snapshot).ConfigureAwait(false);

@@ -21,84 +21,125 @@ internal interface IIngestListener
     void OnStored(string nodeId, IReadOnlyList<Result> stored);
 }
 
+/// <summary>One session's batch of results, as it came.</summary>
+internal sealed record IngestBatch(string NodeId, IReadOnlyList<Result> Results);
+
 /// <summary>
-/// Stores result batches exactly once. A batch's new results and the node's last sequence are written in one
-/// transaction, so after a crash either all of it is stored and acknowledged, or none and the node resends. Results
-/// at or below the last sequence are duplicates of a resend and are skipped. A result that breaks the rules is logged
-/// and skipped (its sequence still advances, or the node would resend it forever). After the commit, listeners hear of
-/// what was stored.
+/// Stores result batches exactly once. Batches (of one node or of several) and each node's last sequence are written
+/// in one transaction, so after a crash either all of it is stored and acknowledged, or none and the nodes resend.
+/// Results at or below a node's last sequence are duplicates of a resend and are skipped. A result that breaks the
+/// rules is logged and skipped (its sequence still advances, or the node would resend it forever). After the commit,
+/// listeners hear of what was stored.
 /// </summary>
 internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore media, TimeProvider clock, IEnumerable<IIngestListener> listeners, ILogger<ResultIngestor> logger)
 {
-    public async Task<IngestOutcome> StoreAsync(string nodeId, IReadOnlyList<Result> results, CancellationToken cancellationToken)
+    public async Task<IngestOutcome> StoreAsync(string nodeId, IReadOnlyList<Result> results, CancellationToken cancellationToken) =>
+        (await StoreAsync([new IngestBatch(nodeId, results)], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Stores <paramref name="batches"/> in order in one transaction; one outcome a batch.</summary>
+    public async Task<IReadOnlyList<IngestOutcome>> StoreAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken)
     {
-        // Files go to disk (fsynced) before the transaction that names them; a crash in between leaves an orphan file,
-        // never a row without its file.
-        var known = await ReadLastSequenceAsync(nodeId, cancellationToken).ConfigureAwait(false);
-        var filePaths = new Dictionary<ulong, string>();
-        foreach (var result in results.Where(r => r.Sequence > known && r.BodyCase == Result.BodyOneofCase.File))
+        var filePaths = await WriteFilesAsync(batches, cancellationToken).ConfigureAwait(false);
+        var stored = new List<Result>[batches.Count];
+        var outcomes = await database.WriteAsync(async (connection, transaction) =>
         {
-            if (Validate(result) is null)
-            {
-                var at = result.ProducedAt?.ToDateTimeOffset() ?? clock.GetUtcNow();
-                filePaths[result.Sequence] = await media.WriteResultFileAsync(nodeId, result.CameraId, result.Sequence, result.File.ContentType, at, result.File.Data.Memory, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        var stored = new List<Result>();
-        var outcome = await database.WriteAsync(async (connection, transaction) =>
-        {
-            stored.Clear();
-            var last = (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }, transaction).ConfigureAwait(false);
-            int events = 0, clips = 0;
+            using var statements = new PreparedStatements(connection, (SqliteTransaction)transaction);
+            var lastByNode = new Dictionary<string, ulong>(StringComparer.Ordinal);
+            var motion = new MotionPeaks();
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var result in results)
+            var outcomes = new IngestOutcome[batches.Count];
+            for (var b = 0; b < batches.Count; b++)
             {
-                if (result.Sequence <= last)
+                var (nodeId, results) = batches[b];
+                if (!lastByNode.TryGetValue(nodeId, out var last))
                 {
-                    continue;
+                    last = (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }, transaction).ConfigureAwait(false);
                 }
 
-                last = result.Sequence;
-                if (Validate(result) is { } problem)
+                stored[b] = [];
+                int events = 0, clips = 0;
+                foreach (var result in results)
                 {
-                    LogRejected(logger, nodeId, result.Sequence, problem);
-                    continue;
+                    if (result.Sequence <= last)
+                    {
+                        continue;
+                    }
+
+                    last = result.Sequence;
+                    if (Validate(result) is { } problem)
+                    {
+                        LogRejected(logger, nodeId, result.Sequence, problem);
+                        continue;
+                    }
+
+                    stored[b].Add(result);
+                    switch (result.BodyCase)
+                    {
+                        case Result.BodyOneofCase.Event:
+                            events += UpsertEvent(statements, nodeId, result, now);
+                            break;
+                        case Result.BodyOneofCase.Measurement when result.SensorId.Length > 0:
+                            await SensorStore.InsertReadingAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
+                            break;
+                        case Result.BodyOneofCase.Measurement:
+                            InsertMeasurement(statements, motion, nodeId, result);
+                            break;
+                        case Result.BodyOneofCase.File when filePaths.TryGetValue((nodeId, result.Sequence), out var path):
+                            await InsertFileAsync(connection, transaction, nodeId, result, path, now).ConfigureAwait(false);
+                            break;
+                        case Result.BodyOneofCase.Clip:
+                            clips += await InsertClipAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
+                            break;
+                    }
                 }
 
-                stored.Add(result);
-                switch (result.BodyCase)
-                {
-                    case Result.BodyOneofCase.Event:
-                        events += await UpsertEventAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
-                        break;
-                    case Result.BodyOneofCase.Measurement when result.SensorId.Length > 0:
-                        await SensorStore.InsertReadingAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
-                        break;
-                    case Result.BodyOneofCase.Measurement:
-                        await InsertMeasurementAsync(connection, transaction, nodeId, result).ConfigureAwait(false);
-                        break;
-                    case Result.BodyOneofCase.File when filePaths.TryGetValue(result.Sequence, out var path):
-                        await InsertFileAsync(connection, transaction, nodeId, result, path, now).ConfigureAwait(false);
-                        break;
-                    case Result.BodyOneofCase.Clip:
-                        clips += await InsertClipAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
-                        break;
-                }
+                lastByNode[nodeId] = last;
+                outcomes[b] = new IngestOutcome(last, stored[b].Count, events + clips);
             }
 
-            await connection.ExecuteAsync("UPDATE nodes SET last_sequence = @Last WHERE id = @NodeId AND last_sequence < @Last", new { NodeId = nodeId, Last = (long)last }, transaction).ConfigureAwait(false);
-            return new IngestOutcome(last, stored.Count, events + clips);
-        }, cancellationToken).ConfigureAwait(false);
-        if (stored.Count > 0)
-        {
-            foreach (var listener in listeners)
+            motion.Write(statements);
+            foreach (var (nodeId, last) in lastByNode)
             {
-                listener.OnStored(nodeId, stored);
+                statements.Execute("UPDATE nodes SET last_sequence = @Last WHERE id = @NodeId AND last_sequence < @Last", ("@Last", (long)last), ("@NodeId", nodeId));
+            }
+
+            return outcomes;
+        }, cancellationToken).ConfigureAwait(false);
+        for (var b = 0; b < batches.Count; b++)
+        {
+            if (stored[b].Count > 0)
+            {
+                foreach (var listener in listeners)
+                {
+                    listener.OnStored(batches[b].NodeId, stored[b]);
+                }
             }
         }
 
-        return outcome;
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Files go to disk (fsynced) before the transaction that names them; a crash in between leaves an orphan file,
+    /// never a row without its file.
+    /// </summary>
+    private async Task<Dictionary<(string NodeId, ulong Sequence), string>> WriteFilesAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken)
+    {
+        var filePaths = new Dictionary<(string, ulong), string>();
+        foreach (var (nodeId, results) in batches.Where(b => b.Results.Any(r => r.BodyCase == Result.BodyOneofCase.File)))
+        {
+            var known = await ReadLastSequenceAsync(nodeId, cancellationToken).ConfigureAwait(false);
+            foreach (var result in results.Where(r => r.Sequence > known && r.BodyCase == Result.BodyOneofCase.File))
+            {
+                if (Validate(result) is null)
+                {
+                    var at = result.ProducedAt?.ToDateTimeOffset() ?? clock.GetUtcNow();
+                    filePaths[(nodeId, result.Sequence)] = await media.WriteResultFileAsync(nodeId, result.CameraId, result.Sequence, result.File.ContentType, at, result.File.Data.Memory, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return filePaths;
     }
 
     /// <summary>Why a result cannot be stored, or null when it can.</summary>
@@ -162,10 +203,10 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
         return (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }).ConfigureAwait(false);
     }
 
-    private static async Task<int> UpsertEventAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, long now)
+    private static int UpsertEvent(PreparedStatements statements, string nodeId, Result result, long now)
     {
         var e = result.Event;
-        return await connection.ExecuteAsync(
+        return statements.Execute(
             """
             INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, zones_json, boxes_json, payload_json, sequence, received_ms)
             VALUES (@NodeId, @EventId, @CameraId, @PluginId, @Kind, @Start, @End, @Peak, @Zones, @Boxes, @Payload, @Sequence, @Now)
@@ -173,44 +214,31 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
                 zones_json = excluded.zones_json, boxes_json = excluded.boxes_json, payload_json = excluded.payload_json, sequence = excluded.sequence
             WHERE excluded.sequence > events.sequence
             """,
-            new
-            {
-                NodeId = nodeId,
-                e.EventId,
-                result.CameraId,
-                result.PluginId,
-                e.Kind,
-                Start = e.Start.ToDateTimeOffset().ToUnixTimeMilliseconds(),
-                End = e.End?.ToDateTimeOffset().ToUnixTimeMilliseconds(),
-                Peak = double.IsFinite(e.Peak) ? e.Peak : 0,
-                Zones = JsonSerializer.Serialize(e.Zones),
-                Boxes = JsonSerializer.Serialize(e.Boxes.Select(b => new[] { b.X, b.Y, b.Width, b.Height })),
-                Payload = e.PayloadJson,
-                Sequence = (long)result.Sequence,
-                Now = now,
-            },
-            transaction).ConfigureAwait(false);
+            ("@NodeId", nodeId),
+            ("@EventId", e.EventId),
+            ("@CameraId", result.CameraId),
+            ("@PluginId", result.PluginId),
+            ("@Kind", e.Kind),
+            ("@Start", e.Start.ToDateTimeOffset().ToUnixTimeMilliseconds()),
+            ("@End", e.End?.ToDateTimeOffset().ToUnixTimeMilliseconds()),
+            ("@Peak", double.IsFinite(e.Peak) ? e.Peak : 0),
+            ("@Zones", JsonSerializer.Serialize(e.Zones)),
+            ("@Boxes", JsonSerializer.Serialize(e.Boxes.Select(b => new[] { b.X, b.Y, b.Width, b.Height }))),
+            ("@Payload", e.PayloadJson),
+            ("@Sequence", (long)result.Sequence),
+            ("@Now", now));
     }
 
-    private static async Task InsertMeasurementAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result)
+    private static void InsertMeasurement(PreparedStatements statements, MotionPeaks motion, string nodeId, Result result)
     {
-        var row = new
-        {
-            NodeId = nodeId,
-            result.CameraId,
-            result.PluginId,
-            result.Measurement.Name,
-            At = result.Measurement.At.ToDateTimeOffset().ToUnixTimeMilliseconds(),
-            result.Measurement.Value,
-            result.Measurement.Unit,
-        };
-        await connection.ExecuteAsync(
+        var m = result.Measurement;
+        var at = m.At.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        statements.Execute(
             "INSERT INTO measurements (node_id, camera_id, plugin_id, name, at_ms, value, unit) VALUES (@NodeId, @CameraId, @PluginId, @Name, @At, @Value, @Unit)",
-            row,
-            transaction).ConfigureAwait(false);
-        if (row.Name == MotionMinutes.Series)
+            ("@NodeId", nodeId), ("@CameraId", result.CameraId), ("@PluginId", result.PluginId), ("@Name", m.Name), ("@At", at), ("@Value", m.Value), ("@Unit", m.Unit));
+        if (m.Name == MotionMinutes.Series)
         {
-            await connection.ExecuteAsync(MotionMinutes.UpsertSql, row, transaction).ConfigureAwait(false);
+            motion.Add(nodeId, result.CameraId, at, m.Value);
         }
     }
 

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using CctvEdge.Harness;
+using CctvEdge.Node.Outbox;
+using CctvEdge.Node.Uplink;
+using CctvEdge.Storage;
+using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CctvEdge.Bench.Fleet;
+
+/// <summary>
+/// Simulated nodes against a real server process, speaking the real protocol with the agent's own result sender.
+/// <c>--backlog B</c>: each node's real SQLite outbox holds B results when its session opens (a node back from an
+/// outage); prints how fast it drains. Otherwise N nodes produce R results a second between them for S seconds.
+/// Both print results/s persisted, ack latency p50/p99 and the server's CPU and memory, and check the server's rows.
+/// </summary>
+internal static class FleetBench
+{
+    /// <summary>What the node's sender did before issue 17: batches of 200 results, at most 2000 ahead of the acks.</summary>
+    private static readonly ResultSendLimits Before = new(200, 1024 * 1024, 2000);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var backlog = BenchArgs.Option(args, "--backlog", 0);
+        var nodes = BenchArgs.Option(args, "--nodes", backlog > 0 ? 1 : 50);
+        var rate = BenchArgs.Option(args, "--results-per-second", 20_000);
+        var seconds = BenchArgs.Option(args, "--seconds", 30);
+        var serverDll = BenchArgs.Text(args, "--server-dll", RepositoryPaths.ServerDll);
+        var referenceDll = BenchArgs.Text(args, "--reference-server-dll", "");
+        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores; SQLite; h2c on 127.0.0.1");
+        Console.WriteLine("| run | nodes | results | seconds | results/s persisted | ack p50 / p99 (ms) | server CPU (% of one core) | server memory now / peak (MiB) | simulated nodes' CPU (%) | rows check |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        if (referenceDll.Length > 0)
+        {
+            await RunOnceAsync("before: reference server, node batches of 200, 2000 ahead", referenceDll, Before, nodes, backlog, rate, seconds);
+        }
+
+        await RunOnceAsync($"this build: batches of {ResultSendLimits.Default.BatchSize}, {ResultSendLimits.Default.MaxInFlight} ahead", serverDll, ResultSendLimits.Default, nodes, backlog, rate, seconds);
+        return 0;
+    }
+
+    private static async Task RunOnceAsync(string label, string serverDll, ResultSendLimits limits, int nodeCount, int backlog, int rate, int seconds)
+    {
+        using var temp = new TempDirectory("cctvedge-bench-fleet");
+        Directory.CreateDirectory(temp.Combine("server"));
+        await using var server = await ServerProcess.StartAsync(serverDll, temp.Combine("server"), 0, 0, environment: null);
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var outboxes = new List<IAsyncDisposable>();
+        try
+        {
+            var nodes = new List<SimulatedNode>();
+            for (var n = 0; n < nodeCount; n++)
+            {
+                IResultOutbox outbox = backlog > 0 ? await FilledOutboxAsync(temp.Combine($"node{n}"), backlog, outboxes) : new MemoryOutbox();
+                nodes.Add(new SimulatedNode($"fleet-{n:000}", channel, outbox, limits));
+            }
+
+            var gauge = new ServerGauge(server.Process.Id);
+            var nodeCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            double elapsed, cpu;
+            long results;
+            TimeSpan nodeCpu;
+            if (backlog > 0)
+            {
+                using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+                await Task.WhenAll(nodes.Select(node => node.RunAsync(node.Outbox.LastSequence, limit.Token)));
+                (elapsed, cpu, nodeCpu) = (clock.Elapsed.TotalSeconds, gauge.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
+                results = (long)backlog * nodeCount;
+            }
+            else
+            {
+                (elapsed, results, cpu, nodeCpu) = await SteadyRateAsync(nodes, rate, seconds, gauge, nodeCpuStart);
+            }
+
+            var (resident, peak) = gauge.MemoryMiB();
+            var acks = nodes.SelectMany(n => n.AckMilliseconds).Order().ToList();
+            var check = await RowsCheckAsync(temp.Combine("server", "cctvedge.db"), nodes.Select(n => (long)n.Outbox.AcknowledgedSequence));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {nodeCount} | {results} | {elapsed:0.0} | {results / elapsed:0} | {Percentile(acks, 0.5):0.0} / {Percentile(acks, 0.99):0.0} | {cpu / elapsed * 100:0} | {resident:0} / {peak:0} | {nodeCpu.TotalSeconds / elapsed * 100:0} | {check} |"));
+        }
+        finally
+        {
+            foreach (var outbox in outboxes)
+            {
+                await outbox.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The node's own outbox with <paramref name="count"/> results appended as plugins append them (group commits).</summary>
+    private static async Task<IResultOutbox> FilledOutboxAsync(string directory, int count, List<IAsyncDisposable> owned)
+    {
+        var database = new SqliteDatabase(Path.Combine(directory, "outbox.db"), NullLogger.Instance);
+        await database.MigrateAsync(typeof(DurableResultOutbox).Assembly, "CctvEdge.Node.Outbox.Schema.", CancellationToken.None);
+        var outbox = new DurableResultOutbox(database, count * 2, TimeProvider.System, NullLogger<DurableResultOutbox>.Instance);
+        owned.Add(outbox);
+        await outbox.StartAsync(Path.Combine(directory, "none"), CancellationToken.None);
+        var start = DateTimeOffset.UtcNow.AddSeconds(-count);
+        for (var first = 0; first < count; first += 2000)
+        {
+            await Task.WhenAll(Enumerable.Range(first, Math.Min(2000, count - first))
+                .Select(i => outbox.AppendAsync(FleetResults.Make(i, start.AddSeconds(i)), CancellationToken.None).AsTask()));
+        }
+
+        return outbox;
+    }
+
+    /// <summary>Each node appends its share of <paramref name="rate"/> every 100 ms; returns the window, what was acknowledged in it and the CPU spent in it.</summary>
+    private static async Task<(double Elapsed, long Results, double ServerCpu, TimeSpan NodeCpu)> SteadyRateAsync(List<SimulatedNode> nodes, int rate, int seconds, ServerGauge gauge, TimeSpan nodeCpuStart)
+    {
+        using var stop = new CancellationTokenSource();
+        var sessions = nodes.Select(node => node.RunAsync(ulong.MaxValue, stop.Token)).ToList();
+        var clock = Stopwatch.StartNew();
+        var perTick = Math.Max(1, rate / 10 / nodes.Count);
+        var producing = nodes.Select((node, n) => Task.Run(async () =>
+        {
+            var index = 0L;
+            for (var tick = 0; tick < seconds * 10; tick++)
+            {
+                var due = TimeSpan.FromMilliseconds(100 * tick) + (TimeSpan.FromMilliseconds(100) * n / nodes.Count) - clock.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due);
+                }
+
+                for (var i = 0; i < perTick; i++, index++)
+                {
+                    await node.Outbox.AppendAsync(FleetResults.Make(index, DateTimeOffset.UtcNow), CancellationToken.None);
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(producing);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var acknowledged = nodes.Sum(n => (long)n.Outbox.AcknowledgedSequence);
+        var (serverCpu, nodeCpu) = (gauge.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
+        // Let what is still in flight land, so the rows check compares whole numbers.
+        var drained = Stopwatch.StartNew();
+        while (nodes.Any(n => n.Outbox.AcknowledgedSequence < n.Outbox.LastSequence) && drained.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(sessions);
+        return (elapsed, acknowledged, serverCpu, nodeCpu);
+    }
+
+    /// <summary>
+    /// Measurement rows on the server against what the nodes had acknowledged at the end (every tenth result of a
+    /// node, from its first, is an event): nothing lost, nothing doubled.
+    /// </summary>
+    private static async Task<string> RowsCheckAsync(string database, IEnumerable<long> acknowledged)
+    {
+        var expected = acknowledged.Sum(a => a - ((a + 9) / 10));
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM measurements";
+        var rows = (long)(await command.ExecuteScalarAsync())!;
+        return rows == expected ? $"ok ({rows} measurements)" : $"MISMATCH ({rows} measurements, {expected} expected)";
+    }
+
+    private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+}
