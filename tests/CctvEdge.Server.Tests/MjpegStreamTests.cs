@@ -30,13 +30,20 @@ public sealed class MjpegStreamTests
         var first = await ReadPartAsync(body, boundary).WaitAsync(Timeout);
         var follow = await FollowAskedAsync(node);
         await node.SendAsync(NodeSessionClient.Snapshot("yard", Second));
-        var second = await ReadPartAsync(body, boundary).WaitAsync(Timeout);
+        // The first picture's own notice may still come after the stream began, and the picture be sent again.
+        var parts = new List<byte[]>();
+        do
+        {
+            parts.Add(await ReadPartAsync(body, boundary).WaitAsync(Timeout));
+        }
+        while (!parts[^1].AsSpan().SequenceEqual(Second) && parts.Count < 5);
 
         Assert.Equal("multipart/x-mixed-replace", response.Content.Headers.ContentType.MediaType);
         Assert.Equal(First, first);
         Assert.Equal("yard", follow.CameraId);
         Assert.True(follow.FollowSeconds > 0);
-        Assert.Equal(Second, second);
+        Assert.Equal(Second, parts[^1]);
+        Assert.All(parts[..^1], p => Assert.Equal(First, p));
     }
 
     [Theory]
