@@ -104,7 +104,7 @@ public sealed class PipelineTests : IDisposable
 
     private static List<DetectedObject> Detect(DetectionPipeline pipeline, int width, int height)
     {
-        var frame = Frames.Flat(width, height, 1, 0);
+        var frame = TestFrames.Flat(width, height, 1, 0);
         var found = new List<DetectedObject>();
         pipeline.Detect(frame.Pixels.Span, frame.Width, frame.Height, frame.Stride, found);
         return found;

@@ -3,7 +3,7 @@ using CctvEdge.Plugins.Sdk;
 namespace CctvEdge.Plugins.Detection.Tests;
 
 /// <summary>Colour frames for tests: a flat colour, at a time.</summary>
-internal static class Frames
+internal static class TestFrames
 {
     public static readonly DateTimeOffset Start = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
