@@ -38,9 +38,8 @@ internal sealed partial class PluginInstance
     /// <summary>Takes the camera's colour frames for the instance; ffmpeg writes the largest size and rate any plugin asked for.</summary>
     private sealed class ColorFeed(PluginInstance owner, ColorOutput wanted, PluginQueue<SharedFrame> queue) : IFrameConsumer
     {
-        // ffmpeg's colour rate is the highest any plugin asked for and may rise later: thin always, with the slack of
-        // a source twice as fast (a quarter of this plugin's period), which keeps every frame at an equal rate.
-        private readonly RateThinner _thinner = new(wanted.Fps, 2 * wanted.Fps);
+        // ffmpeg's colour rate is the highest any plugin asked for and changes as plugins come and go.
+        private readonly RateThinner _thinner = new(wanted.Fps, sourceFps: null);
         private byte[]? _scaled;
 
         public void Offer(SharedFrame frame)
