@@ -60,10 +60,12 @@ internal sealed class Letterbox
             throw new ArgumentException("Frame or tensor smaller than the letterbox expects.");
         }
 
-        tensor[..(3 * plane)].Fill(Pad);
         var red = tensor[..plane];
         var green = tensor.Slice(plane, plane);
         var blue = tensor.Slice(2 * plane, plane);
+        FillPadding(red);
+        FillPadding(green);
+        FillPadding(blue);
         const float toUnit = 1f / 255f;
         for (var y = 0; y < ScaledHeight; y++)
         {
@@ -75,6 +77,22 @@ internal sealed class Letterbox
                 red[at + x] = row[s] * toUnit;
                 green[at + x] = row[s + 1] * toUnit;
                 blue[at + x] = row[s + 2] * toUnit;
+            }
+        }
+    }
+
+    /// <summary>Only the bands around the picture: the picture's pixels are all written anyway.</summary>
+    private void FillPadding(Span<float> plane)
+    {
+        plane[..(PadY * InputWidth)].Fill(Pad);
+        plane[((PadY + ScaledHeight) * InputWidth)..].Fill(Pad);
+        if (ScaledWidth < InputWidth)
+        {
+            for (var y = PadY; y < PadY + ScaledHeight; y++)
+            {
+                var row = plane.Slice(y * InputWidth, InputWidth);
+                row[..PadX].Fill(Pad);
+                row[(PadX + ScaledWidth)..].Fill(Pad);
             }
         }
     }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace CctvEdge.Plugins.Detection.Internal.Model;
 
 /// <summary>
@@ -61,16 +64,31 @@ internal sealed class YoloDecoder(YoloLayout layout)
         }
     }
 
-    /// <summary>YOLOv8: a row per class; walking the rows in order keeps memory access sequential.</summary>
+    /// <summary>
+    /// YOLOv8: a row per class; walking the rows in order keeps memory access sequential, and whole vectors of
+    /// candidates are compared at once (80 × 8400 scores a frame: the bulk of post-processing).
+    /// </summary>
     private void DecodeColumns(ReadOnlySpan<float> output, float minScore, List<DetectedObject> found)
     {
         var n = layout.Candidates;
         output.Slice(4 * n, n).CopyTo(_bestScore);
         Array.Clear(_bestClass);
+        var scores = MemoryMarshal.Cast<float, Vector<float>>(_bestScore.AsSpan());
+        var classes = MemoryMarshal.Cast<int, Vector<int>>(_bestClass.AsSpan());
+        var tail = scores.Length * Vector<float>.Count;
         for (var c = 1; c < layout.Classes; c++)
         {
             var row = output.Slice((4 + c) * n, n);
-            for (var i = 0; i < n; i++)
+            var rowVectors = MemoryMarshal.Cast<float, Vector<float>>(row);
+            var classVector = new Vector<int>(c);
+            for (var v = 0; v < scores.Length; v++)
+            {
+                var higher = Vector.GreaterThan(rowVectors[v], scores[v]);
+                scores[v] = Vector.ConditionalSelect(higher, rowVectors[v], scores[v]);
+                classes[v] = Vector.ConditionalSelect(higher, classVector, classes[v]);
+            }
+
+            for (var i = tail; i < n; i++)
             {
                 if (row[i] > _bestScore[i])
                 {
