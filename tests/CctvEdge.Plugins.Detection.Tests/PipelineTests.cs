@@ -13,29 +13,19 @@ public sealed class PipelineTests : IDisposable
     public void Detect_YoloV8Model_BoxMappedBackToWideFrame()
     {
         // 1280x720 into 640x640: scale 0.5, 140 rows of padding above and below.
-        var path = _models.V8(new Candidate(320, 320, 100, 200, ClassId: 0, Score: 0.9f));
-        using var pipeline = new DetectionPipeline(OnnxModelRunner.Open(path, 640), 80, 0.25f, 0.45f);
-        var found = Detect(pipeline, 1280, 720);
+        var (layout, only) = DetectOne(_models.V8(new Candidate(320, 320, 100, 200, ClassId: 0, Score: 0.9f)));
 
-        Assert.False(pipeline.Layout!.HasObjectness);
-        var only = Assert.Single(found);
-        Assert.Equal(0, only.ClassId);
-        Assert.Equal(0.9f, only.Score, 5);
-        Assert.Equal(new Box(540, 160, 740, 560), only.Box);
+        Assert.False(layout.HasObjectness);
+        Assert.Equal((0, 0.9f, new Box(540, 160, 740, 560)), (only.ClassId, MathF.Round(only.Score, 5), only.Box));
     }
 
     [Fact]
     public void Detect_YoloV5Model_ScoreIsObjectnessTimesClass()
     {
-        var path = _models.V5(new Candidate(100, 300, 50, 40, ClassId: 2, Score: 0.9f, Objectness: 0.8f));
-        using var pipeline = new DetectionPipeline(OnnxModelRunner.Open(path, 640), 80, 0.25f, 0.45f);
-        var found = Detect(pipeline, 1280, 720);
+        var (layout, only) = DetectOne(_models.V5(new Candidate(100, 300, 50, 40, ClassId: 2, Score: 0.9f, Objectness: 0.8f)));
 
-        Assert.True(pipeline.Layout!.HasObjectness);
-        var only = Assert.Single(found);
-        Assert.Equal(2, only.ClassId);
-        Assert.Equal(0.72f, only.Score, 5);
-        Assert.Equal(new Box(150, 280, 250, 360), only.Box);
+        Assert.True(layout.HasObjectness);
+        Assert.Equal((2, 0.72f, new Box(150, 280, 250, 360)), (only.ClassId, MathF.Round(only.Score, 5), only.Box));
     }
 
     [Fact]
@@ -100,6 +90,12 @@ public sealed class PipelineTests : IDisposable
     {
         var error = Assert.Throws<ModelException>(() => YoloLayout.Recognise([1, 7, 2100], 80));
         Assert.Contains("3 classes, but 80 class names", error.Message, StringComparison.Ordinal);
+    }
+
+    private static (YoloLayout Layout, DetectedObject Only) DetectOne(string model)
+    {
+        using var pipeline = new DetectionPipeline(OnnxModelRunner.Open(model, 640), 80, 0.25f, 0.45f);
+        return (pipeline.Layout!, Assert.Single(Detect(pipeline, 1280, 720)));
     }
 
     private static List<DetectedObject> Detect(DetectionPipeline pipeline, int width, int height)
