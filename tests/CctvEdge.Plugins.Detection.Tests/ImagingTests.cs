@@ -26,6 +26,9 @@ public sealed class ImagingTests
         var png = PngEncoder.Encode(rgb, 2, 2);
 
         Assert.Equal((2, 2), (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
+        // CRC-32 of the chunks (zlib.crc32 of "IHDR" + its body, and of "IEND"): a wrong one makes viewers refuse the file.
+        Assert.Equal(0xFDD49A73u, BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(29)));
+        Assert.Equal(0xAE426082u, BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(png.Length - 4)));
         var idatLength = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(33));
         using var zlib = new ZLibStream(new MemoryStream(png, 41, idatLength), CompressionMode.Decompress);
         var raw = new MemoryStream();
