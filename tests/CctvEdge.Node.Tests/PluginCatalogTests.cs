@@ -12,13 +12,9 @@ public sealed class PluginCatalogTests
     public void LoadAll_BuiltInMotionFolder_LoadsAndCreatesInstances()
     {
         using var folders = new PluginFolders();
-        var catalog = folders.Catalog();
 
-        catalog.LoadAll(RepositoryPaths.NodePluginsDirectory);
+        var motion = LoadBuiltIn(folders, "motion");
 
-        var motion = catalog.Find("motion");
-        Assert.NotNull(motion);
-        Assert.True(motion.IsLoaded, motion.Error);
         Assert.IsAssignableFrom<IFrameAnalyzer>(motion.CreateInstance());
     }
 
@@ -27,14 +23,10 @@ public sealed class PluginCatalogTests
     {
         using var folders = new PluginFolders();
         using var temp = new TempDirectory();
-        var catalog = folders.Catalog();
-        catalog.LoadAll(RepositoryPaths.NodePluginsDirectory);
-        var detection = catalog.Find("detection");
-        Assert.NotNull(detection);
-        Assert.True(detection.IsLoaded, detection.Error);
+        var detection = LoadBuiltIn(folders, "detection");
         var model = temp.Combine("corrupt.onnx");
         await File.WriteAllBytesAsync(model, [.. Enumerable.Range(0, 2048).Select(i => (byte)(i * 31))]);
-        var settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var settings = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Cameras:0:Plugins:detection:ModelPath"] = model })
             .Build().GetSection("Cameras:0:Plugins:detection");
         var camera = TestCamera.Create(temp.Combine("camera"));
@@ -129,5 +121,16 @@ public sealed class PluginCatalogTests
         Assert.Equal(2, catalog.Plugins.Count);
         Assert.True(catalog.Plugins[0].IsLoaded);
         Assert.Contains("already provided", catalog.Plugins[1].Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A built-in plugin from the node's build output, loaded as the node loads it.</summary>
+    private static InstalledPlugin LoadBuiltIn(PluginFolders folders, string id)
+    {
+        var catalog = folders.Catalog();
+        catalog.LoadAll(RepositoryPaths.NodePluginsDirectory);
+        var plugin = catalog.Find(id);
+        Assert.NotNull(plugin);
+        Assert.True(plugin.IsLoaded, plugin.Error);
+        return plugin;
     }
 }
