@@ -34,12 +34,18 @@ public interface ITickHandler : ICameraPlugin
 /// <param name="TickInterval">Timer ticks, or null for none.</param>
 public sealed record PluginSubscription(FrameRequest? Frames, TimeSpan? TickInterval = null)
 {
+    /// <summary>
+    /// RGB24 frames for an <see cref="IColorFrameAnalyzer"/>, or null for none (the default). Size and rate as for gray
+    /// frames: null keeps the camera's detection size or rate.
+    /// </summary>
+    public FrameRequest? ColorFrames { get; init; }
+
     /// <summary>Consumes nothing; the plugin only reacts to its own work.</summary>
     public static PluginSubscription None { get; } = new(Frames: null);
 }
 
 /// <summary>
-/// The gray frames a plugin wants: a size (null for the camera's detection size) and a rate (null for the camera's
+/// The gray (or, through <see cref="PluginSubscription.ColorFrames"/>, colour) frames a plugin wants: a size (null for the camera's detection size) and a rate (null for the camera's
 /// detection rate). The node scales and skips frames to match; it never sends faster than the camera delivers.
 /// </summary>
 public sealed record FrameRequest(int? Width = null, int? Height = null, double? Fps = null);

@@ -69,12 +69,57 @@ public sealed class CameraWorkerTests : IDisposable
         Assert.Null(camera.Process);
     }
 
+    [Fact]
+    public async Task Run_ColourAskedWhileRunning_RestartsOnceAndDeliversRgbBesideGray()
+    {
+        var camera = TestCamera.Create(_temp.Path);
+        var gray = new RecordingConsumer();
+        var colour = new RecordingConsumer();
+        camera.Frames.Add(gray);
+        camera.ColorFrames.Add(colour);
+        using var stop = new CancellationTokenSource();
+
+        var running = camera.RunAsync(stop.Token);
+        // Gray frames are numbered from 1 in each ffmpeg run: the 1s count the runs.
+        await Eventually.TrueAsync(() => gray.Numbers.Count >= 3, Timeout, "gray frames before any colour is asked for");
+        Assert.Empty(colour.Numbers);
+        var owner = new object();
+        camera.ColorDemand.Add(owner, new ColorOutput(64, 36, 5));
+        await Eventually.TrueAsync(() => colour.Numbers.Count >= 5, Timeout, "colour frames after the restart");
+        Assert.Equal(2, gray.Numbers.Count(n => n == 1));
+        camera.ColorDemand.Remove(owner);
+        await Eventually.TrueAsync(() => gray.Numbers.Count(n => n == 1) == 3 && gray.Numbers[^1] >= 3, Timeout, "a third run, without colour");
+        var colourAfter = colour.Numbers.Count;
+        var grayAfter = gray.Numbers.Count;
+        await Eventually.TrueAsync(() => gray.Numbers.Count >= grayAfter + 3, Timeout, "gray frames going on");
+        await stop.CancelAsync();
+        await running.WaitAsync(Timeout);
+
+        Assert.Equal(colourAfter, colour.Numbers.Count);
+        Assert.All(colour.Sizes, s => Assert.Equal((64, 36), s));
+        Assert.All(colour.Channels, c => Assert.Equal(3, c));
+        Assert.NotEqual(CameraRunState.Failed, camera.Status.Read().State);
+        Assert.Equal("", camera.Status.Read().Error);
+    }
+
     public void Dispose() => _temp.Dispose();
 
     private sealed class RecordingConsumer : IFrameConsumer
     {
         private readonly List<long> _numbers = [];
         private readonly List<(int, int)> _sizes = [];
+        private readonly List<int> _channels = [];
+
+        public IReadOnlyList<int> Channels
+        {
+            get
+            {
+                lock (_numbers)
+                {
+                    return _channels.ToList();
+                }
+            }
+        }
 
         public IReadOnlyList<long> Numbers
         {
@@ -104,6 +149,7 @@ public sealed class CameraWorkerTests : IDisposable
             {
                 _numbers.Add(frame.Number);
                 _sizes.Add((frame.Width, frame.Height));
+                _channels.Add(frame.Channels);
             }
         }
     }

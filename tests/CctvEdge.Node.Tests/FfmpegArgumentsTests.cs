@@ -28,6 +28,26 @@ public sealed class FfmpegArgumentsTests
         Assert.Contains("-atomic_writing", args);
     }
 
+    [Fact]
+    public void Build_ColourAsked_RgbBranchToTheSocketBesideGray()
+    {
+        var args = FfmpegArguments.Build(TestCamera.Options(), "/data/snap.jpg", color: (new ColorOutput(640, 360, 2), "/tmp/c.sock"));
+        var graph = args[args.ToList().IndexOf("-filter_complex") + 1];
+
+        Assert.StartsWith("[0:v]split=3[d][s][c];", graph, StringComparison.Ordinal);
+        Assert.EndsWith(";[c]fps=2,scale=640:360:flags=area,format=rgb24[rgb]", graph, StringComparison.Ordinal);
+        Assert.Equal(["-f", "rawvideo", "-pix_fmt", "rgb24", "unix:/tmp/c.sock"], args.SkipWhile(a => a != "[rgb]").Skip(1).Take(5));
+        Assert.Equal(["-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"], args.SkipWhile(a => a != "[gray]").Skip(1).Take(5));
+    }
+
+    [Fact]
+    public void Build_NoColour_NoRgbBranch()
+    {
+        var args = FfmpegArguments.Build(TestCamera.Options(), "/data/snap.jpg");
+
+        Assert.DoesNotContain(args, a => a.Contains("rgb24", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(5, 1, "fps=1,")]
     [InlineData(5, 5, "fps=0.2,")]

@@ -31,4 +31,16 @@ public sealed class FrameScalerTests
 
         Assert.Equal([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4], target);
     }
+
+    [Fact]
+    public void Scale_RgbHalfSize_AveragesEachChannelApart()
+    {
+        // 2x2 RGB pixels: red, green, blue, white -> one pixel, each channel its own mean.
+        byte[] source = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255];
+        var target = new byte[3];
+
+        FrameScaler.Scale(source, 2, 2, target, 1, 1, channels: 3);
+
+        Assert.Equal([128, 128, 128], target);
+    }
 }

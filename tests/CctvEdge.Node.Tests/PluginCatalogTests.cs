@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using CctvEdge.Harness;
 using CctvEdge.Node.Plugins;
 using CctvEdge.Plugins.Sdk;
@@ -11,14 +12,35 @@ public sealed class PluginCatalogTests
     public void LoadAll_BuiltInMotionFolder_LoadsAndCreatesInstances()
     {
         using var folders = new PluginFolders();
-        var catalog = folders.Catalog();
 
-        catalog.LoadAll(RepositoryPaths.NodePluginsDirectory);
+        var motion = LoadBuiltIn(folders, "motion");
 
-        var motion = catalog.Find("motion");
-        Assert.NotNull(motion);
-        Assert.True(motion.IsLoaded, motion.Error);
         Assert.IsAssignableFrom<IFrameAnalyzer>(motion.CreateInstance());
+    }
+
+    [Fact]
+    public async Task LoadAll_BuiltInDetectionFolder_OnnxRuntimeLoadsInItsContextAndABadModelFailsOnlyTheInstance()
+    {
+        using var folders = new PluginFolders();
+        using var temp = new TempDirectory();
+        var detection = LoadBuiltIn(folders, "detection");
+        var model = temp.Combine("corrupt.onnx");
+        await File.WriteAllBytesAsync(model, [.. Enumerable.Range(0, 2048).Select(i => (byte)(i * 31))]);
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Cameras:0:Plugins:detection:ModelPath"] = model })
+            .Build().GetSection("Cameras:0:Plugins:detection");
+        var camera = TestCamera.Create(temp.Combine("camera"));
+        await using var outbox = await TestOutbox.OpenAsync();
+        await using var instance = PluginInstance.Create(camera, detection, PluginAssignment.From("Cameras:0", "detection", settings), outbox.Results,
+            new Recording.ClipRecorder(TestCamera.Options(), outbox.Clips), new CctvEdge.Plugins.Hosting.CallLimits(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+
+        await instance.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // ONNX Runtime's native library had to load (from the plugin's runtimes/ folder) to tell the file is no model.
+        Assert.Equal(CctvEdge.Plugins.Hosting.InstanceState.Failed, instance.State);
+        Assert.Contains("is not an ONNX model ONNX Runtime can load", instance.Error, StringComparison.Ordinal);
+        Assert.Null(camera.ColorDemand.Current);
     }
 
     [Fact]
@@ -99,5 +121,16 @@ public sealed class PluginCatalogTests
         Assert.Equal(2, catalog.Plugins.Count);
         Assert.True(catalog.Plugins[0].IsLoaded);
         Assert.Contains("already provided", catalog.Plugins[1].Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A built-in plugin from the node's build output, loaded as the node loads it.</summary>
+    private static InstalledPlugin LoadBuiltIn(PluginFolders folders, string id)
+    {
+        var catalog = folders.Catalog();
+        catalog.LoadAll(RepositoryPaths.NodePluginsDirectory);
+        var plugin = catalog.Find(id);
+        Assert.NotNull(plugin);
+        Assert.True(plugin.IsLoaded, plugin.Error);
+        return plugin;
     }
 }

@@ -65,6 +65,37 @@ public sealed class PluginInstanceTests : PluginTestBase
     }
 
     [Fact]
+    public async Task OnColorFrame_PluginAsksForColour_DemandRaisedFramesScaledThinnedAndDemandDropped()
+    {
+        var camera = TestCamera.Create(Temp.Combine("camera"));
+        var colour = await StartAsync(camera, "colour", "ColourFramePlugin");
+        Assert.Equal(new Cameras.ColorOutput(80, 45, 1), camera.ColorDemand.Current);
+
+        for (var i = 0; i < 10; i++)
+        {
+            // 160x90 red frames at 5 fps: the plugin wants 80x45 at 1 fps.
+            await Task.Delay(5);
+            var buffer = Cameras.SharedFrame.Rent(160, 90, 3);
+            buffer.AsSpan(0, 160 * 90 * 3).Fill(0);
+            for (var p = 0; p < 160 * 90 * 3; p += 3)
+            {
+                buffer[p] = 200;
+            }
+
+            var frame = Cameras.SharedFrame.Wrap(buffer, 160, 90, i + 1, T0.AddSeconds(i * 0.2), channels: 3);
+            camera.ColorFrames.Dispatch(frame);
+            frame.Release();
+        }
+
+        await Eventually.TrueAsync(() => Results("colour") >= 2, Timeout, "two one-per-second colour frames");
+        await Task.Delay(200);
+        var values = All().Where(r => r.PluginId == "colour").Select(r => r.Measurement.Value).ToList();
+        Assert.Equal([80_045.2, 80_045.2], values);
+        await colour.DisposeAsync();
+        Assert.Null(camera.ColorDemand.Current);
+    }
+
+    [Fact]
     public async Task Publish_EventOnCamera_ObserversHearItButNotThePublisherItself()
     {
         var camera = TestCamera.Create(Temp.Combine("camera"));

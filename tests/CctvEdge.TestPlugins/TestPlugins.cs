@@ -63,6 +63,23 @@ public sealed class SmallFramePlugin : IFrameAnalyzer
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
+/// <summary>Asks for colour frames only (80x45 at 1 fps) and publishes each one's size and first pixel's red value.</summary>
+public sealed class ColourFramePlugin : IColorFrameAnalyzer
+{
+    private IPluginContext _context = null!;
+
+    public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        _context = context;
+        return ValueTask.FromResult(new PluginSubscription(null) { ColorFrames = new FrameRequest(Width: 80, Height: 45, Fps: 1) });
+    }
+
+    public ValueTask OnColorFrameAsync(ColorFrame frame, CancellationToken cancellationToken) =>
+        _context.Results.PublishAsync(new PluginMeasurement("test.colour", (frame.Width * 1000) + frame.Height + (frame.Pixels.Span[0] / 1000.0), "", frame.Timestamp), cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
 /// <summary>Has no parameterless constructor, so the node must refuse it.</summary>
 public sealed class NoDefaultConstructorPlugin(int unused) : ICameraPlugin
 {

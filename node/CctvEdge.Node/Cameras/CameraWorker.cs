@@ -59,7 +59,7 @@ internal sealed partial class CameraWorker(
             }
 
             var started = clock.GetUtcNow();
-            string error;
+            string? error;
             try
             {
                 error = await RunOnceAsync(stop).ConfigureAwait(false);
@@ -84,6 +84,12 @@ internal sealed partial class CameraWorker(
                 break;
             }
 
+            if (error is null)
+            {
+                // A planned restart (the colour output changed): not a failure, no backoff.
+                continue;
+            }
+
             if (clock.GetUtcNow() - started > StableRun)
             {
                 backoff.Reset();
@@ -105,8 +111,8 @@ internal sealed partial class CameraWorker(
         Status.Set(CameraRunState.Stopped);
     }
 
-    /// <summary>Runs ffmpeg until it ends; returns why it ended.</summary>
-    private async Task<string> RunOnceAsync(CancellationToken stop)
+    /// <summary>Runs ffmpeg until it ends; returns why it ended, or null when the node restarted it on purpose.</summary>
+    private async Task<string?> RunOnceAsync(CancellationToken stop)
     {
         Directory.CreateDirectory(cameraDirectory);
         var snapshotPath = Path.Combine(cameraDirectory, "snapshot.jpg");
@@ -117,7 +123,11 @@ internal sealed partial class CameraWorker(
             Directory.CreateDirectory(recording);
         }
 
-        var arguments = FfmpegArguments.Build(Camera, snapshotPath, recording, runId: clock.GetUtcNow().ToUnixTimeMilliseconds());
+        _restartRequested = false;
+        var color = ColorDemand.Current;
+        using var colorSocket = color is null ? null : ColorSocket.Listen();
+        var arguments = FfmpegArguments.Build(Camera, snapshotPath, recording, runId: clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            color: color is { } wanted ? (wanted, colorSocket!.Path) : null);
         var process = await StartAsync(arguments).ConfigureAwait(false);
         Volatile.Write(ref _process, process);
         LogCameraStarted(logger, Camera.Id, Camera.Source.Kind);
@@ -125,11 +135,13 @@ internal sealed partial class CameraWorker(
         var snapshots = WatchSnapshotsAsync(snapshotPath, watch.Token);
         var stall = new StallWatch(TimeSpan.FromSeconds(Camera.StallSeconds), clock.GetUtcNow(), MainStreamLimit());
         var stalls = WatchForStallAsync(process, stall, watch.Token);
+        var colorFrames = colorSocket is null ? Task.CompletedTask : ReadColorFramesAsync(colorSocket, color!.Value, watch.Token);
+        var colorDemand = WatchColorDemandAsync(process, color, watch.Token);
         try
         {
             await ReadFramesAsync(process.Output, stop).ConfigureAwait(false);
             var exitCode = await process.Exited.WaitAsync(TimeSpan.FromSeconds(5), stop).ConfigureAwait(false);
-            return stall.Reason ?? CameraFailure.Describe(exitCode, process.RecentErrors);
+            return _restartRequested ? null : stall.Reason ?? CameraFailure.Describe(exitCode, process.RecentErrors);
         }
         catch (TimeoutException)
         {
@@ -140,6 +152,8 @@ internal sealed partial class CameraWorker(
             await watch.CancelAsync().ConfigureAwait(false);
             await snapshots.ConfigureAwait(false);
             await stalls.ConfigureAwait(false);
+            await colorDemand.ConfigureAwait(false);
+            await colorFrames.ConfigureAwait(false);
             await process.StopAsync(TimeSpan.FromSeconds(ffmpeg.StopTimeoutSeconds)).ConfigureAwait(false);
             await process.DisposeAsync().ConfigureAwait(false);
             Volatile.Write(ref _process, null);

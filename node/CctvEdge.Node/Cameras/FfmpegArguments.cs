@@ -7,7 +7,9 @@ namespace CctvEdge.Node.Cameras;
 /// <summary>
 /// The ffmpeg command line for a camera. One process decodes the source once and writes two outputs: detection
 /// frames (gray, downscaled, at the detection rate) as raw bytes on stdout, and a JPEG snapshot every few seconds,
-/// replaced atomically so a reader never sees half a file.
+/// replaced atomically so a reader never sees half a file. While a plugin asks for colour, a third output writes RGB24
+/// frames to a Unix socket the node listens on (stdout is the gray frames'; a socket, unlike a FIFO, lets the node
+/// wait for ffmpeg with a cancellable accept and see its end as end of stream).
 /// </summary>
 internal static class FfmpegArguments
 {
@@ -24,7 +26,8 @@ internal static class FfmpegArguments
     /// <param name="snapshotPath">Where the latest snapshot goes.</param>
     /// <param name="recordingDirectory">Where segments go; null when the camera does not record.</param>
     /// <param name="runId">Distinguishes this ffmpeg run's segment files and list from earlier runs'.</param>
-    public static IReadOnlyList<string> Build(CameraOptions camera, string snapshotPath, string? recordingDirectory = null, long runId = 0)
+    /// <param name="color">The colour output and the socket it goes to, or null for none.</param>
+    public static IReadOnlyList<string> Build(CameraOptions camera, string snapshotPath, string? recordingDirectory = null, long runId = 0, (ColorOutput Output, string Socket)? color = null)
     {
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "warning" };
         var source = camera.Source;
@@ -42,11 +45,21 @@ internal static class FfmpegArguments
         // encoded like a camera.
         var encodeMain = recordingDirectory is not null && source.NeedsEncoding;
         var graph = string.Create(CultureInfo.InvariantCulture,
-            $"[0:v]split={(encodeMain ? 3 : 2)}[d][s]{(encodeMain ? "[m]" : "")};" +
+            $"[0:v]split={(encodeMain ? 3 : 2) + (color is null ? 0 : 1)}[d][s]{(encodeMain ? "[m]" : "")}{(color is null ? "" : "[c]")};" +
             $"[d]fps={Rate(detect.Fps)},scale={detect.Width}:{detect.Height}:flags=area,format=gray[gray];" +
             $"[s]fps={Rate(1 / camera.SnapshotWriteSeconds)},scale='min({camera.SnapshotMaxWidth},iw)':-2[snap]");
+        if (color is ({ } rgb, _))
+        {
+            graph += string.Create(CultureInfo.InvariantCulture, $";[c]fps={Rate(rgb.Fps)},scale={rgb.Width}:{rgb.Height}:flags=area,format=rgb24[rgb]");
+        }
+
         args.AddRange(["-filter_complex", graph]);
         args.AddRange(["-map", "[gray]", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]);
+        if (color is (_, { } socket))
+        {
+            args.AddRange(["-map", "[rgb]", "-f", "rawvideo", "-pix_fmt", "rgb24", "unix:" + socket]);
+        }
+
         args.AddRange(["-map", "[snap]", "-q:v", "5", "-f", "image2", "-update", "1", "-atomic_writing", "1", "-y", snapshotPath]);
         if (recordingDirectory is not null)
         {

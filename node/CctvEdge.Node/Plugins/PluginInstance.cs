@@ -166,6 +166,7 @@ internal sealed partial class PluginInstance : IFrameConsumer, IEventSink, IAsyn
     {
         _camera.Frames.Remove(this);
         _camera.Events.Remove(this);
+        DetachColorFeed();
     }
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Plugin {PluginId} {Version} running on camera {CameraId}.")]

@@ -8,10 +8,7 @@ namespace CctvEdge.Node.Plugins;
 internal sealed partial class PluginInstance
 {
     private FrameRequest? _request;
-    private TimeSpan _framePeriod;
-    private TimeSpan _frameSlack;
-    private bool _thinFrames;
-    private DateTimeOffset _nextFrameDue;
+    private RateThinner? _thinner;
     private byte[]? _scaled;
     private PluginQueue<SharedFrame>? _frames;
     private PluginQueue<(PluginEvent Event, string Publisher)>? _events;
@@ -26,7 +23,7 @@ internal sealed partial class PluginInstance
             return;
         }
 
-        if (_thinFrames && !TakeForRate(frame.Timestamp))
+        if (_thinner?.Take(frame.Timestamp) == false)
         {
             return;
         }
@@ -42,11 +39,7 @@ internal sealed partial class PluginInstance
         {
             _request = request;
             var cameraFps = _camera.Camera.Detect.Fps;
-            var fps = request.Fps ?? cameraFps;
-            _thinFrames = fps < cameraFps;
-            _framePeriod = TimeSpan.FromSeconds(1 / Math.Max(fps, 0.001));
-            // Half a camera frame of slack absorbs arrival jitter without ever taking a frame one interval early.
-            _frameSlack = TimeSpan.FromSeconds(0.5 / cameraFps);
+            _thinner = new RateThinner(request.Fps ?? cameraFps, cameraFps);
             _frames = _runner.AddQueue<SharedFrame>(
                 QueueLength,
                 nameof(IFrameAnalyzer.OnFrameAsync),
@@ -60,6 +53,11 @@ internal sealed partial class PluginInstance
             _runner.AddLoop(stop => TickLoopAsync(handler, interval, stop));
         }
 
+        if (subscription.ColorFrames is { } colorRequest && plugin is IColorFrameAnalyzer)
+        {
+            AttachColorFeed(colorRequest);
+        }
+
         if (plugin is IEventObserver)
         {
             _events = _runner.AddQueue<(PluginEvent Event, string Publisher)>(
@@ -69,20 +67,6 @@ internal sealed partial class PluginInstance
                 countProcessed: false);
             _camera.Events.Add(this);
         }
-    }
-
-    /// <summary>Thins the camera's rate down to the plugin's, keeping the schedule rather than drifting.</summary>
-    private bool TakeForRate(DateTimeOffset timestamp)
-    {
-        var first = _nextFrameDue == default;
-        if (!first && timestamp < _nextFrameDue - _frameSlack)
-        {
-            return false;
-        }
-
-        // After a long pause (camera restart), start a new schedule instead of catching up with a burst.
-        _nextFrameDue = first || timestamp - _nextFrameDue > _framePeriod ? timestamp + _framePeriod : _nextFrameDue + _framePeriod;
-        return true;
     }
 
     private async Task TickLoopAsync(ITickHandler handler, TimeSpan interval, CancellationToken stop)
