@@ -25,7 +25,7 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
     private readonly HashSet<string> _openMotion = [];
     private IPluginContext _context = null!;
     private DetectionSettings _settings = null!;
-    private DetectionPipeline? _pipeline;
+    private IObjectDetector? _detector;
     private ObjectRules _rules = null!;
     private ObjectTracker _tracker = null!;
     private long _frames;
@@ -41,29 +41,12 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
         settings.Validate();
         var names = settings.ClassNames.Count > 0 ? settings.ClassNames : CocoNames.All;
         var rules = new ObjectRules(settings, names);
-        IModelRunner runner;
-        try
-        {
-            runner = OpenModel(settings);
-        }
-        catch (ModelException ex)
-        {
-            throw DetectionRules.Invalid(nameof(settings.ModelPath), ex.Message);
-        }
-
-        try
-        {
-            _pipeline = new DetectionPipeline(runner, names.Count, rules.LowestScore, (float)settings.NmsIou);
-        }
-        catch (ModelException ex)
-        {
-            runner.Dispose();
-            throw DetectionRules.Invalid(nameof(settings.ModelPath), ex.Message);
-        }
-
+        _detector = string.Equals(settings.Backend, DetectionRules.HogBackend, StringComparison.OrdinalIgnoreCase)
+            ? OpenHog(names)
+            : OpenPipeline(settings, names, rules);
         (_context, _settings, _rules) = (context, settings, rules);
         _tracker = new ObjectTracker((float)settings.TrackIou, settings.MinFrames, TimeSpan.FromSeconds(settings.LostSeconds));
-        LogModel(context.Logger, context.Camera.Id, settings.ModelPath, runner.InputWidth, runner.InputHeight, _pipeline.Layout?.Name ?? "known at the first frame");
+        LogModel(context.Logger, context.Camera.Id, settings.Backend, settings.ModelPath, _detector.Description);
         // Frames as wide as asked, with the camera's aspect (even, as ffmpeg's scaler wants): at a 640 model and
         // 640-wide frames the letterbox only pads.
         var height = Math.Max(2, (int)Math.Round(settings.FrameWidth * (double)context.Camera.DetectHeight / context.Camera.DetectWidth / 2) * 2);
@@ -86,7 +69,7 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
         }
 
         _found.Clear();
-        _pipeline!.Detect(frame.Pixels.Span, frame.Width, frame.Height, frame.Stride, _found);
+        _detector!.Detect(frame.Pixels.Span, frame.Width, frame.Height, frame.Stride, _found);
         _accepted.Clear();
         foreach (var detection in _found)
         {
@@ -128,8 +111,50 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
     public ValueTask DisposeAsync()
     {
         // Events left open are closed by the node at its next start, as for every plugin.
-        _pipeline?.Dispose();
+        _detector?.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private DetectionPipeline OpenPipeline(DetectionSettings settings, IReadOnlyList<string> names, ObjectRules rules)
+    {
+        IModelRunner runner;
+        try
+        {
+            runner = OpenModel(settings);
+        }
+        catch (ModelException ex)
+        {
+            throw DetectionRules.Invalid(nameof(settings.ModelPath), ex.Message);
+        }
+
+        try
+        {
+            return new DetectionPipeline(runner, names.Count, rules.LowestScore, (float)settings.NmsIou);
+        }
+        catch (ModelException ex)
+        {
+            runner.Dispose();
+            throw DetectionRules.Invalid(nameof(settings.ModelPath), ex.Message);
+        }
+    }
+
+    /// <summary>OpenCV's people detector reports class "person" of the labels in force.</summary>
+    private static HogPeopleDetector OpenHog(IReadOnlyList<string> names)
+    {
+        var person = names.ToList().FindIndex(n => string.Equals(n, "person", StringComparison.OrdinalIgnoreCase));
+        if (person < 0)
+        {
+            throw DetectionRules.Invalid(nameof(DetectionSettings.ClassNames), "must include person: opencv-hog finds people only");
+        }
+
+        try
+        {
+            return HogPeopleDetector.Open(person);
+        }
+        catch (ModelException ex)
+        {
+            throw DetectionRules.Invalid(nameof(DetectionSettings.Backend), "'opencv-hog' cannot run here: " + ex.Message);
+        }
     }
 
     /// <summary>The event when it opens or ends, and the snapshot when the best view is new.</summary>
@@ -142,6 +167,6 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Detection on camera {CameraId}: model {ModelPath}, input {Width}x{Height}, output {Layout}.")]
-    private static partial void LogModel(ILogger logger, string cameraId, string modelPath, int width, int height, string layout);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Detection on camera {CameraId}: backend {Backend}, model {ModelPath}, {Detector}.")]
+    private static partial void LogModel(ILogger logger, string cameraId, string backend, string modelPath, string detector);
 }

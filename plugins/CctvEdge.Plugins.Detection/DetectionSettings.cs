@@ -5,12 +5,13 @@ namespace CctvEdge.Plugins.Detection;
 
 /// <summary>
 /// The detection plugin's settings for one camera (node config <c>Cameras:N:Plugins:detection</c>). Only
-/// <see cref="ModelPath"/> has no default: no model ships with CctvEdge, the installer brings a YOLO export.
+/// <see cref="ModelPath"/> has no default: no model ships with CctvEdge, the installer brings a YOLO export (or uses
+/// <c>opencv-hog</c>, which needs none).
 /// </summary>
 public sealed class DetectionSettings
 {
-    /// <summary>The inference backend; <c>onnx</c> (ONNX Runtime) is the one there is.</summary>
-    [Description("onnx: a YOLO detection model run with ONNX Runtime.")]
+    /// <summary>The backend: <c>onnx</c> (a YOLO model run by ONNX Runtime) or <c>opencv-hog</c> (OpenCV's people detector, linux-x64).</summary>
+    [Description("onnx: a YOLO detection model run with ONNX Runtime; opencv-hog: OpenCV's built-in HOG people detector, no model needed (linux-x64 only).")]
     public string Backend { get; set; } = "onnx";
 
     /// <summary>The YOLO detection model (.onnx): YOLOv5 (output [1, N, 5+C]) or YOLOv8/YOLO11 (output [1, 4+C, N]).</summary>

@@ -139,7 +139,8 @@ public sealed class FleetConfigTests(ITestOutputHelper output)
         await page.Locator(".rz-dropdown-item:visible", new() { HasText = "synthetic" }).First.ClickAsync();
         await page.ClickAsync("[data-testid=new-camera-add]");
         await Assertions.Expect(page.Locator("[data-testid=camera-editor][data-camera-id=gate]")).ToBeVisibleAsync();
-        await Eventually.TrueAsync(async () => await CameraStateAsync(network, "gate") == "running", Soon, "the camera added on the page to run");
+        // A new camera's ffmpeg starts from cold (encoder, first segment): on a loaded CI box that took over 30 s once.
+        await Eventually.TrueAsync(async () => await CameraStateAsync(network, "gate") == "running", TimeSpan.FromSeconds(90), "the camera added on the page to run");
         await page.Locator("[data-testid=config-version-entry][data-version='1'] [data-testid=config-rollback]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=config-outcome]")).ToContainTextAsync("Saved as version 4");
         await Assertions.Expect(page.Locator("[data-testid=camera-editor][data-camera-id=gate]")).ToHaveCountAsync(0);

@@ -7,13 +7,15 @@ namespace CctvEdge.Plugins.Detection.Internal.Configuration;
 internal static class DetectionRules
 {
     public const string OnnxBackend = "onnx";
+    public const string HogBackend = "opencv-hog";
     private const int MaxZones = 32;
     private const int MaxPoints = 64;
 
     public static void Validate(DetectionSettings s)
     {
-        Check(string.Equals(s.Backend, OnnxBackend, StringComparison.OrdinalIgnoreCase), nameof(s.Backend), s.Backend, $"'{OnnxBackend}' (the only backend so far)");
-        Check(!string.IsNullOrWhiteSpace(s.ModelPath), nameof(s.ModelPath), s.ModelPath, "the path of a YOLO detection model exported to ONNX (none ships with CctvEdge)");
+        var hog = string.Equals(s.Backend, HogBackend, StringComparison.OrdinalIgnoreCase);
+        Check(hog || string.Equals(s.Backend, OnnxBackend, StringComparison.OrdinalIgnoreCase), nameof(s.Backend), s.Backend, $"'{OnnxBackend}' (a YOLO model) or '{HogBackend}' (OpenCV's people detector, linux-x64 only)");
+        Check(hog || !string.IsNullOrWhiteSpace(s.ModelPath), nameof(s.ModelPath), s.ModelPath, "the path of a YOLO detection model exported to ONNX (none ships with CctvEdge)");
         Check(s.InputSize is >= 32 and <= 4096 && s.InputSize % 32 == 0, nameof(s.InputSize), s.InputSize, "a multiple of 32 between 32 and 4096");
         Check(s.ClassNames.All(n => !string.IsNullOrWhiteSpace(n)), nameof(s.ClassNames), string.Join(",", s.ClassNames), "names without blanks");
         Check(s.Labels.Count > 0 && s.Labels.All(n => !string.IsNullOrWhiteSpace(n)), nameof(s.Labels), string.Join(",", s.Labels), "at least one label, none blank");

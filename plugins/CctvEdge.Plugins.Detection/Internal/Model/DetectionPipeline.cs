@@ -4,7 +4,7 @@ namespace CctvEdge.Plugins.Detection.Internal.Model;
 /// Frame in, objects out: letterbox into the input tensor, run the model, decode the YOLO layout, class-wise NMS, boxes
 /// mapped back to frame pixels. Buffers are kept between frames: a camera runs this a few times a second for days.
 /// </summary>
-internal sealed class DetectionPipeline : IDisposable
+internal sealed class DetectionPipeline : IObjectDetector
 {
     private readonly IModelRunner _runner;
     private readonly int? _classCount;
@@ -31,6 +31,8 @@ internal sealed class DetectionPipeline : IDisposable
     }
 
     public YoloLayout? Layout => _decoder?.Layout;
+
+    public string Description => $"YOLO model {_runner.InputWidth}x{_runner.InputHeight}, {Layout?.Name ?? "layout known at the first frame"}";
 
     /// <summary>The classes the model outputs (known once its layout is).</summary>
     public int? Classes => _decoder?.Layout.Classes;
