@@ -37,6 +37,9 @@ internal sealed record NetworkOptions
     /// <summary>Node:PluginHangSeconds: how soon a plugin call that never returns is reported.</summary>
     public double PluginHangSeconds { get; init; } = 30;
 
+    /// <summary>The yard camera plays this video file (a <c>file</c> source, in a loop) instead of the synthetic picture.</summary>
+    public string? YardFile { get; init; }
+
     /// <summary>The yard camera records and burns the wall clock into its picture (Source:Clock), for live latency.</summary>
     public bool YardClock { get; init; }
 
@@ -211,7 +214,8 @@ internal sealed class DemoNetwork : IAsyncDisposable
     private async Task WriteNodeConfigAsync()
     {
         var plugins = PluginsDirectory;
-        foreach (var builtIn in new[] { "motion", "recording", "sense" })
+        // The detection plugin (its natives are 200 MB) only for the tests that run it.
+        foreach (var builtIn in new[] { "motion", "recording", "sense" }.Concat(_options.CameraPlugins.ContainsKey("detection") ? ["detection"] : []))
         {
             CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, builtIn), Path.Combine(plugins, builtIn));
         }
@@ -252,7 +256,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
                 {
                     Id = "yard",
                     Name = "Yard",
-                    Source = new { Kind = "synthetic", Width = 640, Height = 360, Fps = 10, Clock = _options.YardClock },
+                    Source = _options.YardFile is { } file
+                        ? (object)new { Kind = "file", Path = file }
+                        : new { Kind = "synthetic", Width = 640, Height = 360, Fps = 10, Clock = _options.YardClock },
                     Detect = new { Width = 320, Height = 180, Fps = 5 },
                     SnapshotSeconds = 2,
                     Recording = new
@@ -279,13 +285,18 @@ internal sealed class DemoNetwork : IAsyncDisposable
         })).ConfigureAwait(false);
     }
 
-    /// <summary>Copies a folder's files, overwriting in place what is there (as cp does).</summary>
+    /// <summary>Copies a folder's files and folders, overwriting in place what is there (as cp -r does).</summary>
     public static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from))
         {
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        }
+
+        foreach (var folder in Directory.GetDirectories(from))
+        {
+            CopyDirectory(folder, Path.Combine(to, Path.GetFileName(folder)));
         }
     }
 }

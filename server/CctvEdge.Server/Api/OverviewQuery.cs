@@ -38,7 +38,11 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
         e.EventId,
         e.PluginId,
         e.Acknowledged,
-        e.Flagged);
+        e.Flagged)
+    {
+        Labels = DetectionLabels.OfPayload(e.PayloadJson),
+        Boxes = DetectionLabels.Boxes(e.BoxesJson),
+    };
 
     private static TimelapseView Timelapse(ClipListRow c) => new(
         c.Id,

@@ -116,7 +116,9 @@ internal sealed class EventQueries(SqliteDatabase database)
                 FROM groups g
                 LEFT JOIN cameras c ON c.node_id = g.node_id AND c.id = g.camera_id
             )
-            SELECT p.*, (SELECT f.id FROM files f WHERE f.clip_id = p.clip_id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id
+            SELECT p.*, COALESCE(
+                (SELECT f.id FROM files f WHERE f.clip_id = p.clip_id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1),
+                {OwnImageSql("CAST(p.ids AS INTEGER)")}) AS thumbnail_id
             FROM paged p
             ORDER BY p.start_ms DESC
             """;
@@ -237,6 +239,14 @@ internal sealed class EventQueries(SqliteDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM events WHERE acknowledged_ms IS NULL AND deleted_ms IS NULL").ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The latest picture an event's plugin sent with it (a detection's best frame with its box drawn), through
+    /// <c>files_by_event</c>: an event without a clip still shows what was seen. <paramref name="eventRowId"/> is the
+    /// SQL of the event row's id (a group's first, whose ids list starts with it).
+    /// </summary>
+    internal static string OwnImageSql(string eventRowId) =>
+        $"(SELECT f.id FROM events ev JOIN files f ON f.node_id = ev.node_id AND f.event_id = ev.event_id AND f.event_id <> '' WHERE ev.id = {eventRowId} AND f.content_type LIKE 'image/%' ORDER BY f.id DESC LIMIT 1)";
 
     /// <summary>The filter as SQL over <c>events e</c>: only fixed fragments, every value a parameter.</summary>
     internal static string Where(EventQuery filter) =>

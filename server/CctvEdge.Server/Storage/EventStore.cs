@@ -20,7 +20,9 @@ internal sealed class EventStore(SqliteDatabase database)
                    e.start_ms, e.end_ms, e.peak, e.zones_json, e.boxes_json, e.payload_json,
                    e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged,
                    k.id AS clip_id, k.state AS clip_state,
-                   (SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id
+                   COALESCE(
+                       (SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1),
+                       {EventQueries.OwnImageSql("e.id")}) AS thumbnail_id
             FROM events e
             LEFT JOIN cameras c ON c.node_id = e.node_id AND c.id = e.camera_id
             -- An event's clip is the first of its camera that overlaps it: clips merge close events and split long ones.

@@ -94,4 +94,11 @@ public sealed record EventView(
     string EventId = "",
     string PluginId = "",
     bool Acknowledged = false,
-    bool Flagged = false);
+    bool Flagged = false)
+{
+    /// <summary>What a detector saw (the payload's <c>labels</c>), each label with its best score, best first.</summary>
+    public IReadOnlyList<EventLabelView> Labels { get; init; } = [];
+
+    /// <summary>Where, as boxes scaled to 0..1 (x, y, width, height), as the plugin reported them.</summary>
+    public IReadOnlyList<IReadOnlyList<double>> Boxes { get; init; } = [];
+}

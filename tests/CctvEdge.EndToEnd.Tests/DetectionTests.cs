@@ -1,0 +1,60 @@
+using CctvEdge.Testing;
+using Microsoft.Playwright;
+
+namespace CctvEdge.EndToEnd.Tests;
+
+/// <summary>
+/// Object detection with real processes (issue 14): a node whose camera plays OpenCV's footage of people walking in a
+/// street (<c>vtest.avi</c>, Debian opencv-doc) as a <c>file</c> source, the bundled detection plugin on backend
+/// <c>opencv-hog</c>: person events reach the server with their labels, and the events page shows and filters them
+/// on a phone and a desktop.
+/// </summary>
+public sealed class DetectionTests
+{
+    private const string Footage = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+
+    [Fact]
+    public async Task PeopleWalking_OpencvHog_PersonEventsLabelled_FilteredOnTheEventsPage()
+    {
+        Assert.True(File.Exists(Footage), $"{Footage} is missing: apt install opencv-doc (scripts/test.sh does)");
+        await using var network = await DemoNetwork.StartAsync(new NetworkOptions
+        {
+            YardFile = Footage,
+            CameraPlugins = { ["detection"] = new { Backend = "opencv-hog", MinScore = 0.2, MinFrames = 2, LostSeconds = 3 } },
+        });
+
+        // The event, then the picture of its best frame (it follows the event through the outbox).
+        var person = await Eventually.GetValueAsync(
+            async () => (await network.WaitForEventsAsync(1, TimeSpan.FromSeconds(120), kind: "detection")).FirstOrDefault(e => e.GetProperty("thumbnailUrl").ValueKind == System.Text.Json.JsonValueKind.String) is { ValueKind: System.Text.Json.JsonValueKind.Object } e ? e : (System.Text.Json.JsonElement?)null,
+            TimeSpan.FromSeconds(120),
+            $"a detection event with its picture; node log:{Environment.NewLine}{network.Node.Output}");
+
+        Assert.Equal("detection", person.GetProperty("pluginId").GetString());
+        var label = Assert.Single(person.GetProperty("labels").EnumerateArray());
+        Assert.Equal("person", label.GetProperty("label").GetString());
+        Assert.InRange(label.GetProperty("score").GetDouble(), 0.2, 1);
+        var box = Assert.Single(person.GetProperty("boxes").EnumerateArray()).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(4, box.Length);
+        Assert.True(box[3] > box[2], "a person's box stands upright");
+        Assert.StartsWith("/media/files/", person.GetProperty("thumbnailUrl").GetString(), StringComparison.Ordinal);
+
+        await using var browser = await Browser.LaunchAsync();
+        foreach (var phone in new[] { true, false })
+        {
+            var page = await browser.OpenSignedInAsync(network.Server.WebAddress, "events?label=person", phone);
+            await Browser.WaitInteractiveAsync(page);
+            // A card per event on a phone, a table row on a desktop (the layout settles after the first render).
+            var rows = page.Locator(phone ? "[data-testid=event-card]" : "[data-testid=events] tbody tr:has([data-testid=event-row])");
+            await Assertions.Expect(rows.First).ToBeVisibleAsync();
+            var badge = rows.First.Locator("[data-testid=event-label][data-label=person]");
+            await Assertions.Expect(badge).ToBeVisibleAsync();
+            await Assertions.Expect(badge).ToContainTextAsync("person");
+            // Only labelled rows: the motion events of the same footage are filtered out.
+            var count = await rows.CountAsync();
+            Assert.Equal(count, await page.Locator(phone ? "[data-testid=event-card]:has([data-label=person])" : "[data-testid=events] tbody tr:has([data-label=person])").CountAsync());
+            await Browser.ScreenshotAsync(page, $"detection-{(phone ? "phone" : "desktop")}");
+            Assert.False(await Browser.OverflowsSidewaysAsync(page), $"/events scrolls sideways at {page.ViewportSize!.Width} px");
+            await page.CloseAsync();
+        }
+    }
+}
