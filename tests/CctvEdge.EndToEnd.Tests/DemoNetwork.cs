@@ -217,7 +217,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         // The detection plugin (its natives are 200 MB) only for the tests that run it.
         foreach (var builtIn in new[] { "motion", "recording", "sense" }.Concat(_options.CameraPlugins.ContainsKey("detection") ? ["detection"] : []))
         {
-            CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, builtIn), Path.Combine(plugins, builtIn));
+            CopyDirectory(Path.Combine(RepositoryPaths.NodePluginsDirectory, builtIn), Path.Combine(plugins, builtIn), subfolders: true);
         }
 
         var cameraPlugins = new Dictionary<string, object>(_options.CameraPlugins) { ["motion"] = new { GapSeconds = 1 } };
@@ -285,8 +285,11 @@ internal sealed class DemoNetwork : IAsyncDisposable
         })).ConfigureAwait(false);
     }
 
-    /// <summary>Copies a folder's files and folders, overwriting in place what is there (as cp -r does).</summary>
-    public static void CopyDirectory(string from, string to)
+    /// <summary>
+    /// Copies a folder's files, overwriting in place what is there (as cp does); with <paramref name="subfolders"/>, its
+    /// folders too (a plugin's natives under runtimes/).
+    /// </summary>
+    public static void CopyDirectory(string from, string to, bool subfolders = false)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from))
@@ -294,9 +297,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
         }
 
-        foreach (var folder in Directory.GetDirectories(from))
+        foreach (var folder in subfolders ? Directory.GetDirectories(from) : [])
         {
-            CopyDirectory(folder, Path.Combine(to, Path.GetFileName(folder)));
+            CopyDirectory(folder, Path.Combine(to, Path.GetFileName(folder)), subfolders);
         }
     }
 }

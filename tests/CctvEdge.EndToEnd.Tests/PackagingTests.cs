@@ -25,7 +25,9 @@ public sealed class PackagingTests(ITestOutputHelper output)
         var config = await File.ReadAllTextAsync(Path.Combine(root, "etc/cctvedge/node.json"));
         Assert.Contains("\"Id\": \"barn-pi\"", config, StringComparison.Ordinal);
         Assert.Contains("\"Address\": \"http://192.168.1.10:5081\"", config, StringComparison.Ordinal);
-        Assert.Equal(["motion", "recording", "sense"], Directory.GetDirectories(Path.Combine(root, "var/lib/cctvedge-node/plugins")).Select(Path.GetFileName).Order());
+        Assert.Equal(["detection", "motion", "recording", "sense"], Directory.GetDirectories(Path.Combine(root, "var/lib/cctvedge-node/plugins")).Select(Path.GetFileName).Order());
+        // The detection plugin's natives (ONNX Runtime, OpenCV): the bundle's own platform's only.
+        Assert.Equal(["linux-x64"], Directory.GetDirectories(Path.Combine(root, "var/lib/cctvedge-node/plugins/detection/runtimes")).Select(Path.GetFileName));
         await VerifyUnitAsync(root, "cctvedge-node");
 
         // The self-contained agent runs from its installed place (no .NET needed there), and checks its config.
