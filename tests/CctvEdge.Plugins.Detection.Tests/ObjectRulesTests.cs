@@ -84,7 +84,7 @@ public sealed class ObjectRulesTests
     }
 
     [Theory]
-    [InlineData("Backend", "opencv-hog")]
+    [InlineData("Backend", "tensorrt")]
     [InlineData("ModelPath", "")]
     [InlineData("RequiredZones", "nowhere")]
     [InlineData("MinScores:person", "1.5")]
@@ -103,6 +103,14 @@ public sealed class ObjectRulesTests
 
         var error = Assert.Throws<CctvEdge.Plugins.Sdk.PluginSettingsException>(s.Validate);
         Assert.StartsWith($"detection setting {setting} must be", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_OpencvHogWithoutAModel_Valid_OnnxWithoutOne_Refused()
+    {
+        new DetectionSettings { Backend = "opencv-hog" }.Validate();
+        var error = Assert.Throws<CctvEdge.Plugins.Sdk.PluginSettingsException>(new DetectionSettings { Backend = "onnx" }.Validate);
+        Assert.StartsWith("detection setting ModelPath must be", error.Message, StringComparison.Ordinal);
     }
 
     private static ObjectRules Rules(DetectionSettings settings) => new(settings, CocoNames.All);

@@ -69,6 +69,9 @@ internal sealed partial class ClipUploader(
                     await UploadAsync(clip, limiter, stoppingToken).ConfigureAwait(false);
                     status.Error = "";
                     backoff.Reset();
+                    // The day's use is saved after each clip; the bytes of a failed attempt are counted in memory and
+                    // saved with the next clip.
+                    await gate.SaveAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -77,10 +80,6 @@ internal sealed partial class ClipUploader(
                     var delay = backoff.Next();
                     LogUploadFailed(logger, clip.Id, status.Error, delay.TotalSeconds);
                     await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    await gate.SaveAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
