@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
+source scripts/lib/agent-cpu.sh
 ensure_dotnet
 ensure_packages ffmpeg opencv-doc libgtk-3-0
 cameras=${1:-2}
@@ -19,8 +20,6 @@ agent=""
 trap '[ -n "$agent" ] && kill "$agent" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 dotnet build node/CctvEdge.Node -c Release -nologo > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-hz=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # Prints "agent-percent ffmpeg-percent detection-events" (of one core, summed over the processes) for one configuration.
 measure() {
@@ -31,16 +30,9 @@ measure() {
     list+=" \"detection\": { \"Enabled\": $detection, \"Backend\": \"opencv-hog\", \"Fps\": 2, \"OnlyDuringMotion\": true, \"MinScore\": 0.2 } } }"
   done
   echo "{ \"Node\": { \"Id\": \"det-$detection\", \"DataDirectory\": \"$work/data-$detection\" }, \"Server\": { \"Address\": \"http://127.0.0.1:9\" }, \"Cameras\": [ $list ] }" > "$config"
-  dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll --config "$config" --Logging:LogLevel:Default Error > "$work/node-$detection.log" 2>&1 &
-  agent=$!
-  sleep "$warmup"
-  kill -0 "$agent" 2>/dev/null || { cat "$work/node-$detection.log"; exit 1; }
-  local children a0 a1 f0=0 f1=0 t0 t1 pid
-  children=$(pgrep -P "$agent" ffmpeg || true)
-  a0=$(ticks "$agent"); for pid in $children; do f0=$((f0 + $(ticks "$pid"))); done; t0=$(date +%s.%N)
-  sleep "$window"
-  a1=$(ticks "$agent"); for pid in $children; do f1=$((f1 + $(ticks "$pid"))); done; t1=$(date +%s.%N)
-  kill "$agent"; wait "$agent" 2>/dev/null || true; agent=""
+  start_agent "$config" "$work/node-$detection.log"
+  # Not in a $( ) subshell: the agent is this shell's child, so sampling can wait for it to end.
+  sample_agent_cpu "$warmup" "$window" "$work/node-$detection.log" > "$work/cpu-$detection" || exit 1
   local events
   events=$(python3 - "$work/data-$detection/outbox.db" <<'PY'
 import sqlite3, sys
@@ -49,7 +41,7 @@ db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 print(db.execute("SELECT COUNT(*) FROM results WHERE instr(payload, CAST('detection' AS BLOB)) > 0").fetchone()[0])
 PY
 )
-  echo "$(echo "($a1 - $a0) / $hz / ($t1 - $t0) * 100" | bc -l) $(echo "($f1 - $f0) / $hz / ($t1 - $t0) * 100" | bc -l) $events"
+  echo "$(cat "$work/cpu-$detection") $events"
 }
 
 read -r on on_ffmpeg on_events <<< "$(measure true)"

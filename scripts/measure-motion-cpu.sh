@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
+source scripts/lib/agent-cpu.sh
 ensure_dotnet
 ensure_packages ffmpeg
 cameras=${1:-4}
@@ -17,8 +18,6 @@ agent=""
 trap '[ -n "$agent" ] && kill "$agent" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 dotnet build node/CctvEdge.Node -c Release -nologo > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-hz=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # Prints "agent-percent ffmpeg-percent" (of one core, summed over the processes) for one configuration.
 measure() {
@@ -28,17 +27,8 @@ measure() {
     list+=" \"Detect\": { \"Width\": 320, \"Height\": 180, \"Fps\": 5 }, \"Plugins\": { \"motion\": { \"Enabled\": $motion } } }"
   done
   echo "{ \"Node\": { \"Id\": \"cpu-$motion\", \"DataDirectory\": \"$work/data-$motion\" }, \"Server\": { \"Address\": \"http://127.0.0.1:9\" }, \"Cameras\": [ $list ] }" > "$config"
-  dotnet node/CctvEdge.Node/bin/Release/net10.0/cctvedge-node.dll --config "$config" --Logging:LogLevel:Default Error > "$work/node-$motion.log" 2>&1 &
-  agent=$!
-  sleep "$warmup"
-  kill -0 "$agent" 2>/dev/null || { cat "$work/node-$motion.log"; exit 1; }
-  local children a0 a1 f0=0 f1=0 t0 t1 pid
-  children=$(pgrep -P "$agent" ffmpeg || true)
-  a0=$(ticks "$agent"); for pid in $children; do f0=$((f0 + $(ticks "$pid"))); done; t0=$(date +%s.%N)
-  sleep "$window"
-  a1=$(ticks "$agent"); for pid in $children; do f1=$((f1 + $(ticks "$pid"))); done; t1=$(date +%s.%N)
-  kill "$agent"; wait "$agent" 2>/dev/null || true; agent=""
-  echo "$(echo "($a1 - $a0) / $hz / ($t1 - $t0) * 100" | bc -l) $(echo "($f1 - $f0) / $hz / ($t1 - $t0) * 100" | bc -l)"
+  start_agent "$config" "$work/node-$motion.log"
+  sample_agent_cpu "$warmup" "$window" "$work/node-$motion.log" || exit 1
 }
 
 read -r on on_ffmpeg <<< "$(measure true)"
