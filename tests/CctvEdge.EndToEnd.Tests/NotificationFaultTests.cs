@@ -7,14 +7,16 @@ namespace CctvEdge.EndToEnd.Tests;
 
 /// <summary>
 /// The delivery outbox against kill -9: deliveries queued while the receiver is down survive the server's death and
-/// arrive once it returns; deliveries already confirmed are not sent again after the next kill.
+/// arrive once it returns; deliveries already confirmed are not sent again after the next kill. The one window the
+/// README names stays: a message the receiver took just as the server was killed, before the server recorded it, is
+/// sent again on restart under the same delivery id, which the receiver can drop.
 /// </summary>
 public sealed class NotificationFaultTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task ServerKilledWhileReceiverDown_Restarted_EveryQueuedEventArrivesOnce_AndNoneTwiceAfterAnotherKill()
+    public async Task ServerKilledWhileReceiverDown_Restarted_EveryQueuedEventArrivesOnce_AndNoneTwiceAfterAnotherKillButTheOneInFlight()
     {
         var port = FreePort.Next();
         await using var network = await DemoNetwork.StartAsync(new NetworkOptions { ServerArguments = ["--Notifications:RetryBaseSeconds", "1", "--Notifications:IntervalSeconds", "0.5"] });
@@ -38,8 +40,11 @@ public sealed class NotificationFaultTests
 
         var hooks = receiver.Hooks.ToList();
         Assert.NotEmpty(queued);
-        Assert.Equal(hooks.Count, hooks.Select(h => h.Delivery).Distinct().Count());
-        Assert.Equal(hooks.Count, EventIds(receiver).Count);
+        var deliveries = hooks.Select(h => h.Delivery).Distinct().Count();
+        // The second kill may land while a message is in flight (the demo camera keeps moving): at most that one comes
+        // again, under its own delivery id. An event never comes under two deliveries.
+        Assert.InRange(hooks.Count - deliveries, 0, 1);
+        Assert.Equal(deliveries, EventIds(receiver).Count);
         Assert.True(hooks.Count >= delivered);
         Assert.All(hooks, h => Assert.Equal("motion", h.Json.GetProperty("event").GetProperty("kind").GetString()));
     }
