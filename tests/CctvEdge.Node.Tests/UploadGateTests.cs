@@ -68,11 +68,11 @@ public sealed class UploadGateTests : IAsyncLifetime
         gate.Spent(small.Size);
         Assert.Null(await gate.ChooseAsync([second], CancellationToken.None));
         Assert.Equal("the daily upload budget is used (2.5 MB of 3 MB); clips go again after midnight (node time)", gate.Hold.Reason);
-        Assert.Equal(2 * MB + (MB / 2), gate.Hold.UsedBytes);
+        Assert.Equal(2 * MB + (MB / 2), gate.UsedBytes);
 
         _clock.Advance(TimeSpan.FromHours(12));
         Assert.Equal(second.Id, (await gate.ChooseAsync([second], CancellationToken.None))?.Id);
-        Assert.Equal(0, gate.Hold.UsedBytes);
+        Assert.Equal(0, gate.UsedBytes);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class UploadGateTests : IAsyncLifetime
 
         var restarted = Gate(options);
         Assert.Null(await restarted.ChooseAsync([clip], CancellationToken.None));
-        Assert.Equal(MB + 1, restarted.Hold.UsedBytes);
+        Assert.Equal(MB + 1, restarted.UsedBytes);
 
         _clock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(clip.Id, (await Gate(options).ChooseAsync([clip], CancellationToken.None))?.Id);

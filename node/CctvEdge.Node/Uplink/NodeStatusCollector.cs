@@ -105,7 +105,7 @@ internal sealed class NodeStatusCollector(
             Clips = policy.Options.Clips,
             WindowOpen = hold.WindowOpen,
             BudgetBytes = (ulong)gate.BudgetBytes,
-            UsedBytes = (ulong)hold.UsedBytes,
+            UsedBytes = (ulong)gate.UsedBytes,
             HeldClips = (ulong)hold.HeldClips,
             HeldReason = hold.Reason,
             KeptOnNode = (ulong)policy.KeptOnNode,

@@ -1,11 +1,13 @@
 using System.Text.Json;
+using CctvEdge.Server.Notifications.Rules;
 using CctvEdge.Web.Services;
 
 namespace CctvEdge.Server.Api;
 
 /// <summary>
 /// The detection labels of an events row for the pages: its events' payload <c>labels</c> (README, "Detection
-/// labels"), one entry per label with its best score, best first.
+/// labels", read by <see cref="EventLabels"/> as the notification rules read them), one entry per label with its
+/// best score, best first.
 /// </summary>
 internal static class DetectionLabels
 {
@@ -20,7 +22,7 @@ internal static class DetectionLabels
         try
         {
             using var document = JsonDocument.Parse(labelsJson);
-            return Best(document.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Array).SelectMany(e => e.EnumerateArray()));
+            return Best(EventLabels.Entries(document.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Array).SelectMany(e => e.EnumerateArray())));
         }
         catch (JsonException)
         {
@@ -30,35 +32,15 @@ internal static class DetectionLabels
     }
 
     /// <summary>From one event's payload, as the node sent it (any JSON, or none).</summary>
-    public static IReadOnlyList<EventLabelView> OfPayload(string payloadJson)
-    {
-        if (!payloadJson.Contains("\"labels\"", StringComparison.Ordinal))
-        {
-            return [];
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(payloadJson);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Array
-                ? Best(labels.EnumerateArray())
-                : [];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
+    public static IReadOnlyList<EventLabelView> OfPayload(string payloadJson) => Best(EventLabels.Entries(payloadJson));
 
     /// <summary>An event's boxes as stored (<c>[[x, y, w, h], ...]</c>, fractions of the frame).</summary>
     public static IReadOnlyList<IReadOnlyList<double>> Boxes(string boxesJson) =>
         boxesJson is "[]" or "" ? [] : JsonSerializer.Deserialize<List<List<double>>>(boxesJson) ?? [];
 
-    private static List<EventLabelView> Best(IEnumerable<JsonElement> labels) =>
+    private static List<EventLabelView> Best(IEnumerable<(string Label, double Score)> labels) =>
         labels
-            .Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("label", out var name) && name.ValueKind == JsonValueKind.String)
-            .Select(l => (Label: l.GetProperty("label").GetString()!.ToLowerInvariant(), Score: l.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 0))
-            .GroupBy(l => l.Label, StringComparer.Ordinal)
+            .GroupBy(l => l.Label.ToLowerInvariant(), StringComparer.Ordinal)
             .Select(g => new EventLabelView(g.Key, g.Max(l => l.Score)))
             .OrderByDescending(l => l.Score).ThenBy(l => l.Label, StringComparer.Ordinal)
             .ToList();

@@ -13,8 +13,6 @@ internal sealed record EventFacts(string EventId, string Kind, DateTimeOffset St
 /// </summary>
 internal sealed record ClipPolicy(string Mode, IReadOnlyList<UploadRuleOptions> Rules, IReadOnlyList<string> FlaggedLabels, IReadOnlyList<UploadWindow> Windows)
 {
-    public static readonly ClipPolicy SendAll = new(ClipUploadModes.All, [], UploadPolicyOptions.DefaultFlaggedLabels, []);
-
     public static ClipPolicy For(UploadPolicyOptions node, CameraOptions camera)
     {
         var own = camera.UploadPolicy;

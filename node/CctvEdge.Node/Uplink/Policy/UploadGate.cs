@@ -6,7 +6,7 @@ using CctvEdge.Node.Recording;
 namespace CctvEdge.Node.Uplink.Policy;
 
 /// <summary>What the link's policy holds back now, for the heartbeat.</summary>
-internal sealed record UploadHold(long HeldClips, string Reason, long UsedBytes, long BudgetBytes, bool WindowOpen);
+internal sealed record UploadHold(long HeldClips, string Reason, bool WindowOpen);
 
 /// <summary>
 /// Holds clip uploads to the upload policy's time windows and daily byte budget. A clip starts only inside its
@@ -21,17 +21,20 @@ internal sealed class UploadGate(UploadPolicy policy, CameraConfiguration camera
     private bool _loaded;
     private string _day = "";
     private long _used;
-    private UploadHold _hold = new(0, "", 0, 0, true);
+    private UploadHold _hold = new(0, "", true);
 
     public long BudgetBytes => (long)(policy.Options.DailyBudgetMegabytes * 1024 * 1024);
 
-    public UploadHold Hold
+    public UploadHold Hold => Volatile.Read(ref _hold);
+
+    /// <summary>Clip bytes sent today (node-local day).</summary>
+    public long UsedBytes
     {
         get
         {
             lock (_lock)
             {
-                return _hold with { UsedBytes = _used };
+                return _used;
             }
         }
     }
@@ -44,12 +47,21 @@ internal sealed class UploadGate(UploadPolicy policy, CameraConfiguration camera
         lock (_lock)
         {
             RollOver(local);
+            var time = TimeOnly.FromDateTime(local.DateTime);
+            var nodeWindows = UploadWindow.ParseAll(policy.Options.Windows);
+            // Each camera's windows once per pass, not once per waiting clip.
+            var windows = new Dictionary<string, IReadOnlyList<UploadWindow>>(StringComparer.Ordinal);
+            foreach (var camera in cameras.Current.Items)
+            {
+                windows[camera.Id] = policy.For(camera).Windows;
+            }
+
             string? reason = null;
             var held = 0;
             PendingClip? chosen = null;
             foreach (var clip in candidates)
             {
-                var why = WhyHeld(clip, local);
+                var why = WhyHeld(clip, windows.GetValueOrDefault(clip.CameraId, nodeWindows), time);
                 if (why is null)
                 {
                     chosen ??= clip;
@@ -60,8 +72,7 @@ internal sealed class UploadGate(UploadPolicy policy, CameraConfiguration camera
                 reason ??= why;
             }
 
-            var windows = UploadWindow.ParseAll(policy.Options.Windows);
-            _hold = new UploadHold(held, reason ?? "", _used, BudgetBytes, UploadWindow.AnyContains(windows, TimeOnly.FromDateTime(local.DateTime)));
+            Volatile.Write(ref _hold, new UploadHold(held, reason ?? "", UploadWindow.AnyContains(nodeWindows, time)));
             return chosen;
         }
     }
@@ -87,13 +98,12 @@ internal sealed class UploadGate(UploadPolicy policy, CameraConfiguration camera
         return queue.SetStateAsync(StateKey, value, cancellationToken);
     }
 
-    private string? WhyHeld(PendingClip clip, DateTimeOffset local)
+    /// <param name="windows">The clip's camera's windows (the node's for a camera gone since).</param>
+    private string? WhyHeld(PendingClip clip, IReadOnlyList<UploadWindow> windows, TimeOnly time)
     {
         if (clip.Reason != VideoRetrieval.Reason)
         {
-            var camera = cameras.Current.Items.FirstOrDefault(c => c.Id == clip.CameraId);
-            var windows = camera is null ? UploadWindow.ParseAll(policy.Options.Windows) : policy.For(camera).Windows;
-            if (!UploadWindow.AnyContains(windows, TimeOnly.FromDateTime(local.DateTime)))
+            if (!UploadWindow.AnyContains(windows, time))
             {
                 return $"clips are sent only {string.Join(", ", windows)} (node time)";
             }

@@ -10,7 +10,11 @@ namespace CctvEdge.Server.Notifications.Rules;
 /// </summary>
 internal static class EventLabels
 {
-    public static IReadOnlyList<string> Read(string payloadJson)
+    public static IReadOnlyList<string> Read(string payloadJson) =>
+        Entries(payloadJson).Select(e => e.Label).Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>Each entry of the payload's <c>labels</c> that has a label, with its score (0 when it gives none).</summary>
+    public static IReadOnlyList<(string Label, double Score)> Entries(string payloadJson)
     {
         // Most events (motion) have no labels: skip parsing their payloads.
         if (!payloadJson.Contains("\"labels\"", StringComparison.Ordinal))
@@ -28,16 +32,18 @@ internal static class EventLabels
                 return [];
             }
 
-            return labels.EnumerateArray()
-                .Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("label", out var name) && name.ValueKind == JsonValueKind.String)
-                .Select(l => l.GetProperty("label").GetString()!)
-                .Where(l => l.Length > 0)
-                .Distinct(StringComparer.OrdinalIgnoreCase)
-                .ToList();
+            return Entries(labels.EnumerateArray());
         }
         catch (JsonException)
         {
             return [];
         }
     }
+
+    /// <summary>The entries among <paramref name="labels"/>: objects with a string <c>label</c>; others are skipped.</summary>
+    public static IReadOnlyList<(string Label, double Score)> Entries(IEnumerable<JsonElement> labels) =>
+        labels
+            .Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("label", out var name) && name.ValueKind == JsonValueKind.String)
+            .Select(l => (l.GetProperty("label").GetString()!, l.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 0))
+            .ToList();
 }
