@@ -51,9 +51,11 @@ if [ "$uninstall" = 1 ]; then
 fi
 
 if ! staged; then
-  command -v ffmpeg >/dev/null 2>&1 || [ "$program" != node ] || { apt-get update -qq && apt-get install -y -qq ffmpeg; }
-  # The detection plugin's opencv-hog backend: OpenCV's native library (x64 only) links against GTK 3.
-  if [ "$program" = node ] && [ "$(uname -m)" = x86_64 ] && ! dpkg -s libgtk-3-0 >/dev/null 2>&1; then
+  # The node's cameras, and the server's timelapses and central detection, decode and encode with ffmpeg.
+  command -v ffmpeg >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq ffmpeg; }
+  # Detection's opencv-hog backend (the node plugin, the server's central detection): OpenCV's native library (x64
+  # only) links against GTK 3.
+  if [ "$(uname -m)" = x86_64 ] && ! dpkg -s libgtk-3-0 >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq libgtk-3-0
   fi
   id cctvedge >/dev/null 2>&1 || useradd --system --home-dir "/var/lib/$name" --shell /usr/sbin/nologin cctvedge

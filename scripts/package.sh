@@ -28,8 +28,10 @@ for rid in "${rids[@]}"; do
   dotnet publish "$project" -c Release -r "$rid" --self-contained -nologo -v q -o "$bundle/app" > "$stage/publish.log" 2>&1 \
     || { cat "$stage/publish.log"; exit 1; }
   rm -f "$bundle"/app/*.pdb
-  # Plugins carry natives for every node platform (ONNX Runtime, OpenCV); a bundle keeps its own platform's.
-  find "$bundle/app/plugins" -mindepth 3 -maxdepth 3 -path '*/runtimes/*' ! -name "$rid" -exec rm -rf {} + 2>/dev/null || true
+  # Plugins and processors carry natives for every platform (ONNX Runtime, OpenCV); a bundle keeps its own platform's.
+  for folder in "$bundle/app/plugins" "$bundle/app/processors-available"; do
+    [ -d "$folder" ] && find "$folder" -mindepth 3 -maxdepth 3 -path '*/runtimes/*' ! -name "$rid" -exec rm -rf {} +
+  done
   cp deploy/install.sh "deploy/cctvedge-$program.service" "$bundle/"
   [ "$program" = node ] && cp deploy/node.json.example "$bundle/"
   echo "$program" > "$bundle/PROGRAM"

@@ -37,20 +37,31 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
     public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return ValueTask.FromResult(Start(context));
+        }
+        catch (DetectionSettingsException ex)
+        {
+            // The node reports the SDK's settings error as "invalid settings" rather than a crash.
+            throw new PluginSettingsException(ex.Message, ex);
+        }
+    }
+
+    private PluginSubscription Start(IPluginContext context)
+    {
         var settings = context.BindSettings<DetectionSettings>();
         settings.Validate();
-        var names = settings.ClassNames.Count > 0 ? settings.ClassNames : CocoNames.All;
+        var names = Detectors.Names(settings);
         var rules = new ObjectRules(settings, names);
-        _detector = string.Equals(settings.Backend, DetectionRules.HogBackend, StringComparison.OrdinalIgnoreCase)
-            ? OpenHog(names)
-            : OpenPipeline(settings, names, rules);
+        _detector = Detectors.Open(settings, names, rules, OpenModel);
         (_context, _settings, _rules) = (context, settings, rules);
         _tracker = new ObjectTracker((float)settings.TrackIou, settings.MinFrames, TimeSpan.FromSeconds(settings.LostSeconds));
         LogModel(context.Logger, context.Camera.Id, settings.Backend, settings.ModelPath, _detector.Description);
         // Frames as wide as asked, with the camera's aspect (even, as ffmpeg's scaler wants): at a 640 model and
         // 640-wide frames the letterbox only pads.
         var height = Math.Max(2, (int)Math.Round(settings.FrameWidth * (double)context.Camera.DetectHeight / context.Camera.DetectWidth / 2) * 2);
-        return ValueTask.FromResult(new PluginSubscription(null) { ColorFrames = new FrameRequest(settings.FrameWidth, height, settings.Fps) });
+        return new PluginSubscription(null) { ColorFrames = new FrameRequest(settings.FrameWidth, height, settings.Fps) };
     }
 
     /// <inheritdoc />
@@ -113,48 +124,6 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
         // Events left open are closed by the node at its next start, as for every plugin.
         _detector?.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private DetectionPipeline OpenPipeline(DetectionSettings settings, IReadOnlyList<string> names, ObjectRules rules)
-    {
-        IModelRunner runner;
-        try
-        {
-            runner = OpenModel(settings);
-        }
-        catch (ModelException ex)
-        {
-            throw DetectionRules.Invalid(nameof(settings.ModelPath), ex.Message);
-        }
-
-        try
-        {
-            return new DetectionPipeline(runner, names.Count, rules.LowestScore, (float)settings.NmsIou);
-        }
-        catch (ModelException ex)
-        {
-            runner.Dispose();
-            throw DetectionRules.Invalid(nameof(settings.ModelPath), ex.Message);
-        }
-    }
-
-    /// <summary>OpenCV's people detector reports class "person" of the labels in force.</summary>
-    private static HogPeopleDetector OpenHog(IReadOnlyList<string> names)
-    {
-        var person = names.ToList().FindIndex(n => string.Equals(n, "person", StringComparison.OrdinalIgnoreCase));
-        if (person < 0)
-        {
-            throw DetectionRules.Invalid(nameof(DetectionSettings.ClassNames), "must include person: opencv-hog finds people only");
-        }
-
-        try
-        {
-            return HogPeopleDetector.Open(person);
-        }
-        catch (ModelException ex)
-        {
-            throw DetectionRules.Invalid(nameof(DetectionSettings.Backend), "'opencv-hog' cannot run here: " + ex.Message);
-        }
     }
 
     /// <summary>The event when it opens or ends, and the snapshot when the best view is new.</summary>

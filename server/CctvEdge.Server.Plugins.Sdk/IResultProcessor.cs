@@ -39,6 +39,12 @@ public interface IProcessorContext
 
     /// <summary>The server's clock.</summary>
     TimeProvider Clock { get; }
+
+    /// <summary>
+    /// The stored pictures and clips to read, and the events to label (SDK 1.1). A host older than 1.1 offers none:
+    /// the default throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    IProcessorMedia Media => throw new NotSupportedException("This server offers processors no media (it predates processor SDK 1.1).");
 }
 
 /// <summary>The processor ABI of this SDK: the server loads a processor only when its manifest's <c>sdkAbi</c> matches.</summary>

@@ -285,21 +285,6 @@ internal sealed class DemoNetwork : IAsyncDisposable
         })).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Copies a folder's files, overwriting in place what is there (as cp does); with <paramref name="subfolders"/>, its
-    /// folders too (a plugin's natives under runtimes/).
-    /// </summary>
-    public static void CopyDirectory(string from, string to, bool subfolders = false)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
-        }
-
-        foreach (var folder in subfolders ? Directory.GetDirectories(from) : [])
-        {
-            CopyDirectory(folder, Path.Combine(to, Path.GetFileName(folder)), subfolders);
-        }
-    }
+    /// <summary>Copies a folder's files (<see cref="FolderCopy.Copy"/>).</summary>
+    public static void CopyDirectory(string from, string to, bool subfolders = false) => FolderCopy.Copy(from, to, subfolders);
 }

@@ -1,3 +1,4 @@
+using CctvEdge.Harness;
 using CctvEdge.Testing;
 using Microsoft.Playwright;
 
@@ -7,20 +8,30 @@ namespace CctvEdge.EndToEnd.Tests;
 /// Object detection with real processes (issue 14): a node whose camera plays OpenCV's footage of people walking in a
 /// street (<c>vtest.avi</c>, Debian opencv-doc) as a <c>file</c> source, the bundled detection plugin on backend
 /// <c>opencv-hog</c>: person events reach the server with their labels, and the events page shows and filters them
-/// on a phone and a desktop.
+/// on a phone and a desktop. The server runs central detection (the processor it ships, copied into its processors
+/// folder) on the same camera: the node's motion events, which carry no labels, get them from their pictures.
 /// </summary>
 public sealed class DetectionTests
 {
-    private const string Footage = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+    private const string Footage = MediaFiles.PeopleWalking;
 
     [Fact]
     public async Task PeopleWalking_OpencvHog_PersonEventsLabelled_FilteredOnTheEventsPage()
     {
         Assert.True(File.Exists(Footage), $"{Footage} is missing: apt install opencv-doc (scripts/test.sh does)");
+        using var processors = new TempDirectory("cctvedge-e2e-processors");
+        FolderCopy.Copy(Path.Combine(RepositoryPaths.ServerProcessorsAvailableDirectory, "detection"), processors.Combine("detection"), subfolders: true);
         await using var network = await DemoNetwork.StartAsync(new NetworkOptions
         {
             YardFile = Footage,
             CameraPlugins = { ["detection"] = new { Backend = "opencv-hog", MinScore = 0.2, MinFrames = 2, LostSeconds = 3 } },
+            ServerArguments =
+            [
+                "--Processors:Directory", processors.Path,
+                "--Processors:Settings:detection:Backend", "opencv-hog",
+                "--Processors:Settings:detection:Cameras:0", "e2e-node/yard",
+                "--Processors:Settings:detection:MinScore", "0.2",
+            ],
         });
 
         // The event, then the picture of its best frame (it follows the event through the outbox).
@@ -37,6 +48,14 @@ public sealed class DetectionTests
         Assert.Equal(4, box.Length);
         Assert.True(box[3] > box[2], "a person's box stands upright");
         Assert.StartsWith("/media/files/", person.GetProperty("thumbnailUrl").GetString(), StringComparison.Ordinal);
+
+        // Central detection: a motion event labelled by the server from motion's picture of it.
+        var motion = await Eventually.GetValueAsync(
+            async () => (await network.WaitForEventsAsync(1, TimeSpan.FromSeconds(60))).FirstOrDefault(e => e.GetProperty("labels").GetArrayLength() > 0) is { ValueKind: System.Text.Json.JsonValueKind.Object } e ? e : (System.Text.Json.JsonElement?)null,
+            TimeSpan.FromSeconds(120),
+            $"a motion event labelled by central detection; server log:{Environment.NewLine}{network.Server.Process.Output}");
+        Assert.Equal("motion", motion.GetProperty("pluginId").GetString());
+        Assert.Equal("person", Assert.Single(motion.GetProperty("labels").EnumerateArray()).GetProperty("label").GetString());
 
         await using var browser = await Browser.LaunchAsync();
         foreach (var phone in new[] { true, false })

@@ -79,7 +79,7 @@ public sealed class ObjectRulesTests
     [Fact]
     public void Create_LabelTheModelLacks_NamesIt()
     {
-        var error = Assert.Throws<CctvEdge.Plugins.Sdk.PluginSettingsException>(() => new ObjectRules(new DetectionSettings { Labels = ["person", "tractor"] }, CocoNames.All));
+        var error = Assert.Throws<DetectionSettingsException>(() => new ObjectRules(new DetectionSettings { Labels = ["person", "tractor"] }, CocoNames.All));
         Assert.Contains("'tractor'", error.Message, StringComparison.Ordinal);
     }
 
@@ -101,7 +101,7 @@ public sealed class ObjectRulesTests
             case "EveryNthFrame": s.EveryNthFrame = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
         }
 
-        var error = Assert.Throws<CctvEdge.Plugins.Sdk.PluginSettingsException>(s.Validate);
+        var error = Assert.Throws<DetectionSettingsException>(s.Validate);
         Assert.StartsWith($"detection setting {setting} must be", error.Message, StringComparison.Ordinal);
     }
 
@@ -109,7 +109,7 @@ public sealed class ObjectRulesTests
     public void Validate_OpencvHogWithoutAModel_Valid_OnnxWithoutOne_Refused()
     {
         new DetectionSettings { Backend = "opencv-hog" }.Validate();
-        var error = Assert.Throws<CctvEdge.Plugins.Sdk.PluginSettingsException>(new DetectionSettings { Backend = "onnx" }.Validate);
+        var error = Assert.Throws<DetectionSettingsException>(new DetectionSettings { Backend = "onnx" }.Validate);
         Assert.StartsWith("detection setting ModelPath must be", error.Message, StringComparison.Ordinal);
     }
 

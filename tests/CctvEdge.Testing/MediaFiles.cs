@@ -22,6 +22,13 @@ public static class MediaFiles
     }
 
     /// <summary>A faststart H.264 MP4 of <paramref name="seconds"/> at <paramref name="fps"/>, encoded like a camera's (no B-frames).</summary>
+    /// <summary>People walking in a street: OpenCV's sample footage (Debian opencv-doc, which scripts/test.sh installs).</summary>
+    public const string PeopleWalking = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+
+    /// <summary>Runs ffmpeg with <paramref name="arguments"/> (inputs, filters, codecs) writing <paramref name="output"/>; fails on an error.</summary>
+    public static Task FfmpegAsync(string output, params string[] arguments) =>
+        RunAsync("ffmpeg", Path.GetDirectoryName(output)!, ["-hide_banner", "-loglevel", "error", "-y", .. arguments, output]);
+
     public static Task MakeClipAsync(string path, double seconds, int fps = 10) =>
         RunAsync("ffmpeg", Path.GetDirectoryName(path)!, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", Size($"testsrc2=size=320x180:rate={fps}"),
             "-t", seconds.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-bf", "0", "-pix_fmt", "yuv420p", "-movflags", "+faststart", path);

@@ -15,6 +15,9 @@ public static class RepositoryPaths
 
     public static string NodePluginsDirectory => Path.Combine(Path.GetDirectoryName(NodeDll)!, "plugins");
 
+    /// <summary>The processors the server ships switched off (central detection), one folder each.</summary>
+    public static string ServerProcessorsAvailableDirectory => Path.Combine(Path.GetDirectoryName(ServerDll)!, "processors-available");
+
     private static string Output(string area, string project, string file)
     {
         var path = Path.Combine(Root, area, project, "bin", Configuration, "net10.0", file);

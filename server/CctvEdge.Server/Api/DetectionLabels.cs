@@ -31,12 +31,36 @@ internal static class DetectionLabels
         }
     }
 
-    /// <summary>From one event's payload, as the node sent it (any JSON, or none).</summary>
-    public static IReadOnlyList<EventLabelView> OfPayload(string payloadJson) => Best(EventLabels.Entries(payloadJson));
+    /// <summary>
+    /// From one event's payload, as the node sent it (any JSON, or none), and the labels server processors added to it
+    /// (<c>events.analysis_json</c>, the same shape).
+    /// </summary>
+    public static IReadOnlyList<EventLabelView> OfEvent(string payloadJson, string analysisJson) =>
+        Best([.. EventLabels.Entries(payloadJson), .. EventLabels.Entries(analysisJson)]);
 
-    /// <summary>An event's boxes as stored (<c>[[x, y, w, h], ...]</c>, fractions of the frame).</summary>
-    public static IReadOnlyList<IReadOnlyList<double>> Boxes(string boxesJson) =>
-        boxesJson is "[]" or "" ? [] : JsonSerializer.Deserialize<List<List<double>>>(boxesJson) ?? [];
+    /// <summary>
+    /// An event's boxes (<c>[[x, y, w, h], ...]</c>, fractions of the frame): as the node stored them, then the boxes of
+    /// the labels server processors added.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<double>> Boxes(string boxesJson, string analysisJson)
+    {
+        List<IReadOnlyList<double>> boxes = boxesJson is "[]" or "" ? [] : [.. JsonSerializer.Deserialize<List<List<double>>>(boxesJson) ?? []];
+        if (analysisJson.Length > 0)
+        {
+            using var document = JsonDocument.Parse(analysisJson);
+            foreach (var label in document.RootElement.GetProperty("labels").EnumerateArray())
+            {
+                // An alert type repeats its object's box: each box once.
+                if (label.TryGetProperty("box", out var box) && box.GetArrayLength() == 4
+                    && box.EnumerateArray().Select(v => v.GetDouble()).ToList() is var found && !boxes.Any(b => b.SequenceEqual(found)))
+                {
+                    boxes.Add(found);
+                }
+            }
+        }
+
+        return boxes;
+    }
 
     private static List<EventLabelView> Best(IEnumerable<(string Label, double Score)> labels) =>
         labels

@@ -40,8 +40,8 @@ internal sealed class OverviewQuery(NodeStore nodes, EventStore events, EventQue
         e.Acknowledged,
         e.Flagged)
     {
-        Labels = DetectionLabels.OfPayload(e.PayloadJson),
-        Boxes = DetectionLabels.Boxes(e.BoxesJson),
+        Labels = DetectionLabels.OfEvent(e.PayloadJson, e.AnalysisJson),
+        Boxes = DetectionLabels.Boxes(e.BoxesJson, e.AnalysisJson),
     };
 
     private static TimelapseView Timelapse(ClipListRow c) => new(

@@ -3,7 +3,7 @@ using CctvEdge.Server.Plugins.Sdk;
 namespace CctvEdge.Server.Processors;
 
 /// <summary>The server's side of <see cref="IProcessorContext"/> for one processor.</summary>
-internal sealed class ProcessorContext(string processorId, IConfigurationSection? settings, string dataDirectory, ILogger logger, TimeProvider clock) : IProcessorContext
+internal sealed class ProcessorContext(string processorId, IConfigurationSection? settings, string dataDirectory, ILogger logger, TimeProvider clock, IProcessorMedia media) : IProcessorContext
 {
     public string ProcessorId => processorId;
 
@@ -12,6 +12,8 @@ internal sealed class ProcessorContext(string processorId, IConfigurationSection
     public ILogger Logger => logger;
 
     public TimeProvider Clock => clock;
+
+    public IProcessorMedia Media => media;
 
     public T BindSettings<T>()
         where T : class, new()

@@ -2,6 +2,7 @@ using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Plugins.Sdk;
+using CctvEdge.Server.Processors.Media;
 using CctvEdge.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace CctvEdge.Server.Processors;
 /// replaced and removed while the server runs. Each stored batch is handed to every running processor's queue after
 /// its transaction has committed; nothing a processor does can slow ingest or fail it.
 /// </summary>
-internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, IOptions<ServerOptions> server, TimeProvider clock, ILoggerFactory loggers) : IHostedService, IIngestListener, IDisposable
+internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, IOptions<ServerOptions> server, ProcessorMedia media, TimeProvider clock, ILoggerFactory loggers) : IHostedService, IIngestListener, IClipListener, IDisposable
 {
     private static readonly HashSet<string> Shared = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -42,6 +43,22 @@ internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, 
         foreach (var instance in instances)
         {
             instance.Offer(batch);
+        }
+    }
+
+    public void OnClipStored(ClipRow clip)
+    {
+        var stored = new StoredClipFile(
+            clip.NodeId,
+            clip.CameraId,
+            clip.Id,
+            clip.EventId,
+            DateTimeOffset.FromUnixTimeMilliseconds(clip.StartMs),
+            DateTimeOffset.FromUnixTimeMilliseconds(clip.EndMs),
+            clip.Size);
+        foreach (var instance in Instances)
+        {
+            instance.OfferClip(stored);
         }
     }
 
@@ -115,7 +132,7 @@ internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, 
             var section = settings.Settings.GetValueOrDefault(load.Id);
             var dataDirectory = Path.Combine(server.Value.ResolvedDataDirectory, "processors", load.Id);
             Directory.CreateDirectory(dataDirectory);
-            var context = new ProcessorContext(load.Id, section, dataDirectory, loggers.CreateLogger("Processor." + load.Id), clock);
+            var context = new ProcessorContext(load.Id, section, dataDirectory, loggers.CreateLogger("Processor." + load.Id), clock, media.For(load.Id));
             await instance.StartAsync(context, enabled: section?["Enabled"] is not { } on || !bool.TryParse(on, out var enabled) || enabled, cancellationToken).ConfigureAwait(false);
             kept.Add(instance);
         }

@@ -16,6 +16,7 @@ internal sealed partial class ProcessorInstance : IAsyncDisposable
     private readonly PluginRunner<IResultProcessor> _runner;
     private readonly ILogger _logger;
     private PluginQueue<StoredResults>? _batches;
+    private PluginQueue<StoredClipFile>? _clips;
 
     public ProcessorInstance(PluginLoad load, ProcessorOptions options, ILogger logger)
     {
@@ -67,12 +68,21 @@ internal sealed partial class ProcessorInstance : IAsyncDisposable
         }
 
         _batches = _runner.AddQueue<StoredResults>(_queueLength, nameof(IResultProcessor.OnResultsAsync), (processor, batch, stop) => processor.OnResultsAsync(batch, stop));
+        if (_runner.Plugin is IClipProcessor)
+        {
+            // Clips share the guard with batches: a processor's calls never overlap.
+            _clips = _runner.AddQueue<StoredClipFile>(_queueLength, nameof(IClipProcessor.OnClipStoredAsync), (processor, clip, stop) => ((IClipProcessor)processor).OnClipStoredAsync(clip, stop));
+        }
+
         _runner.Run();
         LogStarted(_logger, Id, Version);
     }
 
     /// <summary>Queues a batch; never waits.</summary>
     public void Offer(StoredResults batch) => _batches?.Offer(batch);
+
+    /// <summary>Queues a stored clip for a processor that hears of clips; never waits.</summary>
+    public void OfferClip(StoredClipFile clip) => _clips?.Offer(clip);
 
     /// <summary>Lets the processor finish what is queued, then disposes it.</summary>
     public ValueTask DisposeAsync() => _runner.DisposeAsync();

@@ -1,4 +1,5 @@
 using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Processors.Media;
 using CctvEdge.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,8 @@ internal static class ProcessorServiceExtensions
         services.AddSingleton<ProcessorHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessorHost>());
         services.AddSingleton<IIngestListener>(sp => sp.GetRequiredService<ProcessorHost>());
+        services.AddSingleton<IClipListener>(sp => sp.GetRequiredService<ProcessorHost>());
+        services.AddSingleton<ProcessorMedia>();
         return services;
     }
 }

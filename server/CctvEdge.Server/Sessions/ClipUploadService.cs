@@ -20,6 +20,7 @@ internal sealed partial class ClipUploadService(
     NodeAuthenticator authenticator,
     ChangeFeed changes,
     ServerMetrics metrics,
+    IEnumerable<IClipListener> listeners,
     ILogger<ClipUploadService> logger) : ClipService.ClipServiceBase
 {
     private readonly ConcurrentDictionary<string, byte> _uploading = new(StringComparer.Ordinal);
@@ -72,6 +73,11 @@ internal sealed partial class ClipUploadService(
         }
 
         changes.Publish(new LiveChange(LiveChangeKind.Event, nodeId, clip.CameraId));
+        foreach (var listener in listeners)
+        {
+            listener.OnClipStored(clip);
+        }
+
         metrics.ClipStored(nodeId, clip.Size);
         LogStored(logger, clip.Id, nodeId, clip.Size, header.Offset);
         return Receipt(clip, alreadyStored: false);

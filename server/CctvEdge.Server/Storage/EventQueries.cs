@@ -59,8 +59,16 @@ internal sealed class EventQueries(SqliteDatabase database)
     /// </summary>
     private const string Payload = "(CASE WHEN json_valid(e.payload_json) THEN e.payload_json ELSE '{}' END)";
 
-    /// <summary>The payload's detection labels (README, "Detection labels"), an array, empty when there are none.</summary>
-    private const string Labels = $"COALESCE({Payload} -> '$.labels', '[]')";
+    /// <summary>
+    /// The event's detection labels (README, "Detection labels"), an array, empty when there are none: the payload's,
+    /// and those server processors added (<c>analysis_json</c>, central detection), which most events do not have.
+    /// </summary>
+    private const string Labels =
+        $"CASE WHEN e.analysis_json = '' THEN COALESCE({Payload} -> '$.labels', '[]') "
+        + $"ELSE (SELECT json_group_array(json(a.value)) FROM (SELECT value FROM json_each({Payload}, '$.labels') UNION ALL SELECT value FROM json_each(e.analysis_json, '$.labels')) a) END";
+
+    /// <summary>The event's labels as rows (<c>l.value</c>), for filters.</summary>
+    private const string LabelEntries = $"json_each({Labels}) l";
 
     /// <summary>An event as a group of one: the columns of <see cref="EventGroupRow"/> from <c>events e</c>.</summary>
     private const string SingleColumns =
@@ -212,7 +220,7 @@ internal sealed class EventQueries(SqliteDatabase database)
         var kinds = await connection.QueryAsync<string>($"SELECT DISTINCT e.kind FROM events e WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
         var zones = await connection.QueryAsync<string>($"SELECT DISTINCT z.value FROM events e, json_each(e.zones_json) z WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
         var labels = await connection.QueryAsync<string>(
-            $"SELECT DISTINCT lower(l.value ->> '$.label') FROM events e, json_each({Payload}, '$.labels') l WHERE {Where(filter)} AND l.value ->> '$.label' IS NOT NULL ORDER BY 1",
+            $"SELECT DISTINCT lower(l.value ->> '$.label') FROM events e, {LabelEntries} WHERE {Where(filter)} AND l.value ->> '$.label' IS NOT NULL ORDER BY 1",
             parameters).ConfigureAwait(false);
         var open = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM events e WHERE {Where(filter)} AND e.acknowledged_ms IS NULL", parameters).ConfigureAwait(false);
         return (kinds.ToList(), zones.ToList(), labels.ToList(), open);
@@ -256,7 +264,7 @@ internal sealed class EventQueries(SqliteDatabase database)
         + (filter.Camera is null ? "" : " AND e.node_id = @NodeId AND e.camera_id = @CameraId")
         + (filter.Kind is null ? "" : " AND e.kind = @Kind")
         + (filter.Zone is null ? "" : " AND EXISTS (SELECT 1 FROM json_each(e.zones_json) z WHERE z.value = @Zone)")
-        + (filter.Label is null ? "" : $" AND EXISTS (SELECT 1 FROM json_each({Payload}, '$.labels') l WHERE lower(l.value ->> '$.label') = lower(@Label))")
+        + (filter.Label is null ? "" : $" AND EXISTS (SELECT 1 FROM {LabelEntries} WHERE lower(l.value ->> '$.label') = lower(@Label))")
         + filter.Acknowledged switch
         {
             true => " AND e.acknowledged_ms IS NOT NULL",

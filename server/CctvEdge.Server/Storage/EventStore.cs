@@ -17,7 +17,7 @@ internal sealed class EventStore(SqliteDatabase database)
         var rows = await connection.QueryAsync<EventRow>(
             $"""
             SELECT e.id, e.node_id, e.event_id, e.camera_id, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.plugin_id, e.kind,
-                   e.start_ms, e.end_ms, e.peak, e.zones_json, e.boxes_json, e.payload_json,
+                   e.start_ms, e.end_ms, e.peak, e.zones_json, e.boxes_json, e.payload_json, e.analysis_json,
                    e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged,
                    k.id AS clip_id, k.state AS clip_state,
                    COALESCE(
@@ -67,6 +67,9 @@ internal sealed record EventRow
     public string ZonesJson { get; init; } = "[]";
     public string BoxesJson { get; init; } = "[]";
     public string PayloadJson { get; init; } = "";
+
+    /// <summary>Labels server processors added (<c>{"labels": [...]}</c>), empty when none.</summary>
+    public string AnalysisJson { get; init; } = "";
     public string? ClipId { get; init; }
     public string? ClipState { get; init; }
     public long? ThumbnailId { get; init; }

@@ -8,7 +8,7 @@ namespace CctvEdge.Plugins.Detection;
 /// <see cref="ModelPath"/> has no default: no model ships with CctvEdge, the installer brings a YOLO export (or uses
 /// <c>opencv-hog</c>, which needs none).
 /// </summary>
-public sealed class DetectionSettings
+public class DetectionSettings
 {
     /// <summary>The backend: <c>onnx</c> (a YOLO model run by ONNX Runtime) or <c>opencv-hog</c> (OpenCV's people detector, linux-x64).</summary>
     [Description("onnx: a YOLO detection model run with ONNX Runtime; opencv-hog: OpenCV's built-in HOG people detector, no model needed (linux-x64 only).")]
@@ -85,7 +85,7 @@ public sealed class DetectionSettings
     /// <summary>Seconds an object may go unseen before its event ends.</summary>
     public double LostSeconds { get; set; } = 5;
 
-    /// <summary>Throws a <see cref="CctvEdge.Plugins.Sdk.PluginSettingsException"/> naming the first bad value.</summary>
+    /// <summary>Throws a <see cref="DetectionSettingsException"/> naming the first bad value.</summary>
     public void Validate() => DetectionRules.Validate(this);
 }
 

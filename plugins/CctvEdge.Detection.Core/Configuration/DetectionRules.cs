@@ -1,5 +1,4 @@
 using System.Globalization;
-using CctvEdge.Plugins.Sdk;
 
 namespace CctvEdge.Plugins.Detection.Internal.Configuration;
 
@@ -69,7 +68,7 @@ internal static class DetectionRules
         }
     }
 
-    public static PluginSettingsException Invalid(string name, string problem) => new($"detection setting {name} {problem}.");
+    public static DetectionSettingsException Invalid(string name, string problem) => new($"detection setting {name} {problem}.");
 
     private static string Format(object? value) => value switch
     {
