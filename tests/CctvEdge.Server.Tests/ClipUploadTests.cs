@@ -45,6 +45,8 @@ public sealed class ClipUploadTests : IAsyncLifetime
         var stored = (await _server.Services.GetRequiredService<ClipStore>().FindAsync("c1", CancellationToken.None))!;
         Assert.True(stored.IsStored);
         Assert.StartsWith(Path.Combine("barn", "yard", "2026-11-21"), stored.Path, StringComparison.Ordinal);
+        // The default clip storage is still the clips directory in the data folder.
+        Assert.Equal(_clip, await File.ReadAllBytesAsync(Path.Combine(_server.DataDirectory, "clips", stored.Path!)));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/media/clips/c1.mp4");
         request.Headers.Range = new RangeHeaderValue(1000, 1999);
