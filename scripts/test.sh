@@ -21,6 +21,13 @@ if ! (cd tools/interop/js && npm ci --no-audit --no-fund --loglevel=error >/dev/
   exit 1
 fi
 
+# s3rver, the S3 API the S3 clip store's tests run against (tests/CctvEdge.Testing/S3rverServer.cs), as locked.
+if ! (cd tools/s3rver && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  echo "npm ci in tools/s3rver failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 results="$PWD/TestResults"
 rm -rf "$results"
 mkdir -p "$results"

@@ -15,13 +15,13 @@ public sealed class ClipCheckTests
         var store = server.Services.GetRequiredService<ClipStore>();
         var now = DateTimeOffset.UtcNow;
         await ClipFixtures.StoreAsync(server, "fine", now);
-        File.Delete(store.FullPath(await ClipFixtures.StoreAsync(server, "missing", now)));
+        File.Delete(ClipFixtures.FileOf(store, await ClipFixtures.StoreAsync(server, "missing", now)));
         var truncated = await ClipFixtures.StoreAsync(server, "truncated", now);
-        File.WriteAllBytes(store.FullPath(truncated), new byte[10]);
+        File.WriteAllBytes(ClipFixtures.FileOf(store, truncated), new byte[10]);
         var flipped = await ClipFixtures.StoreAsync(server, "flipped", now);
-        var bytes = File.ReadAllBytes(store.FullPath(flipped));
+        var bytes = File.ReadAllBytes(ClipFixtures.FileOf(store, flipped));
         bytes[5] ^= 1;
-        File.WriteAllBytes(store.FullPath(flipped), bytes);
+        File.WriteAllBytes(ClipFixtures.FileOf(store, flipped), bytes);
         var orphan = Path.Combine(store.Root, "barn", "yard", "stray.mp4");
         File.WriteAllBytes(orphan, [1, 2, 3]);
         var progress = new StringWriter();

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CctvEdge.Server.Tests;
 
-/// <summary>Puts stored clips straight into a server's store (row and file), for retention and check tests.</summary>
+/// <summary>Puts stored clips straight into a server's store (row and file or object), for retention and check tests.</summary>
 internal static class ClipFixtures
 {
     public static async Task<ClipRow> StoreAsync(InProcessServer server, string id, DateTimeOffset start, int size = 1000, bool flagged = false, string camera = "yard")
@@ -14,8 +14,11 @@ internal static class ClipFixtures
         var bytes = RandomNumberGenerator.GetBytes(size);
         var relative = Path.Combine("barn", camera, start.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), id + ".mp4");
         var store = server.Services.GetRequiredService<ClipStore>();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(store.Root, relative))!);
-        await File.WriteAllBytesAsync(Path.Combine(store.Root, relative), bytes);
+        // Through the clip object store, so the same fixture fills a clips directory or a bucket.
+        Directory.CreateDirectory(store.UploadsDirectory);
+        var part = Path.Combine(store.UploadsDirectory, id + ".part");
+        await File.WriteAllBytesAsync(part, bytes);
+        await store.Objects.PutAsync(relative, part, CancellationToken.None);
         var database = server.Services.GetRequiredService<SqliteDatabase>();
         await database.WriteAsync(async (connection, transaction) =>
         {
@@ -31,6 +34,9 @@ internal static class ClipFixtures
         }, CancellationToken.None);
         return (await store.FindAsync(id, CancellationToken.None))!;
     }
+
+    /// <summary>A stored clip's file, for tests that damage it (the filesystem store only).</summary>
+    public static string FileOf(ClipStore store, ClipRow clip) => store.Objects.LocalPath(clip.Path!)!;
 
     public static async Task<IReadOnlyList<string>> StoredIdsAsync(InProcessServer server) =>
         (await server.Services.GetRequiredService<ClipStore>().StoredAsync(CancellationToken.None)).Select(c => c.Id).ToList();

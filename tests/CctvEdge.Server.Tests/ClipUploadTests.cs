@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,11 +12,11 @@ namespace CctvEdge.Server.Tests;
 public sealed class ClipUploadTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
     private readonly byte[] _clip = RandomNumberGenerator.GetBytes(700_000);
     private InProcessServer _server = null!;
     private NodeSessionClient _node = null!;
     private ClipService.ClipServiceClient _clips = null!;
+    private ClipUploadClient _uploads = null!;
 
     public async Task InitializeAsync()
     {
@@ -25,6 +24,7 @@ public sealed class ClipUploadTests : IAsyncLifetime
         _node = new NodeSessionClient(_server.Client);
         await _node.ConnectAsync(NodeSessionClient.Hello());
         _clips = new ClipService.ClipServiceClient(_server.Channel);
+        _uploads = new ClipUploadClient(_node, _clips);
     }
 
     public async Task DisposeAsync()
@@ -45,6 +45,8 @@ public sealed class ClipUploadTests : IAsyncLifetime
         var stored = (await _server.Services.GetRequiredService<ClipStore>().FindAsync("c1", CancellationToken.None))!;
         Assert.True(stored.IsStored);
         Assert.StartsWith(Path.Combine("barn", "yard", "2026-11-21"), stored.Path, StringComparison.Ordinal);
+        // The default clip storage is still the clips directory in the data folder.
+        Assert.Equal(_clip, await File.ReadAllBytesAsync(Path.Combine(_server.DataDirectory, "clips", stored.Path!)));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/media/clips/c1.mp4");
         request.Headers.Range = new RangeHeaderValue(1000, 1999);
@@ -175,47 +177,13 @@ public sealed class ClipUploadTests : IAsyncLifetime
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
     }
 
-    private static CallOptions Identity(string node = "barn") => new(new Metadata { { ClipService.NodeIdHeader, node } });
+    private static CallOptions Identity(string node = "barn") => ClipUploadClient.Identity(node);
 
-    private static ClipChunk Header(string id, ulong offset) => new() { Header = new ClipUploadHeader { ClipId = id, Offset = offset } };
+    private static ClipChunk Header(string id, ulong offset) => ClipUploadClient.Header(id, offset);
 
-    private static ClipChunk Chunk(byte[] clip, int offset, int length)
-    {
-        var data = clip.AsSpan(offset, Math.Min(length, clip.Length - offset));
-        return new ClipChunk { Data = new ClipData { Offset = (ulong)offset, Data = ByteString.CopyFrom(data), Crc32C = Protocol.Crc32C.Compute(data) } };
-    }
+    private static ClipChunk Chunk(byte[] clip, int offset, int length) => ClipUploadClient.Chunk(clip, offset, length);
 
-    private async Task AnnounceAsync(string id, byte[] clip)
-    {
-        var sequence = (ulong)Random.Shared.NextInt64(1, long.MaxValue / 2);
-        var result = new Result
-        {
-            Sequence = sequence,
-            CameraId = "yard",
-            PluginId = "recording",
-            Clip = new ClipInfo { ClipId = id, Start = Timestamp.FromDateTimeOffset(T0), End = Timestamp.FromDateTimeOffset(T0.AddSeconds(10)), Size = (ulong)clip.Length, Sha256 = ByteString.CopyFrom(SHA256.HashData(clip)), Reason = "motion" },
-        };
-        Assert.Equal(sequence, await _node.SendBatchAsync(result));
-    }
+    private Task AnnounceAsync(string id, byte[] clip) => _uploads.AnnounceAsync(id, clip);
 
-    private async Task<UploadReceipt> UploadAsync(string id, byte[] clip, int from)
-    {
-        using var call = _clips.Upload(Identity());
-        await call.RequestStream.WriteAsync(Header(id, (ulong)from)).WaitAsync(Timeout);
-        try
-        {
-            for (var offset = from; offset < clip.Length; offset += 65536)
-            {
-                await call.RequestStream.WriteAsync(Chunk(clip, offset, 65536)).WaitAsync(Timeout);
-            }
-
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception ex) when (ex is RpcException or InvalidOperationException)
-        {
-            // The server ended the call early (a refusal, or "already stored"); its status is in the response.
-        }
-
-        return await call.ResponseAsync.WaitAsync(Timeout);
-    }
+    private Task<UploadReceipt> UploadAsync(string id, byte[] clip, int from) => _uploads.UploadAsync(id, clip, from);
 }

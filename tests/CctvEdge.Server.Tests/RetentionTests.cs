@@ -21,7 +21,7 @@ public sealed class RetentionTests
 
         Assert.Equal(1, deleted);
         Assert.Equal(["old-flagged", "recent"], await ClipFixtures.StoredIdsAsync(server));
-        Assert.False(File.Exists(store.FullPath(old)));
+        Assert.False(File.Exists(ClipFixtures.FileOf(store, old)));
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed class ServerConfigurationTests
     [InlineData("--Server:Tls:Hostnams", "farm", "Hostnams")]
     [InlineData("--Timelapse:IntervalSeconds", "0", "Timelapse:IntervalSeconds must be between 1 and 86400 (was 0)")]
     [InlineData("--Timelapse:Fps", "30", "Fps")]
+    [InlineData("--ClipStorage:Provider", "ftp", "ClipStorage:Provider must be 'filesystem' or 's3' (was 'ftp')")]
+    [InlineData("--ClipStorage:Provider", "s3", "ClipStorage:S3:SecretKey is required")]
     public async Task Server_BadSetting_ExitsWithCode2AndNamesIt(string key, string value, string expected)
     {
         using var data = new TempDirectory();

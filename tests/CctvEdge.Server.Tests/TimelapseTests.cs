@@ -100,7 +100,7 @@ public sealed class TimelapseTests
         var clip = (await store.FindAsync(outcome.ClipId!, CancellationToken.None))!;
         Assert.Equal(("timelapse", ClipStore.Stored, "barn", "yard"), (clip.Reason, clip.State, clip.NodeId, clip.CameraId));
         Assert.Equal((times[0], times[^1]), (clip.StartMs, clip.EndMs));
-        var file = store.FullPath(clip);
+        var file = ClipFixtures.FileOf(store, clip);
         Assert.Equal(SHA256.HashData(await File.ReadAllBytesAsync(file)), clip.Sha256);
         Assert.Equal(new FileInfo(file).Length, clip.Size);
         var probe = await MediaFiles.ProbeAsync(file);
@@ -148,7 +148,7 @@ public sealed class TimelapseTests
         Assert.Equal(TimelapseStatus.Built, outcome.Status);
         Assert.Equal((5, 2), (outcome.Frames, outcome.Skipped));
         var clip = (await server.Services.GetRequiredService<ClipStore>().FindAsync(outcome.ClipId!, CancellationToken.None))!;
-        Assert.Equal(5, (await MediaFiles.ProbeAsync(server.Services.GetRequiredService<ClipStore>().FullPath(clip))).Frames);
+        Assert.Equal(5, (await MediaFiles.ProbeAsync(ClipFixtures.FileOf(server.Services.GetRequiredService<ClipStore>(), clip))).Frames);
     }
 
     [Fact]

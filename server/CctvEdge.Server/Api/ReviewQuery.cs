@@ -219,7 +219,9 @@ internal sealed partial class ReviewQuery(EventQueries events, OutageQueries out
 
         try
         {
-            if (Mp4FrameRate.Read(Path.Combine(store.Root, clip.Path)) is { } fps)
+            // A clip in a bucket is copied down once for this (the rate is kept in its row afterwards).
+            await using var local = await store.LocalCopyAsync(clip.Path, cancellationToken).ConfigureAwait(false);
+            if (Mp4FrameRate.Read(local.Path) is { } fps)
             {
                 await clips.SetFpsAsync(clip.Id, fps, cancellationToken).ConfigureAwait(false);
                 return fps;

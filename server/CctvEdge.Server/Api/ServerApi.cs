@@ -62,9 +62,10 @@ internal static class ServerApi
 
     /// <summary>
     /// A stored clip, inline so a browser plays it, with range requests so it can seek without downloading it all;
-    /// <c>?download=1</c> asks the browser to save it instead.
+    /// <c>?download=1</c> asks the browser to save it instead. A file is served as it is; an object in a bucket with
+    /// ranged GETs (<see cref="ClipObjectResult"/>).
     /// </summary>
-    private static async Task<Results<PhysicalFileHttpResult, NotFound, BadRequest<string>>> ClipAsync(string clipFile, bool? download, ClipStore clips, CancellationToken ct)
+    private static async Task<IResult> ClipAsync(string clipFile, bool? download, ClipStore clips, CancellationToken ct)
     {
         var clipId = clipFile.EndsWith(".mp4", StringComparison.Ordinal) ? clipFile[..^4] : "";
         if (!ClipIds.IsValid(clipId))
@@ -73,12 +74,19 @@ internal static class ServerApi
         }
 
         var clip = await clips.FindAsync(clipId, ct);
-        if (clip is not { IsStored: true } || !File.Exists(clips.FullPath(clip)))
+        if (clip is not { IsStored: true, Path: { } key })
         {
             return TypedResults.NotFound();
         }
 
-        return TypedResults.PhysicalFile(clips.FullPath(clip), clip.ContentType, download == true ? clipFile : null, enableRangeProcessing: true);
+        var name = download == true ? clipFile : null;
+        if (clips.Objects.LocalPath(key) is { } path)
+        {
+            return File.Exists(path) ? TypedResults.PhysicalFile(path, clip.ContentType, name, enableRangeProcessing: true) : TypedResults.NotFound();
+        }
+
+        // The row is marked stored only after the bucket confirmed the object, so no HEAD per request first.
+        return new ClipObjectResult(clips.Objects, key, clip.Size, clip.ContentType, $"\"{Convert.ToHexStringLower(clip.Sha256)}\"", name);
     }
 
     /// <summary>The clip list as CSV: every clip that starts in [from, to) (UTC days, yyyy-MM-dd; open-ended when missing).</summary>

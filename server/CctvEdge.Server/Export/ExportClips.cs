@@ -7,8 +7,8 @@ using CctvEdge.Web.Services;
 
 namespace CctvEdge.Server.Export;
 
-/// <summary>A stored clip in an export: its file on the server and its path in the export.</summary>
-internal sealed record ExportItem(ClipListRow Clip, string Source, string EntryPath);
+/// <summary>A stored clip in an export: its key in the clip object store and its path in the export.</summary>
+internal sealed record ExportItem(ClipListRow Clip, string Key, string EntryPath);
 
 /// <summary>One line of an export's manifest: the hash the node sent and the hash of the bytes exported.</summary>
 internal sealed record ManifestEntry(string Path, string ClipId, string Node, string Camera, DateTimeOffset Start, DateTimeOffset End, long Bytes, string Sha256, string ExportedSha256, bool Verified);
@@ -32,16 +32,19 @@ internal sealed class ExportClips(ClipQueries clips, ClipStore store)
         return rows.Where(c => c.EndMs > from && c.Path is not null)
             .Select(c => new ExportItem(
                 c,
-                Path.Combine(store.Root, c.Path!),
+                c.Path!,
                 $"{c.NodeId}/{c.CameraId}/{DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{c.Id}.mp4"))
             .ToList();
     }
 
-    /// <summary>Copies a clip's bytes to <paramref name="destination"/>, hashing them on the way; returns the hash.</summary>
-    public static async Task<string> CopyHashingAsync(string source, Stream destination, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies a clip's bytes to <paramref name="destination"/> as they stream from the clip store (a file or a bucket),
+    /// hashing them on the way; returns the hash.
+    /// </summary>
+    public async Task<string> CopyHashingAsync(ExportItem item, Stream destination, Action<long>? progress, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var input = await store.Objects.GetAsync(item.Key, 0, null, cancellationToken).ConfigureAwait(false);
         var buffer = new byte[1 << 20];
         int read;
         while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)

@@ -91,7 +91,7 @@ internal sealed partial class FolderExports(ExportClips export, IOptions<ServerO
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
                 await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
                 {
-                    await ExportClips.CopyHashingAsync(item.Source, output, read => job.Update(p => p with { BytesCopied = p.BytesCopied + read }), cancellationToken).ConfigureAwait(false);
+                    await export.CopyHashingAsync(item, output, read => job.Update(p => p with { BytesCopied = p.BytesCopied + read }), cancellationToken).ConfigureAwait(false);
                     output.Flush(flushToDisk: true);
                 }
 

@@ -65,7 +65,7 @@ internal static partial class ZipExport
                 var stream = await entry.OpenAsync(ct);
                 await using (stream.ConfigureAwait(false))
                 {
-                    entries.Add(ExportClips.Entry(item, await ExportClips.CopyHashingAsync(item.Source, stream, null, ct)));
+                    entries.Add(ExportClips.Entry(item, await export.CopyHashingAsync(item, stream, null, ct)));
                 }
 
                 if (!entries[^1].Verified)

@@ -18,6 +18,7 @@ using CctvEdge.Server.Notifications.Trends;
 using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
+using CctvEdge.Server.Storage.Objects;
 using CctvEdge.Server.Timelapse;
 using CctvEdge.ServiceHosting;
 using CctvEdge.Storage;
@@ -74,6 +75,7 @@ internal static class ServerHostExtensions
         services.AddSingleton<NodeStore>();
         services.AddSingleton<NodeConfigStore>();
         services.AddSingleton<EventStore>();
+        services.AddClipObjectStore(configuration);
         services.AddSingleton<ClipStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
@@ -311,6 +313,6 @@ internal sealed partial class StorageStartup(SqliteDatabase database, NodeStore 
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Removed orphan clip file {Path} (no stored clip names it; its node uploads it again).")]
+    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Removed orphan clip file or object {Path} (no stored clip names it; its node uploads it again).")]
     private static partial void LogOrphanRemoved(ILogger logger, string path);
 }

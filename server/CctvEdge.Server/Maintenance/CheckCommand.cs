@@ -1,6 +1,4 @@
-using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Maintenance;
 
@@ -12,10 +10,10 @@ internal static class CheckCommand
         var hash = args.Contains("--hash");
         var repair = args.Contains("--repair");
         using var host = await MaintenanceHost.StartAsync(args.Where(a => a is not ("--hash" or "--repair")).ToArray());
-        var options = host.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
-        Console.WriteLine($"Checking clips in {options.ResolvedClipsDirectory}{(hash ? " with sha256" : "")}{(repair ? ", repairing" : "")} ...");
+        var store = host.Services.GetRequiredService<ClipStore>();
+        Console.WriteLine($"Checking clips in {store.Objects.Location}{(hash ? " with sha256" : "")}{(repair ? ", repairing" : "")} ...");
 
-        var problems = await new ClipCheck(host.Services.GetRequiredService<ClipStore>(), Console.Error).RunAsync(hash, repair, CancellationToken.None);
+        var problems = await new ClipCheck(store, Console.Error).RunAsync(hash, repair, CancellationToken.None);
         foreach (var problem in problems)
         {
             Console.WriteLine($"  {problem.What,-8} {problem.Clip?.Id ?? ""} {problem.Detail}{(repair ? " (repaired)" : "")}");

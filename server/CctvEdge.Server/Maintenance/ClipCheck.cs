@@ -3,13 +3,13 @@ using CctvEdge.Server.Storage;
 
 namespace CctvEdge.Server.Maintenance;
 
-/// <summary>What is wrong with one clip, or an orphan file.</summary>
-internal sealed record ClipProblem(string What, string Detail, ClipRow? Clip, string? OrphanPath);
+/// <summary>What is wrong with one clip, or an orphan file or object (by its key in the clip store).</summary>
+internal sealed record ClipProblem(string What, string Detail, ClipRow? Clip, string? OrphanKey);
 
 /// <summary>
-/// Verifies clip files against their rows: present, the announced size, and (when asked) the announced sha256; also
-/// finds files no row names. With repair, rows whose file is missing or damaged are deleted (the video is gone either
-/// way; the row would only promise it) and orphan files are removed.
+/// Verifies clip files (or objects in a bucket) against their rows: present, the announced size, and (when asked) the
+/// announced sha256; also finds files or objects no row names. With repair, rows whose clip is missing or damaged are
+/// deleted (the video is gone either way; the row would only promise it) and orphans are removed.
 /// </summary>
 internal sealed class ClipCheck(ClipStore store, TextWriter progress)
 {
@@ -28,15 +28,12 @@ internal sealed class ClipCheck(ClipStore store, TextWriter progress)
         }
 
         await progress.WriteLineAsync().ConfigureAwait(false);
-        var named = clips.Select(c => Path.GetFullPath(store.FullPath(c))).ToHashSet(StringComparer.Ordinal);
-        if (Directory.Exists(store.Root))
+        var named = clips.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+        await foreach (var key in store.Objects.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            foreach (var file in Directory.EnumerateFiles(store.Root, "*.mp4", SearchOption.AllDirectories))
+            if (!named.Contains(key))
             {
-                if (!file.StartsWith(store.UploadsDirectory, StringComparison.Ordinal) && !named.Contains(file))
-                {
-                    problems.Add(new ClipProblem("orphan", "no clip row names this file", null, file));
-                }
+                problems.Add(new ClipProblem("orphan", $"no clip row names {key}", null, key));
             }
         }
 
@@ -48,9 +45,9 @@ internal sealed class ClipCheck(ClipStore store, TextWriter progress)
                 {
                     await store.DeleteAsync(clip, cancellationToken).ConfigureAwait(false);
                 }
-                else if (problem.OrphanPath is { } orphan)
+                else if (problem.OrphanKey is { } orphan)
                 {
-                    File.Delete(orphan);
+                    await store.Objects.DeleteAsync(orphan, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -60,24 +57,24 @@ internal sealed class ClipCheck(ClipStore store, TextWriter progress)
 
     private async Task<ClipProblem?> CheckAsync(ClipRow clip, bool hash, CancellationToken cancellationToken)
     {
-        var path = store.FullPath(clip);
-        var file = new FileInfo(path);
-        if (!file.Exists)
+        var key = clip.Path!;
+        var size = await store.Objects.HeadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (size is null)
         {
-            return new ClipProblem("missing", path, clip, null);
+            return new ClipProblem("missing", key, clip, null);
         }
 
-        if (file.Length != clip.Size)
+        if (size != clip.Size)
         {
-            return new ClipProblem("size", $"{path}: {file.Length} bytes, {clip.Size} expected", clip, null);
+            return new ClipProblem("size", $"{key}: {size} bytes, {clip.Size} expected", clip, null);
         }
 
         if (hash)
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var stream = await store.Objects.GetAsync(key, 0, null, cancellationToken).ConfigureAwait(false);
             if (!(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(clip.Sha256))
             {
-                return new ClipProblem("sha256", $"{path}: content does not match its sha256", clip, null);
+                return new ClipProblem("sha256", $"{key}: content does not match its sha256", clip, null);
             }
         }
 

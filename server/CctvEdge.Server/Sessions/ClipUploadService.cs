@@ -139,7 +139,17 @@ internal sealed partial class ClipUploadService(
         }
 
         await part.DisposeAsync().ConfigureAwait(false);
-        await store.CommitAsync(clip, partPath, token).ConfigureAwait(false);
+        try
+        {
+            await store.CommitAsync(clip, partPath, token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or RpcException) && !store.Objects.IsOnClipDisk)
+        {
+            // The bucket did not take it (unreachable, refused): the verified part stays, so the node's next try
+            // resumes at its end and only the put is done again.
+            LogPutFailed(logger, clip.Id, store.Objects.Location, ex.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The clip store could not take clip {clip.Id} yet; try again."));
+        }
     }
 
     /// <summary>A data chunk's bytes, once its place and CRC-32C check out; otherwise the status that ends the upload.</summary>
@@ -196,6 +206,9 @@ internal sealed partial class ClipUploadService(
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Clip {ClipId} did not match its sha256; the partial upload was discarded.")]
     private static partial void LogHashMismatch(ILogger logger, string clipId);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Clip {ClipId}: the clip store {Location} did not take it ({Error}); the node tries again.")]
+    private static partial void LogPutFailed(ILogger logger, string clipId, string location, string error);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "Clip store full: refused clip {ClipId} ({Needed} bytes needed, {Free} free, floor {Floor}). Free space or lower Retention limits.")]
     private static partial void LogNoSpace(ILogger logger, string clipId, long needed, long free, long floor);

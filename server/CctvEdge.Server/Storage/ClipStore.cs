@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Data;
 using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Storage.Objects;
 using CctvEdge.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -27,28 +29,36 @@ internal sealed record ClipRow
 }
 
 /// <summary>
-/// Clip files under the clips directory, laid out by node, camera and day. An upload grows a part file under
-/// <c>.uploads</c> (same disk, so the final rename is atomic). Committing a clip: fsync the part, rename it into place,
-/// fsync both directories, and only then mark the row stored; a crash before that leaves an orphan file the start-up
-/// sweep removes, and the node, without a receipt, uploads again.
+/// Clip rows and their bytes. An upload grows a part file under the clips directory's <c>.uploads</c>; committing a
+/// clip hands the verified, fsynced part to the clip object store (<see cref="IClipObjectStore"/>: a rename into place
+/// on the filesystem, or a put to S3 the bucket confirms) and only then marks the row stored. A crash before that
+/// leaves an orphan object the start-up sweep removes, and the node, without a receipt, uploads again.
 /// </summary>
-internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions> options, TimeProvider clock)
+internal sealed partial class ClipStore(SqliteDatabase database, IClipObjectStore objects, IOptions<ServerOptions> options, TimeProvider clock, ILogger<ClipStore> logger)
 {
     public const string Pending = "pending";
     public const string Stored = "stored";
 
+    // Objects whose delete failed after their row was gone: retried by every retention pass, and found by the
+    // start-up sweep if the server stops first, so no object outlives its row for long and none is forgotten.
+    private readonly ConcurrentQueue<string> _failedDeletes = new();
+
+    /// <summary>The local clip disk: the filesystem store's files, and every store's uploads in progress.</summary>
     public string Root { get; } = options.Value.ResolvedClipsDirectory;
 
-    public string UploadsDirectory => System.IO.Path.Combine(Root, ".uploads");
+    public IClipObjectStore Objects => objects;
+
+    public string UploadsDirectory => System.IO.Path.Combine(Root, FileSystemClipObjectStore.UploadsFolder);
 
     public long MinFreeBytes => (long)options.Value.ClipStoreMinFreeMegabytes * 1024 * 1024;
 
     /// <summary>Free space on the clip disk; a seam so tests need not fill a real disk for every case.</summary>
     public Func<long> FreeBytes { get; set; } = () => new DriveInfo(options.Value.ResolvedClipsDirectory).AvailableFreeSpace;
 
-    public string PartPath(string clipId) => System.IO.Path.Combine(UploadsDirectory, Checked(clipId) + ".part");
+    /// <summary>Object deletes that failed and wait for the next retention pass.</summary>
+    public int FailedDeletes => _failedDeletes.Count;
 
-    public string FullPath(ClipRow clip) => System.IO.Path.Combine(Root, clip.Path ?? throw new InvalidOperationException($"Clip {clip.Id} is not stored."));
+    public string PartPath(string clipId) => System.IO.Path.Combine(UploadsDirectory, Checked(clipId) + ".part");
 
     public async Task<ClipRow?> FindAsync(string clipId, CancellationToken cancellationToken)
     {
@@ -56,17 +66,12 @@ internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions>
         return await connection.QueryFirstOrDefaultAsync<ClipRow>("SELECT * FROM clips WHERE id = @Id", new { Id = clipId }).ConfigureAwait(false);
     }
 
-    /// <summary>Moves a verified, fsynced part file into place and marks the clip stored.</summary>
+    /// <summary>Hands a verified, fsynced part file to the object store and then marks the clip stored.</summary>
     public async Task CommitAsync(ClipRow clip, string partPath, CancellationToken cancellationToken)
     {
         var day = DateTimeOffset.FromUnixTimeMilliseconds(clip.StartMs).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var relative = System.IO.Path.Combine(Checked(clip.NodeId), Checked(clip.CameraId), day, Checked(clip.Id) + ".mp4");
-        var final = System.IO.Path.Combine(Root, relative);
-        var directory = System.IO.Path.GetDirectoryName(final)!;
-        Directory.CreateDirectory(directory);
-        File.Move(partPath, final, overwrite: true);
-        DurableFile.FsyncDirectory(directory);
-        DurableFile.FsyncDirectory(UploadsDirectory);
+        var relative = string.Join('/', Checked(clip.NodeId), Checked(clip.CameraId), day, Checked(clip.Id) + ".mp4");
+        await objects.PutAsync(relative, partPath, cancellationToken).ConfigureAwait(false);
         await database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(
                 "UPDATE clips SET state = @Stored, path = @Path, stored_ms = @Now WHERE id = @Id",
@@ -110,7 +115,10 @@ internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions>
         await CommitAsync(clip, partPath, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes a clip: the row first, then the files, so a crash in between leaves only an orphan for the sweep.</summary>
+    /// <summary>
+    /// Deletes a clip: the row first, then its object and files, so a crash or a failed delete in between leaves only
+    /// an orphan (retried, and swept at start), never a row that names nothing.
+    /// </summary>
     public async Task DeleteAsync(ClipRow clip, CancellationToken cancellationToken)
     {
         var thumbnails = await database.WriteAsync(async (connection, transaction) =>
@@ -122,7 +130,7 @@ internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions>
         }, cancellationToken).ConfigureAwait(false);
         if (clip.Path is not null)
         {
-            File.Delete(FullPath(clip));
+            await DeleteObjectAsync(clip.Path, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var thumbnail in thumbnails)
@@ -144,21 +152,33 @@ internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions>
         return (await connection.QueryAsync<ClipRow>("SELECT * FROM clips WHERE state = @Stored ORDER BY start_ms, id", new { Stored }).ConfigureAwait(false)).ToList();
     }
 
+    /// <summary>Retries the object deletes that failed since the last pass; returns how many still fail.</summary>
+    public async Task<int> RetryFailedDeletesAsync(CancellationToken cancellationToken)
+    {
+        for (var count = _failedDeletes.Count; count > 0 && _failedDeletes.TryDequeue(out var key); count--)
+        {
+            await DeleteObjectAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _failedDeletes.Count;
+    }
+
     /// <summary>
-    /// At start: removes clip files no stored row names (a crash between rename and row) and part files untouched for
-    /// a week (uploads their nodes gave up on). Returns what it removed.
+    /// At start: removes clip objects no stored row names (a crash between the put and the row, or a delete that never
+    /// succeeded), local copies left by a crash, and part files untouched for a week (uploads their nodes gave up on).
+    /// Returns what it removed.
     /// </summary>
     public async Task<IReadOnlyList<string>> SweepOrphansAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(UploadsDirectory);
-        var named = (await StoredAsync(cancellationToken).ConfigureAwait(false)).Select(c => System.IO.Path.GetFullPath(FullPath(c))).ToHashSet(StringComparer.Ordinal);
+        var named = (await StoredAsync(cancellationToken).ConfigureAwait(false)).Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
         var removed = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(Root, "*.mp4", SearchOption.AllDirectories))
+        await foreach (var key in objects.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!file.StartsWith(UploadsDirectory, StringComparison.Ordinal) && !named.Contains(file))
+            if (!named.Contains(key))
             {
-                File.Delete(file);
-                removed.Add(file);
+                await objects.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                removed.Add(key);
             }
         }
 
@@ -171,8 +191,57 @@ internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions>
             }
         }
 
+        foreach (var copy in Directory.EnumerateFiles(UploadsDirectory, "*" + LocalClip.Extension))
+        {
+            File.Delete(copy);
+            removed.Add(copy);
+        }
+
         return removed;
     }
+
+    /// <summary>
+    /// The clip as a local file, for what reads files (its MP4 boxes, ffmpeg): the file itself on the filesystem, or a
+    /// temporary copy on the clip disk that disposing deletes.
+    /// </summary>
+    public async Task<LocalClip> LocalCopyAsync(string key, CancellationToken cancellationToken)
+    {
+        if (objects.LocalPath(key) is { } path)
+        {
+            return new LocalClip(path, isCopy: false);
+        }
+
+        Directory.CreateDirectory(UploadsDirectory);
+        var copy = new LocalClip(System.IO.Path.Combine(UploadsDirectory, Guid.NewGuid().ToString("N") + LocalClip.Extension), isCopy: true);
+        try
+        {
+            await using var source = await objects.GetAsync(key, 0, null, cancellationToken).ConfigureAwait(false);
+            await using var target = new FileStream(copy.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+            return copy;
+        }
+        catch
+        {
+            await copy.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task DeleteObjectAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await objects.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _failedDeletes.Enqueue(key);
+            LogDeleteFailed(logger, key, objects.Location, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "Could not delete clip object {Key} from {Location} ({Error}); its row is gone, and the delete is retried by the next retention pass.")]
+    private static partial void LogDeleteFailed(ILogger logger, string key, string location, string error);
 
     private static string Checked(string id) =>
         ClipIds.IsValid(id) ? id : throw new ArgumentException($"'{id}' is not a valid id.", nameof(id));

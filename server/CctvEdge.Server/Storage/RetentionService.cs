@@ -37,6 +37,11 @@ internal sealed partial class RetentionService(
         // Sensor readings have their own ages per resolution (Sensors:RawDays, MinuteDays, HourDays).
         var ages = sensorOptions.CurrentValue;
         await sensors.DeleteBeforeAsync(now.AddDays(-ages.RawDays), now.AddDays(-ages.MinuteDays), now.AddDays(-ages.HourDays), cancellationToken).ConfigureAwait(false);
+        if (await store.RetryFailedDeletesAsync(cancellationToken).ConfigureAwait(false) is > 0 and var failing)
+        {
+            LogDeletesStillFailing(logger, failing, store.Objects.Location);
+        }
+
         var clips = (await store.StoredAsync(cancellationToken).ConfigureAwait(false)).ToList();
         var deleted = 0;
         foreach (var camera in clips.GroupBy(c => (c.NodeId, c.CameraId)))
@@ -77,6 +82,13 @@ internal sealed partial class RetentionService(
 
     private async Task<int> EnforceFloorAsync(RetentionOptions settings, CancellationToken cancellationToken)
     {
+        if (!store.Objects.IsOnClipDisk)
+        {
+            // Deleting objects in a bucket frees nothing on this disk (it holds only uploads in progress): the floor
+            // would delete every clip. A bucket's size is bounded by the per-camera limits and the bucket's own quota.
+            return 0;
+        }
+
         var floor = (long)(settings.MinFreeGigabytes * 1024 * 1024 * 1024);
         var free = store.FreeBytes();
         if (free >= floor)
@@ -111,5 +123,8 @@ internal sealed partial class RetentionService(
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "The clip disk is below its floor ({Free} of {Floor} bytes free) and only flagged clips are left.")]
     private static partial void LogFloorUnreachable(ILogger logger, long free, long floor);
+
+    [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "{Count} clip object(s) in {Location} could not be deleted again; their rows are gone. Retried next pass, and removed by the start-up sweep.")]
+    private static partial void LogDeletesStillFailing(ILogger logger, int count, string location);
 
 }
