@@ -62,18 +62,23 @@ public sealed class CentralDetectionTests : IDisposable
         Assert.Equal(["person"], options.Labels);
     }
 
-    [Fact]
-    public async Task EventClip_FramesSampledAfterUpload_EventLabelled()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EventClip_FramesSampledAfterUpload_EventLabelled(bool inBucket)
     {
         var clip = await File.ReadAllBytesAsync(await FfmpegAsync("walk.mp4", "-ss", "10", "-t", "4", "-i", Footage, "-an", "-c:v", "libx264", "-preset", "ultrafast", "-movflags", "+faststart"));
-        await using var server = await StartAsync("barn/*");
+        // In a bucket the server decodes a temporary copy of the clip.
+        await using var s3 = inBucket ? await S3rverServer.StartAsync() : null;
+        await using var server = await StartAsync("barn/*", s3?.ServerArguments("central") ?? []);
         using var node = new NodeSessionClient(server.Client);
         await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
         await node.SendBatchAsync(NodeSessionClient.Event(1, "walkers", Morning, end: Morning.AddSeconds(4)), Clip(2, "walk", "walkers", clip));
         await ProcessedAsync(server, batches: 1);
         Assert.Empty((await EventsAsync(server))["walkers"].GetProperty("labels").EnumerateArray());
 
-        await UploadAsync(server, "walk", clip);
+        var receipt = await new ClipUploadClient(node, new ClipService.ClipServiceClient(server.Channel)).UploadAsync("walk", clip, from: 0);
+        Assert.False(receipt.AlreadyStored);
 
         var labels = await Eventually.GetAsync(
             async () => (await EventsAsync(server))["walkers"].GetProperty("labels").EnumerateArray().Select(l => l.GetProperty("label").GetString()).ToList() is { Count: > 0 } found ? found : null,
@@ -98,14 +103,17 @@ public sealed class CentralDetectionTests : IDisposable
     }
 
     /// <summary>A server with central detection copied in from what it ships, for <paramref name="cameras"/>.</summary>
-    private Task<InProcessServer> StartAsync(string cameras)
+    private Task<InProcessServer> StartAsync(string cameras, params string[] more)
     {
         FolderCopy.Copy(Path.Combine(RepositoryPaths.ServerProcessorsAvailableDirectory, "detection"), _work.Combine("processors", "detection"), subfolders: true);
         return InProcessServer.StartAsync(
+        [
             "--Processors:Directory", _work.Combine("processors"),
             "--Processors:Settings:detection:Backend", "opencv-hog",
             "--Processors:Settings:detection:Cameras:0", cameras,
-            "--Processors:Settings:detection:MaxClipFrames", "4");
+            "--Processors:Settings:detection:MaxClipFrames", "4",
+            .. more,
+        ]);
     }
 
     private static async Task ProcessedAsync(InProcessServer server, int batches) =>
@@ -133,21 +141,6 @@ public sealed class CentralDetectionTests : IDisposable
         PluginId = "recording",
         Clip = new ClipInfo { ClipId = clipId, EventId = eventId, Start = Timestamp.FromDateTimeOffset(Morning), End = Timestamp.FromDateTimeOffset(Morning.AddSeconds(4)), Size = (ulong)clip.Length, Sha256 = ByteString.CopyFrom(SHA256.HashData(clip)), Reason = "motion" },
     };
-
-    private static async Task UploadAsync(InProcessServer server, string clipId, byte[] clip)
-    {
-        var clips = new ClipService.ClipServiceClient(server.Channel);
-        using var call = clips.Upload(new CallOptions(new Metadata { { ClipService.NodeIdHeader, "barn" } }));
-        await call.RequestStream.WriteAsync(new ClipChunk { Header = new ClipUploadHeader { ClipId = clipId } });
-        for (var offset = 0; offset < clip.Length; offset += 65536)
-        {
-            var data = clip.AsSpan(offset, Math.Min(65536, clip.Length - offset));
-            await call.RequestStream.WriteAsync(new ClipChunk { Data = new ClipData { Offset = (ulong)offset, Data = ByteString.CopyFrom(data), Crc32C = Protocol.Crc32C.Compute(data) } });
-        }
-
-        await call.RequestStream.CompleteAsync();
-        Assert.False((await call.ResponseAsync.WaitAsync(Timeout)).AlreadyStored);
-    }
 
     private async Task<string> FfmpegAsync(string name, params string[] arguments)
     {

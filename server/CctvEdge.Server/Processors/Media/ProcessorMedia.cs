@@ -53,7 +53,9 @@ internal sealed class ProcessorMedia(SqliteDatabase database, MediaStore media, 
             yield break;
         }
 
-        await foreach (var frame in Decoder.DecodeAsync(clips.FullPath(clip), framesPerSecond, Checked(maxWidth), maxFrames, cancellationToken).ConfigureAwait(false))
+        // A clip in object storage is decoded from a temporary copy, deleted once the frames are read.
+        await using var local = await clips.LocalCopyAsync(clip.Path!, cancellationToken).ConfigureAwait(false);
+        await foreach (var frame in Decoder.DecodeAsync(local.Path, framesPerSecond, Checked(maxWidth), maxFrames, cancellationToken).ConfigureAwait(false))
         {
             yield return frame;
         }
