@@ -55,6 +55,24 @@ public sealed class ClipUploadTests : IAsyncLifetime
         Assert.Equal(_clip[1000..2000], await response.Content.ReadAsByteArrayAsync());
     }
 
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("?download=false", null)]
+    [InlineData("?download=true", "c7.mp4")]
+    [InlineData("?download=1", "c7.mp4")]
+    public async Task Download_AskedAsTrueOrOne_SavedUnderItsName(string query, string? fileName)
+    {
+        await AnnounceAsync("c7", _clip);
+        await UploadAsync("c7", _clip, from: 0);
+
+        using var response = await _server.Http.GetAsync($"/media/clips/c7.mp4{query}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(fileName, response.Content.Headers.ContentDisposition?.FileName);
+        using var bad = await _server.Http.GetAsync("/media/clips/c7.mp4?download=maybe");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
     [Fact]
     public async Task Upload_InterruptedThenResumed_ServerReportsItsOffsetAndStoresTheWhole()
     {

@@ -62,11 +62,24 @@ internal static class ServerApi
 
     /// <summary>
     /// A stored clip, inline so a browser plays it, with range requests so it can seek without downloading it all;
-    /// <c>?download=1</c> asks the browser to save it instead. A file is served as it is; an object in a bucket with
-    /// ranged GETs (<see cref="ClipObjectResult"/>).
+    /// <c>?download=true</c> (or <c>1</c>, as the README promised first) asks the browser to save it instead. A file is
+    /// served as it is; an object in a bucket with ranged GETs (<see cref="ClipObjectResult"/>).
     /// </summary>
-    private static async Task<IResult> ClipAsync(string clipFile, bool? download, ClipStore clips, CancellationToken ct)
+    private static async Task<IResult> ClipAsync(string clipFile, string? download, ClipStore clips, CancellationToken ct)
     {
+        bool save;
+        switch (download?.ToLowerInvariant())
+        {
+            case null or "" or "0" or "false":
+                save = false;
+                break;
+            case "1" or "true":
+                save = true;
+                break;
+            default:
+                return TypedResults.BadRequest("download must be true or false.");
+        }
+
         var clipId = clipFile.EndsWith(".mp4", StringComparison.Ordinal) ? clipFile[..^4] : "";
         if (!ClipIds.IsValid(clipId))
         {
@@ -79,7 +92,7 @@ internal static class ServerApi
             return TypedResults.NotFound();
         }
 
-        var name = download == true ? clipFile : null;
+        var name = save ? clipFile : null;
         if (clips.Objects.LocalPath(key) is { } path)
         {
             return File.Exists(path) ? TypedResults.PhysicalFile(path, clip.ContentType, name, enableRangeProcessing: true) : TypedResults.NotFound();

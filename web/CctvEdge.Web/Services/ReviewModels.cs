@@ -140,7 +140,7 @@ public sealed record ClipView(
 
     public string Url => $"/media/clips/{Id}.mp4";
 
-    public string DownloadUrl => $"/media/clips/{Id}.mp4?download=1";
+    public string DownloadUrl => $"/media/clips/{Id}.mp4?download=true";
 }
 
 /// <summary>Everything the player needs: the event (when opened from one), its clips, its neighbours and the motion graph.</summary>
