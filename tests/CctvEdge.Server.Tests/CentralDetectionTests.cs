@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Tests.Notifications;
+using CctvEdge.Storage;
+using Dapper;
 using CctvEdge.Testing;
 using CctvEdge.Web.Services;
 using Google.Protobuf;
@@ -70,12 +73,18 @@ public sealed class CentralDetectionTests : IDisposable
         var clip = await File.ReadAllBytesAsync(await FfmpegAsync("walk.mp4", "-ss", "10", "-t", "4", "-i", Footage, "-an", "-c:v", "libx264", "-preset", "ultrafast", "-movflags", "+faststart"));
         // In a bucket the server decodes a temporary copy of the clip.
         await using var s3 = inBucket ? await S3rverServer.StartAsync() : null;
-        await using var server = await StartAsync("barn/*", s3?.ServerArguments("central") ?? []);
+        await using var server = await StartAsync("barn/*", [.. s3?.ServerArguments("central") ?? [], "--Notifications:IntervalSeconds", "0.2", "--Notifications:RetryBaseSeconds", "0.2"]);
+        using var receiver = new HookListener();
+        var channel = await NotificationApi.CreateAsync(server, "/api/notification-channels", new { name = "Hook", kind = "webhook", settings = new { url = receiver.Url } });
+        await NotificationApi.CreateAsync(server, "/api/notification-rules", new { name = "People", kinds = new[] { "motion" }, labels = new[] { "person" }, channels = new[] { channel } });
         using var node = new NodeSessionClient(server.Client);
         await node.ConnectAsync(NodeSessionClient.Hello("barn", "yard"));
         await node.SendBatchAsync(NodeSessionClient.Event(1, "walkers", Morning, end: Morning.AddSeconds(4)), Clip(2, "walk", "walkers", clip));
         await ProcessedAsync(server, batches: 1);
         Assert.Empty((await EventsAsync(server))["walkers"].GetProperty("labels").EnumerateArray());
+        // The rules judged the ended event without labels: nothing was sent.
+        await Eventually.TrueAsync(async () => await RulesJudgedUpToAsync(server) >= 1, Timeout, "the rules to judge the event");
+        Assert.Empty(receiver.Hooks);
 
         var receipt = await new ClipUploadClient(node, new ClipService.ClipServiceClient(server.Channel)).UploadAsync("walk", clip, from: 0);
         Assert.False(receipt.AlreadyStored);
@@ -85,6 +94,12 @@ public sealed class CentralDetectionTests : IDisposable
             Timeout,
             "the clip's frames to label the event");
         Assert.Equal(["person"], labels);
+
+        // Labelled, it is judged again and the rule on "person" sends it, once.
+        await Eventually.TrueAsync(() => !receiver.Hooks.IsEmpty, Timeout, "the rule to send the labelled event");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var hook = Assert.Single(receiver.Hooks).Json;
+        Assert.Equal(["person"], hook.GetProperty("event").GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
     }
 
     [Fact]
@@ -121,6 +136,13 @@ public sealed class CentralDetectionTests : IDisposable
             async () => (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/processors"))!.Single().GetProperty("batchesProcessed").GetInt64() >= batches,
             Timeout,
             $"central detection to look at {batches} batches");
+
+    /// <summary>The id of the last event the notification rules judged (their watermark).</summary>
+    private static async Task<long> RulesJudgedUpToAsync(InProcessServer server)
+    {
+        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<long>("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'rules.last_event_id'), 0)");
+    }
 
     private static async Task<Dictionary<string, JsonElement>> EventsAsync(InProcessServer server) =>
         (await server.Http.GetFromJsonAsync<JsonElement[]>("/api/events?limit=50"))!.ToDictionary(e => e.GetProperty("eventId").GetString()!);

@@ -25,6 +25,9 @@ internal sealed record DeliveryWork
     public double Peak { get; init; }
     public string ZonesJson { get; init; } = "[]";
     public string PayloadJson { get; init; } = "";
+
+    /// <summary>Labels server processors added to the event, empty when none.</summary>
+    public string AnalysisJson { get; init; } = "";
 }
 
 /// <summary>
@@ -35,6 +38,7 @@ internal sealed record DeliveryWork
 internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
 {
     private const string WatermarkKey = "rules.last_event_id";
+    private const string AnalysisWatermarkKey = "rules.last_analysis_seq";
 
     /// <summary>
     /// Applies the rules to up to <paramref name="batch"/> events stored since the last call; returns the events read,
@@ -42,11 +46,23 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
     /// (<see cref="QueueWaitingAsync"/>).
     /// </summary>
     public Task<(int Events, int Queued, bool More)> QueueNewAsync(TimeZoneInfo zone, int batch, CancellationToken cancellationToken) =>
+        JudgeInOrderAsync(WatermarkKey, "e.id", "", zone, batch, cancellationToken);
+
+    /// <summary>
+    /// Applies the rules again to up to <paramref name="batch"/> events a processor labelled since the last call (central
+    /// detection labels an event after it was stored and judged), in labelling order; events the first pass has not
+    /// reached yet are left to it. An event is still sent at most once per channel, and a rule's cooldown holds.
+    /// </summary>
+    public Task<(int Events, int Queued, bool More)> QueueLabelledAsync(TimeZoneInfo zone, int batch, CancellationToken cancellationToken) =>
+        JudgeInOrderAsync(AnalysisWatermarkKey, "e.analysis_seq", $" AND e.id <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{WatermarkKey}'), 0)", zone, batch, cancellationToken);
+
+    /// <summary>Judges the events past the watermark kept under <paramref name="key"/> in the order of <paramref name="order"/>, then moves it.</summary>
+    private Task<(int Events, int Queued, bool More)> JudgeInOrderAsync(string key, string order, string also, TimeZoneInfo zone, int batch, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var after = await connection.ExecuteScalarAsync<long>($"SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{WatermarkKey}'), 0)", transaction: transaction).ConfigureAwait(false);
+            var after = await connection.ExecuteScalarAsync<long>($"SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{key}'), 0)", transaction: transaction).ConfigureAwait(false);
             var events = (await connection.QueryAsync<RuleEventRow>(
-                $"SELECT 0 AS RuleId, {RuleEventRow.Columns} FROM events e WHERE e.id > @After ORDER BY e.id LIMIT @Batch",
+                $"SELECT 0 AS RuleId, {order} AS OrderKey, {RuleEventRow.Columns} FROM events e WHERE {order} > @After{also} ORDER BY {order} LIMIT @Batch",
                 new { After = after, Batch = batch },
                 transaction).ConfigureAwait(false)).ToList();
             if (events.Count == 0)
@@ -75,8 +91,8 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             }
 
             await connection.ExecuteAsync(
-                $"INSERT INTO settings (key, value) VALUES ('{WatermarkKey}', @Last) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                new { Last = events[^1].Id.ToString(CultureInfo.InvariantCulture) },
+                $"INSERT INTO settings (key, value) VALUES ('{key}', @Last) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                new { Last = events[^1].OrderKey.ToString(CultureInfo.InvariantCulture) },
                 transaction).ConfigureAwait(false);
             return (events.Count, queued, events.Count == batch);
         }, cancellationToken);
@@ -147,7 +163,7 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             """
             SELECT d.id, d.event_id, d.channel_id, d.rule_name, d.attempts,
                    e.node_id, COALESCE(NULLIF(n.name, ''), e.node_id) AS node_name, e.camera_id,
-                   COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.kind, e.start_ms, e.end_ms, e.peak, e.zones_json, e.payload_json
+                   COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name, e.kind, e.start_ms, e.end_ms, e.peak, e.zones_json, e.payload_json, e.analysis_json
             FROM notification_deliveries d
             JOIN events e ON e.id = d.event_id
             LEFT JOIN nodes n ON n.id = e.node_id
@@ -239,9 +255,12 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
     /// <summary>An event as the rules read it (with the rule waiting on it, when read from the waits).</summary>
     private sealed record RuleEventRow
     {
-        public const string Columns = "e.id AS Id, e.node_id AS NodeId, e.camera_id AS CameraId, e.kind AS Kind, e.start_ms AS StartMs, e.end_ms AS EndMs, e.zones_json AS ZonesJson, e.payload_json AS PayloadJson, e.deleted_ms IS NOT NULL AS Deleted, e.peak AS Peak, e.sequence AS Sequence";
+        public const string Columns = "e.id AS Id, e.node_id AS NodeId, e.camera_id AS CameraId, e.kind AS Kind, e.start_ms AS StartMs, e.end_ms AS EndMs, e.zones_json AS ZonesJson, e.payload_json AS PayloadJson, e.analysis_json AS AnalysisJson, e.deleted_ms IS NOT NULL AS Deleted, e.peak AS Peak, e.sequence AS Sequence";
 
         public long RuleId { get; init; }
+
+        /// <summary>The watermark's column for this row (its id, or its labelling order).</summary>
+        public long OrderKey { get; init; }
 
         public long Id { get; init; }
 
@@ -259,6 +278,8 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
 
         public string PayloadJson { get; init; } = "";
 
+        public string AnalysisJson { get; init; } = "";
+
         public bool Deleted { get; init; }
 
         public double Peak { get; init; }
@@ -269,7 +290,7 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
             new(Id, NodeId, CameraId, Kind, DateTimeOffset.FromUnixTimeMilliseconds(StartMs), Zones(ZonesJson), Peak)
             {
                 End = EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
-                Labels = EventLabels.Read(PayloadJson),
+                Labels = EventLabels.Read(PayloadJson, AnalysisJson),
             };
     }
 

@@ -61,11 +61,27 @@ internal sealed partial class NotificationStage(
             changes.Publish(new LiveChange(LiveChangeKind.Notification, "", null));
         }
 
+        await JudgeAllAsync(deliveries.QueueNewAsync, cancellationToken).ConfigureAwait(false);
+
+        // Events a processor labelled after they were judged (central detection) may match a rule with labels now.
+        await JudgeAllAsync(deliveries.QueueLabelledAsync, cancellationToken).ConfigureAwait(false);
+
+        // Events rules wait on (a minimum peak or duration not reached yet) are judged again as they grow.
+        if (await deliveries.QueueWaitingAsync(TimeZoneInfo.Local, cancellationToken).ConfigureAwait(false) > 0)
+        {
+            dispatcher.Wake();
+        }
+
+        return raised;
+    }
+
+    private async Task JudgeAllAsync(Func<TimeZoneInfo, int, CancellationToken, Task<(int Events, int Queued, bool More)>> pass, CancellationToken cancellationToken)
+    {
         bool more;
         do
         {
             var started = Stopwatch.GetTimestamp();
-            (var events, var queued, more) = await deliveries.QueueNewAsync(TimeZoneInfo.Local, 500, cancellationToken).ConfigureAwait(false);
+            (var events, var queued, more) = await pass(TimeZoneInfo.Local, 500, cancellationToken).ConfigureAwait(false);
             if (events > 0)
             {
                 metrics.RulesApplied(events, Stopwatch.GetElapsedTime(started));
@@ -77,14 +93,6 @@ internal sealed partial class NotificationStage(
             }
         }
         while (more);
-
-        // Events rules wait on (a minimum peak or duration not reached yet) are judged again as they grow.
-        if (await deliveries.QueueWaitingAsync(TimeZoneInfo.Local, cancellationToken).ConfigureAwait(false) > 0)
-        {
-            dispatcher.Wake();
-        }
-
-        return raised;
     }
 
     [LoggerMessage(EventId = 80, Level = LogLevel.Error, Message = "Raising notifications failed; retrying in 5 s.")]

@@ -13,6 +13,10 @@ internal static class EventLabels
     public static IReadOnlyList<string> Read(string payloadJson) =>
         Entries(payloadJson).Select(e => e.Label).Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
+    /// <summary>An event's labels: its node's (the payload's) and those server processors added (<c>analysis_json</c>).</summary>
+    public static IReadOnlyList<string> Read(string payloadJson, string analysisJson) =>
+        analysisJson.Length == 0 ? Read(payloadJson) : [.. Read(payloadJson).Concat(Read(analysisJson)).Distinct(StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>Each entry of the payload's <c>labels</c> that has a label, with its score (0 when it gives none).</summary>
     public static IReadOnlyList<(string Label, double Score)> Entries(string payloadJson)
     {

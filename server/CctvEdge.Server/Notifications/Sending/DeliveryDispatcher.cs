@@ -163,7 +163,7 @@ internal sealed partial class DeliveryDispatcher(
         End = work.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
         Peak = work.Peak,
         Zones = JsonSerializer.Deserialize<string[]>(work.ZonesJson) ?? [],
-        Labels = Rules.EventLabels.Read(work.PayloadJson),
+        Labels = Rules.EventLabels.Read(work.PayloadJson, work.AnalysisJson),
         Detail = NotificationMessage.ReasonOf(work.PayloadJson),
         Jpeg = picture && work.CameraId.Length > 0 ? await ReadSnapshotAsync(work, cancellationToken).ConfigureAwait(false) : null,
     };

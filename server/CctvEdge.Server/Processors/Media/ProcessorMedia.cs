@@ -76,7 +76,11 @@ internal sealed class ProcessorMedia(SqliteDatabase database, MediaStore media, 
                 }
 
                 await connection.ExecuteAsync(
-                    "UPDATE events SET analysis_json = @Analysis WHERE node_id = @nodeId AND event_id = @eventId",
+                    """
+                    UPDATE events SET analysis_json = @Analysis,
+                                      analysis_seq = (SELECT COALESCE(MAX(analysis_seq), 0) + 1 FROM events WHERE analysis_seq > 0)
+                    WHERE node_id = @nodeId AND event_id = @eventId
+                    """,
                     new { Analysis = EventAnalysis.WithLabels(found.AnalysisJson, processorId, labels), nodeId, eventId },
                     transaction).ConfigureAwait(false);
                 return found.CameraId;
@@ -87,7 +91,7 @@ internal sealed class ProcessorMedia(SqliteDatabase database, MediaStore media, 
             return false;
         }
 
-        // Open events pages show the new labels.
+        // Open events pages show the new labels; the notification rules judge the event again.
         changes.Publish(new LiveChange(LiveChangeKind.Event, nodeId, camera));
         return true;
     }
