@@ -13,6 +13,8 @@ namespace CctvEdge.EndToEnd.Tests;
 /// budget is loose (every tile within 10 s on a shared two-core machine); the figures go to
 /// TestResults/bench-live-grid.txt (scripts/bench-live-grid.sh prints them).
 /// </summary>
+// A benchmark (scripts/bench-live-*.sh runs it): scripts/test.sh leaves it out; the review app tests cover the feature.
+[Trait("Category", "Benchmark")]
 public sealed class LiveGridBenchmarkTests(ITestOutputHelper output)
 {
     private const int Cameras = 16;

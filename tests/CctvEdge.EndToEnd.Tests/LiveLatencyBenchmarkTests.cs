@@ -14,6 +14,8 @@ namespace CctvEdge.EndToEnd.Tests;
 /// TestResults/bench-live-latency.txt (scripts/bench-live-latency.sh prints them); the test fails only when the clock
 /// cannot be read or reads nonsense.
 /// </summary>
+// A benchmark (scripts/bench-live-*.sh runs it): scripts/test.sh leaves it out; the review app tests cover the feature.
+[Trait("Category", "Benchmark")]
 public sealed class LiveLatencyBenchmarkTests(ITestOutputHelper output)
 {
     private static readonly int Samples = int.TryParse(Environment.GetEnvironmentVariable("CCTVEDGE_BENCH_SAMPLES"), CultureInfo.InvariantCulture, out var n) ? n : 20;
