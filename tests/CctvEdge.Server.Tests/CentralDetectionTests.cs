@@ -61,6 +61,8 @@ public sealed class CentralDetectionTests : IDisposable
         var row = Assert.Single(labelled.Items);
         Assert.NotNull(row.End);
         Assert.Equal("person", Assert.Single(row.Labels).Label);
+        var drawn = Assert.Single(row.Boxes);
+        Assert.Equal(("person", box[2], box[3]), (drawn.Label, drawn.Width, drawn.Height));
         var options = await review.GetDayOptionsAsync(Day, null, CancellationToken.None);
         Assert.Equal(["person"], options.Labels);
     }

@@ -75,6 +75,9 @@ public sealed class ReviewTests : IAsyncLifetime
         Assert.Equal(4, all.Total);
         Assert.Equal([new EventLabelView("person", 0.62), new EventLabelView("intrusion", 0.62)], all.Items.Single(e => e.FirstId == person).Labels.OrderBy(l => l.Label == "intrusion").ToList());
         Assert.Equal(["car", "vehicle"], all.Items.Single(e => e.FirstId == vehicle).Labels.Select(l => l.Label).Order());
+        // Only boxed labels have boxes (the alert type here has none; the car's neither).
+        Assert.Equal([new LabelBox("person", 0.62, 0.1, 0.2, 0.1, 0.3)], all.Items.Single(e => e.FirstId == person).Boxes);
+        Assert.Empty(all.Items.Single(e => e.FirstId == vehicle).Boxes);
         Assert.Empty(all.Items.Single(e => e.Kind == "motion").Labels);
         Assert.Equal(2, people.Total);
         Assert.All(people.Items, e => Assert.Contains(e.Labels, l => l.Label == "person"));

@@ -12,24 +12,53 @@ namespace CctvEdge.Server.Api;
 internal static class DetectionLabels
 {
     /// <summary>From the row's <c>labels_json</c>: an array per event of <c>{"label", "score", "box"}</c> objects.</summary>
-    public static IReadOnlyList<EventLabelView> OfRow(string labelsJson)
+    public static IReadOnlyList<EventLabelView> OfRow(string labelsJson) => RowEntries(labelsJson, EventLabels.Entries) is { } entries ? Best(entries) : [];
+
+    /// <summary>
+    /// The boxes of the row's labels, best score first: per label its best box, and each box once (a node and central
+    /// detection list an object's alert types after it, with its box).
+    /// </summary>
+    public static IReadOnlyList<LabelBox> BoxesOfRow(string labelsJson) =>
+        RowEntries(labelsJson, BoxEntries) is { } boxes
+            ? boxes
+                .GroupBy(b => b.Label.ToLowerInvariant(), StringComparer.Ordinal)
+                .Select(g => g.MaxBy(b => b.Score)!)
+                .OrderByDescending(b => b.Score)
+                .DistinctBy(b => (b.X, b.Y, b.Width, b.Height))
+                .ToList()
+            : [];
+
+    /// <summary>The entries of every event of a row's <c>labels_json</c>, read by <paramref name="read"/>; null when there are none.</summary>
+    private static IReadOnlyList<T>? RowEntries<T>(string labelsJson, Func<IEnumerable<JsonElement>, IReadOnlyList<T>> read)
     {
         if (labelsJson is "[]" or "[[]]" or "")
         {
-            return [];
+            return null;
         }
 
         try
         {
             using var document = JsonDocument.Parse(labelsJson);
-            return Best(EventLabels.Entries(document.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Array).SelectMany(e => e.EnumerateArray())));
+            return read(document.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Array).SelectMany(e => e.EnumerateArray()));
         }
         catch (JsonException)
         {
             // Built by SQLite from valid payloads; a row that still fails shows no labels rather than failing the page.
-            return [];
+            return null;
         }
     }
+
+    /// <summary>Entries with a label and a box of four fractions.</summary>
+    private static IReadOnlyList<LabelBox> BoxEntries(IEnumerable<JsonElement> labels) =>
+        [.. labels
+            .Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("box", out var box) && IsBox(box))
+            .SelectMany(l => EventLabels.Entries([l]).Select(e => Box(e.Label, e.Score, l.GetProperty("box"))))];
+
+    private static bool IsBox(JsonElement box) =>
+        box.ValueKind == JsonValueKind.Array && box.GetArrayLength() == 4 && box.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number);
+
+    private static LabelBox Box(string label, double score, JsonElement box) =>
+        new(label.ToLowerInvariant(), score, box[0].GetDouble(), box[1].GetDouble(), box[2].GetDouble(), box[3].GetDouble());
 
     /// <summary>
     /// From one event's payload, as the node sent it (any JSON, or none), and the labels server processors added to it

@@ -138,6 +138,7 @@ internal sealed partial class ReviewQuery(EventQueries events, OutageQueries out
         row.ThumbnailId is { } thumbnail ? $"/media/files/{thumbnail}" : null)
     {
         Labels = DetectionLabels.OfRow(row.LabelsJson),
+        Boxes = DetectionLabels.BoxesOfRow(row.LabelsJson),
     };
 
     public static ClipView ToView(ClipListRow clip) => new(

@@ -59,6 +59,9 @@ public sealed record EventGroupView(
     /// <summary>What a detector saw in the row's events, best score first; empty for motion and the like.</summary>
     public IReadOnlyList<EventLabelView> Labels { get; init; } = [];
 
+    /// <summary>The labels' boxes (one per object: an alert type sharing its object's box is not repeated), for the player.</summary>
+    public IReadOnlyList<LabelBox> Boxes { get; init; } = [];
+
     public long FirstId => EventIds[0];
 
     public int Count => EventIds.Count;
@@ -81,6 +84,9 @@ public sealed record DayOptions(IReadOnlyList<CameraOption> Cameras, IReadOnlyLi
 
 /// <summary>What a detector saw in an event (or a row's events): a label and its best score, 0..1.</summary>
 public sealed record EventLabelView(string Label, double Score);
+
+/// <summary>Where a label's object was seen at its best: x, y, width and height as fractions of the picture.</summary>
+public sealed record LabelBox(string Label, double Score, double X, double Y, double Width, double Height);
 
 /// <summary>A bar on the timeline: events close together merge into one bar at the timeline's resolution.</summary>
 public sealed record TimelineBar(DateTimeOffset Start, DateTimeOffset End, int Count, long FirstEventId, string Kind);

@@ -11,6 +11,7 @@ export function attach(root, options) {
   const playhead = root.querySelector('[data-role=playhead]');
   const speed = root.querySelector('[data-role=speed]');
   const play = root.querySelector('[data-role=play]');
+  const boxes = root.querySelector('[data-role=boxes]');
   const frame = 1 / (options.fps > 0 ? options.fps : 15);
   const listeners = [];
   let animation = 0;
@@ -64,6 +65,18 @@ export function attach(root, options) {
   on(video, 'timeupdate', render);
   on(video, 'seeked', render);
   on(video, 'loadedmetadata', render);
+
+  // Detection boxes are fractions of the picture: the overlay takes the video's own size, so it letterboxes as the
+  // video does inside its 16:9 box.
+  const fitBoxes = () => {
+    if (!boxes || !video.videoWidth) return;
+    boxes.setAttribute('viewBox', `0 0 ${video.videoWidth} ${video.videoHeight}`);
+    const inner = boxes.querySelector('[data-role=boxes-frame]');
+    inner.setAttribute('width', video.videoWidth);
+    inner.setAttribute('height', video.videoHeight);
+  };
+  on(video, 'loadedmetadata', fitBoxes);
+  fitBoxes();
   on(video, 'pause', render);
   on(video, 'play', () => { if (!animation) animation = requestAnimationFrame(loop); });
   on(scrub, 'input', () => { video.pause(); video.currentTime = clamp(Number(scrub.value)); });
