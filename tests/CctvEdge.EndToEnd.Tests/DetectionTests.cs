@@ -20,10 +20,14 @@ public sealed class DetectionTests
     {
         Assert.True(File.Exists(Footage), $"{Footage} is missing: apt install opencv-doc (scripts/test.sh does)");
         using var processors = new TempDirectory("cctvedge-e2e-processors");
+        // Recorded clips are H.264 copied from the camera: the footage (MPEG-4 Part 2) is transcoded once, keyframes every second.
+        var footage = processors.Combine("walking.mp4");
+        await MediaFiles.FfmpegAsync(footage, "-i", Footage, "-an", "-c:v", "libx264", "-preset", "ultrafast", "-g", "7", "-pix_fmt", "yuv420p");
         FolderCopy.Copy(Path.Combine(RepositoryPaths.ServerProcessorsAvailableDirectory, "detection"), processors.Combine("detection"), subfolders: true);
         await using var network = await DemoNetwork.StartAsync(new NetworkOptions
         {
-            YardFile = Footage,
+            YardFile = footage,
+            RecordMotion = true,
             CameraPlugins = { ["detection"] = new { Backend = "opencv-hog", MinScore = 0.2, MinFrames = 2, LostSeconds = 3 } },
             ServerArguments =
             [
@@ -68,11 +72,30 @@ public sealed class DetectionTests
             var badge = rows.First.Locator("[data-testid=event-label][data-label=person]");
             await Assertions.Expect(badge).ToBeVisibleAsync();
             await Assertions.Expect(badge).ToContainTextAsync("person");
-            // Only labelled rows: the motion events of the same footage are filtered out.
+            // Only labelled rows.
             var count = await rows.CountAsync();
             Assert.Equal(count, await page.Locator(phone ? "[data-testid=event-card]:has([data-label=person])" : "[data-testid=events] tbody tr:has([data-label=person])").CountAsync());
             await Browser.ScreenshotAsync(page, $"detection-{(phone ? "phone" : "desktop")}");
             Assert.False(await Browser.OverflowsSidewaysAsync(page), $"/events scrolls sideways at {page.ViewportSize!.Width} px");
+            await page.CloseAsync();
+        }
+
+        // The player draws a labelled event's box over its clip, fitted to the video's own size (768x576 footage).
+        var played = await Eventually.GetValueAsync(
+            async () => (await network.WaitForEventsAsync(1, TimeSpan.FromSeconds(60))).FirstOrDefault(e => e.GetProperty("labels").GetArrayLength() > 0 && e.GetProperty("clipState").GetString() == "stored") is { ValueKind: System.Text.Json.JsonValueKind.Object } e ? e : (System.Text.Json.JsonElement?)null,
+            TimeSpan.FromSeconds(150),
+            "a labelled motion event with its clip stored");
+        foreach (var phone in new[] { true, false })
+        {
+            var page = await browser.OpenSignedInAsync(network.Server.WebAddress, $"player/{played.GetProperty("id").GetInt64()}", phone);
+            await Browser.WaitInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-testid=player-box][data-label=person]")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-testid=player-boxes]")).ToHaveAttributeAsync("viewBox", "0 0 768 576");
+            await Assertions.Expect(page.Locator("[data-testid=player-boxes]")).ToBeVisibleAsync();
+            await Browser.ScreenshotAsync(page, $"detection-player-{(phone ? "phone" : "desktop")}");
+            await page.Locator("[data-testid=player-boxes-toggle]").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=player-boxes]")).ToBeHiddenAsync();
+            Assert.False(await Browser.OverflowsSidewaysAsync(page), $"/player scrolls sideways at {page.ViewportSize!.Width} px");
             await page.CloseAsync();
         }
     }
