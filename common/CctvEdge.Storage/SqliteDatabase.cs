@@ -76,7 +76,7 @@ public sealed partial class SqliteDatabase
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
         var version = await connection.ExecuteScalarAsync<long>("PRAGMA user_version;").ConfigureAwait(false);
-        foreach (var (number, script) in Scripts(scripts, prefix))
+        foreach (var (number, script) in MigrationScripts.Read(scripts, prefix))
         {
             if (number <= version)
             {
@@ -88,16 +88,6 @@ public sealed partial class SqliteDatabase
             await connection.ExecuteAsync($"PRAGMA user_version = {number};", transaction: transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             LogMigrated(_logger, number, Path);
-        }
-    }
-
-    private static IEnumerable<(int Number, string Script)> Scripts(Assembly assembly, string prefix)
-    {
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var number = int.Parse(name.AsSpan(prefix.Length, 3), System.Globalization.CultureInfo.InvariantCulture);
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            yield return (number, reader.ReadToEnd());
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class ServerConfigurationTests
     [InlineData("--Server:Tls:Hostnams", "farm", "Hostnams")]
     [InlineData("--Timelapse:IntervalSeconds", "0", "Timelapse:IntervalSeconds must be between 1 and 86400 (was 0)")]
     [InlineData("--Timelapse:Fps", "30", "Fps")]
+    [InlineData("--Server:Database", "postgres", "Server:Database 'postgres' needs Server:ConnectionString")]
     public async Task Server_BadSetting_ExitsWithCode2AndNamesIt(string key, string value, string expected)
     {
         using var data = new TempDirectory();

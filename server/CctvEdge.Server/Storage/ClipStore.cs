@@ -1,5 +1,6 @@
 using System.Data;
 using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ internal sealed record ClipRow
 /// fsync both directories, and only then mark the row stored; a crash before that leaves an orphan file the start-up
 /// sweep removes, and the node, without a receipt, uploads again.
 /// </summary>
-internal sealed class ClipStore(SqliteDatabase database, IOptions<ServerOptions> options, TimeProvider clock)
+internal sealed class ClipStore(ServerDatabase database, IOptions<ServerOptions> options, TimeProvider clock)
 {
     public const string Pending = "pending";
     public const string Stored = "stored";

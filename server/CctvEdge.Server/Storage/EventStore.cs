@@ -1,10 +1,10 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
 
 /// <summary>Reads events for the API and the web app.</summary>
-internal sealed class EventStore(SqliteDatabase database)
+internal sealed class EventStore(ServerDatabase database)
 {
     /// <summary>The latest events, of one node or all.</summary>
     public Task<IReadOnlyList<EventRow>> LatestAsync(int count, string? nodeId, CancellationToken cancellationToken) =>
