@@ -14,7 +14,7 @@ namespace CctvEdge.Storage;
 public sealed partial class SqliteDatabase
 {
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly WriteGate _writeGate = new();
     private readonly ILogger _logger;
 
     static SqliteDatabase()
@@ -49,22 +49,8 @@ public sealed partial class SqliteDatabase
     }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction, one writer at a time; committed when it returns.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        _writeGate.RunAsync(OpenAsync, work, cancellationToken);
 
     /// <summary>
     /// Creates or upgrades the schema: every embedded resource of <paramref name="scripts"/> named

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage.Database;
-using CctvEdge.Web.Services;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -116,15 +115,15 @@ internal sealed class NodeStore(ServerDatabase database, TimeProvider clock)
             if (heartbeat.DiskTotalBytes > 0)
             {
                 // The last reading of each local day: the storage page's days-until-full forecast for the node. The day
-                // is the server process's local day of the server clock (what SQLite's 'localtime' gave), worked out
-                // here because PostgreSQL's time zone is the database server's, not ours.
+                // is the server process's local day of the server clock (what SQLite's 'localtime' gave, and the web's
+                // LocalDay counts), worked out here because PostgreSQL's time zone is the database server's, not ours.
                 await connection.ExecuteAsync(
                     """
                     INSERT INTO node_disk_days (node_id, day, free_bytes, total_bytes)
                     VALUES (@NodeId, @Day, @Free, @Total)
                     ON CONFLICT (node_id, day) DO UPDATE SET free_bytes = excluded.free_bytes, total_bytes = excluded.total_bytes
                     """,
-                    new { NodeId = nodeId, Day = LocalDay.Of(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Free = (long)heartbeat.DiskFreeBytes, Total = (long)heartbeat.DiskTotalBytes },
+                    new { NodeId = nodeId, Day = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.Local).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Free = (long)heartbeat.DiskFreeBytes, Total = (long)heartbeat.DiskTotalBytes },
                     transaction).ConfigureAwait(false);
             }
 

@@ -6,42 +6,20 @@ using CctvEdge.Server.Storage.Database;
 using CctvEdge.Web.Services;
 using Dapper;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CctvEdge.Server.Tests.Engines;
 
 /// <summary>
-/// The ingest path's stores (ResultIngestor with its group commit, NodeStore, EventStore, ClipStore, ReviewStore) on
-/// each engine: the same assertions run on SQLite and on PostgreSQL, through the derived classes below.
+/// The ingest path's stores (ResultIngestor with its group commit, NodeStore, EventStore, ClipStore, ReviewStore,
+/// SensorThresholdStore) on each engine: the same assertions run on SQLite and on PostgreSQL, through the derived
+/// classes below.
 /// </summary>
-public abstract class IngestStoreTests : IAsyncLifetime
+public abstract class IngestStoreTests : EngineStoreTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
-    private readonly ITestDatabases _databases;
-    private readonly TempDirectory _temp = new("cctvedge-ingest");
-    private readonly FakeTimeProvider _clock = new(T0.AddHours(1));
-    private ServerDatabase _database = null!;
-
-    private protected IngestStoreTests(Func<TempDirectory, ITestDatabases> databases) => _databases = databases(_temp);
-
-    private NodeStore Nodes => new(_database, _clock);
-
-    private ResultIngestor Ingestor => new(_database, new MediaStore(_temp.Path), _clock, [], NullLogger<ResultIngestor>.Instance);
-
-    public async Task InitializeAsync()
+    private protected IngestStoreTests(Func<TempDirectory, ITestDatabases> databases)
+        : base(databases)
     {
-        _database = await _databases.CreateAsync();
-        await Nodes.RegisterAsync(NodeSessionClient.Hello("barn", "yard"), CancellationToken.None);
-        await Nodes.RegisterAsync(NodeSessionClient.Hello("shed", "door"), CancellationToken.None);
-    }
-
-    public Task DisposeAsync()
-    {
-        _temp.Dispose();
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -49,9 +27,9 @@ public abstract class IngestStoreTests : IAsyncLifetime
     {
         var newest = CctvEdge.Storage.MigrationScripts.Read(typeof(ServerDatabase).Assembly, ServerDatabase.SqliteScripts).Max(s => s.Number);
 
-        await _database.MigrateAsync(CancellationToken.None);
+        await Database.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(newest, await _database.SchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(newest, await Database.SchemaVersionAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -64,7 +42,7 @@ public abstract class IngestStoreTests : IAsyncLifetime
         Assert.Equal((1ul, 1, 1), (first.AcknowledgedSequence, first.Stored, first.EventsChanged));
         Assert.Equal((2ul, 1, 1), (update.AcknowledgedSequence, update.Stored, update.EventsChanged));
         Assert.Equal((2ul, 0, 0), (resend.AcknowledgedSequence, resend.Stored, resend.EventsChanged));
-        var row = Assert.Single(await new EventStore(_database).LatestAsync(10, "barn", CancellationToken.None));
+        var row = Assert.Single(await new EventStore(Database).LatestAsync(10, "barn", CancellationToken.None));
         Assert.Equal(("e1", "YARD", 5.0, T0.AddSeconds(30).ToUnixTimeMilliseconds()), (row.EventId, row.CameraName, row.Peak, row.EndMs));
         Assert.False(row.Acknowledged);
         Assert.Equal(2, (await Nodes.FindNodeAsync("barn", CancellationToken.None))!.LastSequence);
@@ -78,8 +56,8 @@ public abstract class IngestStoreTests : IAsyncLifetime
             CancellationToken.None);
 
         Assert.Equal([2ul, 7ul, 3ul], outcomes.Select(o => o.AcknowledgedSequence));
-        Assert.Equal(3, (await new EventStore(_database).LatestAsync(10, "barn", CancellationToken.None)).Count);
-        Assert.Equal(4, await new EventStore(_database).CountAsync(CancellationToken.None));
+        Assert.Equal(3, (await new EventStore(Database).LatestAsync(10, "barn", CancellationToken.None)).Count);
+        Assert.Equal(4, await new EventStore(Database).CountAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -88,7 +66,7 @@ public abstract class IngestStoreTests : IAsyncLifetime
         await Ingestor.StoreAsync("barn", [Magnitude(1, 0.2, T0), Magnitude(2, 0.7, T0.AddSeconds(20)), Magnitude(3, 0.4, T0.AddSeconds(70))], CancellationToken.None);
         await Ingestor.StoreAsync("barn", [Magnitude(4, 0.5, T0.AddSeconds(40)), Magnitude(5, 0.9, T0.AddSeconds(80))], CancellationToken.None);
 
-        await using var connection = await _database.OpenAsync(CancellationToken.None);
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
         var minutes = (await connection.QueryAsync<(long Minute, double Peak)>("SELECT minute_ms, peak FROM motion_minutes ORDER BY minute_ms")).ToList();
         Assert.Equal([(T0.ToUnixTimeMilliseconds(), 0.7), (T0.AddMinutes(1).ToUnixTimeMilliseconds(), 0.9)], minutes);
         Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM measurements"));
@@ -104,7 +82,7 @@ public abstract class IngestStoreTests : IAsyncLifetime
         // An older reading arriving late changes the rollups, not the series' latest value.
         await Ingestor.StoreAsync("barn", [SensorNode.Reading(4, "temperature", 10, T0.AddSeconds(5)), SensorNode.Reading(5, "temperature", 25, T0.AddSeconds(5))], CancellationToken.None);
 
-        await using var connection = await _database.OpenAsync(CancellationToken.None);
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
         Assert.Equal((30.0, T0.AddSeconds(70).ToUnixTimeMilliseconds()), await connection.QuerySingleAsync<(double, long)>("SELECT last_value, last_ms FROM sensor_series"));
         var minutes = (await connection.QueryAsync<(long Bucket, double Min, double Max, double Sum, long Count)>("SELECT bucket_ms, min, max, sum, count FROM sensor_minutes ORDER BY bucket_ms")).ToList();
         Assert.Equal([(T0.ToUnixTimeMilliseconds(), 10, 22.5, 52.5, 3L), (T0.AddMinutes(1).ToUnixTimeMilliseconds(), 30, 30, 30, 1L)], minutes);
@@ -112,20 +90,36 @@ public abstract class IngestStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Thresholds_OfAReportedSensor_ReplacedWholeUnknownSensorRefused()
+    {
+        await Ingestor.StoreAsync("barn", [SensorNode.Reading(1, "temperature", 20, T0)], CancellationToken.None);
+        var thresholds = new SensorThresholdStore(Database, Clock);
+
+        var unknown = await thresholds.ReplaceAsync("barn", "nope", [new SensorLimit("temperature", null, 30, 0)], CancellationToken.None);
+        await thresholds.ReplaceAsync("barn", "bme", [new SensorLimit("temperature", 0, 40, 60)], CancellationToken.None);
+        var replaced = await thresholds.ReplaceAsync("barn", "bme", [new SensorLimit("temperature", null, 30, 0), new SensorLimit("humidity", 20, null, 5)], CancellationToken.None);
+
+        Assert.Equal((false, true), (unknown, replaced));
+        Assert.Equal(
+            [new SensorLimit("humidity", 20, null, 5), new SensorLimit("temperature", null, 30, 0)],
+            await thresholds.ListAsync("barn", "bme", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Store_ClipOfFlaggedEvent_FlaggedOnArrivalAndUnflaggedWithTheEvent()
     {
         await Ingestor.StoreAsync("barn", [Motion(1, "e1", end: T0.AddSeconds(10))], CancellationToken.None);
-        var eventId = Assert.Single(await new EventStore(_database).LatestAsync(1, "barn", CancellationToken.None)).Id;
-        var reviews = new ReviewStore(_database, _clock);
+        var eventId = Assert.Single(await new EventStore(Database).LatestAsync(1, "barn", CancellationToken.None)).Id;
+        var reviews = new ReviewStore(Database, Clock);
         Assert.Equal(1, await reviews.FlagAsync([eventId], true, CancellationToken.None));
 
         var outcome = await Ingestor.StoreAsync("barn", [Clip(2, "clip-1", T0.AddSeconds(-5), T0.AddSeconds(25)), Clip(3, "clip-1", T0, T0)], CancellationToken.None);
 
         Assert.Equal(1, outcome.EventsChanged);
-        var clips = new ClipStore(_database, Options.Create(new ServerOptions { DataDirectory = _temp.Path }), _clock);
+        var clips = new ClipStore(Database, Options.Create(new ServerOptions { DataDirectory = Temp.Path }), Clock);
         var clip = await clips.FindAsync("clip-1", CancellationToken.None);
         Assert.Equal((true, "pending", 32), (clip!.Flagged, clip.State, clip.Sha256.Length));
-        Assert.Equal("clip-1", Assert.Single(await new EventStore(_database).LatestAsync(1, "barn", CancellationToken.None)).ClipId);
+        Assert.Equal("clip-1", Assert.Single(await new EventStore(Database).LatestAsync(1, "barn", CancellationToken.None)).ClipId);
         await reviews.FlagAsync([eventId], false, CancellationToken.None);
         Assert.False((await clips.FindAsync("clip-1", CancellationToken.None))!.Flagged);
     }
@@ -143,10 +137,10 @@ public abstract class IngestStoreTests : IAsyncLifetime
 
         await Ingestor.StoreAsync("barn", [Motion(1, "e1"), picture], CancellationToken.None);
 
-        var thumbnail = Assert.Single(await new EventStore(_database).LatestAsync(1, "barn", CancellationToken.None)).ThumbnailId;
-        var file = await new EventStore(_database).FindFileAsync(thumbnail!.Value, CancellationToken.None);
+        var thumbnail = Assert.Single(await new EventStore(Database).LatestAsync(1, "barn", CancellationToken.None)).ThumbnailId;
+        var file = await new EventStore(Database).FindFileAsync(thumbnail!.Value, CancellationToken.None);
         Assert.Equal("image/jpeg", file!.ContentType);
-        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(_temp.Path, file.Path)));
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(Temp.Path, file.Path)));
     }
 
     [Fact]
@@ -156,7 +150,7 @@ public abstract class IngestStoreTests : IAsyncLifetime
         await Nodes.RecordHeartbeatAsync("barn", new Heartbeat { DiskFreeBytes = 400, DiskTotalBytes = 1000 }, CancellationToken.None);
 
         var day = Assert.Single(await Nodes.DiskDaysAsync("2000-01-01", CancellationToken.None));
-        Assert.Equal((LocalDay.Of(_clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), 400L), (day.Day, day.FreeBytes));
+        Assert.Equal((LocalDay.Of(Clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), 400L), (day.Day, day.FreeBytes));
     }
 
     [Fact]
@@ -170,30 +164,6 @@ public abstract class IngestStoreTests : IAsyncLifetime
         Assert.True(await Nodes.SetSiteAsync("barn", "North", CancellationToken.None));
         Assert.Equal(["North"], await Nodes.ListSitesAsync(CancellationToken.None));
     }
-
-    private static Result Motion(ulong sequence, string eventId, double peak = 1, DateTimeOffset? end = null, string camera = "yard") => new()
-    {
-        Sequence = sequence,
-        CameraId = camera,
-        PluginId = "motion",
-        Event = new Event { EventId = eventId, Kind = "motion", Start = Timestamp.FromDateTimeOffset(T0), End = end is { } e ? Timestamp.FromDateTimeOffset(e) : null, Peak = peak },
-    };
-
-    private static Result Magnitude(ulong sequence, double value, DateTimeOffset at) => new()
-    {
-        Sequence = sequence,
-        CameraId = "yard",
-        PluginId = "motion",
-        Measurement = new Measurement { Name = MotionMinutes.Series, Value = value, At = Timestamp.FromDateTimeOffset(at) },
-    };
-
-    private static Result Clip(ulong sequence, string clipId, DateTimeOffset start, DateTimeOffset end) => new()
-    {
-        Sequence = sequence,
-        CameraId = "yard",
-        PluginId = "recording",
-        Clip = new ClipInfo { ClipId = clipId, Reason = "event", Size = 1000, Sha256 = ByteString.CopyFrom(new byte[32]), Start = Timestamp.FromDateTimeOffset(start), End = Timestamp.FromDateTimeOffset(end) },
-    };
 }
 
 public sealed class SqliteIngestStoreTests() : IngestStoreTests(temp => new SqliteTestDatabases(temp));

@@ -17,7 +17,7 @@ internal sealed partial class PostgresServerDatabase : ServerDatabase, IAsyncDis
     // Any 64-bit number no other program takes on this database: two servers starting at once migrate one at a time.
     private const long MigrationLockKey = 0x4343_5456_4544_4745; // "CCTVEDGE"
     private readonly NpgsqlDataSource _source;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly WriteGate _writeGate = new();
     private readonly ILogger _logger;
 
     public PostgresServerDatabase(string connectionString, ILogger logger)
@@ -42,22 +42,8 @@ internal sealed partial class PostgresServerDatabase : ServerDatabase, IAsyncDis
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        _writeGate.RunAsync(OpenAsync, work, cancellationToken);
 
     /// <summary>Applies each script above the recorded version in its own transaction, with the version it reaches.</summary>
     public override async Task MigrateAsync(CancellationToken cancellationToken)
@@ -90,7 +76,6 @@ internal sealed partial class PostgresServerDatabase : ServerDatabase, IAsyncDis
     public async ValueTask DisposeAsync()
     {
         await _source.DisposeAsync().ConfigureAwait(false);
-        _writeGate.Dispose();
     }
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "PostgreSQL schema upgraded to version {Version} ({Location}).")]

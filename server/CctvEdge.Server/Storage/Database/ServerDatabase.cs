@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 
 namespace CctvEdge.Server.Storage.Database;
 
@@ -12,6 +13,13 @@ internal abstract class ServerDatabase
     /// <summary>Where migrations start looking: SQLite's scripts, then PostgreSQL's twins under their own name.</summary>
     public const string SqliteScripts = "CctvEdge.Server.Storage.Schema.";
     public const string PostgresScripts = "CctvEdge.Server.Storage.PostgresSchema.";
+
+    // Rows map snake_case columns onto PascalCase properties. SqliteDatabase sets this too, but a server on
+    // PostgreSQL never touches it.
+    static ServerDatabase()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
 
     public abstract SqlDialect Dialect { get; }
 

@@ -1,6 +1,17 @@
 -- PostgreSQL's twin of ../001_initial.sql: the same tables, columns and indexes in PostgreSQL's types (SchemaParityTests keeps them in step).
 -- Times are Unix milliseconds (UTC): compact, sortable, and the same in SQLite and PostgreSQL.
 
+-- Plugin payloads are text, as in SQLite, and need not be JSON. SQLite's queries read them through json_valid(); this
+-- is PostgreSQL's way (15 has no IS JSON): the document, or an empty object when it is not JSON. Immutable, so
+-- indexes may use it.
+CREATE FUNCTION json_or_empty(document TEXT) RETURNS JSONB LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN document::jsonb;
+EXCEPTION WHEN others THEN
+    RETURN '{}'::jsonb;
+END
+$$;
+
 CREATE TABLE nodes (
     id               TEXT    PRIMARY KEY,
     name             TEXT    NOT NULL,

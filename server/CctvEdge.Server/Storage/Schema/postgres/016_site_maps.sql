@@ -32,13 +32,4 @@ CREATE TABLE site_map_pins (
 );
 
 -- A sensor pin's latest event: the server's threshold events name their sensor in the payload (SensorEventStore).
--- payload_json is text here as in SQLite; an index needs an immutable expression that cannot fail on a payload that
--- is not JSON, hence this function (queries must use it too for the index to serve them).
-CREATE FUNCTION json_text_field(document TEXT, field TEXT) RETURNS TEXT LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-    RETURN document::jsonb ->> field;
-EXCEPTION WHEN others THEN
-    RETURN NULL;
-END
-$$;
-CREATE INDEX events_by_sensor ON events (node_id, json_text_field(payload_json, 'sensor'), start_ms DESC) WHERE kind = 'sensor';
+CREATE INDEX events_by_sensor ON events (node_id, (json_or_empty(payload_json) ->> 'sensor'), start_ms DESC) WHERE kind = 'sensor';
