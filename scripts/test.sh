@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, functional tests against real servers on 127.0.0.1, and end-to-end tests with real
-# server, node, ffmpeg and Chromium processes. Installs ffmpeg, Chromium, mosquitto, OpenCV's sample footage and an arm64 userland for qemu
+# server, node, ffmpeg and Chromium processes. Installs ffmpeg, Chromium, mosquitto, PostgreSQL, OpenCV's sample footage and an arm64 userland for qemu
 # when missing. Ends with one line "N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -8,8 +8,9 @@ source scripts/lib/packages.sh
 ensure_dotnet || exit 1
 # GStreamer's RTSP server plays an IP camera (tests/CctvEdge.Testing/rtsp-camera.py); pure-ftpd is the FTP server push
 # cameras upload to (tests/CctvEdge.Testing/PureFtpServer.cs). opencv-doc has OpenCV's sample of people walking
-# (vtest.avi), the detection plugin's opencv-hog footage; libgtk-3-0 is what OpenCvSharp's native library needs.
-ensure_packages ffmpeg chromium python3-grpcio nodejs npm mosquitto pure-ftpd opencv-doc libgtk-3-0 \
+# (vtest.avi), the detection plugin's opencv-hog footage; libgtk-3-0 is what OpenCvSharp's native library needs;
+# postgresql-15 is the server stores' second engine (tests/CctvEdge.Testing/PostgresServer.cs starts its own cluster).
+ensure_packages ffmpeg chromium python3-grpcio nodejs npm mosquitto pure-ftpd opencv-doc libgtk-3-0 postgresql-15 \
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly || { echo "0 passed, 1 failed"; exit 1; }
 # The ARM64 end-to-end test runs the linux-arm64 node bundle under qemu with this arm64 userland.
 CCTVEDGE_ARM64_SYSROOT=$(ensure_arm64_sysroot) || { echo "0 passed, 1 failed"; exit 1; }

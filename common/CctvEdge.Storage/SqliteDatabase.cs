@@ -14,7 +14,7 @@ namespace CctvEdge.Storage;
 public sealed partial class SqliteDatabase
 {
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly WriteGate _writeGate = new();
     private readonly ILogger _logger;
 
     static SqliteDatabase()
@@ -49,22 +49,8 @@ public sealed partial class SqliteDatabase
     }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction, one writer at a time; committed when it returns.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        _writeGate.RunAsync(OpenAsync, work, cancellationToken);
 
     /// <summary>
     /// Creates or upgrades the schema: every embedded resource of <paramref name="scripts"/> named
@@ -76,7 +62,7 @@ public sealed partial class SqliteDatabase
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
         var version = await connection.ExecuteScalarAsync<long>("PRAGMA user_version;").ConfigureAwait(false);
-        foreach (var (number, script) in Scripts(scripts, prefix))
+        foreach (var (number, script) in MigrationScripts.Read(scripts, prefix))
         {
             if (number <= version)
             {
@@ -88,16 +74,6 @@ public sealed partial class SqliteDatabase
             await connection.ExecuteAsync($"PRAGMA user_version = {number};", transaction: transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             LogMigrated(_logger, number, Path);
-        }
-    }
-
-    private static IEnumerable<(int Number, string Script)> Scripts(Assembly assembly, string prefix)
-    {
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var number = int.Parse(name.AsSpan(prefix.Length, 3), System.Globalization.CultureInfo.InvariantCulture);
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            yield return (number, reader.ReadToEnd());
         }
     }
 

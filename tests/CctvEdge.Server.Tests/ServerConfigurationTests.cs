@@ -15,6 +15,7 @@ public sealed class ServerConfigurationTests
     [InlineData("--Timelapse:Fps", "30", "Fps")]
     [InlineData("--ClipStorage:Provider", "ftp", "ClipStorage:Provider must be 'filesystem' or 's3' (was 'ftp')")]
     [InlineData("--ClipStorage:Provider", "s3", "ClipStorage:S3:SecretKey is required")]
+    [InlineData("--Server:Database", "postgres", "Server:Database 'postgres' needs Server:ConnectionString")]
     public async Task Server_BadSetting_ExitsWithCode2AndNamesIt(string key, string value, string expected)
     {
         using var data = new TempDirectory();

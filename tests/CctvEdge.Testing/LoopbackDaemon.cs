@@ -44,9 +44,20 @@ public abstract class LoopbackDaemon : IAsyncDisposable
         if (_process is { } process)
         {
             _process = null;
-            await process.DisposeAsync();
+            try
+            {
+                await StopCleanlyAsync();
+            }
+            finally
+            {
+                // Killed whatever the clean stop left (its whole process tree).
+                await process.DisposeAsync();
+            }
         }
     }
+
+    /// <summary>Asks the program to stop on its own before it is killed (one that leaves shared memory behind when killed).</summary>
+    protected virtual Task StopCleanlyAsync() => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

@@ -3,7 +3,7 @@ using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +14,7 @@ internal static class ServerApi
 {
     public static IEndpointRouteBuilder MapServerApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", async (SqliteDatabase database, CancellationToken ct) =>
+        endpoints.MapGet("/healthz", async (ServerDatabase database, CancellationToken ct) =>
         {
             await using var connection = await database.OpenAsync(ct);
             return Results.Text("ok");

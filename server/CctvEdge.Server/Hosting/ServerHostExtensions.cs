@@ -19,6 +19,7 @@ using CctvEdge.Server.Processors;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
 using CctvEdge.Server.Storage.Objects;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Server.Timelapse;
 using CctvEdge.ServiceHosting;
 using CctvEdge.Storage;
@@ -71,6 +72,8 @@ internal static class ServerHostExtensions
         services.AddSingleton(sp => new SqliteDatabase(
             Path.Combine(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory, "cctvedge.db"),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("CctvEdge.Server.Storage.Database")));
+        // The seam the ported stores use; the validator lets only SQLite through until every store is ported.
+        services.AddSingleton<ServerDatabase>(sp => new SqliteServerDatabase(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(sp => new MediaStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory));
         services.AddSingleton<NodeStore>();
         services.AddSingleton<NodeConfigStore>();
@@ -298,12 +301,12 @@ internal static class ServerHostExtensions
 /// Prepares storage before Kestrel accepts anything: schema, directories, no stale "connected" flags, and no clip
 /// files left over from a crash between writing a clip and recording it.
 /// </summary>
-internal sealed partial class StorageStartup(SqliteDatabase database, NodeStore nodes, MediaStore media, ClipStore clips, ILogger<StorageStartup> logger) : IHostedService
+internal sealed partial class StorageStartup(ServerDatabase database, NodeStore nodes, MediaStore media, ClipStore clips, ILogger<StorageStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(media.Root);
-        await database.MigrateAsync(typeof(StorageStartup).Assembly, "CctvEdge.Server.Storage.Schema.", cancellationToken).ConfigureAwait(false);
+        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         await nodes.ResetConnectionsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var removed in await clips.SweepOrphansAsync(cancellationToken).ConfigureAwait(false))
         {

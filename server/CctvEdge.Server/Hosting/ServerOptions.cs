@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using CctvEdge.Server.Hosting.Grpc;
+using CctvEdge.Server.Storage.Database;
 using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Server.Hosting;
@@ -21,6 +22,15 @@ internal sealed class ServerOptions
 
     /// <summary>Where the database and media files live.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Where the server's rows live: <c>sqlite</c> (the default: <c>cctvedge.db</c> in the data directory) or
+    /// <c>postgres</c> (at <see cref="ConnectionString"/>). Media files stay in the data directory either way.
+    /// </summary>
+    public string Database { get; set; } = DatabaseChoice.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="Database"/> is <c>postgres</c>, e.g. <c>Host=db;Database=cctvedge;Username=cctvedge;Password=...</c>.</summary>
+    public string ConnectionString { get; set; } = "";
 
     /// <summary>How often nodes send heartbeats, in seconds.</summary>
     public int HeartbeatSeconds { get; set; } = 5;
@@ -108,6 +118,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             }
         }
 
+        errors.AddRange(DatabaseChoice.Validate(options.Database, options.ConnectionString));
         errors.AddRange(options.Tls.Validate("Server:Tls"));
         errors.AddRange(options.WebTls.Validate("Server:WebTls"));
         errors.AddRange(options.Http2.Validate("Server:Http2"));

@@ -1,5 +1,5 @@
 using CctvEdge.Server.Hosting;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 
 namespace CctvEdge.Server.Maintenance;
 
@@ -16,7 +16,7 @@ internal static class MaintenanceHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddServerStorage(builder.Configuration);
         var host = builder.Build();
-        await host.Services.GetRequiredService<SqliteDatabase>().MigrateAsync(typeof(MaintenanceHost).Assembly, "CctvEdge.Server.Storage.Schema.", CancellationToken.None).ConfigureAwait(false);
+        await host.Services.GetRequiredService<ServerDatabase>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
         return host;
     }
 }

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -16,7 +16,7 @@ internal sealed record AuditRow
 }
 
 /// <summary>The audit_log table: one row per change, never updated.</summary>
-internal sealed class AuditStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class AuditStore(ServerDatabase database, TimeProvider clock)
 {
     public Task AddAsync(string actor, string via, string action, string target, string outcome, string remote, CancellationToken cancellationToken) =>
         database.WriteAsync(

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -15,7 +15,7 @@ internal sealed record CameraGroupRow
 }
 
 /// <summary>The camera_groups table: saved groups for the live grid and the wall.</summary>
-internal sealed class CameraGroupStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class CameraGroupStore(ServerDatabase database, TimeProvider clock)
 {
     /// <summary>Every group, by name.</summary>
     public async Task<IReadOnlyList<CameraGroupRow>> ListAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using CctvEdge.Server.Hosting;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Server.Storage.Objects;
 using CctvEdge.Storage;
 using Dapper;
@@ -34,7 +35,7 @@ internal sealed record ClipRow
 /// on the filesystem, or a put to S3 the bucket confirms) and only then marks the row stored. A crash before that
 /// leaves an orphan object the start-up sweep removes, and the node, without a receipt, uploads again.
 /// </summary>
-internal sealed partial class ClipStore(SqliteDatabase database, IClipObjectStore objects, IOptions<ServerOptions> options, TimeProvider clock, ILogger<ClipStore> logger)
+internal sealed partial class ClipStore(ServerDatabase database, IClipObjectStore objects, IOptions<ServerOptions> options, TimeProvider clock, ILogger<ClipStore> logger)
 {
     public const string Pending = "pending";
     public const string Stored = "stored";

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -43,7 +43,7 @@ internal enum EnrolmentOutcome
 }
 
 /// <summary>The enrolment_codes and node_credentials tables: one-time codes and the credentials they were traded for.</summary>
-internal sealed class EnrolmentStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class EnrolmentStore(ServerDatabase database, TimeProvider clock)
 {
     public Task<long> CreateCodeAsync(byte[] codeHash, string? nodeId, string comment, string createdBy, DateTimeOffset expires, CancellationToken cancellationToken) =>
         database.WriteAsync(

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -51,29 +51,15 @@ internal sealed record LatestEventRow
 /// <c>events_by_start</c> index however many days the table holds; grouping by the dwell gap is done in SQL with
 /// window functions, so a page of groups costs one pass over the day's filtered events.
 /// </summary>
-internal sealed class EventQueries(SqliteDatabase database)
+internal sealed class EventQueries(ServerDatabase database)
 {
-    /// <summary>
-    /// An event's payload as JSON the JSON functions accept: a plugin's payload that is not JSON reads as no payload
-    /// rather than failing the whole query.
-    /// </summary>
-    private const string Payload = "(CASE WHEN json_valid(e.payload_json) THEN e.payload_json ELSE '{}' END)";
-
-    /// <summary>
-    /// The event's detection labels (README, "Detection labels"), an array, empty when there are none: the payload's,
-    /// and those server processors added (<c>analysis_json</c>, central detection), which most events do not have.
-    /// </summary>
-    private const string Labels =
-        $"CASE WHEN e.analysis_json = '' THEN COALESCE({Payload} -> '$.labels', '[]') "
-        + $"ELSE (SELECT json_group_array(json(a.value)) FROM (SELECT value FROM json_each({Payload}, '$.labels') UNION ALL SELECT value FROM json_each(e.analysis_json, '$.labels')) a) END";
-
-    /// <summary>The event's labels as rows (<c>l.value</c>), for filters.</summary>
-    private const string LabelEntries = $"json_each({Labels}) l";
+    // A plugin's payload that is not JSON reads as no payload rather than failing the whole query (EventSql).
+    private EventSql Sql => EventSql.For(database.Dialect);
 
     /// <summary>An event as a group of one: the columns of <see cref="EventGroupRow"/> from <c>events e</c>.</summary>
-    private const string SingleColumns =
+    private static string SingleColumns(EventSql sql) =>
         "e.node_id, e.camera_id, e.kind, CAST(e.id AS TEXT) AS ids, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open, "
-        + $"e.peak, '[' || e.zones_json || ']' AS zones_json, '[' || {Labels} || ']' AS labels_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged";
+        + $"e.peak, '[' || e.zones_json || ']' AS zones_json, '[' || {sql.Labels} || ']' AS labels_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged";
 
     /// <summary>
     /// A page of rows and how many rows there are. Without grouping the page is read straight off the start-time
@@ -83,13 +69,14 @@ internal sealed class EventQueries(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var parameters = Parameters(filter, new { Skip = Math.Max(0, skip), Take = Math.Clamp(take, 1, 1000) });
+        var sql = Sql;
         var groups = filter.GroupGapSeconds > 0
             ? $"""
                 filtered AS (
                     SELECT e.id, e.node_id, e.camera_id, e.kind, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms, e.end_ms IS NULL AS open,
-                           e.peak, e.zones_json, {Labels} AS labels_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged
+                           e.peak, e.zones_json, {sql.Labels} AS labels_json, e.acknowledged_ms IS NOT NULL AS acknowledged, e.flagged
                     FROM events e
-                    WHERE {Where(filter)}
+                    WHERE {Where(filter, sql)}
                 ), marked AS (
                     -- A new group starts when an event begins more than the gap after everything before it (of its camera and kind) ended.
                     SELECT f.*, CASE WHEN f.start_ms - MAX(f.stop_ms) OVER before <= @Gap THEN 0 ELSE 1 END AS new_group
@@ -99,9 +86,9 @@ internal sealed class EventQueries(SqliteDatabase database)
                     SELECT m.*, SUM(m.new_group) OVER (PARTITION BY m.node_id, m.camera_id, m.kind ORDER BY m.start_ms, m.id ROWS UNBOUNDED PRECEDING) AS grp
                     FROM marked m
                 ), groups AS (
-                    SELECT node_id, camera_id, kind, group_concat(id) AS ids, MIN(start_ms) AS start_ms, MAX(stop_ms) AS stop_ms, MAX(open) AS open,
-                           MAX(peak) AS peak, json_group_array(json(zones_json)) AS zones_json,
-                           json_group_array(json(labels_json)) AS labels_json, MIN(acknowledged) AS acknowledged, MAX(flagged) AS flagged,
+                    SELECT node_id, camera_id, kind, {sql.GroupIds} AS ids, MIN(start_ms) AS start_ms, MAX(stop_ms) AS stop_ms, {sql.AnyOpen} AS open,
+                           MAX(peak) AS peak, {sql.JsonArrayOf("zones_json")} AS zones_json,
+                           {sql.JsonArrayOf("labels_json")} AS labels_json, {sql.AllAcknowledged} AS acknowledged, MAX(flagged) AS flagged,
                            COUNT(*) OVER () AS total
                     FROM numbered
                     GROUP BY node_id, camera_id, kind, grp
@@ -111,13 +98,13 @@ internal sealed class EventQueries(SqliteDatabase database)
                 """
             : $"""
                 groups AS (
-                    SELECT {SingleColumns}, 0 AS total FROM events e
-                    WHERE {Where(filter)}
+                    SELECT {SingleColumns(sql)}, 0 AS total FROM events e
+                    WHERE {Where(filter, sql)}
                     ORDER BY e.start_ms DESC, e.id DESC
                     LIMIT @Take OFFSET @Skip
                 )
                 """;
-        var sql = $"""
+        var query = $"""
             WITH {groups}, paged AS (
                 SELECT g.*, COALESCE(c.name, NULLIF(g.camera_id, ''), 'node') AS camera_name,
                        (SELECT k.id FROM clips k WHERE {ClipIds.OverlapSql("k", "g.node_id", "g.camera_id", "g.start_ms", "g.stop_ms")} ORDER BY k.start_ms LIMIT 1) AS clip_id
@@ -126,14 +113,14 @@ internal sealed class EventQueries(SqliteDatabase database)
             )
             SELECT p.*, COALESCE(
                 (SELECT f.id FROM files f WHERE f.clip_id = p.clip_id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1),
-                {OwnImageSql("CAST(p.ids AS INTEGER)")}) AS thumbnail_id
+                {OwnImageSql(sql.FirstId("p.ids"))}) AS thumbnail_id
             FROM paged p
             ORDER BY p.start_ms DESC
             """;
-        var rows = (await connection.QueryAsync<EventGroupRow>(sql, parameters).ConfigureAwait(false)).ToList();
+        var rows = (await connection.QueryAsync<EventGroupRow>(query, parameters).ConfigureAwait(false)).ToList();
         var total = filter.GroupGapSeconds > 0
             ? rows.FirstOrDefault()?.Total ?? 0
-            : await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM events e WHERE {Where(filter)}", parameters).ConfigureAwait(false);
+            : await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM events e WHERE {Where(filter, sql)}", parameters).ConfigureAwait(false);
         return (rows, total);
     }
 
@@ -143,7 +130,7 @@ internal sealed class EventQueries(SqliteDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QueryFirstOrDefaultAsync<EventGroupRow>(
             $"""
-            SELECT {SingleColumns}, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name
+            SELECT {SingleColumns(Sql)}, COALESCE(c.name, NULLIF(e.camera_id, ''), 'node') AS camera_name
             FROM events e LEFT JOIN cameras c ON c.node_id = e.node_id AND c.id = e.camera_id
             WHERE e.id = @Id AND e.deleted_ms IS NULL
             """,
@@ -180,7 +167,7 @@ internal sealed class EventQueries(SqliteDatabase database)
         var rows = await connection.QueryAsync<EventSpanRow>(
             $"""
             SELECT e.id, e.node_id, e.camera_id, e.kind, e.start_ms, COALESCE(e.end_ms, e.start_ms) AS stop_ms
-            FROM events e WHERE {Where(dayOnly)}
+            FROM events e WHERE {Where(dayOnly, Sql)}
             ORDER BY e.node_id, e.camera_id, e.kind, e.start_ms
             """,
             Parameters(dayOnly)).ConfigureAwait(false);
@@ -217,12 +204,14 @@ internal sealed class EventQueries(SqliteDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var filter = new EventQuery { FromMs = fromMs, ToMs = toMs, Site = site };
         var parameters = Parameters(filter);
-        var kinds = await connection.QueryAsync<string>($"SELECT DISTINCT e.kind FROM events e WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
-        var zones = await connection.QueryAsync<string>($"SELECT DISTINCT z.value FROM events e, json_each(e.zones_json) z WHERE {Where(filter)} ORDER BY 1", parameters).ConfigureAwait(false);
+        var sql = Sql;
+        var where = Where(filter, sql);
+        var kinds = await connection.QueryAsync<string>($"SELECT DISTINCT e.kind FROM events e WHERE {where} ORDER BY 1", parameters).ConfigureAwait(false);
+        var zones = await connection.QueryAsync<string>($"SELECT DISTINCT z.value FROM events e, {sql.ZoneValues("z")} WHERE {where} ORDER BY 1", parameters).ConfigureAwait(false);
         var labels = await connection.QueryAsync<string>(
-            $"SELECT DISTINCT lower(l.value ->> '$.label') FROM events e, {LabelEntries} WHERE {Where(filter)} AND l.value ->> '$.label' IS NOT NULL ORDER BY 1",
+            $"SELECT DISTINCT lower({sql.LabelOf("l")}) FROM events e, {sql.LabelValues("l")} WHERE {where} AND {sql.LabelOf("l")} IS NOT NULL ORDER BY 1",
             parameters).ConfigureAwait(false);
-        var open = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM events e WHERE {Where(filter)} AND e.acknowledged_ms IS NULL", parameters).ConfigureAwait(false);
+        var open = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM events e WHERE {where} AND e.acknowledged_ms IS NULL", parameters).ConfigureAwait(false);
         return (kinds.ToList(), zones.ToList(), labels.ToList(), open);
     }
 
@@ -230,14 +219,7 @@ internal sealed class EventQueries(SqliteDatabase database)
     public async Task<IReadOnlyList<LatestEventRow>> LatestPerCameraAsync(long sinceMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // SQLite returns the row of the MAX() for the bare kind column.
-        var rows = await connection.QueryAsync<LatestEventRow>(
-            """
-            SELECT node_id, camera_id, kind, MAX(start_ms) AS start_ms FROM events
-            WHERE start_ms >= @Since AND deleted_ms IS NULL AND camera_id <> ''
-            GROUP BY node_id, camera_id
-            """,
-            new { Since = sinceMs }).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<LatestEventRow>(Sql.LatestPerCamera, new { Since = sinceMs }).ConfigureAwait(false);
         return rows.ToList();
     }
 
@@ -257,14 +239,14 @@ internal sealed class EventQueries(SqliteDatabase database)
         $"(SELECT f.id FROM events ev JOIN files f ON f.node_id = ev.node_id AND f.event_id = ev.event_id AND f.event_id <> '' WHERE ev.id = {eventRowId} AND f.content_type LIKE 'image/%' ORDER BY f.id DESC LIMIT 1)";
 
     /// <summary>The filter as SQL over <c>events e</c>: only fixed fragments, every value a parameter.</summary>
-    internal static string Where(EventQuery filter) =>
+    internal static string Where(EventQuery filter, EventSql sql) =>
         "e.start_ms >= @From AND e.start_ms < @To AND e.deleted_ms IS NULL"
         + (filter.NodeId is null ? "" : " AND e.node_id = @OnlyNode")
         + SiteFilter.Sql(filter.Site, "e.node_id")
         + (filter.Camera is null ? "" : " AND e.node_id = @NodeId AND e.camera_id = @CameraId")
         + (filter.Kind is null ? "" : " AND e.kind = @Kind")
-        + (filter.Zone is null ? "" : " AND EXISTS (SELECT 1 FROM json_each(e.zones_json) z WHERE z.value = @Zone)")
-        + (filter.Label is null ? "" : $" AND EXISTS (SELECT 1 FROM {LabelEntries} WHERE lower(l.value ->> '$.label') = lower(@Label))")
+        + (filter.Zone is null ? "" : $" AND EXISTS (SELECT 1 FROM {sql.ZoneValues("z")} WHERE z.value = @Zone)")
+        + (filter.Label is null ? "" : $" AND EXISTS (SELECT 1 FROM {sql.LabelValues("l")} WHERE lower({sql.LabelOf("l")}) = lower(@Label))")
         + filter.Acknowledged switch
         {
             true => " AND e.acknowledged_ms IS NOT NULL",

@@ -1,10 +1,10 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
 
 /// <summary>Reads events for the API and the web app.</summary>
-internal sealed class EventStore(SqliteDatabase database)
+internal sealed class EventStore(ServerDatabase database)
 {
     /// <summary>The latest events, of one node or all.</summary>
     public Task<IReadOnlyList<EventRow>> LatestAsync(int count, string? nodeId, CancellationToken cancellationToken) =>
@@ -30,7 +30,7 @@ internal sealed class EventStore(SqliteDatabase database)
                 SELECT k2.id FROM clips k2
                 WHERE {ClipIds.OverlapSql("k2", "e.node_id", "e.camera_id", "e.start_ms", "COALESCE(e.end_ms, e.start_ms)")}
                 ORDER BY k2.start_ms LIMIT 1)
-            WHERE {EventQueries.Where(query)}
+            WHERE {EventQueries.Where(query, EventSql.For(database.Dialect))}
             ORDER BY e.start_ms DESC, e.id DESC
             LIMIT @Count OFFSET @Offset
             """,

@@ -1,3 +1,5 @@
+using CctvEdge.Server.Storage.Database;
+
 namespace CctvEdge.Server.Storage;
 
 /// <summary>The per-minute rollup of the motion series (table <c>motion_minutes</c>) that day-long graphs read.</summary>
@@ -10,7 +12,7 @@ internal static class MotionMinutes
     public const long MinuteMs = 60_000;
 
     /// <summary>Keeps the minute's peak; parameters @NodeId, @CameraId, @At (ms), @Value.</summary>
-    public const string UpsertSql =
+    public static readonly DialectSql UpsertSql = new(d =>
         "INSERT INTO motion_minutes (node_id, camera_id, minute_ms, peak) VALUES (@NodeId, @CameraId, (@At / 60000) * 60000, @Value) "
-        + "ON CONFLICT (node_id, camera_id, minute_ms) DO UPDATE SET peak = MAX(peak, excluded.peak)";
+        + $"ON CONFLICT (node_id, camera_id, minute_ms) DO UPDATE SET peak = {d.Greatest("motion_minutes.peak", "excluded.peak")}");
 }

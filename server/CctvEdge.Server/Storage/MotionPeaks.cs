@@ -1,3 +1,5 @@
+using CctvEdge.Server.Storage.Database;
+
 namespace CctvEdge.Server.Storage;
 
 /// <summary>
@@ -15,11 +17,11 @@ internal sealed class MotionPeaks
         _peaks[key] = _peaks.TryGetValue(key, out var peak) ? Math.Max(peak, value) : value;
     }
 
-    public void Write(PreparedStatements statements)
+    public void Write(PreparedStatements statements, SqlDialect dialect)
     {
         foreach (var ((nodeId, cameraId, minute), peak) in _peaks)
         {
-            statements.Execute(MotionMinutes.UpsertSql, ("@NodeId", nodeId), ("@CameraId", cameraId), ("@At", minute), ("@Value", peak));
+            statements.Execute(MotionMinutes.UpsertSql.For(dialect), ("@NodeId", nodeId), ("@CameraId", cameraId), ("@At", minute), ("@Value", peak));
         }
     }
 }

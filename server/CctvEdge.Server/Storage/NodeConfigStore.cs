@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -21,7 +21,7 @@ internal sealed record NodeConfigRow
 /// The numbered versions of each node's camera configuration, and what the node did with them. Versions are only
 /// added, never changed: the latest is the one the node should run.
 /// </summary>
-internal sealed class NodeConfigStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class NodeConfigStore(ServerDatabase database, TimeProvider clock)
 {
     /// <summary>The author of a version taken from a node's own report of its config file.</summary>
     public const string NodeAuthor = "node";

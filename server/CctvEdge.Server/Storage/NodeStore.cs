@@ -1,12 +1,12 @@
 using System.Text.Json;
 using CctvEdge.Protocol.V1;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
 
 /// <summary>Nodes and their cameras: registered by hellos, refreshed by heartbeats.</summary>
-internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class NodeStore(ServerDatabase database, TimeProvider clock)
 {
     /// <summary>Registers or refreshes a node and its cameras, marks it connected, returns its last stored sequence.</summary>
     public Task<ulong> RegisterAsync(Hello hello, CancellationToken cancellationToken) =>
@@ -23,8 +23,8 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
                 """,
                 new { Id = hello.NodeId, Name = hello.NodeName, Version = hello.AgentVersion, hello.Hostname, Now = now, Plugins = JsonSerializer.Serialize(plugins) },
                 transaction).ConfigureAwait(false);
-            await UpsertCamerasAsync(connection, transaction, hello.NodeId, hello.Cameras).ConfigureAwait(false);
-            await SensorStore.UpsertAsync(connection, transaction, hello.NodeId, hello.Sensors, now).ConfigureAwait(false);
+            await UpsertCamerasAsync(connection, transaction, database.Dialect, hello.NodeId, hello.Cameras).ConfigureAwait(false);
+            await SensorStore.UpsertAsync(connection, transaction, database.Dialect, hello.NodeId, hello.Sensors, now).ConfigureAwait(false);
             return (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @Id", new { Id = hello.NodeId }, transaction).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -32,7 +32,7 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
     /// The node's cameras as configured now: new ones added, deactivated ones marked, and those no longer configured
     /// marked removed (their events and clips stay reviewable; they leave the camera lists).
     /// </summary>
-    private static async Task UpsertCamerasAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string nodeId, IEnumerable<CameraInfo> cameras)
+    private static async Task UpsertCamerasAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, SqlDialect dialect, string nodeId, IEnumerable<CameraInfo> cameras)
     {
         var ids = new List<string>();
         foreach (var camera in cameras)
@@ -51,7 +51,7 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
         }
 
         await connection.ExecuteAsync(
-            "UPDATE cameras SET state = 'removed' WHERE node_id = @NodeId AND id NOT IN @Ids",
+            $"UPDATE cameras SET state = 'removed' WHERE node_id = @NodeId AND {dialect.NotIn("id", "@Ids")}",
             new { NodeId = nodeId, Ids = ids },
             transaction).ConfigureAwait(false);
     }
@@ -61,13 +61,13 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
         {
             if (heartbeat.CameraSet is { } set)
             {
-                await UpsertCamerasAsync(connection, transaction, nodeId, set.Cameras).ConfigureAwait(false);
+                await UpsertCamerasAsync(connection, transaction, database.Dialect, nodeId, set.Cameras).ConfigureAwait(false);
             }
 
             // A node before sensors sends none; a node with sensors lists every configured one in each heartbeat.
             if (heartbeat.Sensors.Count > 0)
             {
-                await SensorStore.UpsertAsync(connection, transaction, nodeId, heartbeat.Sensors, clock.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
+                await SensorStore.UpsertAsync(connection, transaction, database.Dialect, nodeId, heartbeat.Sensors, clock.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
             }
 
             var instances = heartbeat.Plugins.Select(PluginRecord.From).ToList();
@@ -115,14 +115,15 @@ internal sealed class NodeStore(SqliteDatabase database, TimeProvider clock)
             if (heartbeat.DiskTotalBytes > 0)
             {
                 // The last reading of each local day: the storage page's days-until-full forecast for the node. The day
-                // is SQLite's 'localtime' of the server clock, as the clips' daily bytes count days.
+                // is the server process's local day of the server clock (what SQLite's 'localtime' gave, and the web's
+                // LocalDay counts), worked out here because PostgreSQL's time zone is the database server's, not ours.
                 await connection.ExecuteAsync(
                     """
                     INSERT INTO node_disk_days (node_id, day, free_bytes, total_bytes)
-                    VALUES (@NodeId, date(@Now / 1000, 'unixepoch', 'localtime'), @Free, @Total)
+                    VALUES (@NodeId, @Day, @Free, @Total)
                     ON CONFLICT (node_id, day) DO UPDATE SET free_bytes = excluded.free_bytes, total_bytes = excluded.total_bytes
                     """,
-                    new { NodeId = nodeId, Now = clock.GetUtcNow().ToUnixTimeMilliseconds(), Free = (long)heartbeat.DiskFreeBytes, Total = (long)heartbeat.DiskTotalBytes },
+                    new { NodeId = nodeId, Day = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.Local).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Free = (long)heartbeat.DiskFreeBytes, Total = (long)heartbeat.DiskTotalBytes },
                     transaction).ConfigureAwait(false);
             }
 

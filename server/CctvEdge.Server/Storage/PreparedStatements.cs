@@ -1,15 +1,16 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace CctvEdge.Server.Storage;
 
 /// <summary>
 /// Commands kept for the length of one transaction, one per SQL text, so a statement run for every result of a
 /// batch is prepared by SQLite once, not once a row (which is what a fresh command per call costs, and was most of
-/// the server's time per result while a node replayed its backlog).
+/// the server's time per result while a node replayed its backlog). On PostgreSQL the same commands are prepared
+/// on the server by Npgsql's automatic preparation (see <see cref="Database.PostgresServerDatabase"/>).
 /// </summary>
-internal sealed class PreparedStatements(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+internal sealed class PreparedStatements(DbConnection connection, DbTransaction transaction) : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="sql"/> with its parameters given by name, in the order of first use.</summary>
     public int Execute(string sql, params (string Name, object? Value)[] parameters)
@@ -21,7 +22,9 @@ internal sealed class PreparedStatements(SqliteConnection connection, SqliteTran
             command.CommandText = sql;
             foreach (var (name, _) in parameters)
             {
-                command.Parameters.Add(new SqliteParameter(name, null));
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
             }
 
             _commands[sql] = command;

@@ -1,10 +1,9 @@
-using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace CctvEdge.Server.Storage;
@@ -31,7 +30,7 @@ internal sealed record IngestBatch(string NodeId, IReadOnlyList<Result> Results)
 /// rules is logged and skipped (its sequence still advances, or the node would resend it forever). After the commit,
 /// listeners hear of what was stored.
 /// </summary>
-internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore media, TimeProvider clock, IEnumerable<IIngestListener> listeners, ILogger<ResultIngestor> logger)
+internal sealed partial class ResultIngestor(ServerDatabase database, MediaStore media, TimeProvider clock, IEnumerable<IIngestListener> listeners, ILogger<ResultIngestor> logger)
 {
     public async Task<IngestOutcome> StoreAsync(string nodeId, IReadOnlyList<Result> results, CancellationToken cancellationToken) =>
         (await StoreAsync([new IngestBatch(nodeId, results)], cancellationToken).ConfigureAwait(false))[0];
@@ -43,7 +42,8 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
         var stored = new List<Result>[batches.Count];
         var outcomes = await database.WriteAsync(async (connection, transaction) =>
         {
-            using var statements = new PreparedStatements(connection, (SqliteTransaction)transaction);
+            using var statements = new PreparedStatements(connection, transaction);
+            var dialect = database.Dialect;
             var lastByNode = new Dictionary<string, ulong>(StringComparer.Ordinal);
             var motion = new MotionPeaks();
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -76,10 +76,10 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
                     switch (result.BodyCase)
                     {
                         case Result.BodyOneofCase.Event:
-                            events += UpsertEvent(statements, nodeId, result, now);
+                            events += UpsertEvent(statements, dialect, nodeId, result, now);
                             break;
                         case Result.BodyOneofCase.Measurement when result.SensorId.Length > 0:
-                            await SensorStore.InsertReadingAsync(connection, transaction, nodeId, result, now).ConfigureAwait(false);
+                            await SensorStore.InsertReadingAsync(connection, transaction, dialect, nodeId, result, now).ConfigureAwait(false);
                             break;
                         case Result.BodyOneofCase.Measurement:
                             InsertMeasurement(statements, motion, nodeId, result);
@@ -97,7 +97,7 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
                 outcomes[b] = new IngestOutcome(last, stored[b].Count, events + clips);
             }
 
-            motion.Write(statements);
+            motion.Write(statements, dialect);
             foreach (var (nodeId, last) in lastByNode)
             {
                 statements.Execute("UPDATE nodes SET last_sequence = @Last WHERE id = @NodeId AND last_sequence < @Last", ("@Last", (long)last), ("@NodeId", nodeId));
@@ -203,17 +203,21 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
         return (ulong)await connection.ExecuteScalarAsync<long>("SELECT last_sequence FROM nodes WHERE id = @NodeId", new { NodeId = nodeId }).ConfigureAwait(false);
     }
 
-    private static int UpsertEvent(PreparedStatements statements, string nodeId, Result result, long now)
+    // A later result of an event (its end, a higher peak) updates the row; a resent older one changes nothing.
+    private static readonly DialectSql UpsertEventSql = new(d =>
+        $"""
+        INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, zones_json, boxes_json, payload_json, sequence, received_ms)
+        VALUES (@NodeId, @EventId, @CameraId, @PluginId, @Kind, @Start, @End, @Peak, @Zones, @Boxes, @Payload, @Sequence, @Now)
+        ON CONFLICT (node_id, event_id) DO UPDATE SET end_ms = excluded.end_ms, peak = {d.Greatest("events.peak", "excluded.peak")},
+            zones_json = excluded.zones_json, boxes_json = excluded.boxes_json, payload_json = excluded.payload_json, sequence = excluded.sequence
+        WHERE excluded.sequence > events.sequence
+        """);
+
+    private static int UpsertEvent(PreparedStatements statements, SqlDialect dialect, string nodeId, Result result, long now)
     {
         var e = result.Event;
         return statements.Execute(
-            """
-            INSERT INTO events (node_id, event_id, camera_id, plugin_id, kind, start_ms, end_ms, peak, zones_json, boxes_json, payload_json, sequence, received_ms)
-            VALUES (@NodeId, @EventId, @CameraId, @PluginId, @Kind, @Start, @End, @Peak, @Zones, @Boxes, @Payload, @Sequence, @Now)
-            ON CONFLICT (node_id, event_id) DO UPDATE SET end_ms = excluded.end_ms, peak = MAX(events.peak, excluded.peak),
-                zones_json = excluded.zones_json, boxes_json = excluded.boxes_json, payload_json = excluded.payload_json, sequence = excluded.sequence
-            WHERE excluded.sequence > events.sequence
-            """,
+            UpsertEventSql.For(dialect),
             ("@NodeId", nodeId),
             ("@EventId", e.EventId),
             ("@CameraId", result.CameraId),
@@ -242,7 +246,7 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
         }
     }
 
-    private static Task InsertFileAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, string path, long now) =>
+    private static Task InsertFileAsync(DbConnection connection, DbTransaction transaction, string nodeId, Result result, string path, long now) =>
         connection.ExecuteAsync(
             """
             INSERT INTO files (node_id, camera_id, plugin_id, event_id, clip_id, kind, name, content_type, size, path, created_ms)
@@ -268,7 +272,7 @@ internal sealed partial class ResultIngestor(SqliteDatabase database, MediaStore
     /// A clip announced by its node; a second announcement of the same clip changes nothing. A clip that shows an event
     /// a reviewer flagged before the clip arrived is flagged at once, so retention keeps it.
     /// </summary>
-    private static async Task<int> InsertClipAsync(SqliteConnection connection, IDbTransaction transaction, string nodeId, Result result, long now)
+    private static async Task<int> InsertClipAsync(DbConnection connection, DbTransaction transaction, string nodeId, Result result, long now)
     {
         var c = result.Clip;
         var inserted = await connection.ExecuteAsync(

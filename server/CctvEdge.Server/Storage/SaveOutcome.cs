@@ -1,6 +1,6 @@
 using System.Data;
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace CctvEdge.Server.Storage;
 
@@ -21,7 +21,7 @@ internal static class NamedRows
     private static readonly HashSet<string> Tables = ["camera_groups", "notification_channels", "notification_rules"];
 
     /// <summary>The id of another row of <paramref name="table"/> already called <paramref name="name"/> (the column's collation decides case), if any.</summary>
-    public static Task<long?> NameTakenByAsync(this SqliteConnection connection, string table, string name, long? id, IDbTransaction transaction)
+    public static Task<long?> NameTakenByAsync(this DbConnection connection, string table, string name, long? id, IDbTransaction transaction)
     {
         // The table name is spliced into the SQL, so only the known ones pass.
         if (!Tables.Contains(table))
@@ -29,6 +29,6 @@ internal static class NamedRows
             throw new ArgumentOutOfRangeException(nameof(table), table, "not a table of named things");
         }
 
-        return connection.ExecuteScalarAsync<long?>($"SELECT id FROM {table} WHERE name = @Name AND id IS NOT @Id", new { Name = name, Id = id }, transaction);
+        return connection.ExecuteScalarAsync<long?>($"SELECT id FROM {table} WHERE name = @Name AND id IS DISTINCT FROM @Id", new { Name = name, Id = id }, transaction);
     }
 }

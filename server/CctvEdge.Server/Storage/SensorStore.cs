@@ -1,6 +1,7 @@
 using System.Data;
 using CctvEdge.Plugins.Hosting;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -27,7 +28,7 @@ internal static class SensorStore
     /// the node's other listed sensors removed; their readings stay queryable. A board the node accepted without
     /// configuring it (Microcontroller:AcceptUnknown) is known only by its readings and never listed, so never removed.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> UpsertAsync(IDbConnection connection, IDbTransaction transaction, string nodeId, IReadOnlyCollection<SensorInfo> sensors, long now)
+    public static async Task<IReadOnlyList<string>> UpsertAsync(IDbConnection connection, IDbTransaction transaction, SqlDialect dialect, string nodeId, IReadOnlyCollection<SensorInfo> sensors, long now)
     {
         var problems = new List<string>();
         var ids = new List<string>();
@@ -70,7 +71,7 @@ internal static class SensorStore
         }
 
         await connection.ExecuteAsync(
-            "UPDATE sensors SET state = 'removed', updated_ms = @Now WHERE node_id = @NodeId AND listed = 1 AND state <> 'removed' AND id NOT IN @Ids",
+            $"UPDATE sensors SET state = 'removed', updated_ms = @Now WHERE node_id = @NodeId AND listed = 1 AND state <> 'removed' AND {dialect.NotIn("id", "@Ids")}",
             new { NodeId = nodeId, Ids = ids, Now = now },
             transaction).ConfigureAwait(false);
         return problems;
@@ -82,7 +83,7 @@ internal static class SensorStore
     /// never count a value the raw table does not hold. A sensor the node never described (a microcontroller accepted
     /// as unknown) gets a row named after its id.
     /// </summary>
-    public static async Task InsertReadingAsync(IDbConnection connection, IDbTransaction transaction, string nodeId, Result result, long now)
+    public static async Task InsertReadingAsync(IDbConnection connection, IDbTransaction transaction, SqlDialect dialect, string nodeId, Result result, long now)
     {
         var m = result.Measurement;
         var at = m.At.ToDateTimeOffset().ToUnixTimeMilliseconds();
@@ -94,12 +95,12 @@ internal static class SensorStore
             new { NodeId = nodeId, result.SensorId, result.PluginId, result.CameraId, Now = now },
             transaction).ConfigureAwait(false);
         var seriesId = await connection.ExecuteScalarAsync<long>(
-            """
+            $"""
             INSERT INTO sensor_series (node_id, sensor_id, name, unit, last_value, last_ms) VALUES (@NodeId, @SensorId, @Name, @Unit, @Value, @At)
             ON CONFLICT (node_id, sensor_id, name) DO UPDATE SET
                 unit = CASE WHEN excluded.unit <> '' THEN excluded.unit ELSE sensor_series.unit END,
                 last_value = CASE WHEN sensor_series.last_ms IS NULL OR excluded.last_ms >= sensor_series.last_ms THEN excluded.last_value ELSE sensor_series.last_value END,
-                last_ms = MAX(COALESCE(sensor_series.last_ms, excluded.last_ms), excluded.last_ms)
+                last_ms = {dialect.Greatest("COALESCE(sensor_series.last_ms, excluded.last_ms)", "excluded.last_ms")}
             RETURNING id
             """,
             new { NodeId = nodeId, result.SensorId, m.Name, m.Unit, m.Value, At = at },
@@ -118,7 +119,7 @@ internal static class SensorStore
             await connection.ExecuteAsync(
                 $"""
                 INSERT INTO {table} (series_id, bucket_ms, min, max, sum, count) VALUES (@SeriesId, @Bucket, @Value, @Value, @Value, 1)
-                ON CONFLICT (series_id, bucket_ms) DO UPDATE SET min = MIN({table}.min, excluded.min), max = MAX({table}.max, excluded.max),
+                ON CONFLICT (series_id, bucket_ms) DO UPDATE SET min = {dialect.Least($"{table}.min", "excluded.min")}, max = {dialect.Greatest($"{table}.max", "excluded.max")},
                     sum = {table}.sum + excluded.sum, count = {table}.count + 1
                 """,
                 new { SeriesId = seriesId, Bucket = Floor(at, size), m.Value },

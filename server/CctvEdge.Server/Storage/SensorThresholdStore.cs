@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -10,7 +10,7 @@ internal sealed record SensorLimit(string Name, double? Min, double? Max, int Su
 internal sealed record SensorThresholdRow(string NodeId, string SensorId, SensorLimit Threshold);
 
 /// <summary>The sensor_thresholds table. <see cref="Version"/> moves on every save, so the watcher reloads only then.</summary>
-internal sealed class SensorThresholdStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class SensorThresholdStore(ServerDatabase database, TimeProvider clock)
 {
     private long _version;
 

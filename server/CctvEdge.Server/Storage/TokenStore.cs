@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -17,7 +17,7 @@ internal sealed record TokenRow
 }
 
 /// <summary>The api_tokens table: rows hold a hash of the secret, never the secret.</summary>
-internal sealed class TokenStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class TokenStore(ServerDatabase database, TimeProvider clock)
 {
     public Task<long> CreateAsync(string name, string owner, string scopes, byte[] secretHash, DateTimeOffset? expires, CancellationToken cancellationToken) =>
         database.WriteAsync(

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -14,7 +14,7 @@ internal sealed record UserRow
 }
 
 /// <summary>The users table. Names compare without case; there is always an admin once the first run is done.</summary>
-internal sealed class UserStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class UserStore(ServerDatabase database, TimeProvider clock)
 {
     // Users are never removed down to none (the last admin cannot be deleted), so once true this stays true.
     private volatile bool _any;

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Plugins.Sdk;
 using CctvEdge.Server.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Server.Timelapse;
 using CctvEdge.Storage;
 using CctvEdge.Web.Services;
@@ -15,7 +16,7 @@ namespace CctvEdge.Server.Processors.Media;
 /// (<c>Timelapse:FfmpegPath</c>, the server's one ffmpeg setting), and processors' labels kept per event in
 /// <c>events.analysis_json</c>, each processor's under its own id so one never overwrites another's.
 /// </summary>
-internal sealed class ProcessorMedia(SqliteDatabase database, MediaStore media, ClipStore clips, IOptionsMonitor<TimelapseOptions> ffmpeg, ChangeFeed changes)
+internal sealed class ProcessorMedia(ServerDatabase database, MediaStore media, ClipStore clips, IOptionsMonitor<TimelapseOptions> ffmpeg, ChangeFeed changes)
 {
     /// <summary>The media as processor <paramref name="processorId"/> sees it: its labels are marked with its id.</summary>
     public IProcessorMedia For(string processorId) => new View(this, processorId);

@@ -1,0 +1,61 @@
+using CctvEdge.Harness;
+using CctvEdge.Server.Storage.Database;
+using CctvEdge.Storage;
+using CctvEdge.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CctvEdge.Server.Tests.Engines;
+
+/// <summary>Where a store test gets a fresh, migrated server database of one engine.</summary>
+internal interface ITestDatabases
+{
+    Task<ServerDatabase> CreateAsync();
+}
+
+/// <summary>SQLite files in the test's scratch folder, one per database.</summary>
+internal sealed class SqliteTestDatabases(TempDirectory temp) : ITestDatabases
+{
+    public async Task<ServerDatabase> CreateAsync()
+    {
+        var database = new SqliteServerDatabase(new SqliteDatabase(temp.Combine($"{Guid.NewGuid():N}.db"), NullLogger.Instance));
+        await database.MigrateAsync(CancellationToken.None);
+        return database;
+    }
+}
+
+/// <summary>
+/// One throwaway PostgreSQL server for a test class (started once, stopped and deleted when the class is done), and a
+/// new database in it for each test.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime, ITestDatabases
+{
+    private readonly List<PostgresServerDatabase> _opened = [];
+    private PostgresServer? _server;
+
+    public async Task InitializeAsync() => _server = await PostgresServer.StartAsync();
+
+    async Task<ServerDatabase> ITestDatabases.CreateAsync()
+    {
+        var database = new PostgresServerDatabase(await _server!.CreateDatabaseAsync(), NullLogger.Instance);
+        lock (_opened)
+        {
+            _opened.Add(database);
+        }
+
+        await database.MigrateAsync(CancellationToken.None);
+        return database;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var database in _opened)
+        {
+            await database.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
