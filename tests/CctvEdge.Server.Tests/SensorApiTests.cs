@@ -165,7 +165,8 @@ public sealed class SensorApiTests : IAsyncLifetime
     {
         var review = _server.Services.GetRequiredService<IReviewQuery>();
 
-        var timeline = await review.GetTimelineAsync(new EventFilter { Day = LocalDay.Today(TimeProvider.System) }, CancellationToken.None);
+        // The day of the reading, not today: just after midnight the reading is still yesterday's.
+        var timeline = await review.GetTimelineAsync(new EventFilter { Day = LocalDay.Of(_now.AddMinutes(-1)) }, CancellationToken.None);
 
         var yard = Assert.Single(timeline.Rows, r => r.Camera == new CameraKey("barn", "yard"));
         var band = Assert.Single(yard.Sensors);

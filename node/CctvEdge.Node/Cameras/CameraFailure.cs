@@ -15,8 +15,9 @@ internal static partial class CameraFailure
         (new Regex("Connection refused", RegexOptions.IgnoreCase), "connection refused: is the camera on, and is the port right?"),
         (new Regex("No route to host|Network is unreachable|Name or service not known|Host is unreachable", RegexOptions.IgnoreCase), "camera unreachable: check its address and the network"),
         (new Regex("timed out|Connection timeout", RegexOptions.IgnoreCase), "connection timed out"),
-        (new Regex("404|Not Found|No such file or directory", RegexOptions.IgnoreCase), "stream not found: check the URL's path or the file"),
+        // Before "not found": a missing Pi camera's rpicam error is the cause even when ffmpeg then fails to find its input.
         (new Regex("no cameras available|failed to acquire camera|Device or resource busy", RegexOptions.IgnoreCase), "camera not found or busy: is it connected, enabled and used by nothing else?"),
+        (new Regex("404|Not Found|No such file or directory", RegexOptions.IgnoreCase), "stream not found: check the URL's path or the file"),
         (new Regex("Permission denied", RegexOptions.IgnoreCase), "permission denied: is the node's user in the video group?"),
     ];
 
