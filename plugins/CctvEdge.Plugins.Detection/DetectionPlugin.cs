@@ -31,7 +31,7 @@ public sealed partial class DetectionPlugin : IColorFrameAnalyzer, IEventObserve
     private long _frames;
 
     /// <summary>Opens a model; tests replace it to count calls or stand in for ONNX Runtime.</summary>
-    internal Func<DetectionSettings, IModelRunner> OpenModel { get; init; } = s => OnnxModelRunner.Open(s.ModelPath, s.InputSize);
+    internal Func<DetectionSettings, IModelRunner> OpenModel { get; init; } = Detectors.OpenOnnx;
 
     /// <inheritdoc />
     public ValueTask<PluginSubscription> StartAsync(IPluginContext context, CancellationToken cancellationToken)

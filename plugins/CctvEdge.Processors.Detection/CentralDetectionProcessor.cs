@@ -26,9 +26,6 @@ public sealed partial class CentralDetectionProcessor : IResultProcessor, IClipP
     private IObjectDetector? _detector;
     private PictureLabels _pictures = null!;
 
-    /// <summary>Opens a model; tests replace it to stand in for ONNX Runtime.</summary>
-    internal Func<DetectionSettings, IModelRunner> OpenModel { get; init; } = s => OnnxModelRunner.Open(s.ModelPath, s.InputSize);
-
     /// <inheritdoc />
     public ValueTask StartAsync(IProcessorContext context, CancellationToken cancellationToken)
     {
@@ -39,7 +36,7 @@ public sealed partial class CentralDetectionProcessor : IResultProcessor, IClipP
             settings.Validate();
             var names = Detectors.Names(settings);
             var rules = new ObjectRules(settings, names);
-            _detector = Detectors.Open(settings, names, rules, OpenModel);
+            _detector = Detectors.Open(settings, names, rules, Detectors.OpenOnnx);
             _pictures = new PictureLabels(_detector, rules);
         }
         catch (DetectionSettingsException ex)
@@ -78,9 +75,10 @@ public sealed partial class CentralDetectionProcessor : IResultProcessor, IClipP
             if (picture is not null)
             {
                 var known = Remembered(batch.NodeId, file.EventId);
-                var before = known.Values.ToList();
-                _pictures.Add(picture.Pixels.Span, picture.Width, picture.Height, known);
-                await LabelAsync(batch.NodeId, file.EventId, known, before, cancellationToken).ConfigureAwait(false);
+                if (_pictures.Add(picture.Pixels.Span, picture.Width, picture.Height, known))
+                {
+                    await LabelAsync(batch.NodeId, file.EventId, known, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
@@ -95,13 +93,16 @@ public sealed partial class CentralDetectionProcessor : IResultProcessor, IClipP
         }
 
         var known = Remembered(clip.NodeId, clip.EventId);
-        var before = known.Values.ToList();
+        var improved = false;
         await foreach (var frame in _context.Media.ReadClipFramesAsync(clip.ClipId, _settings.ClipFramesPerSecond, _settings.FrameWidth, _settings.MaxClipFrames, cancellationToken).ConfigureAwait(false))
         {
-            _pictures.Add(frame.Pixels.Span, frame.Width, frame.Height, known);
+            improved |= _pictures.Add(frame.Pixels.Span, frame.Width, frame.Height, known);
         }
 
-        await LabelAsync(clip.NodeId, clip.EventId, known, before, cancellationToken).ConfigureAwait(false);
+        if (improved)
+        {
+            await LabelAsync(clip.NodeId, clip.EventId, known, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -111,14 +112,9 @@ public sealed partial class CentralDetectionProcessor : IResultProcessor, IClipP
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Labels the event with what is known of it, when that grew.</summary>
-    private async ValueTask LabelAsync(string nodeId, string eventId, Dictionary<string, LabelFinding> known, List<LabelFinding> before, CancellationToken cancellationToken)
+    /// <summary>Labels the event with all that is known of it (the processor's labels are replaced as a whole).</summary>
+    private async ValueTask LabelAsync(string nodeId, string eventId, Dictionary<string, LabelFinding> known, CancellationToken cancellationToken)
     {
-        if (known.Count == 0 || known.Values.SequenceEqual(before))
-        {
-            return;
-        }
-
         var labels = known.Values.OrderByDescending(l => l.Score).Select(l => new EventLabel(l.Label, l.Score, l.Box)).ToList();
         if (await _context.Media.LabelEventAsync(nodeId, eventId, labels, cancellationToken).ConfigureAwait(false))
         {

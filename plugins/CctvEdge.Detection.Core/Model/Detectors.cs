@@ -15,6 +15,9 @@ internal static class Detectors
             ? OpenHog(names)
             : OpenPipeline(settings, names, rules, openModel);
 
+    /// <summary>Opens the settings' YOLO model with ONNX Runtime.</summary>
+    public static IModelRunner OpenOnnx(DetectionSettings settings) => OnnxModelRunner.Open(settings.ModelPath, settings.InputSize);
+
     /// <summary>The class names in force: the configured ones, or COCO's 80.</summary>
     public static IReadOnlyList<string> Names(DetectionSettings settings) => settings.ClassNames.Count > 0 ? settings.ClassNames : CocoNames.All;
 

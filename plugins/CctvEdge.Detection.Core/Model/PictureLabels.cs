@@ -3,7 +3,7 @@ using CctvEdge.Plugins.Detection.Internal.Configuration;
 namespace CctvEdge.Plugins.Detection.Internal.Model;
 
 /// <summary>One label found in pictures: its best score and where (x, y, width, height as fractions of the picture).</summary>
-internal sealed record LabelFinding(string Label, double Score, double[] Box, bool Alert);
+internal sealed record LabelFinding(string Label, double Score, double[] Box);
 
 /// <summary>
 /// Labels for pictures that are not a stream (an event's snapshot, frames sampled from a clip): each object the rules
@@ -15,9 +15,13 @@ internal sealed class PictureLabels(IObjectDetector detector, ObjectRules rules)
     private readonly List<DetectedObject> _found = [];
     private readonly List<string> _zones = [];
 
-    /// <summary>Detects in an RGB24 picture and keeps in <paramref name="best"/> each label's best finding.</summary>
-    public void Add(ReadOnlySpan<byte> rgb, int width, int height, Dictionary<string, LabelFinding> best)
+    /// <summary>
+    /// Detects in an RGB24 picture and keeps in <paramref name="best"/> each label's best finding; true when a label
+    /// was new or scored better.
+    /// </summary>
+    public bool Add(ReadOnlySpan<byte> rgb, int width, int height, Dictionary<string, LabelFinding> best)
     {
+        var improved = false;
         _found.Clear();
         detector.Detect(rgb, width, height, width * 3, _found);
         foreach (var detection in _found)
@@ -31,20 +35,25 @@ internal sealed class PictureLabels(IObjectDetector detector, ObjectRules rules)
             double[] fractions = [Round(box.X1 / width), Round(box.Y1 / height), Round(box.Width / width), Round(box.Height / height)];
             var label = rules.Label(detection.ClassId);
             var score = Round(detection.Score);
-            Keep(best, new LabelFinding(label, score, fractions, Alert: false));
+            improved |= Keep(best, new LabelFinding(label, score, fractions));
             foreach (var alert in rules.Alerts(label, _zones))
             {
-                Keep(best, new LabelFinding(alert, score, fractions, Alert: true));
+                improved |= Keep(best, new LabelFinding(alert, score, fractions));
             }
         }
+
+        return improved;
     }
 
-    private static void Keep(Dictionary<string, LabelFinding> best, LabelFinding finding)
+    private static bool Keep(Dictionary<string, LabelFinding> best, LabelFinding finding)
     {
-        if (!best.TryGetValue(finding.Label, out var known) || known.Score < finding.Score)
+        if (best.TryGetValue(finding.Label, out var known) && known.Score >= finding.Score)
         {
-            best[finding.Label] = finding;
+            return false;
         }
+
+        best[finding.Label] = finding;
+        return true;
     }
 
     private static double Round(double value) => Math.Round(value, 4);

@@ -74,17 +74,19 @@ internal static class DetectionLabels
     public static IReadOnlyList<IReadOnlyList<double>> Boxes(string boxesJson, string analysisJson)
     {
         List<IReadOnlyList<double>> boxes = boxesJson is "[]" or "" ? [] : [.. JsonSerializer.Deserialize<List<List<double>>>(boxesJson) ?? []];
-        if (analysisJson.Length > 0)
+        if (analysisJson.Length == 0)
         {
-            using var document = JsonDocument.Parse(analysisJson);
-            foreach (var label in document.RootElement.GetProperty("labels").EnumerateArray())
+            return boxes;
+        }
+
+        using var document = JsonDocument.Parse(analysisJson);
+        foreach (var box in BoxEntries(document.RootElement.GetProperty("labels").EnumerateArray()))
+        {
+            // An alert type repeats its object's box: each box once.
+            double[] found = [box.X, box.Y, box.Width, box.Height];
+            if (!boxes.Any(b => b.SequenceEqual(found)))
             {
-                // An alert type repeats its object's box: each box once.
-                if (label.TryGetProperty("box", out var box) && box.GetArrayLength() == 4
-                    && box.EnumerateArray().Select(v => v.GetDouble()).ToList() is var found && !boxes.Any(b => b.SequenceEqual(found)))
-                {
-                    boxes.Add(found);
-                }
+                boxes.Add(found);
             }
         }
 

@@ -37,19 +37,7 @@ internal sealed partial class TimelapseEncoder(IOptionsMonitor<TimelapseOptions>
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-r", fps,
             "-movflags", "+faststart", "-f", "mp4", output,
         ];
-        var info = new ProcessStartInfo(settings.FfmpegPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = new Process { StartInfo = info };
+        using var process = new Process { StartInfo = ServerFfmpeg.StartInfo(settings.FfmpegPath, arguments, redirectInput: true) };
         var errors = new Queue<string>();
         // stderr is always drained: a full pipe would stall ffmpeg until the timeout.
         process.ErrorDataReceived += (_, e) =>
@@ -72,7 +60,7 @@ internal sealed partial class TimelapseEncoder(IOptionsMonitor<TimelapseOptions>
         }
         catch (Win32Exception ex)
         {
-            return $"'{settings.FfmpegPath}' could not be started ({ex.Message}); install ffmpeg or set Timelapse:FfmpegPath";
+            return ServerFfmpeg.CannotStart(settings.FfmpegPath, ex);
         }
 
         process.StandardInput.Close();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using CctvEdge.Server.Plugins.Sdk;
+using CctvEdge.Server.Timelapse;
 
 namespace CctvEdge.Server.Processors.Media;
 
@@ -23,20 +24,14 @@ internal sealed class FfmpegPictures(string ffmpegPath)
             "-hide_banner", "-nostdin", "-loglevel", "error", "-i", input, "-vf", filter,
             "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture), "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-",
         ];
-        var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = new Process { StartInfo = info };
+        using var process = new Process { StartInfo = ServerFfmpeg.StartInfo(ffmpegPath, arguments) };
         try
         {
             process.Start();
         }
         catch (Win32Exception ex)
         {
-            throw new InvalidOperationException($"'{ffmpegPath}' could not be started ({ex.Message}); install ffmpeg or set Timelapse:FfmpegPath", ex);
+            throw new InvalidOperationException(ServerFfmpeg.CannotStart(ffmpegPath, ex), ex);
         }
 
         var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
