@@ -4,7 +4,7 @@ using CctvEdge.Server.Sessions;
 using Microsoft.Extensions.Options;
 
 // cctvedge-server [--grpc-port N] [--web-port N] [--data DIR] [--bind ADDRESS] [--Section:Key value ...]
-// cctvedge-server check ...  |  enrolment-code ...  |  --help  |  --version   (ServerUsage has them all)
+// cctvedge-server check ...  |  enrolment-code ...  |  migrate ...  |  --help  |  --version   (ServerUsage has them all)
 if (args is ["--help" or "-h" or "help", ..])
 {
     await Console.Out.WriteAsync(ServerUsage.Text);
@@ -22,6 +22,12 @@ try
     if (args is ["check", .. var checkArgs])
     {
         return await CheckCommand.RunAsync(checkArgs);
+    }
+
+    if (args is ["migrate", .. var migrateArgs])
+    {
+        // Ctrl+C mid-copy ends the process; the copy's one transaction then leaves the target empty.
+        return await MigrateCommand.RunAsync(migrateArgs, Console.Out, Console.Error, !Console.IsErrorRedirected, CancellationToken.None);
     }
 
     if (args is ["enrolment-code", .. var codeArgs])

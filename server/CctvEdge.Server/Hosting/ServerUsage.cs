@@ -13,6 +13,9 @@ internal static class ServerUsage
               print a one-time code a node enrols with (cctvedge-node enrol)
           cctvedge-server check [--hash] [--repair] [--data DIR]
               verify every stored clip against its row (and its sha256 with --hash); exit 0 when clean
+          cctvedge-server migrate --from sqlite:PATH --to postgres:CONNECTION
+              copy every row of a SQLite installation (stopped) into an empty PostgreSQL database, counts verified;
+              clips and pictures stay in the data folder
           cctvedge-server --help | --version
 
         main options (any key of appsettings.json can be given as --Section:Key VALUE or CCTVEDGE_Section__Key=VALUE):

@@ -46,6 +46,9 @@ public sealed class PostgresFixture : IAsyncLifetime, ITestDatabases
         return database;
     }
 
+    /// <summary>A new empty database (not migrated) and its connection string, for what takes one rather than a seam.</summary>
+    public Task<string> CreateEmptyAsync() => _server!.CreateDatabaseAsync();
+
     public async Task DisposeAsync()
     {
         foreach (var database in _opened)
