@@ -58,6 +58,8 @@ internal sealed class InProcessServer : IAsyncDisposable
     {
         var data = new TempDirectory("cctvedge-server");
         string[] args = ["--bind", "127.0.0.1", "--grpc-port", "0", "--web-port", "0", "--data", data.Path, .. extraArgs];
+        // The last --data wins (a test restarting a server on its own folder passes one); its rows go to this run's engine.
+        args = [.. await TestEngine.ServerArgsAsync(args[Array.LastIndexOf(args, "--data") + 1]), .. args];
         // The server's own name, not the test host's: static assets are found through cctvedge-server.staticwebassets.*.json.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

@@ -13,6 +13,22 @@ public static class ProcessCpu
         return fields is null ? 0 : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
+    /// <summary>
+    /// utime + stime of <paramref name="pid"/> and every process below it now, plus what its children that ended had
+    /// spent (a database server's backends come and go).
+    /// </summary>
+    public static double TreeSeconds(int pid)
+    {
+        var fields = StatFields(pid);
+        if (fields is null)
+        {
+            return 0;
+        }
+
+        var ended = (long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
+        return Seconds(pid) + ended + Children(pid).Sum(TreeSeconds);
+    }
+
     /// <summary>The processes whose parent is <paramref name="pid"/> now (a node's ffmpegs).</summary>
     public static IReadOnlyList<int> Children(int pid) =>
         Directory.GetDirectories("/proc")

@@ -5,7 +5,6 @@ using CctvEdge.Node.Outbox;
 using CctvEdge.Node.Uplink;
 using CctvEdge.Storage;
 using Grpc.Net.Client;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Bench.Fleet;
@@ -29,23 +28,35 @@ internal static class FleetBench
         var seconds = BenchArgs.Option(args, "--seconds", 30);
         var serverDll = BenchArgs.Text(args, "--server-dll", RepositoryPaths.ServerDll);
         var referenceDll = BenchArgs.Text(args, "--reference-server-dll", "");
-        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores; SQLite; h2c on 127.0.0.1");
-        Console.WriteLine("| run | nodes | results | seconds | results/s persisted | ack p50 / p99 (ms) | server CPU (% of one core) | server memory now / peak (MiB) | simulated nodes' CPU (%) | rows check |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        var engines = BenchArgs.Text(args, "--database", "both") switch
+        {
+            "both" => new[] { ServerEngine.Sqlite, ServerEngine.Postgres },
+            "sqlite" => [ServerEngine.Sqlite],
+            "postgres" => [ServerEngine.Postgres],
+            var other => throw new ArgumentException($"--database must be sqlite, postgres or both (was '{other}')."),
+        };
+        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores; h2c on 127.0.0.1; PostgreSQL 15 on 127.0.0.1 with fsync on");
+        Console.WriteLine("| run | database | nodes | results | seconds | results/s persisted | ack p50 / p99 (ms) | server CPU (% of one core) | database CPU (%) | server memory now / peak (MiB) | simulated nodes' CPU (%) | rows check |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (referenceDll.Length > 0)
         {
-            await RunOnceAsync("before: reference server, node batches of 200, 2000 ahead", referenceDll, Before, nodes, backlog, rate, seconds);
+            await RunOnceAsync("before: reference server, node batches of 200, 2000 ahead", referenceDll, ServerEngine.Sqlite, Before, nodes, backlog, rate, seconds);
         }
 
-        await RunOnceAsync($"this build: batches of {ResultSendLimits.Default.BatchSize}, {ResultSendLimits.Default.MaxInFlight} ahead", serverDll, ResultSendLimits.Default, nodes, backlog, rate, seconds);
+        foreach (var engine in engines)
+        {
+            await RunOnceAsync($"this build: batches of {ResultSendLimits.Default.BatchSize}, {ResultSendLimits.Default.MaxInFlight} ahead", serverDll, engine, ResultSendLimits.Default, nodes, backlog, rate, seconds);
+        }
+
         return 0;
     }
 
-    private static async Task RunOnceAsync(string label, string serverDll, ResultSendLimits limits, int nodeCount, int backlog, int rate, int seconds)
+    private static async Task RunOnceAsync(string label, string serverDll, ServerEngine engine, ResultSendLimits limits, int nodeCount, int backlog, int rate, int seconds)
     {
         using var temp = new TempDirectory("cctvedge-bench-fleet");
         Directory.CreateDirectory(temp.Combine("server"));
-        await using var server = await ServerProcess.StartAsync(serverDll, temp.Combine("server"), 0, 0, environment: null);
+        await using var database = await engine.StartAsync(temp.Combine("server"));
+        await using var server = await ServerProcess.StartAsync(serverDll, temp.Combine("server"), 0, 0, database.ServerEnvironment);
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
         var outboxes = new List<IAsyncDisposable>();
         try
@@ -57,7 +68,7 @@ internal static class FleetBench
                 nodes.Add(new SimulatedNode($"fleet-{n:000}", channel, outbox, limits));
             }
 
-            var gauge = new ServerGauge(server.Process.Id);
+            var gauge = new ServerGauge(server.Process.Id, database.ProcessId);
             var nodeCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             double elapsed, cpu;
@@ -68,6 +79,7 @@ internal static class FleetBench
                 using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
                 await Task.WhenAll(nodes.Select(node => node.RunAsync(node.Outbox.LastSequence, limit.Token)));
                 (elapsed, cpu, nodeCpu) = (clock.Elapsed.TotalSeconds, gauge.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
+                gauge.Stop();
                 results = (long)backlog * nodeCount;
             }
             else
@@ -77,9 +89,10 @@ internal static class FleetBench
 
             var (resident, peak) = gauge.MemoryMiB();
             var acks = nodes.SelectMany(n => n.AckMilliseconds).Order().ToList();
-            var check = await RowsCheckAsync(temp.Combine("server", "cctvedge.db"), nodes.Select(n => (long)n.Outbox.AcknowledgedSequence));
+            var check = RowsCheck(await database.CountMeasurementsAsync(), nodes.Select(n => (long)n.Outbox.AcknowledgedSequence));
+            var databaseCpu = database.ProcessId is null ? "in the server" : string.Create(CultureInfo.InvariantCulture, $"{gauge.DatabaseCpuSeconds / elapsed * 100:0}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {nodeCount} | {results} | {elapsed:0.0} | {results / elapsed:0} | {Percentile(acks, 0.5):0.0} / {Percentile(acks, 0.99):0.0} | {cpu / elapsed * 100:0} | {resident:0} / {peak:0} | {nodeCpu.TotalSeconds / elapsed * 100:0} | {check} |"));
+                $"| {label} | {engine.Name} | {nodeCount} | {results} | {elapsed:0.0} | {results / elapsed:0} | {Percentile(acks, 0.5):0.0} / {Percentile(acks, 0.99):0.0} | {cpu / elapsed * 100:0} | {databaseCpu} | {resident:0} / {peak:0} | {nodeCpu.TotalSeconds / elapsed * 100:0} | {check} |"));
         }
         finally
         {
@@ -136,6 +149,7 @@ internal static class FleetBench
         var elapsed = clock.Elapsed.TotalSeconds;
         var acknowledged = nodes.Sum(n => (long)n.Outbox.AcknowledgedSequence);
         var (serverCpu, nodeCpu) = (gauge.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
+        gauge.Stop();
         // Let what is still in flight land, so the rows check compares whole numbers.
         var drained = Stopwatch.StartNew();
         while (nodes.Any(n => n.Outbox.AcknowledgedSequence < n.Outbox.LastSequence) && drained.Elapsed < TimeSpan.FromSeconds(60))
@@ -152,14 +166,9 @@ internal static class FleetBench
     /// Measurement rows on the server against what the nodes had acknowledged at the end (every tenth result of a
     /// node, from its first, is an event): nothing lost, nothing doubled.
     /// </summary>
-    private static async Task<string> RowsCheckAsync(string database, IEnumerable<long> acknowledged)
+    private static string RowsCheck(long rows, IEnumerable<long> acknowledged)
     {
         var expected = acknowledged.Sum(a => a - ((a + 9) / 10));
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM measurements";
-        var rows = (long)(await command.ExecuteScalarAsync())!;
         return rows == expected ? $"ok ({rows} measurements)" : $"MISMATCH ({rows} measurements, {expected} expected)";
     }
 

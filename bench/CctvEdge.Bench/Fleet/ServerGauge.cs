@@ -3,12 +3,25 @@ using CctvEdge.Harness;
 
 namespace CctvEdge.Bench.Fleet;
 
-/// <summary>The server process's CPU over a run and its memory (resident now and at peak), from /proc.</summary>
-internal sealed class ServerGauge(int pid)
+/// <summary>
+/// The server process's CPU over a run and its memory (resident now and at peak), from /proc; and the CPU of the
+/// database server's processes when the database runs apart (PostgreSQL), so the two engines are compared whole.
+/// </summary>
+internal sealed class ServerGauge(int pid, int? databasePid)
 {
     private readonly double _cpuStart = ProcessCpu.Seconds(pid);
+    private readonly double _databaseStart = databasePid is { } d ? ProcessCpu.TreeSeconds(d) : 0;
+    private double? _databaseAtStop;
 
     public double CpuSeconds => ProcessCpu.Seconds(pid) - _cpuStart;
+
+    /// <summary>The database's CPU from the start to <see cref="Stop"/> (or now).</summary>
+    public double DatabaseCpuSeconds => _databaseAtStop ?? DatabaseNow();
+
+    /// <summary>Ends the window the database's CPU is counted over.</summary>
+    public void Stop() => _databaseAtStop = DatabaseNow();
+
+    private double DatabaseNow() => databasePid is { } d ? ProcessCpu.TreeSeconds(d) - _databaseStart : 0;
 
     /// <summary>VmRSS and VmHWM in MiB (0 when the process is gone).</summary>
     public (double Resident, double Peak) MemoryMiB()

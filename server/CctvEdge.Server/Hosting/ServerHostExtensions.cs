@@ -69,11 +69,8 @@ internal static class ServerHostExtensions
             .Configure(o => BindStrict(configuration.GetSection(MetricsOptions.Section), o, MetricsOptions.Section))
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SqliteDatabase(
-            Path.Combine(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory, "cctvedge.db"),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("CctvEdge.Server.Storage.Database")));
-        // The seam the ported stores use; the validator lets only SQLite through until every store is ported.
-        services.AddSingleton<ServerDatabase>(sp => new SqliteServerDatabase(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(OpenServerDatabase);
+        services.AddSingleton(sp => ((SqliteServerDatabase)sp.GetRequiredService<ServerDatabase>()).Sqlite); // TRANSITIONAL until every store is ported
         services.AddSingleton(sp => new MediaStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory));
         services.AddSingleton<NodeStore>();
         services.AddSingleton<NodeConfigStore>();
@@ -280,6 +277,19 @@ internal static class ServerHostExtensions
         var endpoints = app.Services.GetRequiredService<ServerEndpoints>();
         var options = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
         Console.WriteLine($"CctvEdge server ready: web {endpoints.WebAddress}/ grpc {endpoints.GrpcAddress} data {options.ResolvedDataDirectory}");
+    }
+
+    /// <summary>
+    /// <c>Server:Database</c>: the SQLite file in the data directory (the default) or PostgreSQL at
+    /// <c>Server:ConnectionString</c>. The options validator has refused any other value before this runs.
+    /// </summary>
+    private static ServerDatabase OpenServerDatabase(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ServerOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("CctvEdge.Server.Storage.Database");
+        return options.Database == DatabaseChoice.Postgres
+            ? new PostgresServerDatabase(options.ConnectionString, logger)
+            : new SqliteServerDatabase(new SqliteDatabase(Path.Combine(options.ResolvedDataDirectory, "cctvedge.db"), logger));
     }
 
     /// <summary>Binds with unknown keys as errors, reported like any other validation failure with the section's name.</summary>

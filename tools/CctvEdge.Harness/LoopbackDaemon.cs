@@ -1,6 +1,5 @@
-using CctvEdge.Harness;
 
-namespace CctvEdge.Testing;
+namespace CctvEdge.Harness;
 
 /// <summary>
 /// A real server program a test runs on 127.0.0.1 (a broker, a camera): a free port, a scratch folder, started and
@@ -18,6 +17,9 @@ public abstract class LoopbackDaemon : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The process started for the program (under root, the one that switched user), or null when stopped.</summary>
+    public int? ProcessId => _process?.Id;
 
     protected TempDirectory Directory { get; }
 

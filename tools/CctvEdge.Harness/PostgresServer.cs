@@ -1,8 +1,7 @@
 using System.Globalization;
-using CctvEdge.Harness;
 using Npgsql;
 
-namespace CctvEdge.Testing;
+namespace CctvEdge.Harness;
 
 /// <summary>
 /// A throwaway PostgreSQL 15 (Debian's postgresql-15, which scripts/test.sh installs): a fresh cluster in a scratch
@@ -17,33 +16,44 @@ public sealed class PostgresServer : LoopbackDaemon
     private readonly string _binaries;
     private int _databases;
 
-    private PostgresServer(string binaries)
+    private readonly bool _durable;
+
+    private PostgresServer(string binaries, bool durable)
         : base("postgres")
     {
         _binaries = binaries;
+        _durable = durable;
     }
 
     private string DataDirectory => Directory.Combine("data");
 
-    public static Task<PostgresServer> StartAsync() => StartAsync(new PostgresServer(FindBinaries()), s => s.InitAsync());
+    /// <summary>
+    /// Starts a new cluster. <paramref name="durable"/> keeps PostgreSQL's fsync and synchronous commits, as a real
+    /// installation has them (a benchmark beside SQLite with synchronous=FULL); tests go without.
+    /// </summary>
+    public static Task<PostgresServer> StartAsync(bool durable = false) => StartAsync(new PostgresServer(FindBinaries(), durable), s => s.InitAsync());
 
-    /// <summary>Creates a new empty database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>
+    /// Creates a new empty database and returns its connection string; without <paramref name="pooling"/> no
+    /// connection outlives its use (for a test that drops what it made), with it the connections stay open for reuse,
+    /// as a server's do.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(bool pooling = false)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}");
-        await using (var connection = new NpgsqlConnection(ConnectionString("postgres")))
+        await using (var connection = new NpgsqlConnection(ConnectionString("postgres", pooling: false)))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
         }
 
-        return ConnectionString(name);
+        return ConnectionString(name, pooling);
     }
 
     protected override (ChildProcess Process, string ReadyLine) Launch() =>
         (Run("postgres", "postgres", ["-D", DataDirectory, "-c", "listen_addresses=127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture),
-            "-k", DataDirectory, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+            "-k", DataDirectory, "-c", "max_connections=300", .. (_durable ? Array.Empty<string>() : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])]),
             "database system is ready to accept connections");
 
     /// <summary>A fast shutdown, so the server removes its shared memory (a kill would leave it behind).</summary>
@@ -53,14 +63,13 @@ public sealed class PostgresServer : LoopbackDaemon
         await stop.WaitForExitAsync(ToolTimeout);
     }
 
-    private string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    private string ConnectionString(string database, bool pooling) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
         Username = User,
         Database = database,
-        // No pooled connection outlives the test's database (DROP or the server's stop would wait for it).
-        Pooling = false,
+        Pooling = pooling,
     }.ToString();
 
     /// <summary>A new cluster in the scratch folder, which the postgres user must own to write it.</summary>

@@ -1,0 +1,53 @@
+using CctvEdge.Harness;
+
+namespace CctvEdge.Server.Tests;
+
+/// <summary>
+/// Which engine the in-process servers of this run store their rows in: SQLite (the default), or PostgreSQL when
+/// <c>CCTVEDGE_TEST_DATABASE=postgres</c>, so the whole server suite runs on either (scripts/test.sh runs it on both).
+/// On PostgreSQL one throwaway cluster serves the run, stopped and deleted when the test process ends, and each data
+/// folder gets its own database: a server started again on the same folder finds its rows again, as on SQLite.
+/// </summary>
+internal static class TestEngine
+{
+    public const string Variable = "CCTVEDGE_TEST_DATABASE";
+    private static readonly Lazy<Task<PostgresServer>> Cluster = new(StartClusterAsync);
+    private static readonly Dictionary<string, Task<string>> Databases = new(StringComparer.Ordinal);
+
+    public static bool IsPostgres { get; } = Environment.GetEnvironmentVariable(Variable) switch
+    {
+        null or "" or "sqlite" => false,
+        "postgres" => true,
+        var other => throw new InvalidOperationException($"{Variable} must be sqlite or postgres (was '{other}')."),
+    };
+
+    /// <summary>The server arguments that put the rows of the server on <paramref name="dataDirectory"/> in this run's engine.</summary>
+    public static async Task<string[]> ServerArgsAsync(string dataDirectory)
+    {
+        if (!IsPostgres)
+        {
+            return [];
+        }
+
+        Task<string> database;
+        lock (Databases)
+        {
+            if (!Databases.TryGetValue(dataDirectory, out database!))
+            {
+                database = Databases[dataDirectory] = CreateDatabaseAsync();
+            }
+        }
+
+        return ["--Server:Database", "postgres", "--Server:ConnectionString", await database];
+    }
+
+    private static async Task<string> CreateDatabaseAsync() => await (await Cluster.Value).CreateDatabaseAsync(pooling: true);
+
+    private static async Task<PostgresServer> StartClusterAsync()
+    {
+        var cluster = await PostgresServer.StartAsync();
+        // xUnit v2 has no assembly fixture: the cluster lives as long as the test process and goes with it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return cluster;
+    }
+}
