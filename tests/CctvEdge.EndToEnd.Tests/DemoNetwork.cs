@@ -8,6 +8,12 @@ namespace CctvEdge.EndToEnd.Tests;
 /// <summary>How a test network is set up.</summary>
 internal sealed record NetworkOptions
 {
+    /// <summary>
+    /// List a server that is not there before the real one (Server:Addresses), so the node fails over to the real one
+    /// as it would from a replica that went away.
+    /// </summary>
+    public bool DeadServerFirst { get; init; }
+
     /// <summary>Put a TCP proxy between node and server, so the test can cut or corrupt the link.</summary>
     public bool Proxy { get; init; }
 
@@ -84,6 +90,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
     public ServerProcess Server { get; private set; } = null!;
 
     public ChildProcess Node { get; private set; } = null!;
+
+    /// <summary>The address listed before the server with <see cref="NetworkOptions.DeadServerFirst"/>: a free port nothing listens on.</summary>
+    public string DeadServer { get; } = $"http://127.0.0.1:{FreePort.Next()}";
 
     public TcpProxy? Proxy { get; private set; }
 
@@ -237,7 +246,12 @@ internal sealed class DemoNetwork : IAsyncDisposable
         await File.WriteAllTextAsync(ConfigPath, JsonSerializer.Serialize(new
         {
             Node = new { Id = "e2e-node", Name = "E2E node", DataDirectory = NodeData, PluginsDirectory = plugins, MinFreeMegabytes = 0, _options.PluginHangSeconds },
-            Server = new { Address = $"http://127.0.0.1:{grpcPort}", ReconnectMaxSeconds = 2, MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond },
+            Server = new
+            {
+                Addresses = (string[])[.. _options.DeadServerFirst ? [DeadServer] : Array.Empty<string>(), $"http://127.0.0.1:{grpcPort}"],
+                ReconnectMaxSeconds = 2,
+                MaxUploadKilobytesPerSecond = _options.UploadKilobytesPerSecond,
+            },
             Ffmpeg = new { RestartMaxSeconds = 2 },
             UploadPolicy = _options.UploadPolicy ?? new { },
             Metrics = new { NodeMetrics.Port },

@@ -45,7 +45,8 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
     [Fact]
     public async Task ClipUrl_StoredClip_PlaysInChromiumAndSeeks()
     {
-        await using var network = await DemoNetwork.StartAsync(new NetworkOptions { ContinuousClipSeconds = 4 });
+        // The node lists a server that is gone first: it fails over, and its clips follow its session.
+        await using var network = await DemoNetwork.StartAsync(new NetworkOptions { ContinuousClipSeconds = 4, DeadServerFirst = true });
         var clip = await CctvEdge.Testing.Eventually.GetValueAsync(async () =>
             (await network.ClipsAsync()).FirstOrDefault(c => c.GetProperty("state").GetString() == "stored") is { ValueKind: System.Text.Json.JsonValueKind.Object } stored ? stored : (System.Text.Json.JsonElement?)null,
             EventTimeout, "a stored clip");
@@ -66,6 +67,7 @@ public sealed class DemoNetworkTests(ITestOutputHelper output)
             }
             """);
 
+        Assert.Contains($"Failing over from the server at {network.DeadServer} to the one at {network.Server.GrpcAddress.ToString().TrimEnd('/')}", network.Node.Output, StringComparison.Ordinal);
         Assert.InRange(played[0], 3, 6);
         Assert.True(played[1] > 0.5, $"currentTime after playing 1.5 s: {played[1]}");
         Assert.True(played[2] >= 2, $"readyState {played[2]}");

@@ -62,6 +62,26 @@ public sealed class ConfigurationTests
         Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Options_ServerAddresses_EachCheckedByIndexAndTriedInTurn()
+    {
+        var bad = new Dictionary<string, string?>(Valid) { ["Server:Addresses:0"] = "http://10.0.0.1:5081", ["Server:Addresses:1"] = "10.0.0.2:5081" };
+        var good = new Dictionary<string, string?>(Valid) { ["Server:Addresses:0"] = "http://10.0.0.1:5081", ["Server:Addresses:1"] = "http://10.0.0.2:5081" };
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve<ServerConnectionOptions>(bad));
+        using var connection = new ServerConnection(Options.Create(Resolve<ServerConnectionOptions>(good)), Options.Create(Resolve<NodeOptions>(good)));
+        using var single = new ServerConnection(Options.Create(Resolve<ServerConnectionOptions>(Valid)), Options.Create(Resolve<NodeOptions>(Valid)));
+
+        Assert.Equal("Server:Addresses:1 '10.0.0.2:5081' must be an absolute http:// or https:// address, e.g. http://192.168.1.10:5081.", Assert.Single(ex.Failures));
+        Assert.Equal("http://10.0.0.1:5081", connection.Address);
+        Assert.True(connection.Failover());
+        Assert.Equal(("http://10.0.0.2:5081", "10.0.0.2:5081"), (connection.Address, connection.Channel.Target));
+        Assert.True(connection.Failover());
+        Assert.Equal("http://10.0.0.1:5081", connection.Address);
+        Assert.False(single.Failover());
+        Assert.Equal("http://127.0.0.1:5081", single.Address);
+    }
+
     [Theory]
     [InlineData("rtsp", "MainUrl=http://admin:hunter2@192.0.2.10/live", "Cameras:0:Source:MainUrl 'http://admin:***@192.0.2.10/live' must be an rtsp:// address")]
     [InlineData("rtsp", "Transport=quic;Url=rtsp://192.0.2.10/live", "Cameras:0:Source:Transport 'quic' is not one of tcp, udp")]

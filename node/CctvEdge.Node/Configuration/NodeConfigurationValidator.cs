@@ -46,18 +46,22 @@ internal sealed class NodeConfigurationValidator :
     public ValidateOptionsResult Validate(string? name, ServerConnectionOptions options)
     {
         var errors = new List<string>();
-        if (!Uri.TryCreate(options.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        var keys = options.Addresses.Count > 0 ? options.Addresses.Select((_, i) => $"Server:Addresses:{i}").ToList() : ["Server:Address"];
+        foreach (var (key, address) in keys.Zip(options.AllAddresses()))
         {
-            errors.Add($"Server:Address '{options.Address}' must be an absolute http:// or https:// address, e.g. http://192.168.1.10:5081.");
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+            {
+                errors.Add($"{key} '{address}' must be an absolute http:// or https:// address, e.g. http://192.168.1.10:5081.");
+            }
+            else if (options.CaCertificate.Length > 0 && uri.Scheme != "https")
+            {
+                errors.Add($"Server:CaCertificate is set, so {key} must be https:// (was '{address}').");
+            }
         }
 
         if (options.CaCertificate.Length > 0 && !File.Exists(options.CaCertificate))
         {
             errors.Add($"Server:CaCertificate '{options.CaCertificate}' does not exist.");
-        }
-        else if (options.CaCertificate.Length > 0 && uri?.Scheme != "https")
-        {
-            errors.Add($"Server:CaCertificate is set, so Server:Address must be https:// (was '{options.Address}').");
         }
 
         Range(errors, "Server:ReconnectMinSeconds", options.ReconnectMinSeconds, 0.1, 3600);

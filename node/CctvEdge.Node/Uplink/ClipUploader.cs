@@ -37,7 +37,8 @@ internal sealed partial class ClipUploader(
 
     // Clips the policy looks at per pass, oldest first: a retrieval behind many clips held for a window still goes.
     private const int Candidates = 500;
-    private readonly ClipService.ClipServiceClient _client = new(server.Channel);
+    // The current server's channel at each call: after a failover the next upload goes where the session went.
+    private ClipService.ClipServiceClient Client => new(server.Channel);
     private readonly AsyncSignal _wake = new();
 
     // One chunk buffer for the uploader's life, taken at the first upload: clips go up one at a time, and a new
@@ -95,7 +96,7 @@ internal sealed partial class ClipUploader(
     /// <summary>Uploads one clip and removes it locally after a matching receipt (the loop's body; the benchmark calls it).</summary>
     internal async Task UploadAsync(PendingClip clip, RateLimiter? limiter, CancellationToken cancellationToken)
     {
-        var offset = await _client.GetUploadOffsetAsync(new ClipRef { ClipId = clip.Id }, server.Call(cancellationToken, CallTimeout)).ResponseAsync.ConfigureAwait(false);
+        var offset = await Client.GetUploadOffsetAsync(new ClipRef { ClipId = clip.Id }, server.Call(cancellationToken, CallTimeout)).ResponseAsync.ConfigureAwait(false);
         if (offset.Complete)
         {
             await queue.RemoveAsync(clip, cancellationToken).ConfigureAwait(false);
@@ -103,7 +104,7 @@ internal sealed partial class ClipUploader(
             return;
         }
 
-        using var call = _client.Upload(server.Call(cancellationToken));
+        using var call = Client.Upload(server.Call(cancellationToken));
         try
         {
             await SendAsync(call.RequestStream, clip, offset.Offset, limiter, cancellationToken).ConfigureAwait(false);

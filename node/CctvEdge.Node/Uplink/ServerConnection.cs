@@ -7,22 +7,29 @@ using Microsoft.Extensions.Options;
 
 namespace CctvEdge.Node.Uplink;
 
-/// <summary>The one HTTP/2 channel to the server, shared by the session and the clip uploads, with the node's identity.</summary>
+/// <summary>
+/// The HTTP/2 channel to the server, shared by the session, the clip uploads and plugin downloads, with the node's
+/// identity. With several servers (<c>Server:Addresses</c>) there is a channel per server and one is current: the
+/// session moves to the next after a failure (<see cref="Failover"/>), and the uploads follow on their next call.
+/// </summary>
 internal sealed class ServerConnection : IDisposable
 {
     private readonly Metadata _identity;
     private readonly X509Certificate2? _pinnedCa;
+    private readonly (string Address, GrpcChannel Channel)[] _servers;
+    private int _current;
 
     public ServerConnection(IOptions<ServerConnectionOptions> server, IOptions<NodeOptions> node)
     {
-        Address = server.Value.Address;
         // A pinned CA (Server:CaCertificate) for a server with its own generated CA; else the system store decides.
         _pinnedCa = server.Value.CaCertificate.Length > 0 ? X509CertificateLoader.LoadCertificateFromFile(server.Value.CaCertificate) : null;
-        Channel = UplinkChannel.Create(Address, _pinnedCa, new UplinkChannelSettings
+        var settings = new UplinkChannelSettings
         {
             InitialReconnectBackoff = TimeSpan.FromSeconds(server.Value.ReconnectMinSeconds),
             MaxReconnectBackoff = TimeSpan.FromSeconds(server.Value.ReconnectMaxSeconds),
-        });
+        };
+        // A channel connects on its first call, so the servers not in use cost nothing.
+        _servers = [.. server.Value.AllAddresses().Select(address => (address, UplinkChannel.Create(address, _pinnedCa, settings)))];
         _identity = new Metadata { { ClipService.NodeIdHeader, node.Value.Id } };
         if (server.Value.Credential.Length > 0)
         {
@@ -30,9 +37,23 @@ internal sealed class ServerConnection : IDisposable
         }
     }
 
-    public string Address { get; }
+    /// <summary>The current server's address.</summary>
+    public string Address => _servers[Volatile.Read(ref _current)].Address;
 
-    public GrpcChannel Channel { get; }
+    /// <summary>The current server's channel.</summary>
+    public GrpcChannel Channel => _servers[Volatile.Read(ref _current)].Channel;
+
+    /// <summary>Makes the next server current (wrapping round); false when there is only one.</summary>
+    public bool Failover()
+    {
+        if (_servers.Length == 1)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _current, (Volatile.Read(ref _current) + 1) % _servers.Length);
+        return true;
+    }
 
     /// <summary>Options for a call that identifies the node, with a deadline when given.</summary>
     public CallOptions Call(CancellationToken cancellationToken, TimeSpan? timeout = null) =>
@@ -40,7 +61,11 @@ internal sealed class ServerConnection : IDisposable
 
     public void Dispose()
     {
-        Channel.Dispose();
+        foreach (var (_, channel) in _servers)
+        {
+            channel.Dispose();
+        }
+
         _pinnedCa?.Dispose();
     }
 }

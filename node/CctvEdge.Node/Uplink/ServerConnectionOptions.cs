@@ -9,6 +9,15 @@ internal sealed class ServerConnectionOptions
     public string Address { get; set; } = "http://127.0.0.1:5081";
 
     /// <summary>
+    /// Several servers (replicas sharing one database), tried in order: after a lost or refused session the node goes
+    /// on to the next one, wrapping round. When given, it replaces <see cref="Address"/>.
+    /// </summary>
+    public List<string> Addresses { get; set; } = [];
+
+    /// <summary>The servers the node may reach, in the order it tries them.</summary>
+    public IReadOnlyList<string> AllAddresses() => Addresses.Count > 0 ? Addresses : [Address];
+
+    /// <summary>
     /// A PEM CA certificate to trust instead of the system store for an https:// address: the server's generated
     /// <c>tls/ca.crt</c>, or the CA of a certificate it was given. Empty trusts the system store.
     /// </summary>

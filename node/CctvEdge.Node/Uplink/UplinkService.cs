@@ -43,14 +43,13 @@ internal sealed partial class UplinkService(
     {
         await runtime.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         var settings = options.Value;
-        var client = new NodeService.NodeServiceClient(server.Channel);
         var backoff = new Backoff(TimeSpan.FromSeconds(settings.ReconnectMinSeconds), TimeSpan.FromSeconds(settings.ReconnectMaxSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = DateTimeOffset.UtcNow;
             try
             {
-                await RunSessionAsync(client, stoppingToken).ConfigureAwait(false);
+                await RunSessionAsync(new NodeService.NodeServiceClient(server.Channel), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -58,11 +57,13 @@ internal sealed partial class UplinkService(
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.FailedPrecondition)
             {
-                LogRefused(logger, settings.Address, ex.StatusCode, ex.Status.Detail);
+                LogRefused(logger, server.Address, ex.StatusCode, ex.Status.Detail);
+                FailOver();
             }
             catch (Exception ex)
             {
-                LogSessionLost(logger, settings.Address, Describe(ex), outbox.PendingCount);
+                LogSessionLost(logger, server.Address, Describe(ex), outbox.PendingCount);
+                FailOver();
             }
             finally
             {
@@ -86,6 +87,16 @@ internal sealed partial class UplinkService(
         }
     }
 
+    /// <summary>With several servers, the next session tries the next one: a replica that went away is not waited for.</summary>
+    private void FailOver()
+    {
+        var from = server.Address;
+        if (server.Failover())
+        {
+            LogFailingOver(logger, from, server.Address);
+        }
+    }
+
     private async Task RunSessionAsync(NodeService.NodeServiceClient client, CancellationToken stoppingToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -106,7 +117,7 @@ internal sealed partial class UplinkService(
 
         outbox.Acknowledge(welcome.LastSequence);
         Connected = true;
-        LogConnected(logger, options.Value.Address, welcome.ServerVersion, welcome.LastSequence, outbox.PendingCount);
+        LogConnected(logger, server.Address, welcome.ServerVersion, welcome.LastSequence, outbox.PendingCount);
 
         var state = new SessionState(welcome.LastSequence, delivery);
         var heartbeat = TimeSpan.FromSeconds(welcome.HeartbeatSeconds is > 0 and <= 300 ? welcome.HeartbeatSeconds : 5);
@@ -154,6 +165,9 @@ internal sealed partial class UplinkService(
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Session with {Address} lost or not established ({Reason}); {Pending} results kept for resending. Reconnecting with backoff.")]
     private static partial void LogSessionLost(ILogger logger, string address, string reason, long pending);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Failing over from the server at {From} to the one at {To} (Server:Addresses).")]
+    private static partial void LogFailingOver(ILogger logger, string from, string to);
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "The server at {Address} refused this node ({Code}: {Detail}). Check Node:Id and Server:Credential. Retrying with backoff.")]
     private static partial void LogRefused(ILogger logger, string address, StatusCode code, string detail);
