@@ -14,6 +14,9 @@ namespace CctvEdge.Bench.Fleet;
 /// <c>--backlog B</c>: each node's real SQLite outbox holds B results when its session opens (a node back from an
 /// outage); prints how fast it drains. Otherwise N nodes produce R results a second between them for S seconds.
 /// Both print results/s persisted, ack latency p50/p99 and the server's CPU and memory, and check the server's rows.
+/// <c>--database sqlite|postgres|both</c> picks the engine of the server the run starts (both: side by side);
+/// <c>--server URL</c> sends to servers already running instead (replicas behind a load balancer), and
+/// <c>--server-database postgres:CONNECTION</c> lets it check their rows.
 /// </summary>
 internal static class FleetBench
 {
@@ -28,71 +31,86 @@ internal static class FleetBench
         var seconds = BenchArgs.Option(args, "--seconds", 30);
         var serverDll = BenchArgs.Text(args, "--server-dll", RepositoryPaths.ServerDll);
         var referenceDll = BenchArgs.Text(args, "--reference-server-dll", "");
+        var remote = BenchArgs.Text(args, "--server", "");
+        var remoteDatabase = BenchArgs.Text(args, "--server-database", "");
         var engines = BenchArgs.Text(args, "--database", "both") switch
         {
-            "both" => new[] { ServerEngine.Sqlite, ServerEngine.Postgres },
-            "sqlite" => [ServerEngine.Sqlite],
-            "postgres" => [ServerEngine.Postgres],
+            "both" => new[] { "sqlite", "postgres" },
+            var one when one is "sqlite" or "postgres" => [one],
             var other => throw new ArgumentException($"--database must be sqlite, postgres or both (was '{other}')."),
         };
-        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores; h2c on 127.0.0.1; PostgreSQL 15 on 127.0.0.1 with fsync on");
+        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}, {Environment.ProcessorCount} cores; "
+            + (remote.Length > 0 ? $"servers at {remote}" : "h2c on 127.0.0.1; PostgreSQL 15 on 127.0.0.1 with fsync on"));
         Console.WriteLine("| run | database | nodes | results | seconds | results/s persisted | ack p50 / p99 (ms) | server CPU (% of one core) | database CPU (%) | server memory now / peak (MiB) | simulated nodes' CPU (%) | rows check |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var run = new FleetRun(ResultSendLimits.Default, nodes, backlog, rate, seconds);
+        var label = $"this build: batches of {ResultSendLimits.Default.BatchSize}, {ResultSendLimits.Default.MaxInFlight} ahead";
+        if (remote.Length > 0)
+        {
+            await using var servers = FleetServer.Remote(new Uri(remote), remoteDatabase);
+            await RunOnceAsync("servers already running: " + label, servers, run);
+            return 0;
+        }
+
+        using var temp = new TempDirectory("cctvedge-bench-fleet");
         if (referenceDll.Length > 0)
         {
-            await RunOnceAsync("before: reference server, node batches of 200, 2000 ahead", referenceDll, ServerEngine.Sqlite, Before, nodes, backlog, rate, seconds);
+            await using var reference = await FleetServer.StartAsync(referenceDll, temp.Combine("reference"), "sqlite");
+            await RunOnceAsync("before: reference server, node batches of 200, 2000 ahead", reference, run with { Limits = Before });
         }
 
         foreach (var engine in engines)
         {
-            await RunOnceAsync($"this build: batches of {ResultSendLimits.Default.BatchSize}, {ResultSendLimits.Default.MaxInFlight} ahead", serverDll, engine, ResultSendLimits.Default, nodes, backlog, rate, seconds);
+            await using var server = await FleetServer.StartAsync(serverDll, temp.Combine(engine), engine);
+            await RunOnceAsync(label, server, run);
         }
 
         return 0;
     }
 
-    private static async Task RunOnceAsync(string label, string serverDll, ServerEngine engine, ResultSendLimits limits, int nodeCount, int backlog, int rate, int seconds)
+    private static async Task RunOnceAsync(string label, FleetServer server, FleetRun run)
     {
-        using var temp = new TempDirectory("cctvedge-bench-fleet");
-        Directory.CreateDirectory(temp.Combine("server"));
-        await using var database = await engine.StartAsync(temp.Combine("server"));
-        await using var server = await ServerProcess.StartAsync(serverDll, temp.Combine("server"), 0, 0, database.ServerEnvironment);
+        using var temp = new TempDirectory("cctvedge-bench-fleet-nodes");
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        // Node ids of their own per run: servers already running keep the nodes of earlier runs.
+        var prefix = $"fleet-{DateTime.UtcNow:HHmmss}{Random.Shared.Next(100):00}-";
         var outboxes = new List<IAsyncDisposable>();
         try
         {
             var nodes = new List<SimulatedNode>();
-            for (var n = 0; n < nodeCount; n++)
+            for (var n = 0; n < run.Nodes; n++)
             {
-                IResultOutbox outbox = backlog > 0 ? await FilledOutboxAsync(temp.Combine($"node{n}"), backlog, outboxes) : new MemoryOutbox();
-                nodes.Add(new SimulatedNode($"fleet-{n:000}", channel, outbox, limits));
+                IResultOutbox outbox = run.Backlog > 0 ? await FilledOutboxAsync(temp.Combine($"node{n}"), run.Backlog, outboxes) : new MemoryOutbox();
+                nodes.Add(new SimulatedNode($"{prefix}{n:000}", channel, outbox, run.Limits));
             }
 
-            var gauge = new ServerGauge(server.Process.Id, database.ProcessId);
+            var gauge = new ServerGauge(server.ServerProcessId, server.DatabaseProcessId);
             var nodeCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             double elapsed, cpu;
             long results;
             TimeSpan nodeCpu;
-            if (backlog > 0)
+            if (run.Backlog > 0)
             {
                 using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
                 await Task.WhenAll(nodes.Select(node => node.RunAsync(node.Outbox.LastSequence, limit.Token)));
                 (elapsed, cpu, nodeCpu) = (clock.Elapsed.TotalSeconds, gauge.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
                 gauge.Stop();
-                results = (long)backlog * nodeCount;
+                results = (long)run.Backlog * run.Nodes;
             }
             else
             {
-                (elapsed, results, cpu, nodeCpu) = await SteadyRateAsync(nodes, rate, seconds, gauge, nodeCpuStart);
+                (elapsed, results, cpu, nodeCpu) = await SteadyRateAsync(nodes, run.Rate, run.Seconds, gauge, nodeCpuStart);
             }
 
             var (resident, peak) = gauge.MemoryMiB();
             var acks = nodes.SelectMany(n => n.AckMilliseconds).Order().ToList();
-            var check = RowsCheck(await database.CountMeasurementsAsync(), nodes.Select(n => (long)n.Outbox.AcknowledgedSequence));
-            var databaseCpu = database.ProcessId is null ? "in the server" : string.Create(CultureInfo.InvariantCulture, $"{gauge.DatabaseCpuSeconds / elapsed * 100:0}");
+            var check = RowsCheck(await server.CountMeasurementsAsync(prefix), nodes.Select(n => (long)n.Outbox.AcknowledgedSequence));
+            var serverCpu = server.ServerProcessId is null ? "not measured" : string.Create(CultureInfo.InvariantCulture, $"{cpu / elapsed * 100:0}");
+            var databaseCpu = server.DatabaseProcessId is null ? (server.ServerProcessId is null ? "not measured" : "in the server") : string.Create(CultureInfo.InvariantCulture, $"{gauge.DatabaseCpuSeconds / elapsed * 100:0}");
+            var memory = server.ServerProcessId is null ? "not measured" : string.Create(CultureInfo.InvariantCulture, $"{resident:0} / {peak:0}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {engine.Name} | {nodeCount} | {results} | {elapsed:0.0} | {results / elapsed:0} | {Percentile(acks, 0.5):0.0} / {Percentile(acks, 0.99):0.0} | {cpu / elapsed * 100:0} | {databaseCpu} | {resident:0} / {peak:0} | {nodeCpu.TotalSeconds / elapsed * 100:0} | {check} |"));
+                $"| {label} | {server.Engine} | {run.Nodes} | {results} | {elapsed:0.0} | {results / elapsed:0} | {Percentile(acks, 0.5):0.0} / {Percentile(acks, 0.99):0.0} | {serverCpu} | {databaseCpu} | {memory} | {nodeCpu.TotalSeconds / elapsed * 100:0} | {check} |"));
         }
         finally
         {
@@ -166,11 +184,19 @@ internal static class FleetBench
     /// Measurement rows on the server against what the nodes had acknowledged at the end (every tenth result of a
     /// node, from its first, is an event): nothing lost, nothing doubled.
     /// </summary>
-    private static string RowsCheck(long rows, IEnumerable<long> acknowledged)
+    private static string RowsCheck(long? counted, IEnumerable<long> acknowledged)
     {
         var expected = acknowledged.Sum(a => a - ((a + 9) / 10));
+        if (counted is not { } rows)
+        {
+            return $"not checked ({expected} measurements acknowledged; give --server-database to check)";
+        }
+
         return rows == expected ? $"ok ({rows} measurements)" : $"MISMATCH ({rows} measurements, {expected} expected)";
     }
+
+    /// <summary>What a run asks of the simulated nodes.</summary>
+    private sealed record FleetRun(ResultSendLimits Limits, int Nodes, int Backlog, int Rate, int Seconds);
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 }

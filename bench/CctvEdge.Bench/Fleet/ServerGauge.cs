@@ -7,13 +7,13 @@ namespace CctvEdge.Bench.Fleet;
 /// The server process's CPU over a run and its memory (resident now and at peak), from /proc; and the CPU of the
 /// database server's processes when the database runs apart (PostgreSQL), so the two engines are compared whole.
 /// </summary>
-internal sealed class ServerGauge(int pid, int? databasePid)
+internal sealed class ServerGauge(int? pid, int? databasePid)
 {
-    private readonly double _cpuStart = ProcessCpu.Seconds(pid);
+    private readonly double _cpuStart = pid is { } p ? ProcessCpu.Seconds(p) : 0;
     private readonly double _databaseStart = databasePid is { } d ? ProcessCpu.TreeSeconds(d) : 0;
     private double? _databaseAtStop;
 
-    public double CpuSeconds => ProcessCpu.Seconds(pid) - _cpuStart;
+    public double CpuSeconds => pid is { } p ? ProcessCpu.Seconds(p) - _cpuStart : 0;
 
     /// <summary>The database's CPU from the start to <see cref="Stop"/> (or now).</summary>
     public double DatabaseCpuSeconds => _databaseAtStop ?? DatabaseNow();
@@ -26,6 +26,11 @@ internal sealed class ServerGauge(int pid, int? databasePid)
     /// <summary>VmRSS and VmHWM in MiB (0 when the process is gone).</summary>
     public (double Resident, double Peak) MemoryMiB()
     {
+        if (pid is null)
+        {
+            return (0, 0);
+        }
+
         try
         {
             var lines = File.ReadAllLines($"/proc/{pid}/status");
