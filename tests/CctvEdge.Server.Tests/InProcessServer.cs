@@ -21,6 +21,7 @@ internal sealed class InProcessServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory _data;
+    private bool _stopped;
 
     private InProcessServer(WebApplication app, TempDirectory data, ServerEndpoints endpoints, HttpClient http)
     {
@@ -104,11 +105,24 @@ internal sealed class InProcessServer : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// Stops the server (its endpoints and background services) and keeps its objects, so a test can change the store
+    /// through <see cref="Services"/> while the server is down, whichever engine holds it.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         Channel.Dispose();
-        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await StopAsync();
         await _app.DisposeAsync();
         _data.Dispose();
     }

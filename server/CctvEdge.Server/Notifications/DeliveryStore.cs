@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using CctvEdge.Server.Notifications.Rules;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Web.Services;
 using Dapper;
 
@@ -35,7 +34,7 @@ internal sealed record DeliveryWork
 /// watermark and cooldowns) in one transaction before anything is sent; the dispatcher marks each sent, retried or
 /// dead. A row marked sent is never sent again, across restarts.
 /// </summary>
-internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class DeliveryStore(ServerDatabase database, TimeProvider clock)
 {
     private const string WatermarkKey = "rules.last_event_id";
     private const string AnalysisWatermarkKey = "rules.last_analysis_seq";
@@ -54,15 +53,15 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
     /// reached yet are left to it. An event is still sent at most once per channel, and a rule's cooldown holds.
     /// </summary>
     public Task<(int Events, int Queued, bool More)> QueueLabelledAsync(TimeZoneInfo zone, int batch, CancellationToken cancellationToken) =>
-        JudgeInOrderAsync(AnalysisWatermarkKey, "e.analysis_seq", $" AND e.id <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{WatermarkKey}'), 0)", zone, batch, cancellationToken);
+        JudgeInOrderAsync(AnalysisWatermarkKey, "e.analysis_seq", $" AND e.id <= COALESCE(({SettingsTable.NumberSql($"'{WatermarkKey}'")}), 0)", zone, batch, cancellationToken);
 
     /// <summary>Judges the events past the watermark kept under <paramref name="key"/> in the order of <paramref name="order"/>, then moves it.</summary>
     private Task<(int Events, int Queued, bool More)> JudgeInOrderAsync(string key, string order, string also, TimeZoneInfo zone, int batch, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var after = await connection.ExecuteScalarAsync<long>($"SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{key}'), 0)", transaction: transaction).ConfigureAwait(false);
+            var after = await SettingsTable.ReadNumberAsync(connection, transaction, key).ConfigureAwait(false);
             var events = (await connection.QueryAsync<RuleEventRow>(
-                $"SELECT 0 AS RuleId, {order} AS OrderKey, {RuleEventRow.Columns} FROM events e WHERE {order} > @After{also} ORDER BY {order} LIMIT @Batch",
+                $"SELECT CAST(0 AS BIGINT) AS RuleId, {order} AS OrderKey, {RuleEventRow.Columns} FROM events e WHERE {order} > @After{also} ORDER BY {order} LIMIT @Batch",
                 new { After = after, Batch = batch },
                 transaction).ConfigureAwait(false)).ToList();
             if (events.Count == 0)
@@ -90,10 +89,7 @@ internal sealed class DeliveryStore(SqliteDatabase database, TimeProvider clock)
                 }
             }
 
-            await connection.ExecuteAsync(
-                $"INSERT INTO settings (key, value) VALUES ('{key}', @Last) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                new { Last = events[^1].OrderKey.ToString(CultureInfo.InvariantCulture) },
-                transaction).ConfigureAwait(false);
+            await SettingsTable.WriteNumberAsync(connection, transaction, key, events[^1].OrderKey).ConfigureAwait(false);
             return (events.Count, queued, events.Count == batch);
         }, cancellationToken);
 

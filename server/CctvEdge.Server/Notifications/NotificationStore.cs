@@ -1,5 +1,5 @@
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications;
@@ -24,10 +24,18 @@ internal sealed record NotificationRow
 }
 
 /// <summary>The notifications table: raised by the stage, listed and acknowledged by the page.</summary>
-internal sealed class NotificationStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class NotificationStore(ServerDatabase database, TimeProvider clock)
 {
     public const string WebChannel = "web";
     private const string WatermarkKey = "notifications.last_event_id";
+
+    private static readonly DialectSql RaiseSql = new(dialect =>
+        $"""
+        INSERT INTO notifications (event_id, rule, channel, status, created_ms)
+        SELECT e.id, 'kind:' || e.kind, @Channel, 'new', @Now FROM events e
+        WHERE e.id > @After AND e.id <= @Last AND {dialect.In("e.kind", "@Kinds")} AND e.deleted_ms IS NULL
+        ON CONFLICT (event_id, channel) DO NOTHING
+        """);
 
     /// <summary>
     /// Raises a web notification for every event of <paramref name="kinds"/> stored since the last call, and moves the
@@ -36,7 +44,7 @@ internal sealed class NotificationStore(SqliteDatabase database, TimeProvider cl
     public Task<int> RaiseNewAsync(IReadOnlyList<string> kinds, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var after = await connection.ExecuteScalarAsync<long>($"SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{WatermarkKey}'), 0)", transaction: transaction).ConfigureAwait(false);
+            var after = await SettingsTable.ReadNumberAsync(connection, transaction, WatermarkKey).ConfigureAwait(false);
             var last = await connection.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM events", transaction: transaction).ConfigureAwait(false);
             if (last <= after)
             {
@@ -44,18 +52,10 @@ internal sealed class NotificationStore(SqliteDatabase database, TimeProvider cl
             }
 
             var raised = await connection.ExecuteAsync(
-                """
-                INSERT INTO notifications (event_id, rule, channel, status, created_ms)
-                SELECT e.id, 'kind:' || e.kind, @Channel, 'new', @Now FROM events e
-                WHERE e.id > @After AND e.id <= @Last AND e.kind IN @Kinds AND e.deleted_ms IS NULL
-                ON CONFLICT (event_id, channel) DO NOTHING
-                """,
+                RaiseSql.For(database.Dialect),
                 new { Channel = WebChannel, Now = clock.GetUtcNow().ToUnixTimeMilliseconds(), After = after, Last = last, Kinds = kinds },
                 transaction).ConfigureAwait(false);
-            await connection.ExecuteAsync(
-                $"INSERT INTO settings (key, value) VALUES ('{WatermarkKey}', @Last) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                new { Last = last.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                transaction).ConfigureAwait(false);
+            await SettingsTable.WriteNumberAsync(connection, transaction, WatermarkKey, last).ConfigureAwait(false);
             return raised;
         }, cancellationToken);
 

@@ -42,9 +42,10 @@ public sealed class SchemaParityTests(PostgresFixture postgres) : IClassFixture<
     private const string SqliteColumns =
         "SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'";
 
-    // schema_version is PostgreSQL's user_version.
+    // schema_version is PostgreSQL's user_version; a rowid column is SQLite's implicit rowid, which pragma_table_info
+    // does not list (measurements, postgres/020).
     private const string PostgresColumns =
-        "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'schema_version'";
+        "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'schema_version' AND column_name <> 'rowid'";
 
     // Indexes made by CREATE INDEX; those behind primary keys and UNIQUE are named by each engine its own way.
     private const string SqliteIndexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL";

@@ -2,11 +2,10 @@ using System.Net.Http.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Notifications.Mqtt;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Server.Tests.Notifications;
 
@@ -33,19 +32,22 @@ public sealed class MqttRetainedTests
                 await Eventually.TrueAsync(() => new[] { "yard", "gate", "shed" }.All(c => watcher.Latest(MotionConfig(c))?.Payload.Length > 0), Timeout, "the three cameras' configs");
             }
 
-            using var again = new NodeSessionClient(server.Client);
-            await again.ConnectAsync(NodeSessionClient.Hello("barn", "yard", "shed"));
-            await Eventually.TrueAsync(() => watcher.Latest(MotionConfig("gate"))?.Payload.Length == 0, Timeout, "the removed gate camera's motion config deleted");
-            await Eventually.TrueAsync(() => watcher.Latest("homeassistant/image/cctvedge_barn/gate_snapshot/config")?.Payload.Length == 0, Timeout, "its image config deleted");
-            await Eventually.TrueAsync(() => watcher.Latest("cctvedge/barn/gate/motion")?.Payload.Length == 0, Timeout, "its motion state deleted");
-            Assert.NotEmpty(watcher.Latest(MotionConfig("yard"))!.Payload);
-            Assert.NotEmpty(watcher.Latest(MotionConfig("shed"))!.Payload);
-        }
+            using (var again = new NodeSessionClient(server.Client))
+            {
+                await again.ConnectAsync(NodeSessionClient.Hello("barn", "yard", "shed"));
+                await Eventually.TrueAsync(() => watcher.Latest(MotionConfig("gate"))?.Payload.Length == 0, Timeout, "the removed gate camera's motion config deleted");
+                await Eventually.TrueAsync(() => watcher.Latest("homeassistant/image/cctvedge_barn/gate_snapshot/config")?.Payload.Length == 0, Timeout, "its image config deleted");
+                await Eventually.TrueAsync(() => watcher.Latest("cctvedge/barn/gate/motion")?.Payload.Length == 0, Timeout, "its motion state deleted");
+                Assert.NotEmpty(watcher.Latest(MotionConfig("yard"))!.Payload);
+                Assert.NotEmpty(watcher.Latest(MotionConfig("shed"))!.Payload);
+            }
 
-        // While the server is down the shed camera goes: only the store remembers its topics are on the broker.
-        await using (var connection = await new SqliteDatabase(Path.Combine(data.Path, "cctvedge.db"), NullLogger.Instance).OpenAsync(CancellationToken.None))
-        {
-            Assert.Equal(1, await connection.ExecuteAsync("UPDATE cameras SET state = 'removed' WHERE node_id = 'barn' AND id = 'shed'"));
+            // While the server is down the shed camera goes: only the store remembers its topics are on the broker.
+            await server.StopAsync();
+            var removed = await server.Services.GetRequiredService<ServerDatabase>().WriteAsync(
+                (connection, transaction) => connection.ExecuteAsync("UPDATE cameras SET state = 'removed' WHERE node_id = 'barn' AND id = 'shed'", transaction: transaction),
+                CancellationToken.None);
+            Assert.Equal(1, removed);
         }
 
         await using (var server = await InProcessServer.StartAsync("--data", data.Path))
@@ -78,12 +80,16 @@ public sealed class MqttRetainedTests
             await Eventually.TrueAsync(() => watcher.Latest("cctvedge/barn/yard/sensor/motion_magnitude")?.Text == "3.5", Timeout, "the reading");
 
             // More rows of another series than a first run looks back over: the magnitude is older than all of them.
-            await using var connection = await new SqliteDatabase(Path.Combine(data.Path, "cctvedge.db"), NullLogger.Instance).OpenAsync(CancellationToken.None);
-            await connection.ExecuteAsync(
-                """
-                WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20100)
-                INSERT INTO measurements (node_id, camera_id, plugin_id, name, at_ms, value, unit) SELECT 'barn', 'yard', 'motion', 'noise', 1000 + x, x, '' FROM n
-                """);
+            var database = server.Services.GetRequiredService<ServerDatabase>();
+            await database.WriteAsync(
+                (connection, transaction) => connection.ExecuteAsync(
+                    """
+                    WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20100)
+                    INSERT INTO measurements (node_id, camera_id, plugin_id, name, at_ms, value, unit) SELECT 'barn', 'yard', 'motion', 'noise', 1000 + x, x, '' FROM n
+                    """,
+                    transaction: transaction),
+                CancellationToken.None);
+            await using var connection = await database.OpenAsync(CancellationToken.None);
             var last = await connection.ExecuteScalarAsync<long>("SELECT MAX(rowid) FROM measurements");
             await Eventually.TrueAsync(
                 async () => await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = 'mqtt.readings'") is { } saved

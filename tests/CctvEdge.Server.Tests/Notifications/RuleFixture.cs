@@ -1,6 +1,7 @@
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Notifications.Rules;
 using CctvEdge.Server.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Storage;
 using CctvEdge.Harness;
 using CctvEdge.Web.Services;
@@ -13,16 +14,16 @@ namespace CctvEdge.Server.Tests.Notifications;
 /// <summary>
 /// A migrated store with a node, a camera and one channel, and the rules' delivery store over it on a fake clock, for
 /// judging events without a server. <see cref="RestartAsync"/> opens new objects on the same file, as a restart does.
+/// Everything goes through <see cref="ServerDatabase"/> in SQL both engines accept.
 /// </summary>
 internal sealed class RuleFixture : IDisposable
 {
+    private const string FileName = "cctvedge.db";
     private readonly TempDirectory _temp = new("cctvedge-rules");
-
-    private RuleFixture(SqliteDatabase database) => Database = database;
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
 
-    public SqliteDatabase Database { get; private set; }
+    public ServerDatabase Database { get; private set; } = null!;
 
     public DeliveryStore Deliveries => new(Database, Clock);
 
@@ -30,8 +31,8 @@ internal sealed class RuleFixture : IDisposable
 
     public static async Task<RuleFixture> CreateAsync()
     {
-        var fixture = new RuleFixture(null!);
-        fixture.Database = await OpenAsync(fixture._temp.Combine("cctvedge.db"));
+        var fixture = new RuleFixture();
+        fixture.Database = await fixture.OpenAsync();
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync("INSERT INTO nodes (id, name, first_seen_ms, last_seen_ms) VALUES ('barn', 'Barn', 0, 0)");
         fixture.Channel = await connection.ExecuteScalarAsync<long>(
@@ -85,14 +86,14 @@ internal sealed class RuleFixture : IDisposable
     }
 
     /// <summary>New store objects on the same file: nothing survives but what is in the database.</summary>
-    public async Task RestartAsync() => Database = await OpenAsync(Database.Path);
+    public async Task RestartAsync() => Database = await OpenAsync();
 
     public void Dispose() => _temp.Dispose();
 
-    private static async Task<SqliteDatabase> OpenAsync(string path)
+    private async Task<ServerDatabase> OpenAsync()
     {
-        var database = new SqliteDatabase(path, NullLogger.Instance);
-        await database.MigrateAsync(typeof(DeliveryStore).Assembly, "CctvEdge.Server.Storage.Schema.", CancellationToken.None);
+        var database = new SqliteServerDatabase(new SqliteDatabase(_temp.Combine(FileName), NullLogger.Instance));
+        await database.MigrateAsync(CancellationToken.None);
         return database;
     }
 }

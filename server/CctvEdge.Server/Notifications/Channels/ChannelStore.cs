@@ -1,5 +1,5 @@
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Channels;
@@ -20,7 +20,7 @@ internal sealed record ChannelRow
 }
 
 /// <summary>The notification_channels table; the API and the page also read each channel's delivery counts.</summary>
-internal sealed class ChannelStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class ChannelStore(ServerDatabase database, TimeProvider clock)
 {
     private const string Select = "SELECT * FROM notification_channels c";
 

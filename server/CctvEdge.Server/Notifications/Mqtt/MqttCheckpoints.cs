@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Mqtt;
@@ -9,7 +9,7 @@ namespace CctvEdge.Server.Notifications.Mqtt;
 /// put on the broker (so a camera, node or series that is gone, even while the server was down, gets its topics
 /// cleared), and how far it has read the measurements with each series' latest value (so a restart resumes there).
 /// </summary>
-internal sealed class MqttCheckpoints(SqliteDatabase database)
+internal sealed class MqttCheckpoints(ServerDatabase database)
 {
     private const string ReadingsKey = "mqtt.readings";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -38,7 +38,7 @@ internal sealed class MqttCheckpoints(SqliteDatabase database)
         where T : class
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var json = await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @Key", new { Key = key }).ConfigureAwait(false);
+        var json = await SettingsTable.ReadAsync(connection, key).ConfigureAwait(false);
         try
         {
             return json is null ? null : JsonSerializer.Deserialize<T>(json, Json);
@@ -52,10 +52,7 @@ internal sealed class MqttCheckpoints(SqliteDatabase database)
 
     private Task SaveAsync<T>(string key, T value, CancellationToken cancellationToken) =>
         database.WriteAsync(
-            (connection, transaction) => connection.ExecuteAsync(
-                "INSERT INTO settings (key, value) VALUES (@Key, @Value) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                new { Key = key, Value = JsonSerializer.Serialize(value, Json) },
-                transaction),
+            (connection, transaction) => SettingsTable.WriteAsync(connection, transaction, key, JsonSerializer.Serialize(value, Json)),
             cancellationToken);
 }
 

@@ -1,6 +1,6 @@
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Mqtt;
@@ -19,11 +19,12 @@ internal sealed record FleetState(IReadOnlyList<FleetNode> Nodes, IReadOnlyList<
 
 /// <summary>
 /// Reads <see cref="FleetState"/>: nodes and their sessions, cameras with an open motion event, and each measurement
-/// series' latest value. Readings are followed by rowid, so a pass reads only the rows stored since the last one; that
-/// watermark and the latest values are checkpointed, so a restart resumes where it was instead of guessing from the
-/// last rows (a series quiet for longer than those would vanish, and its discovery config be cleared).
+/// series' latest value. Readings are followed by rowid (SQLite's own; a column of that name on PostgreSQL,
+/// Schema/postgres/020), so a pass reads only the rows stored since the last one; that watermark and the latest values
+/// are checkpointed, so a restart resumes where it was instead of guessing from the last rows (a series quiet for
+/// longer than those would vanish, and its discovery config be cleared).
 /// </summary>
-internal sealed class MqttFleet(SqliteDatabase database, NodeStore nodes, SessionRegistry sessions, MqttCheckpoints checkpoints, TimeProvider clock)
+internal sealed class MqttFleet(ServerDatabase database, NodeStore nodes, SessionRegistry sessions, MqttCheckpoints checkpoints, TimeProvider clock)
 {
     /// <summary>How often a moving watermark is saved: a restart re-reads at most this much, which costs nothing but time.</summary>
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(5);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Offline;
@@ -10,7 +10,7 @@ namespace CctvEdge.Server.Notifications.Offline;
 /// <c>events</c> (plugin "server"), so rules, channels and the web app treat them like any other; the open row is
 /// the durable "this is down" mark, so a restart neither repeats the alert nor forgets the outage.
 /// </summary>
-internal sealed class OfflineEventStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class OfflineEventStore(ServerDatabase database, TimeProvider clock)
 {
     public const string OfflineKind = "offline";
     public const string OnlineKind = "online";

@@ -1,13 +1,13 @@
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Web.Services;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Reports;
 
 /// <summary>Builds a <see cref="DailyReport"/> for one local day from the store, the storage forecast and the live sessions.</summary>
-internal sealed class DailyReportQuery(SqliteDatabase database, NodeStore nodes, IStorageQuery storage, SessionRegistry sessions, TimeProvider clock)
+internal sealed class DailyReportQuery(ServerDatabase database, NodeStore nodes, IStorageQuery storage, SessionRegistry sessions, TimeProvider clock)
 {
     /// <summary>Measurement series in one report at most; a big fleet's report lists the first by node and camera.</summary>
     public const int MaxReadings = 100;
@@ -31,7 +31,7 @@ internal sealed class DailyReportQuery(SqliteDatabase database, NodeStore nodes,
             """, range).ConfigureAwait(false)).ToList();
         var clips = (await connection.QueryAsync<(string NodeId, string CameraId, long Bytes, long Count)>(
             """
-            SELECT node_id, camera_id, SUM(size), COUNT(*) FROM clips
+            SELECT node_id, camera_id, CAST(SUM(size) AS BIGINT), COUNT(*) FROM clips
             WHERE start_ms >= @From AND start_ms < @To AND state = 'stored'
             GROUP BY node_id, camera_id
             """, range).ConfigureAwait(false)).ToList();

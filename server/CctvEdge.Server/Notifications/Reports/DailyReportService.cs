@@ -2,7 +2,7 @@ using System.Globalization;
 using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Notifications.Channels;
 using CctvEdge.Server.Notifications.Sending;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Web.Services;
 using Dapper;
 
@@ -18,7 +18,7 @@ internal sealed partial class DailyReportService(
     ChannelStore channels,
     ChannelSecrets secrets,
     DailyReportQuery query,
-    SqliteDatabase database,
+    ServerDatabase database,
     TimeProvider clock,
     ILogger<DailyReportService> logger) : PeriodicService(clock, logger)
 {
@@ -127,16 +127,13 @@ internal sealed partial class DailyReportService(
     private async Task<DateOnly> LastSentAsync(long channelId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var value = await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @Key", new { Key = Key(channelId) }).ConfigureAwait(false);
+        var value = await SettingsTable.ReadAsync(connection, Key(channelId)).ConfigureAwait(false);
         return value is null ? DateOnly.MinValue : DateOnly.ParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     private Task RecordSentAsync(long channelId, DateOnly day, CancellationToken cancellationToken) =>
         database.WriteAsync(
-            (connection, transaction) => connection.ExecuteAsync(
-                "INSERT INTO settings (key, value) VALUES (@Key, @Day) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                new { Key = Key(channelId), Day = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
-                transaction),
+            (connection, transaction) => SettingsTable.WriteAsync(connection, transaction, Key(channelId), day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             cancellationToken);
 
     [LoggerMessage(EventId = 85, Level = LogLevel.Information, Message = "Sent the daily report of {Day} to channel {Channel}")]

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using CctvEdge.Web.Services;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Rules;
 
 /// <summary>The notification_rules table; a rule's definition is kept as the JSON the API shows.</summary>
-internal sealed class RuleStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class RuleStore(ServerDatabase database, TimeProvider clock)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

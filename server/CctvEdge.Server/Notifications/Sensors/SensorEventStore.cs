@@ -1,5 +1,5 @@
 using System.Globalization;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Sensors;
@@ -9,19 +9,38 @@ namespace CctvEdge.Server.Notifications.Sensors;
 /// <c>events</c> (plugin "server"), so rules match kind <c>sensor</c> and the timeline shows them next to motion. An
 /// open row (no end) is the durable "out of range" mark that survives a restart.
 /// </summary>
-internal sealed class SensorEventStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class SensorEventStore(ServerDatabase database, TimeProvider clock)
 {
     public const string Kind = "sensor";
+
+    // The payload is the server's own JSON, so SQLite reads it as it is; PostgreSQL through json_or_empty, as its
+    // events_by_sensor index does (Schema/postgres/016).
+    private static readonly DialectSql OpenSql = new(dialect =>
+    {
+        var payload = dialect == SqlDialect.Postgres ? "json_or_empty(payload_json)" : "payload_json";
+        string Field(string name) => dialect == SqlDialect.Postgres ? $"{payload} ->> '{name}'" : $"{payload} ->> '$.{name}'";
+        return $"""
+            SELECT node_id, event_id, {Field("sensor")}, {Field("name")} FROM events
+            WHERE plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL AND {Field("sensor")} IS NOT NULL
+            """;
+    });
+
+    // The value that brought it back is added to the payload: json_set on SQLite, jsonb_set on PostgreSQL.
+    private static readonly DialectSql CloseSql = new(dialect =>
+        $"""
+        UPDATE events SET end_ms = {dialect.Greatest("start_ms", "@End")}, sequence = sequence + 1,
+            payload_json = {(dialect == SqlDialect.Postgres
+                ? "CAST(jsonb_set(json_or_empty(payload_json), '{backInRangeValue}', to_jsonb(CAST(@Value AS DOUBLE PRECISION))) AS TEXT)"
+                : "json_set(payload_json, '$.backInRangeValue', @Value)")}
+        WHERE node_id = @NodeId AND event_id = @EventId AND end_ms IS NULL
+        """);
 
     /// <summary>Every open sensor event: node, event id, and the sensor and measurement its payload names.</summary>
     public async Task<IReadOnlyList<(string NodeId, string EventId, string Sensor, string Name)>> OpenAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<(string, string, string, string)>(
-            """
-            SELECT node_id, event_id, payload_json ->> '$.sensor', payload_json ->> '$.name' FROM events
-            WHERE plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL AND payload_json ->> '$.sensor' IS NOT NULL
-            """,
+            OpenSql.For(database.Dialect),
             new { Plugin = ServerEvents.PluginId, Kind }).ConfigureAwait(false)).ToList();
     }
 
@@ -40,10 +59,7 @@ internal sealed class SensorEventStore(SqliteDatabase database, TimeProvider clo
     public Task<bool> CloseAsync(string nodeId, string eventId, DateTimeOffset end, double value, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction) => await connection.ExecuteAsync(
-                """
-                UPDATE events SET end_ms = MAX(start_ms, @End), sequence = sequence + 1, payload_json = json_set(payload_json, '$.backInRangeValue', @Value)
-                WHERE node_id = @NodeId AND event_id = @EventId AND end_ms IS NULL
-                """,
+                CloseSql.For(database.Dialect),
                 new { NodeId = nodeId, EventId = eventId, End = end.ToUnixTimeMilliseconds(), Value = value },
                 transaction).ConfigureAwait(false) > 0,
             cancellationToken);

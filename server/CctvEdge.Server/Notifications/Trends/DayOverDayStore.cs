@@ -1,22 +1,33 @@
 using System.Globalization;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Notifications.Trends;
 
 /// <summary>Event time per camera, kinds and window, and the once-a-day trend event with its deliveries.</summary>
-internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class DayOverDayStore(ServerDatabase database, TimeProvider clock)
 {
+    // Each event's part inside the window, summed as BIGINT (PostgreSQL's SUM of BIGINT is NUMERIC).
+    private static readonly DialectSql EventMsSql = new(dialect =>
+        $"""
+        SELECT CAST(COALESCE(SUM({dialect.Least("COALESCE(end_ms, @Now)", "@To")} - {dialect.Greatest("start_ms", "@From")}), 0) AS BIGINT) FROM events
+        WHERE node_id = @Node AND camera_id = @Camera AND {dialect.In("kind", "@Kinds")} AND deleted_ms IS NULL
+          AND start_ms < @To AND COALESCE(end_ms, @Now) > @From
+        """);
+
+    private static readonly DialectSql QueueSql = new(dialect =>
+        $"""
+        INSERT INTO notification_deliveries (event_id, channel_id, rule_id, rule_name, status, next_attempt_ms, created_ms)
+        SELECT @Event, id, @Rule, @RuleName, 'pending', @Now, @Now FROM notification_channels WHERE {dialect.In("id", "@Channels")}
+        ON CONFLICT (event_id, channel_id) DO NOTHING
+        """);
+
     /// <summary>Seconds of the events of <paramref name="kinds"/> of one camera inside [from, to); an open event counts until now.</summary>
     public async Task<double> EventSecondsAsync(string nodeId, string cameraId, IReadOnlyList<string> kinds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var ms = await connection.ExecuteScalarAsync<long>(
-            """
-            SELECT COALESCE(SUM(MIN(COALESCE(end_ms, @Now), @To) - MAX(start_ms, @From)), 0) FROM events
-            WHERE node_id = @Node AND camera_id = @Camera AND kind IN @Kinds AND deleted_ms IS NULL
-              AND start_ms < @To AND COALESCE(end_ms, @Now) > @From
-            """,
+            EventMsSql.For(database.Dialect),
             new { Node = nodeId, Camera = cameraId, Kinds = kinds, From = from.ToUnixTimeMilliseconds(), To = to.ToUnixTimeMilliseconds(), Now = clock.GetUtcNow().ToUnixTimeMilliseconds() }).ConfigureAwait(false);
         return ms / 1000.0;
     }
@@ -49,11 +60,7 @@ internal sealed class DayOverDayStore(SqliteDatabase database, TimeProvider cloc
                 }
 
                 await connection.ExecuteAsync(
-                    """
-                    INSERT INTO notification_deliveries (event_id, channel_id, rule_id, rule_name, status, next_attempt_ms, created_ms)
-                    SELECT @Event, id, @Rule, @RuleName, 'pending', @Now, @Now FROM notification_channels WHERE id IN @Channels
-                    ON CONFLICT (event_id, channel_id) DO NOTHING
-                    """,
+                    QueueSql.For(database.Dialect),
                     new { Event = eventId, Rule = ruleId, RuleName = ruleName, Now = now.ToUnixTimeMilliseconds(), Channels = channels },
                     transaction).ConfigureAwait(false);
                 return true;
