@@ -4,7 +4,6 @@ using System.Text.Json;
 using CctvEdge.Harness;
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Tests.Notifications;
-using CctvEdge.Storage;
 using Dapper;
 using CctvEdge.Testing;
 using CctvEdge.Web.Services;
@@ -142,8 +141,8 @@ public sealed class CentralDetectionTests : IDisposable
     /// <summary>The id of the last event the notification rules judged (their watermark).</summary>
     private static async Task<long> RulesJudgedUpToAsync(InProcessServer server)
     {
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'rules.last_event_id'), 0)");
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<long>("SELECT COALESCE((SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'rules.last_event_id'), 0)");
     }
 
     private static async Task<Dictionary<string, JsonElement>> EventsAsync(InProcessServer server) =>

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,17 +18,16 @@ internal static class ClipFixtures
         var part = Path.Combine(store.UploadsDirectory, id + ".part");
         await File.WriteAllBytesAsync(part, bytes);
         await store.Objects.PutAsync(relative, part, CancellationToken.None);
-        var database = server.Services.GetRequiredService<SqliteDatabase>();
-        await database.WriteAsync(async (connection, transaction) =>
+        await server.Database().WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(
-                "INSERT OR IGNORE INTO nodes (id, name, first_seen_ms, last_seen_ms) VALUES ('barn', 'Barn', 0, 0)", transaction: transaction);
+                "INSERT INTO nodes (id, name, first_seen_ms, last_seen_ms) VALUES ('barn', 'Barn', 0, 0) ON CONFLICT (id) DO NOTHING", transaction: transaction);
             return await connection.ExecuteAsync(
                 """
                 INSERT INTO clips (id, node_id, camera_id, start_ms, end_ms, size, sha256, state, path, announced_ms, stored_ms, flagged)
                 VALUES (@Id, 'barn', @Camera, @Start, @End, @Size, @Sha, 'stored', @Path, 0, 0, @Flagged)
                 """,
-                new { Id = id, Camera = camera, Start = start.ToUnixTimeMilliseconds(), End = start.AddSeconds(10).ToUnixTimeMilliseconds(), Size = size, Sha = SHA256.HashData(bytes), Path = relative, Flagged = flagged },
+                new { Id = id, Camera = camera, Start = start.ToUnixTimeMilliseconds(), End = start.AddSeconds(10).ToUnixTimeMilliseconds(), Size = size, Sha = SHA256.HashData(bytes), Path = relative, Flagged = flagged ? 1 : 0 },
                 transaction);
         }, CancellationToken.None);
         return (await store.FindAsync(id, CancellationToken.None))!;

@@ -1,6 +1,5 @@
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
 using CctvEdge.Web.Services;
 using Dapper;
 using Grpc.Core;
@@ -195,7 +194,7 @@ public sealed class NodeSessionTests
 
     private static async Task<long> CountAsync(InProcessServer server, string table)
     {
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
     }
 }

@@ -1,6 +1,5 @@
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -93,7 +92,7 @@ public sealed class ReplayTests
         Assert.Equal(4, await CountAsync(server, "measurements WHERE node_id = 'gate'"));
         Assert.Equal(1, await CountAsync(server, "nodes WHERE id = 'barn' AND last_sequence = 15"));
         // Motion peaks gathered over the transaction land in their minutes, the highest of each.
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         var peaks = (await connection.QueryAsync<(long Minute, double Peak)>("SELECT minute_ms, peak FROM motion_minutes WHERE node_id = 'barn' ORDER BY minute_ms")).ToList();
         Assert.Equal([(T0.ToUnixTimeMilliseconds(), 11 / 100.0), (T0.AddMinutes(1).ToUnixTimeMilliseconds(), 15 / 100.0)], peaks);
     }
@@ -135,7 +134,7 @@ public sealed class ReplayTests
 
     private static async Task<long> CountAsync(InProcessServer server, string from)
     {
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {from}");
     }
 }

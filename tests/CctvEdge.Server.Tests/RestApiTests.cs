@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CctvEdge.Storage;
 using CctvEdge.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ public sealed class RestApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await InProcessServer.StartAsync();
-        await using (var seed = await DataSeeder.OpenAsync(_server.Services.GetRequiredService<SqliteDatabase>().Path))
+        await using (var seed = await _server.SeedAsync())
         {
             await seed.NodeAsync("barn", "Barn", Morning, ["yard", "gate"]);
             await seed.NodeAsync("shed", "Shed", Morning, ["door"]);

@@ -187,7 +187,7 @@ public sealed class RetrievalApiTests : IAsyncLifetime
     };
 
     private async Task MarkStoredAsync(string id) =>
-        await _server.Services.GetRequiredService<CctvEdge.Storage.SqliteDatabase>().WriteAsync(
+        await _server.Database().WriteAsync(
             (connection, transaction) => Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE clips SET state = 'stored' WHERE id = @Id", new { Id = id }, transaction),
             CancellationToken.None);
 }

@@ -1,6 +1,5 @@
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
 using CctvEdge.Testing;
 using CctvEdge.Web;
 using CctvEdge.Web.Services;
@@ -290,7 +289,7 @@ public sealed class ReviewTests : IAsyncLifetime
 
     private async Task<DataSeeder> SeedAsync()
     {
-        var seed = await DataSeeder.OpenAsync(_server.Services.GetRequiredService<SqliteDatabase>().Path);
+        var seed = await _server.SeedAsync();
         await seed.NodeAsync("barn", "Barn", Morning, ["yard", "gate"]);
         return seed;
     }

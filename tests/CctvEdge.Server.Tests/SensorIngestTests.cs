@@ -1,6 +1,5 @@
 using CctvEdge.Protocol.V1;
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
 using Dapper;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -27,7 +26,7 @@ public sealed class SensorIngestTests
             node.Reading("temperature", 10, T0.AddHours(1).AddSeconds(5)),
             node.Reading("humidity", 55, T0.AddSeconds(5), unit: "%"));
 
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         var series = (await connection.QueryAsync<(long Id, string Name, string Unit, double LastValue, long LastMs)>(
             "SELECT id, name, unit, last_value, last_ms FROM sensor_series WHERE node_id = 'barn' AND sensor_id = 'bme' ORDER BY name")).ToList();
         Assert.Equal(["humidity", "temperature"], series.Select(s => s.Name));
@@ -55,7 +54,7 @@ public sealed class SensorIngestTests
 
         await node.SendAsync(node.Reading("temperature", 20, T0), node.Reading("temperature", 25, T0));
 
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sensor_readings"));
         Assert.Equal((20.0, 1L), await connection.QuerySingleAsync<(double, long)>("SELECT sum, count FROM sensor_minutes"));
     }
@@ -77,7 +76,7 @@ public sealed class SensorIngestTests
         var acked = await node.SendAsync(SensorNode.Reading(1, "temperature", 21, T0), vibration);
 
         Assert.Equal(2ul, acked);
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sensor_readings"));
         Assert.Equal(("yard", "vibration"), await connection.QuerySingleAsync<(string, string)>("SELECT camera_id, kind FROM events WHERE event_id = 'vib-1'"));
     }
@@ -110,7 +109,7 @@ public sealed class SensorIngestTests
         var acked = await node.SendAsync(SensorNode.Reading(1, "temperature", 20, T0, sensor: "bad id"), SensorNode.Reading(2, "temperature", 21, T0));
 
         Assert.Equal(2ul, acked);
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         Assert.Equal([21.0], await connection.QueryAsync<double>("SELECT value FROM sensor_readings"));
         Assert.Equal(["bme"], await connection.QueryAsync<string>("SELECT id FROM sensors"));
     }
@@ -157,7 +156,7 @@ public sealed class SensorIngestTests
 
         await server.Services.GetServices<IHostedService>().OfType<RetentionService>().Single().RunOnceAsync(CancellationToken.None);
 
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         Assert.Equal([4.0], await connection.QueryAsync<double>("SELECT value FROM sensor_readings ORDER BY at_ms"));
         Assert.Equal([3.0, 4.0], await connection.QueryAsync<double>("SELECT sum FROM sensor_minutes ORDER BY bucket_ms"));
         Assert.Equal([2.0, 3.0, 4.0], await connection.QueryAsync<double>("SELECT sum FROM sensor_hours ORDER BY bucket_ms"));

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CctvEdge.Server.Notifications.Sensors;
-using CctvEdge.Storage;
 using CctvEdge.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -127,7 +126,7 @@ public sealed class SensorThresholdTests
 
     private static async Task<List<EventRow>> SensorEventsAsync(InProcessServer server)
     {
-        await using var connection = await server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await server.Database().OpenAsync(CancellationToken.None);
         return (await connection.QueryAsync<EventRow>("SELECT id, node_id, camera_id, plugin_id, start_ms, end_ms, payload_json FROM events WHERE kind = 'sensor' ORDER BY id")).ToList();
     }
 

@@ -1,5 +1,4 @@
 using CctvEdge.Server.Storage;
-using CctvEdge.Storage;
 using CctvEdge.Testing;
 using CctvEdge.Web.Services;
 using Dapper;
@@ -43,7 +42,7 @@ public sealed class StorageTests
     {
         await using var server = await InProcessServer.StartAsync();
         var today = LocalDay.Today(TimeProvider.System);
-        await using (var seed = await DataSeeder.OpenAsync(server.Services.GetRequiredService<SqliteDatabase>().Path))
+        await using (var seed = await server.SeedAsync())
         {
             await seed.NodeAsync("barn", "Barn", DateTimeOffset.UtcNow, ["yard"]);
             await seed.NodeAsync("shed", "Shed", DateTimeOffset.UtcNow, ["door"]);
@@ -92,8 +91,7 @@ public sealed class StorageTests
 
     private static async Task SeedNodeDiskAsync(InProcessServer server, DateOnly today)
     {
-        var database = server.Services.GetRequiredService<SqliteDatabase>();
-        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
+        await server.Database().WriteAsync((connection, transaction) => connection.ExecuteAsync(
             "INSERT INTO node_disk_days (node_id, day, free_bytes, total_bytes) VALUES ('barn', @D0, @F0, @T), ('barn', @D2, @F2, @T)",
             new { D0 = today.AddDays(-2).ToString("yyyy-MM-dd"), D2 = today.ToString("yyyy-MM-dd"), F0 = 30L << 30, F2 = 20L << 30, T = 64L << 30 },
             transaction), CancellationToken.None);

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CctvEdge.Harness;
-using CctvEdge.Storage;
 using CctvEdge.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +19,7 @@ public sealed class TokenApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await InProcessServer.StartAsync();
-        await using var seed = await DataSeeder.OpenAsync(_server.Services.GetRequiredService<SqliteDatabase>().Path);
+        await using var seed = await _server.SeedAsync();
         await seed.NodeAsync("barn", "Barn", DateTimeOffset.UtcNow, ["yard"]);
         _eventId = await seed.EventAsync("barn", "yard", DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromSeconds(5));
     }
@@ -47,7 +46,7 @@ public sealed class TokenApiTests : IAsyncLifetime
         using var acknowledge = await client.PostAsync($"/api/events/{_eventId}/acknowledge", null);
 
         Assert.Equal(HttpStatusCode.NoContent, acknowledge.StatusCode);
-        await using var connection = await _server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _server.Database().OpenAsync(CancellationToken.None);
         Assert.Equal(WebSignIn.AdminName, await connection.ExecuteScalarAsync<string>("SELECT acknowledged_by FROM events WHERE id = @Id", new { Id = _eventId }));
     }
 
@@ -64,7 +63,7 @@ public sealed class TokenApiTests : IAsyncLifetime
         var before = (await good.GetAsync("/api/events")).StatusCode;
         using var revoke = await _server.Http.DeleteAsync($"/api/tokens/{id}");
         var afterRevoke = (await good.GetAsync("/api/events")).StatusCode;
-        await using (var connection = await _server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None))
+        await using (var connection = await _server.Database().OpenAsync(CancellationToken.None))
         {
             var expired = await CreateAsync(_server.Http, "expired", "read");
             await connection.ExecuteAsync("UPDATE api_tokens SET expires_ms = 1 WHERE name = 'expired'");
@@ -86,7 +85,7 @@ public sealed class TokenApiTests : IAsyncLifetime
         var token = await CreateAsync(_server.Http, "once", "read");
 
         var listed = await _server.Http.GetStringAsync("/api/tokens");
-        await using var connection = await _server.Services.GetRequiredService<SqliteDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _server.Database().OpenAsync(CancellationToken.None);
         var stored = await connection.QueryFirstAsync<(string Scopes, byte[] SecretHash)>("SELECT scopes, secret_hash FROM api_tokens WHERE name = 'once'");
 
         var secret = token[(token.IndexOf('_', "cev_".Length) + 1)..];

@@ -1,31 +1,37 @@
 using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using CctvEdge.Storage;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Testing;
 
 /// <summary>
-/// Writes nodes, cameras, events, motion and sensor rollups straight into a server's SQLite database (after the server created the
-/// schema), in one transaction: fixtures for review tests and the volumes of the performance measurements.
+/// Writes nodes, cameras, events, motion and sensor rollups straight into a server's database (after the server created the
+/// schema), in one transaction: fixtures for review tests and the volumes of the performance measurements. Its SQL runs
+/// on SQLite and PostgreSQL alike.
 /// </summary>
 public sealed class DataSeeder : IAsyncDisposable
 {
-    private readonly SqliteConnection _connection;
-    private readonly IDbTransaction _transaction;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
     private long _sequence;
 
-    private DataSeeder(SqliteConnection connection, IDbTransaction transaction)
+    private DataSeeder(DbConnection connection, DbTransaction transaction)
     {
         _connection = connection;
         _transaction = transaction;
     }
 
-    public static async Task<DataSeeder> OpenAsync(string databasePath)
+    /// <summary>Seeds the SQLite database file at <paramref name="databasePath"/>.</summary>
+    public static async Task<DataSeeder> OpenAsync(string databasePath) =>
+        await OpenAsync(await new SqliteDatabase(databasePath, NullLogger.Instance).OpenAsync(CancellationToken.None).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Seeds through <paramref name="connection"/>, an open connection of either engine; the seeder disposes it.</summary>
+    public static async Task<DataSeeder> OpenAsync(DbConnection connection)
     {
-        var connection = await new SqliteDatabase(databasePath, NullLogger.Instance).OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(connection);
         return new DataSeeder(connection, await connection.BeginTransactionAsync().ConfigureAwait(false));
     }
 
@@ -155,7 +161,7 @@ public sealed class DataSeeder : IAsyncDisposable
             SELECT node_id, camera_id, (at_ms / 60000) * 60000, MAX(value) FROM measurements
             WHERE node_id = @NodeId AND camera_id = @CameraId AND name = 'motion.magnitude' AND at_ms >= @From AND at_ms < @To
             GROUP BY 1, 2, 3
-            ON CONFLICT (node_id, camera_id, minute_ms) DO UPDATE SET peak = MAX(peak, excluded.peak)
+            ON CONFLICT (node_id, camera_id, minute_ms) DO UPDATE SET peak = CASE WHEN excluded.peak > motion_minutes.peak THEN excluded.peak ELSE motion_minutes.peak END
             """,
             new { NodeId = nodeId, CameraId = cameraId, From = from.ToUnixTimeMilliseconds(), To = to.ToUnixTimeMilliseconds() },
             _transaction).ConfigureAwait(false);
@@ -188,14 +194,15 @@ public sealed class DataSeeder : IAsyncDisposable
     private long Rollups(string table, long seriesId, long start, long end, long size, double mean, double swing)
     {
         using var command = _connection.CreateCommand();
-        command.Transaction = (SqliteTransaction)_transaction;
-        command.CommandText = $"INSERT INTO {table} (series_id, bucket_ms, min, max, sum, count) VALUES ($id, $bucket, $min, $max, $sum, $count)";
-        var id = command.Parameters.Add("$id", SqliteType.Integer);
-        var bucket = command.Parameters.Add("$bucket", SqliteType.Integer);
-        var min = command.Parameters.Add("$min", SqliteType.Real);
-        var max = command.Parameters.Add("$max", SqliteType.Real);
-        var sum = command.Parameters.Add("$sum", SqliteType.Real);
-        var count = command.Parameters.Add("$count", SqliteType.Integer);
+        command.Transaction = _transaction;
+        command.CommandText = $"INSERT INTO {table} (series_id, bucket_ms, min, max, sum, count) VALUES (@id, @bucket, @min, @max, @sum, @count)";
+        // Typed by their first values (a bigint or a double on either engine), so the statement can be prepared.
+        var id = Parameter(command, "@id", seriesId);
+        var bucket = Parameter(command, "@bucket", 0L);
+        var min = Parameter(command, "@min", 0.0);
+        var max = Parameter(command, "@max", 0.0);
+        var sum = Parameter(command, "@sum", 0.0);
+        var count = Parameter(command, "@count", 0L);
         command.Prepare();
         long rows = 0;
         var perBucket = size / 60_000;
@@ -208,6 +215,14 @@ public sealed class DataSeeder : IAsyncDisposable
         }
 
         return rows;
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        (parameter.ParameterName, parameter.Value) = (name, value);
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Accounts;
@@ -11,7 +11,7 @@ namespace CctvEdge.Server.Accounts;
 /// so someone guessing from one address does not lock the real user out from theirs; kept in the database
 /// (<c>sign_in_failures</c>), so a restart does not reset it.
 /// </summary>
-internal sealed class SignInThrottle(SqliteDatabase database, TimeProvider clock)
+internal sealed class SignInThrottle(ServerDatabase database, TimeProvider clock)
 {
     public const int FreeFailures = 5;
     private static readonly TimeSpan FirstLock = TimeSpan.FromSeconds(30);

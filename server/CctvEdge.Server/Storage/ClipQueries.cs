@@ -1,4 +1,5 @@
-using CctvEdge.Storage;
+using System.Globalization;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -32,8 +33,13 @@ internal sealed record DailyBytesRow
 }
 
 /// <summary>Reads clips by camera and time for the player, the storage page and exports.</summary>
-internal sealed class ClipQueries(SqliteDatabase database)
+internal sealed class ClipQueries(ServerDatabase database)
 {
+    private const long DayMs = 86_400_000;
+
+    // Day 0 of Unix time (1970-01-01) as a DateOnly day number.
+    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
     private const string Columns =
         "k.id, k.node_id, k.camera_id, k.start_ms, k.end_ms, k.size, k.sha256, k.state, k.reason, k.path, k.fps, k.flagged, " +
         "(SELECT f.id FROM files f WHERE f.clip_id = k.id AND f.kind = 'thumbnail' ORDER BY f.id LIMIT 1) AS thumbnail_id";
@@ -81,20 +87,48 @@ internal sealed class ClipQueries(SqliteDatabase database)
     }
 
     /// <summary>
-    /// Bytes per camera and local day of the stored clips that start in [from, to). SQLite's 'localtime' and the pages'
-    /// local days both follow the process's time zone (TZ or /etc/localtime), daylight saving included.
+    /// Bytes per camera and local day of the stored clips that start in [from, to): the days of the process's time zone
+    /// (TZ or /etc/localtime), as the pages count them, daylight saving included.
     /// </summary>
-    public async Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, string? site, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, string? site, CancellationToken cancellationToken) =>
+        DailyBytesAsync(fromMs, toMs, site, TimeZoneInfo.Local, cancellationToken);
+
+    /// <summary>
+    /// <see cref="DailyBytesAsync(long, long, string?, CancellationToken)"/> in the days of <paramref name="zone"/>. The
+    /// database cannot tell local days (PostgreSQL's zone is the database server's, not ours), so the range is cut where
+    /// the zone's offset changes and each piece's days are whole days of its shifted milliseconds.
+    /// </summary>
+    internal async Task<IReadOnlyList<DailyBytesRow>> DailyBytesAsync(long fromMs, long toMs, string? site, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<DailyBytesRow>(
-            $"""
-            SELECT node_id, camera_id, date(start_ms / 1000, 'unixepoch', 'localtime') AS day, SUM(size) AS bytes, COUNT(*) AS clips
+        var sql = $"""
+            SELECT node_id, camera_id, (start_ms + @Offset) / {DayMs} AS day_number, CAST(SUM(size) AS BIGINT) AS bytes, COUNT(*) AS clips
             FROM clips WHERE state = 'stored' AND start_ms >= @From AND start_ms < @To{SiteFilter.Sql(site, "node_id")}
-            GROUP BY node_id, camera_id, day ORDER BY day, node_id, camera_id
-            """,
-            new { From = fromMs, To = toMs, Site = site }).ConfigureAwait(false);
-        return rows.ToList();
+            GROUP BY node_id, camera_id, (start_ms + @Offset) / {DayMs}
+            """;
+        var days = new Dictionary<(string NodeId, string CameraId, long DayNumber), (long Bytes, long Clips)>();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var span in ZoneSpans.Of(fromMs, toMs, zone))
+        {
+            var rows = await connection.QueryAsync<(string NodeId, string CameraId, long DayNumber, long Bytes, long Clips)>(
+                new CommandDefinition(sql, new { From = span.FromMs, To = span.ToMs, Offset = span.OffsetMs, Site = site }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                var key = (row.NodeId, row.CameraId, row.DayNumber);
+                var (bytes, clips) = days.GetValueOrDefault(key);
+                days[key] = (bytes + row.Bytes, clips + row.Clips);
+            }
+        }
+
+        return days.OrderBy(d => d.Key.DayNumber).ThenBy(d => d.Key.NodeId, StringComparer.Ordinal).ThenBy(d => d.Key.CameraId, StringComparer.Ordinal)
+            .Select(d => new DailyBytesRow
+            {
+                NodeId = d.Key.NodeId,
+                CameraId = d.Key.CameraId,
+                Day = DateOnly.FromDayNumber(UnixEpochDay + (int)d.Key.DayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Bytes = d.Value.Bytes,
+                Clips = d.Value.Clips,
+            })
+            .ToList();
     }
 
     /// <summary>All stored bytes (of one site's nodes, or all), and the bytes of clips stored before <paramref name="beforeMs"/> (growth baseline).</summary>
@@ -102,7 +136,7 @@ internal sealed class ClipQueries(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleAsync<(long, long)>(
-            $"SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN start_ms < @Before THEN size ELSE 0 END), 0) FROM clips WHERE state = 'stored'{SiteFilter.Sql(site, "node_id")}",
+            $"SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN start_ms < @Before THEN size ELSE 0 END), 0) AS BIGINT) FROM clips WHERE state = 'stored'{SiteFilter.Sql(site, "node_id")}",
             new { Before = beforeMs, Site = site }).ConfigureAwait(false);
     }
 

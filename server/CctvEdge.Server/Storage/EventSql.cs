@@ -97,4 +97,12 @@ internal sealed class EventSql
     /// <summary>A JSON text column's <c>labels</c> when it is an array, else an empty one, as jsonb.</summary>
     private static string PostgresLabelArray(string column) =>
         $"(CASE WHEN jsonb_typeof(json_or_empty({column}) -> 'labels') = 'array' THEN json_or_empty({column}) -> 'labels' ELSE '[]'::jsonb END)";
+
+    /// <summary>
+    /// The text of top-level field <paramref name="field"/> of the JSON text in <paramref name="column"/>, NULL when the
+    /// text is not JSON (a plugin's payload may be anything) or has no such field: SQLite tests with json_valid first
+    /// (CASE, unlike AND, is sure to test before it reads), PostgreSQL reads through json_or_empty.
+    /// </summary>
+    public static string PayloadField(SqlDialect dialect, string column, string field) =>
+        dialect == SqlDialect.Postgres ? $"(json_or_empty({column}) ->> '{field}')" : $"CASE WHEN json_valid({column}) THEN {column} ->> '$.{field}' END";
 }

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -28,7 +28,7 @@ internal sealed record PluginRolloutRow
 }
 
 /// <summary>The plugin_packages and plugin_rollouts tables.</summary>
-internal sealed class PluginPackageStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class PluginPackageStore(ServerDatabase database, TimeProvider clock)
 {
     public const string Pending = "pending";
     public const string Sent = "sent";

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -36,7 +36,7 @@ internal sealed record RetrievalRow
 }
 
 /// <summary>Video retrievals (migration 017) and the runs of video each node reports holding per camera.</summary>
-internal sealed class RetrievalStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class RetrievalStore(ServerDatabase database, TimeProvider clock)
 {
     public const string Pending = "pending";
     public const string Sent = "sent";

@@ -1,10 +1,10 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
 
 /// <summary>Reads of sensors, their series and readings, and the retention of readings.</summary>
-internal sealed class SensorQueries(SqliteDatabase database)
+internal sealed class SensorQueries(ServerDatabase database)
 {
     /// <summary>The resolutions readings are kept at: table, time column, bucket size (ms).</summary>
     public static readonly SensorResolution Raw = new("raw", "sensor_readings", 1);
@@ -41,7 +41,7 @@ internal sealed class SensorQueries(SqliteDatabase database)
     {
         var sql = resolution == Raw
             ? "SELECT MIN(at_ms) AS at_ms, MIN(value) AS min, AVG(value) AS avg, MAX(value) AS max FROM sensor_readings WHERE series_id = @SeriesId AND at_ms >= @From AND at_ms < @To GROUP BY at_ms / @Bucket ORDER BY 1"
-            : $"SELECT (bucket_ms / @Bucket) * @Bucket AS at_ms, MIN(min) AS min, SUM(sum) / SUM(count) AS avg, MAX(max) AS max FROM {resolution.Table} WHERE series_id = @SeriesId AND bucket_ms >= @From AND bucket_ms < @To GROUP BY 1 ORDER BY 1";
+            : $"SELECT (bucket_ms / @Bucket) * @Bucket AS at_ms, MIN(min) AS min, SUM(sum) / CAST(SUM(count) AS DOUBLE PRECISION) AS avg, MAX(max) AS max FROM {resolution.Table} WHERE series_id = @SeriesId AND bucket_ms >= @From AND bucket_ms < @To GROUP BY 1 ORDER BY 1";
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<PointRow>(
             new CommandDefinition(sql, new { SeriesId = seriesId, From = SensorStore.Floor(fromMs, resolution.SizeMs), To = toMs, Bucket = bucketMs }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();

@@ -1,4 +1,4 @@
-using CctvEdge.Storage;
+using CctvEdge.Server.Storage.Database;
 using Dapper;
 
 namespace CctvEdge.Server.Storage;
@@ -37,7 +37,7 @@ internal sealed record PinEventRow
 }
 
 /// <summary>The site_maps tables: maps per site, their plan images and their pins.</summary>
-internal sealed class SiteMapStore(SqliteDatabase database, TimeProvider clock)
+internal sealed class SiteMapStore(ServerDatabase database, TimeProvider clock)
 {
     private const string Columns = "id, site, name, image_ms, updated_by, updated_ms";
 
@@ -61,7 +61,7 @@ internal sealed class SiteMapStore(SqliteDatabase database, TimeProvider clock)
             async (connection, transaction) =>
             {
                 var values = new { Id = id, Site = site, Name = name, By = by, Now = clock.GetUtcNow().ToUnixTimeMilliseconds() };
-                if (await connection.ExecuteScalarAsync<long?>("SELECT id FROM site_maps WHERE site = @Site AND name = @Name AND id IS NOT @Id", values, transaction).ConfigureAwait(false) is { } taken)
+                if (await connection.ExecuteScalarAsync<long?>("SELECT id FROM site_maps WHERE site = @Site AND name = @Name AND id IS DISTINCT FROM @Id", values, transaction).ConfigureAwait(false) is { } taken)
                 {
                     return (SaveOutcome.NameTaken, taken);
                 }
@@ -149,20 +149,24 @@ internal sealed class SiteMapStore(SqliteDatabase database, TimeProvider clock)
     public async Task<IReadOnlyList<PinEventRow>> PinsWithLatestEventAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.QueryAsync<PinEventRow>(LatestEventSql, new { Id = id }).ConfigureAwait(false)).ToList();
+        return (await connection.QueryAsync<PinEventRow>(LatestEventSql.For(database.Dialect), new { Id = id }).ConfigureAwait(false)).ToList();
     }
 
-    internal const string LatestEventSql = """
+    /// <summary>
+    /// The query of <see cref="PinsWithLatestEventAsync"/>, binding <c>@Id</c>. A sensor's events are found by the
+    /// payload's <c>sensor</c> spelled as each engine's events_by_sensor index spells it (migration 016 and its twin).
+    /// </summary>
+    internal static readonly DialectSql LatestEventSql = new(d => $"""
         SELECT p.Kind, p.NodeId, p.DeviceId, p.X, p.Y, p.LatestEventId, e.start_ms AS LatestStartMs
         FROM (
             SELECT kind AS Kind, node_id AS NodeId, device_id AS DeviceId, x AS X, y AS Y,
                 CASE kind
                     WHEN 'camera' THEN (SELECT id FROM events WHERE node_id = pins.node_id AND camera_id = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
-                    ELSE (SELECT id FROM events WHERE kind = 'sensor' AND node_id = pins.node_id AND payload_json ->> '$.sensor' = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
+                    ELSE (SELECT id FROM events WHERE kind = 'sensor' AND node_id = pins.node_id AND {(d == SqlDialect.Postgres ? "json_or_empty(payload_json) ->> 'sensor'" : "payload_json ->> '$.sensor'")} = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
                 END AS LatestEventId
             FROM site_map_pins pins WHERE map_id = @Id
         ) p
         LEFT JOIN events e ON e.id = p.LatestEventId
         ORDER BY p.Kind, p.NodeId, p.DeviceId
-        """;
+        """);
 }
