@@ -70,7 +70,6 @@ internal static class ServerHostExtensions
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(OpenServerDatabase);
-        services.AddSingleton(sp => ((SqliteServerDatabase)sp.GetRequiredService<ServerDatabase>()).Sqlite); // TRANSITIONAL until every store is ported
         services.AddSingleton(sp => new MediaStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory));
         services.AddSingleton<NodeStore>();
         services.AddSingleton<NodeConfigStore>();

@@ -1,39 +1,42 @@
+using System.Reflection;
 using CctvEdge.Server.Storage.Database;
+using CctvEdge.Storage;
 
 namespace CctvEdge.Server.Tests.Engines;
 
 public sealed class DatabaseChoiceTests
 {
-    // Stores ported to the seam (the rest of the list shrinks as others are).
-    private static readonly string[] Ported =
-    [
-        "ResultIngestor", "NodeStore", "RuleStore", "ChannelStore", "NotificationStore", "DeliveryStore", "OfflineEventStore", "SensorEventStore",
-        "DayOverDayStore", "DailyReportQuery", "DailyReportService", "MqttCheckpoints", "MqttFleet",
-    ];
-
     [Fact]
-    public void Validate_Sqlite_Accepted() => Assert.Empty(DatabaseChoice.Validate("sqlite", ""));
-
-    [Fact]
-    public void Validate_Postgres_RefusedNamingTheUnportedStoresOnly()
+    public void Validate_SqliteOrPostgresWithAConnectionString_Accepted()
     {
-        var problems = DatabaseChoice.Validate("postgres", "Host=db;Database=cctvedge").ToList();
-
-        // Refused while any store still takes the SQLite database, naming each; accepted once none does.
-        if (DatabaseChoice.UnportedStores.Count == 0)
-        {
-            Assert.Empty(problems);
-        }
-        else
-        {
-            Assert.Equal($"Server:Database 'postgres' is not available yet: stores {string.Join(", ", DatabaseChoice.UnportedStores)} are not ported. Use 'sqlite'.", Assert.Single(problems));
-        }
-
-        // The ported ones take the seam, so they are not named.
-        Assert.Empty(DatabaseChoice.UnportedStores.Intersect(Ported, StringComparer.Ordinal));
+        Assert.Empty(DatabaseChoice.Validate("sqlite", ""));
+        Assert.Empty(DatabaseChoice.Validate("postgres", "Host=db;Database=cctvedge;Username=cctvedge;Password=secret"));
     }
 
+    [Theory]
+    [InlineData("mysql", "", "Server:Database 'mysql' is not known; use 'sqlite' or 'postgres'.")]
+    [InlineData("postgres", " ", "Server:Database 'postgres' needs Server:ConnectionString")]
+    [InlineData("postgres", "Host=db;Pasword=hunter2", "Server:ConnectionString is not a PostgreSQL connection string: ")]
+    public void Validate_Bad_RefusedWithTheReasonNeverThePassword(string database, string connection, string expected)
+    {
+        var problem = Assert.Single(DatabaseChoice.Validate(database, connection));
+
+        Assert.StartsWith(expected, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every store runs on either engine: none but the SQLite engine itself takes the SQLite database, so a store
+    /// written against it (and so working on SQLite only) cannot come back unnoticed.
+    /// </summary>
     [Fact]
-    public void Validate_Unknown_RefusedWithTheChoices() =>
-        Assert.Equal("Server:Database 'mysql' is not known; use 'sqlite' or 'postgres'.", Assert.Single(DatabaseChoice.Validate("mysql", "")));
+    public void Server_NoClassButTheSqliteEngineTakesTheSqliteDatabase()
+    {
+        var takers = typeof(DatabaseChoice).Assembly.GetTypes()
+            .Where(t => t.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+                .Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(SqliteDatabase))))
+            .Select(t => t.Name);
+
+        Assert.Equal([nameof(SqliteServerDatabase)], takers);
+    }
 }

@@ -1,28 +1,12 @@
-using System.Reflection;
-using CctvEdge.Storage;
+using Npgsql;
 
 namespace CctvEdge.Server.Storage.Database;
 
-/// <summary>
-/// <c>Server:Database</c>: which engine holds the server's rows. PostgreSQL is refused until every store runs on the
-/// <see cref="ServerDatabase"/> seam: a server whose ingest runs on PostgreSQL while its rules still open a SQLite file
-/// would lose data quietly, which is worse than not starting.
-/// </summary>
+/// <summary><c>Server:Database</c>: which engine holds the server's rows, and what each needs.</summary>
 internal static class DatabaseChoice
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
-
-    /// <summary>
-    /// The classes that still take the SQLite database itself rather than the seam: the stores not yet ported. Read
-    /// off the constructors, so the list shrinks as stores are ported and cannot be forgotten.
-    /// </summary>
-    public static IReadOnlyList<string> UnportedStores { get; } = typeof(DatabaseChoice).Assembly.GetTypes()
-        .Where(t => t != typeof(SqliteServerDatabase) && t.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            .Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(SqliteDatabase))))
-        .Select(t => t.Name)
-        .Order(StringComparer.Ordinal)
-        .ToList();
 
     public static IEnumerable<string> Validate(string database, string connectionString)
     {
@@ -33,14 +17,28 @@ internal static class DatabaseChoice
             case Postgres when string.IsNullOrWhiteSpace(connectionString):
                 yield return "Server:Database 'postgres' needs Server:ConnectionString (e.g. Host=db;Database=cctvedge;Username=cctvedge;Password=...).";
                 break;
-            case Postgres when UnportedStores.Count > 0:
-                yield return $"Server:Database 'postgres' is not available yet: stores {string.Join(", ", UnportedStores)} are not ported. Use 'sqlite'.";
+            case Postgres when Unreadable(connectionString) is { } reason:
+                // Npgsql's message names the key at fault and never the password's value.
+                yield return $"Server:ConnectionString is not a PostgreSQL connection string: {reason}";
                 break;
             case Postgres:
                 yield break;
             default:
                 yield return $"Server:Database '{database}' is not known; use '{Sqlite}' or '{Postgres}'.";
                 break;
+        }
+    }
+
+    private static string? Unreadable(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
         }
     }
 }

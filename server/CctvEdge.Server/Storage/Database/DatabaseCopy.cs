@@ -29,6 +29,7 @@ internal sealed class DatabaseCopyException(string message, Exception? inner = n
 internal static partial class DatabaseCopy
 {
     private const int ProgressEvery = 5_000;
+    private const string HiddenRowId = "rowid";
 
     /// <summary>The newest schema this server knows (both engines have the same script numbers).</summary>
     public static int NewestSchema { get; } = MigrationScripts.Read(typeof(ServerDatabase).Assembly, ServerDatabase.SqliteScripts).Max(s => s.Number);
@@ -113,6 +114,13 @@ internal static partial class DatabaseCopy
         {
             var sourceColumns = (await source.QueryAsync<string>($"SELECT name FROM pragma_table_info('{name}')").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var columns = targetColumns[name];
+            // PostgreSQL spells out the order SQLite keeps as a table's hidden rowid (what the MQTT bridge's
+            // checkpoints count in): the copy keeps the same numbers.
+            if (columns.Any(c => c.Column == HiddenRowId) && !sourceColumns.Contains(HiddenRowId))
+            {
+                sourceColumns.Add(HiddenRowId);
+            }
+
             var extra = sourceColumns.Where(c => columns.All(t => t.Column != c)).ToList();
             if (extra.Count > 0)
             {
