@@ -145,10 +145,10 @@ internal sealed partial class LeadershipService(ServerDatabase database, Leaders
                     }
                     else if (!await held.HeldAsync(stoppingToken).ConfigureAwait(false))
                     {
+                        // Tried again after the follower's interval like any other replica: one that is up by then takes over.
                         leadership.Lose("its lock on the database was lost");
                         await held.DisposeAsync().ConfigureAwait(false);
                         held = null;
-                        continue;
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
