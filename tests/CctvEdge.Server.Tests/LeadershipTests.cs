@@ -1,4 +1,5 @@
 using CctvEdge.Server.Hosting;
+using CctvEdge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -80,26 +81,22 @@ public sealed class LeadershipTests
         }
     }
 
-    private async Task AdvanceUntilAsync(Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!done())
+    /// <summary>Moves the fake clock an interval at a time until <paramref name="done"/>.</summary>
+    private Task AdvanceUntilAsync(Func<bool> done) => Eventually.TrueAsync(
+        () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            _clock.Advance(CountingService.Every);
-            await Task.Delay(20);
-        }
-    }
+            if (done())
+            {
+                return true;
+            }
 
-    private static async Task UntilAsync(Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(10);
-        }
-    }
+            _clock.Advance(CountingService.Every);
+            return false;
+        },
+        Timeout,
+        "the next pass");
+
+    private static Task UntilAsync(Func<bool> done) => Eventually.TrueAsync(done, Timeout, "the service");
 
     private sealed class CountingService(TimeProvider clock, Leadership leadership) : PeriodicService(clock, leadership, NullLogger.Instance)
     {
