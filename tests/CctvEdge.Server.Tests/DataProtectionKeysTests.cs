@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CctvEdge.Harness;
+using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Storage.Database;
 using Dapper;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CctvEdge.Server.Tests;
 
@@ -54,6 +56,10 @@ public sealed class DataProtectionKeysTests
         }
 
         await using var server = await InProcessServer.StartAsync("--data", data.Path);
+
+        // Data Protection reads the key ring as its hosted service starts: only once the schema is there.
+        var hosted = server.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
+        Assert.InRange(hosted.IndexOf(nameof(StorageStartup)), 0, hosted.IndexOf("DataProtectionHostedService") - 1);
 
         var protector = server.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("upgrade");
         Assert.Equal("kept across the upgrade", protector.Unprotect(protectedBefore));
