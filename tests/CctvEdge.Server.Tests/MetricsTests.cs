@@ -44,6 +44,8 @@ public sealed class MetricsTests
         Assert.Matches($$"""cctvedge_camera_running\{[^}]*camera="yard"[^}]*node="{{barn}}"[^}]*\} 1\b""", text);
         Assert.Matches("""cctvedge_nodes_connected\{[^}]*\} [1-9]""", text);
         Assert.Matches($$"""cctvedge_node_connected\{[^}]*node="{{barn}}"[^}]*\} 1\b""", text);
+        // On SQLite a server always leads (replicas over PostgreSQL take turns).
+        Assert.Matches("""cctvedge_server_leader\{[^}]*\} 1\b""", text);
         Assert.Contains("cctvedge_clip_store_size_bytes", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE cctvedge_results_ingested_total counter", text, StringComparison.Ordinal);

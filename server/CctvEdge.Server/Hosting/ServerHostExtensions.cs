@@ -69,6 +69,9 @@ internal static class ServerHostExtensions
             .Configure(o => BindStrict(configuration.GetSection(MetricsOptions.Section), o, MetricsOptions.Section))
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        // Which replica runs the periodic jobs; before them, so a SQLite server leads before their first pass.
+        services.AddSingleton<Leadership>();
+        services.AddHostedService<LeadershipService>();
         services.AddSingleton(OpenServerDatabase);
         services.AddSingleton(sp => new MediaStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ResolvedDataDirectory));
         services.AddSingleton<NodeStore>();
@@ -169,12 +172,15 @@ internal static class ServerHostExtensions
         // (a publish) it does nothing.
         builder.WebHost.UseStaticWebAssets();
 
-        // Keys for antiforgery and sign-in cookies live with the server's data, so they survive restarts and moves.
-        services.AddDataProtection().SetApplicationName("CctvEdge").PersistKeysToFileSystem(new DirectoryInfo(
-            Path.Combine(Path.GetFullPath(builder.Configuration[$"{ServerOptions.Section}:DataDirectory"] ?? new ServerOptions().DataDirectory), "keys")));
         // Before the hosted services AddServerStorage registers: the host starts them in order, so none runs a pass against
         // a database whose schema is not there yet (a fresh install used to log failed first passes).
         services.AddHostedService<StorageStartup>();
+        // Keys for antiforgery and sign-in cookies (and channel secrets) live in the server database, so they survive
+        // restarts and moves and every replica shares them; the keys folder earlier versions kept is imported once.
+        // After StorageStartup: Data Protection's own hosted service reads the key ring as it starts. The application
+        // name stays "CctvEdge": it is part of every protector's purpose, so changing it would void what is stored.
+        services.AddDataProtection().SetApplicationName("CctvEdge").PersistKeysToServerDatabase(
+            Path.Combine(Path.GetFullPath(builder.Configuration[$"{ServerOptions.Section}:DataDirectory"] ?? new ServerOptions().DataDirectory), "keys"));
         services.AddServerStorage(builder.Configuration);
         services.AddHostedService<RetentionService>();
         services.AddTimelapse(builder.Configuration);

@@ -41,7 +41,8 @@ internal sealed record LiveFeedStatus(string NodeId, string CameraId, int Viewer
 /// Live view on the server: tracks the viewers of each camera, asks the node for the camera's video (StartLive,
 /// renewed as a lease every few seconds) while at least one watches and stops it (StopLive) when the last one
 /// leaves, and fans each segment out to the viewers. Capture times arrive on the node's clock and are moved to the
-/// server's with the offset seen in the node's heartbeats.
+/// server's with the offset seen in the node's heartbeats. Runs on every replica, not only the leader: its viewers
+/// and the node sessions it asks for video are this server's own.
 /// </summary>
 internal sealed partial class LiveHub(SessionRegistry sessions, TimeProvider clock, ILogger<LiveHub> logger) : BackgroundService
 {

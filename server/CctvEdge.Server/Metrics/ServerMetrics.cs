@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using CctvEdge.Protocol.V1;
+using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Sessions;
 using CctvEdge.Server.Storage;
 
@@ -31,7 +32,7 @@ internal sealed class ServerMetrics
     private readonly TimeProvider _clock;
     private (DateTimeOffset At, long Bytes) _storeSize = (DateTimeOffset.MinValue, 0);
 
-    public ServerMetrics(IMeterFactory meters, SessionRegistry sessions, ClipQueries clipQueries, TimeProvider clock)
+    public ServerMetrics(IMeterFactory meters, SessionRegistry sessions, ClipQueries clipQueries, Leadership leadership, TimeProvider clock)
     {
         _clipQueries = clipQueries;
         _clock = clock;
@@ -46,6 +47,7 @@ internal sealed class ServerMetrics
         _notificationsFailed = meter.CreateCounter<long>("cctvedge.notifications.failed", "{attempt}", "Delivery attempts that failed, by channel");
         _notificationsDead = meter.CreateCounter<long>("cctvedge.notifications.dead", "{message}", "Deliveries given up after the last try, by channel");
         meter.CreateObservableGauge("cctvedge.nodes.connected", () => sessions.Count, "{node}", "Nodes with an open session");
+        meter.CreateObservableGauge("cctvedge.server.leader", () => leadership.IsLeader ? 1 : 0, "1", "1 while this server leads: of several replicas over one database, it runs the periodic jobs");
         meter.CreateObservableGauge("cctvedge.clip_store.size", ClipStoreBytes, "By", "Bytes of stored clips");
         meter.CreateObservableGauge(
             "cctvedge.node.connected",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CctvEdge.Plugins.Hosting;
+using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications.Sending;
@@ -21,11 +22,16 @@ internal sealed partial class NotificationStage(
     ServerMetrics metrics,
     ChangeFeed changes,
     IOptionsMonitor<NotificationOptions> options,
+    Leadership leadership,
     ILogger<NotificationStage> logger) : BackgroundService
 {
     private readonly AsyncSignal _wake = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Leader only: of several replicas one raises notifications and queues deliveries. Events stored through another
+    // replica do not wake it (the change feed is per server); the interval's poll finds them.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunWhileLeadingAsync(LeadAsync, stoppingToken);
+
+    private async Task LeadAsync(CancellationToken stoppingToken)
     {
         using var subscription = changes.Subscribe(change =>
         {

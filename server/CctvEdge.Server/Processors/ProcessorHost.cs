@@ -12,7 +12,8 @@ namespace CctvEdge.Server.Processors;
 /// Server plugins loaded the way the node loads its plugins (a folder per processor with a plugin.json, its own
 /// collectible McMaster loader, the SDK shared, paths confined, types loaded up front) and, like the node's, added,
 /// replaced and removed while the server runs. Each stored batch is handed to every running processor's queue after
-/// its transaction has committed; nothing a processor does can slow ingest or fail it.
+/// its transaction has committed; nothing a processor does can slow ingest or fail it. Runs on every replica, not only
+/// the leader: each replica processes what it ingested itself.
 /// </summary>
 internal sealed partial class ProcessorHost(IOptions<ProcessorOptions> options, IOptions<ServerOptions> server, ProcessorMedia media, TimeProvider clock, ILoggerFactory loggers) : IHostedService, IIngestListener, IClipListener, IDisposable
 {

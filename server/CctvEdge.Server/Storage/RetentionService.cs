@@ -17,7 +17,8 @@ internal sealed partial class RetentionService(
     IOptionsMonitor<RetentionOptions> options,
     IOptionsMonitor<SensorOptions> sensorOptions,
     TimeProvider clock,
-    ILogger<RetentionService> logger) : PeriodicService(clock, logger)
+    Leadership leadership,
+    ILogger<RetentionService> logger) : PeriodicService(clock, leadership, logger)
 {
     protected override TimeSpan FirstDelay => TimeSpan.FromSeconds(options.CurrentValue.StartDelaySeconds);
 

@@ -15,7 +15,8 @@ internal sealed partial class TimelapseService(
     TimelapseBuilder builder,
     IOptionsMonitor<TimelapseOptions> options,
     TimeProvider clock,
-    ILogger<TimelapseService> logger) : PeriodicService(clock, logger)
+    Leadership leadership,
+    ILogger<TimelapseService> logger) : PeriodicService(clock, leadership, logger)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromHours(1);
     private readonly Dictionary<(CameraRef Camera, DateOnly Day), DateTimeOffset> _retryAt = [];

@@ -1,3 +1,4 @@
+using CctvEdge.Server.Hosting;
 using CctvEdge.Harness;
 using CctvEdge.Server.Notifications;
 using CctvEdge.Server.Notifications.Channels;
@@ -111,7 +112,7 @@ public abstract class DailyReportStoreTests : EngineStoreTests
             """;
         var (_, channel) = await Channels.SaveAsync(null, "Morning", ChannelKinds.Email, settings, "", CancellationToken.None);
         await Channels.SaveAsync(null, "Hook", ChannelKinds.Webhook, "{}", "", CancellationToken.None);
-        var service = new DailyReportService(Channels, new ChannelSecrets(new EphemeralDataProtectionProvider()), Query, Database, Clock, NullLogger<DailyReportService>.Instance);
+        var service = new DailyReportService(Channels, new ChannelSecrets(new EphemeralDataProtectionProvider()), Query, Database, Clock, new Leadership(NullLogger<Leadership>.Instance), NullLogger<DailyReportService>.Instance);
 
         var first = await service.RunOnceAsync(CancellationToken.None);
         var second = await service.RunOnceAsync(CancellationToken.None);

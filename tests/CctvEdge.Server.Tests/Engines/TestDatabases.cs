@@ -10,6 +10,9 @@ namespace CctvEdge.Server.Tests.Engines;
 internal interface ITestDatabases
 {
     Task<ServerDatabase> CreateAsync();
+
+    /// <summary>Another server's view of a database <see cref="CreateAsync"/> made: a replica over the same data.</summary>
+    ServerDatabase OpenAgain(ServerDatabase database);
 }
 
 /// <summary>SQLite files in the test's scratch folder, one per database.</summary>
@@ -21,6 +24,9 @@ internal sealed class SqliteTestDatabases(TempDirectory temp) : ITestDatabases
         await database.MigrateAsync(CancellationToken.None);
         return database;
     }
+
+    public ServerDatabase OpenAgain(ServerDatabase database) =>
+        new SqliteServerDatabase(new SqliteDatabase(database.Location, NullLogger.Instance));
 }
 
 /// <summary>
@@ -30,19 +36,38 @@ internal sealed class SqliteTestDatabases(TempDirectory temp) : ITestDatabases
 public sealed class PostgresFixture : IAsyncLifetime, ITestDatabases
 {
     private readonly List<PostgresServerDatabase> _opened = [];
+    private readonly Dictionary<ServerDatabase, string> _connectionStrings = [];
     private PostgresServer? _server;
 
     public async Task InitializeAsync() => _server = await PostgresServer.StartAsync();
 
     async Task<ServerDatabase> ITestDatabases.CreateAsync()
     {
-        var database = new PostgresServerDatabase(await _server!.CreateDatabaseAsync(), NullLogger.Instance);
+        var connectionString = await _server!.CreateDatabaseAsync();
+        var database = Track(new PostgresServerDatabase(connectionString, NullLogger.Instance), connectionString);
+        await database.MigrateAsync(CancellationToken.None);
+        return database;
+    }
+
+    ServerDatabase ITestDatabases.OpenAgain(ServerDatabase database)
+    {
+        string connectionString;
+        lock (_opened)
+        {
+            connectionString = _connectionStrings[database];
+        }
+
+        return Track(new PostgresServerDatabase(connectionString, NullLogger.Instance), connectionString);
+    }
+
+    private PostgresServerDatabase Track(PostgresServerDatabase database, string connectionString)
+    {
         lock (_opened)
         {
             _opened.Add(database);
+            _connectionStrings[database] = connectionString;
         }
 
-        await database.MigrateAsync(CancellationToken.None);
         return database;
     }
 

@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.DataProtection;
 namespace CctvEdge.Server.Notifications.Channels;
 
 /// <summary>
-/// Channel secrets at rest: encrypted with the server's data-protection keys (the ones that sign its cookies, kept in
-/// the data directory), so a copy of the database alone does not give away a bot token.
+/// Channel secrets at rest: encrypted with the server's data-protection keys (the ones that sign its cookies). Those
+/// keys are now kept in the server database so replicas share them (Accounts/DatabaseXmlRepository), unencrypted as
+/// they were in the keys folder: a copy of the database, keys included, does give away a bot token; one of the
+/// channels table alone does not.
 /// </summary>
 internal sealed class ChannelSecrets(IDataProtectionProvider provider)
 {

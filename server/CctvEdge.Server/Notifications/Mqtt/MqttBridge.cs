@@ -14,7 +14,8 @@ namespace CctvEdge.Server.Notifications.Mqtt;
 /// and published only when it changed; a new connection (a broker restart, changed settings) publishes it all again.
 /// The retained topics put on a broker are remembered in the store, so when a camera, node or series is gone (also
 /// while the server was down) its topics get an empty retained message, which deletes them and, for discovery
-/// configs, the entity in Home Assistant.
+/// configs, the entity in Home Assistant. Leader only (a <see cref="PeriodicService"/>): one replica keeps the brokers
+/// and the remembered topics; one that stops leading closes its connections, and the next leader publishes it all again.
 /// </summary>
 internal sealed partial class MqttBridge(
     ChannelStore channels,
@@ -24,7 +25,8 @@ internal sealed partial class MqttBridge(
     MqttCheckpoints checkpoints,
     MediaStore media,
     TimeProvider clock,
-    ILogger<MqttBridge> logger) : PeriodicService(clock, logger)
+    Leadership leadership,
+    ILogger<MqttBridge> logger) : PeriodicService(clock, leadership, logger)
 {
     public const string Online = MqttConnections.Online;
     public const string Offline = MqttConnections.Offline;
@@ -34,6 +36,16 @@ internal sealed partial class MqttBridge(
     private readonly ILogger _logger = logger;
 
     protected override TimeSpan Interval => TimeSpan.FromSeconds(1);
+
+    protected override async Task EndTermAsync()
+    {
+        foreach (var id in _states.Keys)
+        {
+            await connections.DropAsync(id).ConfigureAwait(false);
+        }
+
+        _states.Clear();
+    }
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {

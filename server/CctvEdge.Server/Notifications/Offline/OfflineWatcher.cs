@@ -20,7 +20,8 @@ internal sealed class OfflineWatcher(
     ChangeFeed changes,
     IOptionsMonitor<NotificationOptions> options,
     TimeProvider clock,
-    ILogger<OfflineWatcher> logger) : PeriodicService(clock, logger)
+    Leadership leadership,
+    ILogger<OfflineWatcher> logger) : PeriodicService(clock, leadership, logger)
 {
     private static readonly HashSet<string> DownStates = ["failed", "starting"];
     private static readonly HashSet<string> DeliberateStates = ["deactivated", "removed", "stopped"];

@@ -20,7 +20,8 @@ internal sealed partial class DailyReportService(
     DailyReportQuery query,
     ServerDatabase database,
     TimeProvider clock,
-    ILogger<DailyReportService> logger) : PeriodicService(clock, logger)
+    Leadership leadership,
+    ILogger<DailyReportService> logger) : PeriodicService(clock, leadership, logger)
 {
     public const string ReportSetting = "dailyReportAt";
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);

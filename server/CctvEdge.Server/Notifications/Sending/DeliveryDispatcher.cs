@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CctvEdge.Plugins.Hosting;
+using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Metrics;
 using CctvEdge.Server.Notifications.Channels;
 using CctvEdge.Server.Storage;
@@ -22,6 +23,7 @@ internal sealed partial class DeliveryDispatcher(
     ServerMetrics metrics,
     IOptionsMonitor<NotificationOptions> options,
     TimeProvider clock,
+    Leadership leadership,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
@@ -47,7 +49,11 @@ internal sealed partial class DeliveryDispatcher(
         return error;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Leader only: one replica sends the outbox, so a delivery goes out once and a channel's pace holds. A test message
+    // (SendTestAsync) is sent by whichever replica the admin's request reached.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunWhileLeadingAsync(LeadAsync, stoppingToken);
+
+    private async Task LeadAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CctvEdge.Server.Api;
+using CctvEdge.Server.Hosting;
 using CctvEdge.Server.Live;
 using CctvEdge.Server.Notifications.Channels;
 using CctvEdge.Server.Storage;
@@ -21,13 +22,18 @@ internal sealed partial class TelegramCallbacks(
     AuditStore audit,
     ChangeFeed changes,
     IHttpClientFactory http,
+    Leadership leadership,
     ILogger<TelegramCallbacks> logger) : BackgroundService
 {
     private const int PollSeconds = 25;
     private static readonly TimeSpan Rescan = TimeSpan.FromSeconds(5);
     private readonly Dictionary<long, (string Key, CancellationTokenSource Stop, Task Poll)> _pollers = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Leader only: Telegram answers a second long poll of one bot with 409 Conflict, and a press must be applied once.
+    // Losing leadership cancels the pollers (the finally below); the next leader starts its own.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunWhileLeadingAsync(LeadAsync, stoppingToken);
+
+    private async Task LeadAsync(CancellationToken stoppingToken)
     {
         try
         {

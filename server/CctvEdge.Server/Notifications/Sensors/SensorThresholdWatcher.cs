@@ -11,7 +11,9 @@ namespace CctvEdge.Server.Notifications.Sensors;
 /// Checks sensor readings against their thresholds once they are stored: a <c>sensor</c> event opens when a value has
 /// been out of range for the threshold's sustainSeconds (timed by the readings' own clock, so a backlog uploaded after an
 /// outage is judged as it happened) and closes at the first reading back in range. Ingest only queues (a full queue
-/// drops with a warning rather than slowing nodes); one loop evaluates in order.
+/// drops with a warning rather than slowing nodes); one loop evaluates in order. Runs on every replica, not only the
+/// leader: readings reach only the replica that holds their node's session, and are judged there (a node that moves
+/// to another replica is judged there from the open events that replica read when it started).
 /// </summary>
 internal sealed partial class SensorThresholdWatcher(
     SensorThresholdStore thresholds,

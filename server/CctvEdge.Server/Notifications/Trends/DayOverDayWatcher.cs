@@ -25,7 +25,8 @@ internal sealed class DayOverDayWatcher(
     ChangeFeed changes,
     IOptionsMonitor<NotificationOptions> options,
     TimeProvider clock,
-    ILogger<DayOverDayWatcher> logger) : PeriodicService(clock, logger)
+    Leadership leadership,
+    ILogger<DayOverDayWatcher> logger) : PeriodicService(clock, leadership, logger)
 {
     protected override TimeSpan Interval => TimeSpan.FromMinutes(options.CurrentValue.TrendCheckMinutes);
 

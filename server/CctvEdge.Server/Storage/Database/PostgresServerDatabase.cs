@@ -16,7 +16,10 @@ internal sealed partial class PostgresServerDatabase : ServerDatabase, IAsyncDis
 {
     // Any 64-bit number no other program takes on this database: two servers starting at once migrate one at a time.
     private const long MigrationLockKey = 0x4343_5456_4544_4745; // "CCTVEDGE"
+    // The leader's lock, held at session level for as long as its connection lives.
+    private const long LeaderLockKey = 0x4343_5456_4C45_4144; // "CCTVLEAD"
     private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _leaderSource;
     private readonly WriteGate _writeGate = new();
     private readonly ILogger _logger;
 
@@ -33,6 +36,18 @@ internal sealed partial class PostgresServerDatabase : ServerDatabase, IAsyncDis
 
         Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
         _source = NpgsqlDataSource.Create(builder);
+
+        // The leader's connection is its own, never pooled: closing it ends the session and so frees the lock, and a
+        // pooled connection returned with the lock held would lead on in nobody's hands. Keepalives and a short
+        // command timeout notice a dead link within seconds rather than minutes.
+        _leaderSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            Pooling = false,
+            KeepAlive = 5,
+            TcpKeepAlive = true,
+            CommandTimeout = 5,
+            MaxAutoPrepare = 0,
+        });
     }
 
     public override SqlDialect Dialect => SqlDialect.Postgres;
@@ -73,9 +88,56 @@ internal sealed partial class PostgresServerDatabase : ServerDatabase, IAsyncDis
         return await connection.ExecuteScalarAsync<int?>("SELECT MAX(version) FROM schema_version").ConfigureAwait(false) ?? 0;
     }
 
+    /// <summary>
+    /// <c>pg_try_advisory_lock</c> at session level on a connection of its own, which stays open while this server
+    /// leads: another server's try fails until that connection closes or breaks (PostgreSQL frees the lock when the
+    /// session ends).
+    /// </summary>
+    public override async Task<LeaderLock?> TryLeadAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _leaderSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Key)", new { Key = LeaderLockKey }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            {
+                return new PostgresLeaderLock(connection);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _source.DisposeAsync().ConfigureAwait(false);
+        await _leaderSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Held while its connection answers; disposing closes the connection, which frees the lock.</summary>
+    private sealed class PostgresLeaderLock(NpgsqlConnection connection) : LeaderLock
+    {
+        public override async Task<bool> HeldAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                // Terminated, timed out or broken (InvalidOperationException: already closed): the session, and the
+                // lock with it, is gone or no longer ours to count on.
+                return false;
+            }
+        }
+
+        public override ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "PostgreSQL schema upgraded to version {Version} ({Location}).")]

@@ -37,4 +37,10 @@ internal abstract class ServerDatabase
 
     /// <summary>The schema version the database is at (the last script applied).</summary>
     public abstract Task<int> SchemaVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the leader's lock if no other server over this database holds it: the held lock, or null when another
+    /// server leads. Only one server leads at a time, the others try again (Hosting/Leadership).
+    /// </summary>
+    public abstract Task<LeaderLock?> TryLeadAsync(CancellationToken cancellationToken);
 }

@@ -26,6 +26,9 @@ internal sealed class SqliteServerDatabase(SqliteDatabase database) : ServerData
     public override Task MigrateAsync(CancellationToken cancellationToken) =>
         database.MigrateAsync(typeof(ServerDatabase).Assembly, SqliteScripts, cancellationToken);
 
+    // One server per SQLite file: it always leads.
+    public override Task<LeaderLock?> TryLeadAsync(CancellationToken cancellationToken) => Task.FromResult<LeaderLock?>(LeaderLock.Sole);
+
     public override async Task<int> SchemaVersionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
