@@ -9,7 +9,7 @@ ensure_dotnet || exit 1
 # GStreamer's RTSP server plays an IP camera (tests/CctvEdge.Testing/rtsp-camera.py); pure-ftpd is the FTP server push
 # cameras upload to (tests/CctvEdge.Testing/PureFtpServer.cs). opencv-doc has OpenCV's sample of people walking
 # (vtest.avi), the detection plugin's opencv-hog footage; libgtk-3-0 is what OpenCvSharp's native library needs;
-# postgresql-15 is the server stores' second engine (tests/CctvEdge.Testing/PostgresServer.cs starts its own cluster).
+# postgresql-15 is the server stores' second engine (tools/CctvEdge.Harness/PostgresServer.cs starts its own cluster).
 ensure_packages ffmpeg chromium python3-grpcio nodejs npm mosquitto pure-ftpd opencv-doc libgtk-3-0 postgresql-15 \
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly || { echo "0 passed, 1 failed"; exit 1; }
 # The ARM64 end-to-end test runs the linux-arm64 node bundle under qemu with this arm64 userland.
@@ -57,6 +57,12 @@ for project in tests/*/*.Tests.csproj; do
   # Benchmarks written as tests (Category=Benchmark) run from their scripts/bench-*.sh, not here.
   dotnet test "$project" -c Release --no-build -nologo --filter "Category!=Benchmark" --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=$?
 done
+# The server suite once more with every in-process server's rows in PostgreSQL (tests/CctvEdge.Server.Tests/
+# TestEngine.cs starts one throwaway cluster): each store runs on either engine. The store tests under Engines/ run on
+# both engines already, so they are not run twice.
+CCTVEDGE_TEST_DATABASE=postgres dotnet test tests/CctvEdge.Server.Tests/CctvEdge.Server.Tests.csproj -c Release --no-build -nologo \
+  --filter "Category!=Benchmark&FullyQualifiedName!~CctvEdge.Server.Tests.Engines." \
+  --logger "trx;LogFileName=CctvEdge.Server.Tests.postgres.trx" --results-directory "$results" || status=$?
 leftovers=$(bash scripts/lib/leftover-processes.sh "$CCTVEDGE_TEST_RUN")
 unset CCTVEDGE_TEST_RUN
 

@@ -9,7 +9,7 @@ ensure_packages() {
       # Any node and npm will do (e.g. NodeSource's nodejs, which bundles npm and conflicts with Debian's npm).
       nodejs) command -v node >/dev/null 2>&1 || missing+=(nodejs) ;;
       npm) command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
-      # The server tests' throwaway PostgreSQL (tests/CctvEdge.Testing/PostgresServer.cs) runs these binaries directly.
+      # The server tests' throwaway PostgreSQL (tools/CctvEdge.Harness/PostgresServer.cs) runs these binaries directly.
       postgresql-15) [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15) ;;
       *) dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package") ;;
     esac

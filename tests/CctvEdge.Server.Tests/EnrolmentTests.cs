@@ -138,12 +138,7 @@ public sealed class EnrolmentTests : IAsyncLifetime
         var code = await IssueAsync(new { });
         var enrolled = await EnrolAsync(code, "barn");
 
-        var database = string.Concat(Directory.GetFiles(_server.DataDirectory, "cctvedge.db*").Select(f =>
-        {
-            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream, Encoding.Latin1);
-            return reader.ReadToEnd();
-        }));
+        var database = await _server.EverythingAsync();
 
         Assert.Contains("enrolment_codes", database, StringComparison.Ordinal);
         Assert.DoesNotContain(code.Replace("-", "", StringComparison.Ordinal), database, StringComparison.Ordinal);
@@ -189,8 +184,10 @@ public sealed class EnrolmentTests : IAsyncLifetime
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exit = await EnrolmentCodeCommand.RunAsync(["--data", _server.DataDirectory, "--node", "barn", "--hours", "2"], output, error);
-        var bad = await EnrolmentCodeCommand.RunAsync(["--data", _server.DataDirectory, "--hours", "soon"], TextWriter.Null, TextWriter.Null);
+        // The console's command reaches the server's rows wherever they are: its data folder, or the same PostgreSQL.
+        string[] where = ["--data", _server.DataDirectory, .. await TestEngine.ServerArgsAsync(_server.DataDirectory)];
+        var exit = await EnrolmentCodeCommand.RunAsync([.. where, "--node", "barn", "--hours", "2"], output, error);
+        var bad = await EnrolmentCodeCommand.RunAsync([.. where, "--hours", "soon"], TextWriter.Null, TextWriter.Null);
 
         Assert.Equal(0, exit);
         Assert.Equal(2, bad);

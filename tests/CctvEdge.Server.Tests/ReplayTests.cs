@@ -36,7 +36,7 @@ public sealed class ReplayTests
         Assert.Equal(total - (total / 10), await CountAsync(server, "measurements"));
         Assert.Equal(total / 20, await CountAsync(server, "events"));
         Assert.Equal(total / 20, await CountAsync(server, "events WHERE end_ms IS NOT NULL"));
-        Assert.Equal(total - (total / 10), await CountAsync(server, "(SELECT DISTINCT at_ms FROM measurements)"));
+        Assert.Equal(total - (total / 10), await CountAsync(server, "(SELECT DISTINCT at_ms FROM measurements) AS moments"));
         Assert.Equal(1, await CountAsync(server, $"nodes WHERE id = 'barn' AND last_sequence = {total}"));
     }
 
