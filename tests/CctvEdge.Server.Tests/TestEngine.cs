@@ -5,7 +5,7 @@ namespace CctvEdge.Server.Tests;
 /// <summary>
 /// Which engine the in-process servers of this run store their rows in: SQLite (the default), or PostgreSQL when
 /// <c>CCTVEDGE_TEST_DATABASE=postgres</c>, so the whole server suite runs on either (scripts/test.sh runs it on both).
-/// On PostgreSQL one throwaway cluster serves the run, stopped and deleted when the test process ends, and each data
+/// On PostgreSQL one throwaway cluster serves the run, stopped and deleted at its end, and each data
 /// folder gets its own database: a server started again on the same folder finds its rows again, as on SQLite.
 /// </summary>
 internal static class TestEngine
@@ -43,11 +43,14 @@ internal static class TestEngine
 
     private static async Task<string> CreateDatabaseAsync() => await (await Cluster.Value).CreateDatabaseAsync(pooling: true);
 
-    private static async Task<PostgresServer> StartClusterAsync()
+    private static Task<PostgresServer> StartClusterAsync() => PostgresServer.StartAsync();
+
+    /// <summary>Stops and deletes the cluster, if the run started one (<see cref="ServerTestFramework"/> calls it at the end of the run).</summary>
+    public static async Task StopAsync()
     {
-        var cluster = await PostgresServer.StartAsync();
-        // xUnit v2 has no assembly fixture: the cluster lives as long as the test process and goes with it.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return cluster;
+        if (Cluster.IsValueCreated)
+        {
+            await (await Cluster.Value).DisposeAsync();
+        }
     }
 }
