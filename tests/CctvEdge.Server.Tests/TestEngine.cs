@@ -1,4 +1,6 @@
 using CctvEdge.Harness;
+using CctvEdge.Server.Storage.Database;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CctvEdge.Server.Tests;
 
@@ -11,7 +13,7 @@ namespace CctvEdge.Server.Tests;
 internal static class TestEngine
 {
     public const string Variable = "CCTVEDGE_TEST_DATABASE";
-    private static readonly Lazy<Task<PostgresServer>> Cluster = new(StartClusterAsync);
+    private static readonly Lazy<Task<(PostgresServer Server, string Template)>> Cluster = new(StartClusterAsync);
     private static readonly Dictionary<string, Task<string>> Databases = new(StringComparer.Ordinal);
 
     public static bool IsPostgres { get; } = Environment.GetEnvironmentVariable(Variable) switch
@@ -41,16 +43,34 @@ internal static class TestEngine
         return ["--Server:Database", "postgres", "--Server:ConnectionString", await database];
     }
 
-    private static async Task<string> CreateDatabaseAsync() => await (await Cluster.Value).CreateDatabaseAsync(pooling: true);
+    private static async Task<string> CreateDatabaseAsync()
+    {
+        var (server, template) = await Cluster.Value;
+        return await server.CreateDatabaseAsync(pooling: true, template);
+    }
 
-    private static Task<PostgresServer> StartClusterAsync() => PostgresServer.StartAsync();
+    /// <summary>
+    /// The cluster, and a database the server's migrations have run on once: each server's database is a copy of it
+    /// (a file copy inside PostgreSQL), so a server does not run every script again at each start.
+    /// </summary>
+    private static async Task<(PostgresServer, string)> StartClusterAsync()
+    {
+        var server = await PostgresServer.StartAsync();
+        var template = await server.CreateDatabaseAsync(pooling: false);
+        await using (var migrated = new PostgresServerDatabase(template, NullLogger.Instance))
+        {
+            await migrated.MigrateAsync(CancellationToken.None);
+        }
+
+        return (server, template);
+    }
 
     /// <summary>Stops and deletes the cluster, if the run started one (<see cref="ServerTestFramework"/> calls it at the end of the run).</summary>
     public static async Task StopAsync()
     {
         if (Cluster.IsValueCreated)
         {
-            await (await Cluster.Value).DisposeAsync();
+            await (await Cluster.Value).Server.DisposeAsync();
         }
     }
 }

@@ -34,17 +34,17 @@ public sealed class PostgresServer : LoopbackDaemon
     public static Task<PostgresServer> StartAsync(bool durable = false) => StartAsync(new PostgresServer(FindBinaries(), durable), s => s.InitAsync());
 
     /// <summary>
-    /// Creates a new empty database and returns its connection string; without <paramref name="pooling"/> no
-    /// connection outlives its use (for a test that drops what it made), with it the connections stay open for reuse,
-    /// as a server's do.
+    /// Creates a new empty database (or a copy of <paramref name="template"/>, which must have no open connection)
+    /// and returns its connection string; without <paramref name="pooling"/> no connection outlives its use (for a
+    /// test that drops what it made), with it the connections stay open for reuse, as a server's do.
     /// </summary>
-    public async Task<string> CreateDatabaseAsync(bool pooling = false)
+    public async Task<string> CreateDatabaseAsync(bool pooling = false, string? template = null)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}");
         await using (var connection = new NpgsqlConnection(ConnectionString("postgres", pooling: false)))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}{(template is null ? "" : $" TEMPLATE {new NpgsqlConnectionStringBuilder(template).Database}")}", connection);
             await command.ExecuteNonQueryAsync();
         }
 

@@ -31,20 +31,29 @@ internal sealed class SqliteTestDatabases(TempDirectory temp) : ITestDatabases
 
 /// <summary>
 /// One throwaway PostgreSQL server for a test class (started once, stopped and deleted when the class is done), and a
-/// new database in it for each test.
+/// new migrated database in it for each test (a copy of one the migrations ran on when the class started).
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime, ITestDatabases
 {
     private readonly List<PostgresServerDatabase> _opened = [];
     private readonly Dictionary<ServerDatabase, string> _connectionStrings = [];
     private PostgresServer? _server;
+    private string? _migrated;
 
-    public async Task InitializeAsync() => _server = await PostgresServer.StartAsync();
+    /// <summary>Starts the server and runs the migrations once, into the database every test's is copied from.</summary>
+    public async Task InitializeAsync()
+    {
+        _server = await PostgresServer.StartAsync();
+        _migrated = await _server.CreateDatabaseAsync();
+        await using var template = new PostgresServerDatabase(_migrated, NullLogger.Instance);
+        await template.MigrateAsync(CancellationToken.None);
+    }
 
     async Task<ServerDatabase> ITestDatabases.CreateAsync()
     {
-        var connectionString = await _server!.CreateDatabaseAsync();
+        var connectionString = await _server!.CreateDatabaseAsync(template: _migrated);
         var database = Track(new PostgresServerDatabase(connectionString, NullLogger.Instance), connectionString);
+        // Already at the newest script (a copy of the migrated database): this only checks so.
         await database.MigrateAsync(CancellationToken.None);
         return database;
     }
