@@ -52,15 +52,17 @@ dotnet pack server/CctvEdge.Server.Plugins.Sdk -c Release --no-build -nologo -o 
 export CCTVEDGE_TEST_RUN="cctvedge-test-$$-$(date +%s%N)"
 export MSBUILDDISABLENODEREUSE=1
 status=0
+# A test that hangs fails the run (with the test named and a dump in the results) instead of holding CI to its limit.
+hang="--blame-hang --blame-hang-timeout 10m"
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   # Benchmarks written as tests (Category=Benchmark) run from their scripts/bench-*.sh, not here.
-  dotnet test "$project" -c Release --no-build -nologo --filter "Category!=Benchmark" --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=$?
+  dotnet test "$project" -c Release --no-build -nologo --filter "Category!=Benchmark" $hang --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=$?
 done
 # The server suite once more with every in-process server's rows in PostgreSQL (tests/CctvEdge.Server.Tests/
 # TestEngine.cs starts one throwaway cluster): each store runs on either engine. The store tests under Engines/ run on
 # both engines already, so they are not run twice.
-CCTVEDGE_TEST_DATABASE=postgres dotnet test tests/CctvEdge.Server.Tests/CctvEdge.Server.Tests.csproj -c Release --no-build -nologo \
+CCTVEDGE_TEST_DATABASE=postgres dotnet test tests/CctvEdge.Server.Tests/CctvEdge.Server.Tests.csproj -c Release --no-build -nologo $hang \
   --filter "Category!=Benchmark&FullyQualifiedName!~CctvEdge.Server.Tests.Engines." \
   --logger "trx;LogFileName=CctvEdge.Server.Tests.postgres.trx" --results-directory "$results" || status=$?
 leftovers=$(bash scripts/lib/leftover-processes.sh "$CCTVEDGE_TEST_RUN")
