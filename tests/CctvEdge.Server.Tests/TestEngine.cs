@@ -13,6 +13,9 @@ namespace CctvEdge.Server.Tests;
 internal static class TestEngine
 {
     public const string Variable = "CCTVEDGE_TEST_DATABASE";
+
+    /// <summary>The trait of a test about one engine only (SQLite's query planner): the other engine's run leaves it out.</summary>
+    public const string Trait = "Engine";
     private static readonly Lazy<Task<(PostgresServer Server, string Template)>> Cluster = new(StartClusterAsync);
     private static readonly Dictionary<string, Task<string>> Databases = new(StringComparer.Ordinal);
 
