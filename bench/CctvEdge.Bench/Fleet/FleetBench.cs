@@ -87,15 +87,15 @@ internal static class FleetBench
             var gauge = new ServerGauge(server.ServerProcessId, server.DatabaseProcessId);
             var nodeCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            double elapsed, cpu;
+            double elapsed;
+            (double Server, double Database) cpu;
             long results;
             TimeSpan nodeCpu;
             if (run.Backlog > 0)
             {
                 using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
                 await Task.WhenAll(nodes.Select(node => node.RunAsync(node.Outbox.LastSequence, limit.Token)));
-                (elapsed, cpu, nodeCpu) = (clock.Elapsed.TotalSeconds, gauge.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
-                gauge.Stop();
+                (elapsed, cpu, nodeCpu) = (clock.Elapsed.TotalSeconds, gauge.CpuSeconds(), Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
                 results = (long)run.Backlog * run.Nodes;
             }
             else
@@ -106,8 +106,8 @@ internal static class FleetBench
             var (resident, peak) = gauge.MemoryMiB();
             var acks = nodes.SelectMany(n => n.AckMilliseconds).Order().ToList();
             var check = RowsCheck(await server.CountMeasurementsAsync(prefix), nodes.Select(n => (long)n.Outbox.AcknowledgedSequence));
-            var serverCpu = server.ServerProcessId is null ? "not measured" : string.Create(CultureInfo.InvariantCulture, $"{cpu / elapsed * 100:0}");
-            var databaseCpu = server.DatabaseProcessId is null ? (server.ServerProcessId is null ? "not measured" : "in the server") : string.Create(CultureInfo.InvariantCulture, $"{gauge.DatabaseCpuSeconds / elapsed * 100:0}");
+            var serverCpu = server.ServerProcessId is null ? "not measured" : string.Create(CultureInfo.InvariantCulture, $"{cpu.Server / elapsed * 100:0}");
+            var databaseCpu = server.DatabaseProcessId is null ? (server.ServerProcessId is null ? "not measured" : "in the server") : string.Create(CultureInfo.InvariantCulture, $"{cpu.Database / elapsed * 100:0}");
             var memory = server.ServerProcessId is null ? "not measured" : string.Create(CultureInfo.InvariantCulture, $"{resident:0} / {peak:0}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {label} | {server.Engine} | {run.Nodes} | {results} | {elapsed:0.0} | {results / elapsed:0} | {Percentile(acks, 0.5):0.0} / {Percentile(acks, 0.99):0.0} | {serverCpu} | {databaseCpu} | {memory} | {nodeCpu.TotalSeconds / elapsed * 100:0} | {check} |"));
@@ -140,7 +140,7 @@ internal static class FleetBench
     }
 
     /// <summary>Each node appends its share of <paramref name="rate"/> every 100 ms; returns the window, what was acknowledged in it and the CPU spent in it.</summary>
-    private static async Task<(double Elapsed, long Results, double ServerCpu, TimeSpan NodeCpu)> SteadyRateAsync(List<SimulatedNode> nodes, int rate, int seconds, ServerGauge gauge, TimeSpan nodeCpuStart)
+    private static async Task<(double Elapsed, long Results, (double Server, double Database) Cpu, TimeSpan NodeCpu)> SteadyRateAsync(List<SimulatedNode> nodes, int rate, int seconds, ServerGauge gauge, TimeSpan nodeCpuStart)
     {
         using var stop = new CancellationTokenSource();
         var sessions = nodes.Select(node => node.RunAsync(ulong.MaxValue, stop.Token)).ToList();
@@ -166,8 +166,7 @@ internal static class FleetBench
         await Task.WhenAll(producing);
         var elapsed = clock.Elapsed.TotalSeconds;
         var acknowledged = nodes.Sum(n => (long)n.Outbox.AcknowledgedSequence);
-        var (serverCpu, nodeCpu) = (gauge.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
-        gauge.Stop();
+        var (cpu, nodeCpu) = (gauge.CpuSeconds(), Process.GetCurrentProcess().TotalProcessorTime - nodeCpuStart);
         // Let what is still in flight land, so the rows check compares whole numbers.
         var drained = Stopwatch.StartNew();
         while (nodes.Any(n => n.Outbox.AcknowledgedSequence < n.Outbox.LastSequence) && drained.Elapsed < TimeSpan.FromSeconds(60))
@@ -177,7 +176,7 @@ internal static class FleetBench
 
         await stop.CancelAsync();
         await Task.WhenAll(sessions);
-        return (elapsed, acknowledged, serverCpu, nodeCpu);
+        return (elapsed, acknowledged, cpu, nodeCpu);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Data.Common;
-using System.Globalization;
 using CctvEdge.Harness;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -43,9 +43,8 @@ internal sealed class FleetServer : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         if (engine == "sqlite")
         {
-            var file = Path.Combine(dataDirectory, "cctvedge.db");
             var sqlite = await ServerProcess.StartAsync(serverDll, dataDirectory, 0, 0, environment: null);
-            return new FleetServer(engine, sqlite.GrpcAddress, sqlite, null, () => new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False"));
+            return new FleetServer(engine, sqlite.GrpcAddress, sqlite, null, ReadOnlySqlite(Path.Combine(dataDirectory, "cctvedge.db")));
         }
 
         var postgres = await PostgresServer.StartAsync(durable: true);
@@ -68,7 +67,7 @@ internal sealed class FleetServer : IAsyncDisposable
     {
         "" => new FleetServer("(not read)", grpcAddress, null, null, null),
         _ when database.StartsWith("postgres:", StringComparison.Ordinal) => new FleetServer("postgres", grpcAddress, null, null, () => new NpgsqlConnection(database["postgres:".Length..])),
-        _ when database.StartsWith("sqlite:", StringComparison.Ordinal) => new FleetServer("sqlite", grpcAddress, null, null, () => new SqliteConnection($"Data Source={database["sqlite:".Length..]};Mode=ReadOnly;Pooling=False")),
+        _ when database.StartsWith("sqlite:", StringComparison.Ordinal) => new FleetServer("sqlite", grpcAddress, null, null, ReadOnlySqlite(database["sqlite:".Length..])),
         _ => throw new ArgumentException($"--server-database must be postgres:CONNECTION or sqlite:PATH (was '{database}')."),
     };
 
@@ -81,15 +80,11 @@ internal sealed class FleetServer : IAsyncDisposable
         }
 
         await using var connection = _database();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM measurements WHERE node_id LIKE @Prefix";
-        var prefix = command.CreateParameter();
-        prefix.ParameterName = "Prefix";
-        prefix.Value = nodePrefix + "%";
-        command.Parameters.Add(prefix);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM measurements WHERE node_id LIKE @Prefix", new { Prefix = nodePrefix + "%" });
     }
+
+    /// <summary>The server's SQLite file, read beside the server without taking a writer's lock.</summary>
+    private static Func<DbConnection> ReadOnlySqlite(string file) => () => new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
 
     public async ValueTask DisposeAsync()
     {

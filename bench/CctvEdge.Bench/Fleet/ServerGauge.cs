@@ -11,17 +11,10 @@ internal sealed class ServerGauge(int? pid, int? databasePid)
 {
     private readonly double _cpuStart = pid is { } p ? ProcessCpu.Seconds(p) : 0;
     private readonly double _databaseStart = databasePid is { } d ? ProcessCpu.TreeSeconds(d) : 0;
-    private double? _databaseAtStop;
 
-    public double CpuSeconds => pid is { } p ? ProcessCpu.Seconds(p) - _cpuStart : 0;
-
-    /// <summary>The database's CPU from the start to <see cref="Stop"/> (or now).</summary>
-    public double DatabaseCpuSeconds => _databaseAtStop ?? DatabaseNow();
-
-    /// <summary>Ends the window the database's CPU is counted over.</summary>
-    public void Stop() => _databaseAtStop = DatabaseNow();
-
-    private double DatabaseNow() => databasePid is { } d ? ProcessCpu.TreeSeconds(d) - _databaseStart : 0;
+    /// <summary>The server's and the database's CPU seconds since the gauge was made, read together at the window's end.</summary>
+    public (double Server, double Database) CpuSeconds() =>
+        (pid is { } p ? ProcessCpu.Seconds(p) - _cpuStart : 0, databasePid is { } d ? ProcessCpu.TreeSeconds(d) - _databaseStart : 0);
 
     /// <summary>VmRSS and VmHWM in MiB (0 when the process is gone).</summary>
     public (double Resident, double Peak) MemoryMiB()
