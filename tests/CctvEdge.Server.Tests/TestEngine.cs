@@ -59,13 +59,19 @@ internal static class TestEngine
     private static async Task<(PostgresServer, string)> StartClusterAsync()
     {
         var server = await PostgresServer.StartAsync();
-        var template = await server.CreateDatabaseAsync(pooling: false);
-        await using (var migrated = new PostgresServerDatabase(template, NullLogger.Instance))
-        {
-            await migrated.MigrateAsync(CancellationToken.None);
-        }
+        return (server, await CreateMigratedAsync(server));
+    }
 
-        return (server, template);
+    /// <summary>
+    /// A database of <paramref name="server"/> the server's migrations have run on, closed again so it can be the
+    /// template of others (<see cref="PostgresServer.CreateDatabaseAsync"/>); returns its connection string.
+    /// </summary>
+    public static async Task<string> CreateMigratedAsync(PostgresServer server)
+    {
+        var template = await server.CreateDatabaseAsync(pooling: false);
+        await using var migrated = new PostgresServerDatabase(template, NullLogger.Instance);
+        await migrated.MigrateAsync(CancellationToken.None);
+        return template;
     }
 
     /// <summary>Stops and deletes the cluster, if the run started one (<see cref="ServerTestFramework"/> calls it at the end of the run).</summary>

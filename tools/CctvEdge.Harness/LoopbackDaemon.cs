@@ -1,4 +1,3 @@
-
 namespace CctvEdge.Harness;
 
 /// <summary>

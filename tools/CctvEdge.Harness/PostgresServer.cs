@@ -14,9 +14,8 @@ public sealed class PostgresServer : LoopbackDaemon
     private const string User = "postgres";
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(60);
     private readonly string _binaries;
-    private int _databases;
-
     private readonly bool _durable;
+    private int _databases;
 
     private PostgresServer(string binaries, bool durable)
         : base("postgres")

@@ -103,6 +103,14 @@ internal sealed class EventSql
     /// text is not JSON (a plugin's payload may be anything) or has no such field: SQLite tests with json_valid first
     /// (CASE, unlike AND, is sure to test before it reads), PostgreSQL reads through json_or_empty.
     /// </summary>
+    /// <summary>
+    /// The text of top-level field <paramref name="field"/> of <c>payload_json</c> in an event the server wrote itself
+    /// (always JSON, so SQLite need not test it first), spelled as each engine's <c>events_by_sensor</c> index spells
+    /// it (migration 016 and its PostgreSQL twin), so a query on the sensor can use that index.
+    /// </summary>
+    public static string ServerPayloadField(SqlDialect dialect, string field) =>
+        dialect == SqlDialect.Postgres ? $"(json_or_empty(payload_json) ->> '{field}')" : $"payload_json ->> '$.{field}'";
+
     public static string PayloadField(SqlDialect dialect, string column, string field) =>
         dialect == SqlDialect.Postgres ? $"(json_or_empty({column}) ->> '{field}')" : $"CASE WHEN json_valid({column}) THEN {column} ->> '$.{field}' END";
 }

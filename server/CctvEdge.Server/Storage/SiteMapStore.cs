@@ -162,7 +162,7 @@ internal sealed class SiteMapStore(ServerDatabase database, TimeProvider clock)
             SELECT kind AS Kind, node_id AS NodeId, device_id AS DeviceId, x AS X, y AS Y,
                 CASE kind
                     WHEN 'camera' THEN (SELECT id FROM events WHERE node_id = pins.node_id AND camera_id = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
-                    ELSE (SELECT id FROM events WHERE kind = 'sensor' AND node_id = pins.node_id AND {(d == SqlDialect.Postgres ? "json_or_empty(payload_json) ->> 'sensor'" : "payload_json ->> '$.sensor'")} = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
+                    ELSE (SELECT id FROM events WHERE kind = 'sensor' AND node_id = pins.node_id AND {EventSql.ServerPayloadField(d, "sensor")} = pins.device_id AND deleted_ms IS NULL ORDER BY start_ms DESC LIMIT 1)
                 END AS LatestEventId
             FROM site_map_pins pins WHERE map_id = @Id
         ) p

@@ -44,9 +44,7 @@ public sealed class PostgresFixture : IAsyncLifetime, ITestDatabases
     public async Task InitializeAsync()
     {
         _server = await PostgresServer.StartAsync();
-        _migrated = await _server.CreateDatabaseAsync();
-        await using var template = new PostgresServerDatabase(_migrated, NullLogger.Instance);
-        await template.MigrateAsync(CancellationToken.None);
+        _migrated = await TestEngine.CreateMigratedAsync(_server);
     }
 
     async Task<ServerDatabase> ITestDatabases.CreateAsync()

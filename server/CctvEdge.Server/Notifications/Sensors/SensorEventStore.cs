@@ -1,4 +1,5 @@
 using System.Globalization;
+using CctvEdge.Server.Storage;
 using CctvEdge.Server.Storage.Database;
 using Dapper;
 
@@ -13,12 +14,10 @@ internal sealed class SensorEventStore(ServerDatabase database, TimeProvider clo
 {
     public const string Kind = "sensor";
 
-    // The payload is the server's own JSON, so SQLite reads it as it is; PostgreSQL through json_or_empty, as its
-    // events_by_sensor index does (Schema/postgres/016).
+    // The payload is the server's own JSON, read as the events_by_sensor index reads it.
     private static readonly DialectSql OpenSql = new(dialect =>
     {
-        var payload = dialect == SqlDialect.Postgres ? "json_or_empty(payload_json)" : "payload_json";
-        string Field(string name) => dialect == SqlDialect.Postgres ? $"{payload} ->> '{name}'" : $"{payload} ->> '$.{name}'";
+        string Field(string name) => EventSql.ServerPayloadField(dialect, name);
         return $"""
             SELECT node_id, event_id, {Field("sensor")}, {Field("name")} FROM events
             WHERE plugin_id = @Plugin AND kind = @Kind AND end_ms IS NULL AND {Field("sensor")} IS NOT NULL
